@@ -1,0 +1,26 @@
+"""Shipped reference data: codes, units, factors, materials and knowledge, with sources."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from parkloop.catalog.checks import CatalogError, Finding, run_checks
+from parkloop.catalog.loader import Catalog, CodeEntry, Factor, default_data_dir, fold
+
+__all__ = ["Catalog", "CatalogError", "CodeEntry", "Factor", "Finding", "catalog", "fold", "load_catalog"]
+
+
+def load_catalog(data_dir: Path | None = None) -> Catalog:
+    """Load and validate a catalog; raises :class:`CatalogError` listing every finding."""
+    cat = Catalog(data_dir or default_data_dir())
+    findings = run_checks(cat)
+    if findings:
+        raise CatalogError(findings)
+    return cat
+
+
+@cache
+def catalog() -> Catalog:
+    """The shipped catalog, loaded and validated once per process."""
+    return load_catalog()

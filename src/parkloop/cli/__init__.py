@@ -1,0 +1,63 @@
+"""The parkloop command line: thin, every command calls a service."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from parkloop.cli import db, registry
+from parkloop.cli.render import err_console
+from parkloop.cli.state import State
+from parkloop.errors import UserError
+from parkloop.services.session import Database
+from parkloop.settings import setting
+
+app = typer.Typer(
+    name="parkloop",
+    help="Run the circular economy of industrial parks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: PARKLOOP_DATABASE_URL or ./parkloop.db)."),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of labels: vi or en.")
+    ] = setting("lang"),
+    viewer: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="Look as: admin, operator:PARK, enterprise:PARK:ORG, authority, public.",
+        ),
+    ] = "admin",
+) -> None:
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("use vi or en", param_hint="--lang")
+    ctx.obj = State(database=Database(database), lang=lang, viewer_spec=viewer)
+
+
+app.add_typer(db.app, name="db")
+app.add_typer(registry.parks_app, name="parks")
+app.add_typer(registry.enterprises_app, name="enterprises")
+app.add_typer(registry.flows_app, name="flows")
+app.add_typer(registry.listings_app, name="listings")
+app.add_typer(registry.exchanges_app, name="exchanges")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: exit 0 on success, 1 on a user error, 2 on a usage error."""
+    try:
+        app(args=argv)
+    except UserError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,47 @@
+"""Printing: rich tables for people, JSON for scripts, numbers in the reader's language."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from babel.numbers import format_decimal
+from rich.console import Console
+from rich.table import Table
+
+from parkloop.jsonable import jsonable
+
+console = Console(soft_wrap=False)
+err_console = Console(stderr=True)
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+def number(value: float | None, lang: str = "vi", digits: int = 0) -> str:
+    """A number with the reader's grouping and decimal marks (1.234,5 in vi; 1,234.5 in en)."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "en_GB"))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    numeric: Iterable[int] = (),
+    caption: str | None = None,
+) -> None:
+    right = set(numeric)
+    t = Table(title=title, caption=caption, title_justify="left", show_lines=False)
+    for i, name in enumerate(columns):
+        t.add_column(name, justify="right" if i in right else "left", overflow="fold")
+    for row in rows:
+        t.add_row(*("" if v is None else str(v) for v in row))
+    console.print(t)

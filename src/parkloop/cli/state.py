@@ -1,0 +1,58 @@
+"""What every command shares: the database, the language and who is looking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import typer
+from sqlalchemy import Engine, select
+
+from parkloop.domain.permissions import Role, Viewer
+from parkloop.errors import UserError
+from parkloop.services.session import Database
+from parkloop.store.schema import organisations, parks
+
+
+@dataclass
+class State:
+    database: Database = field(default_factory=Database)
+    lang: str = "vi"
+    viewer_spec: str = "admin"
+
+    def engine(self) -> Engine:
+        return self.database.engine()
+
+    def viewer(self) -> Viewer:
+        """Parse --as: admin | operator:PARK | enterprise:PARK:ORG | authority | public."""
+        parts = self.viewer_spec.split(":")
+        try:
+            role = Role(parts[0])
+        except ValueError:
+            raise UserError(
+                f"--as '{self.viewer_spec}': use admin, operator:PARK, "
+                "enterprise:PARK:ORG, authority or public"
+            ) from None
+        if role in (Role.ADMIN, Role.AUTHORITY, Role.PUBLIC):
+            return Viewer(role, name=self.viewer_spec)
+        if len(parts) < 2 or (role is Role.ENTERPRISE and len(parts) < 3):
+            raise UserError(f"--as '{self.viewer_spec}': say which park (and enterprise)")
+        with self.engine().connect() as conn:
+            park_id = conn.scalar(select(parks.c.id).where(parks.c.code == parts[1]))
+            if park_id is None:
+                raise UserError(f"--as: no park '{parts[1]}'")
+            org_id = None
+            if role is Role.ENTERPRISE:
+                org_id = conn.scalar(
+                    select(organisations.c.id).where(
+                        organisations.c.park_id == park_id, organisations.c.code == parts[2]
+                    )
+                )
+                if org_id is None:
+                    raise UserError(f"--as: no enterprise '{parts[2]}' in park '{parts[1]}'")
+        return Viewer(role, park_id=park_id, org_id=org_id, name=self.viewer_spec)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj

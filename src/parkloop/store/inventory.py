@@ -1,0 +1,151 @@
+"""Flows, offers and wants, RECP measures: what each organisation takes in and gives out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from parkloop.domain.enums import (
+    Confidentiality,
+    DataStatus,
+    Destination,
+    Direction,
+    Frequency,
+    ListingKind,
+    ListingStatus,
+    RecpCategory,
+)
+from parkloop.domain.models import Flow, Listing, Period, Quantity, RecpMeasure
+from parkloop.domain.permissions import Viewer
+from parkloop.store.permissions import visible
+from parkloop.store.schema import flows, listings, organisations, parks, recp_measures
+
+
+def _quantity(row: Mapping[str, Any]) -> Quantity:
+    return Quantity(
+        value=row["quantity"],
+        unit=row["unit"],
+        entered_value=row["entered_quantity"],
+        entered_unit=row["entered_unit"],
+    )
+
+
+def flow_from_row(row: Mapping[str, Any]) -> Flow:
+    return Flow(
+        id=row["id"],
+        park_code=row["park_code"],
+        org_code=row["org_code"],
+        key=row["key"],
+        period=Period(
+            year=row["year"], months=row["period_months"], first_month=row["first_month"]
+        ),
+        direction=Direction(row["direction"]),
+        material_code=row["material_code"],
+        quantity=_quantity(row),
+        description=row["description"],
+        waste_code=row["waste_code"],
+        frequency=Frequency(row["frequency"]),
+        quality=row["quality"],
+        price_vnd_per_unit=row["price_vnd_per_unit"],
+        destination=Destination(row["destination"]) if row["destination"] else None,
+        confidentiality=Confidentiality(row["confidentiality"]),
+        data_status=DataStatus(row["data_status"]),
+        source=row["source"],
+        note=row["note"],
+    )
+
+
+def _with_owner(table: Any) -> Select[Any]:
+    return (
+        select(
+            table,
+            parks.c.code.label("park_code"),
+            organisations.c.code.label("org_code"),
+        )
+        .join(parks, parks.c.id == table.c.park_id)
+        .join(organisations, organisations.c.id == table.c.org_id)
+    )
+
+
+def list_flows(
+    conn: Connection,
+    park_code: str | None = None,
+    viewer: Viewer | None = None,
+    year: int | None = None,
+    org_code: str | None = None,
+) -> list[Flow]:
+    query = _with_owner(flows).order_by(parks.c.code, organisations.c.code, flows.c.key)
+    if park_code is not None:
+        query = query.where(parks.c.code == park_code)
+    if year is not None:
+        query = query.where(flows.c.year == year)
+    if org_code is not None:
+        query = query.where(organisations.c.code == org_code)
+    if viewer is not None:
+        query = query.where(visible(viewer, flows))
+    return [flow_from_row(r) for r in conn.execute(query).mappings()]
+
+
+def listing_from_row(row: Mapping[str, Any]) -> Listing:
+    return Listing(
+        id=row["id"],
+        park_code=row["park_code"],
+        org_code=row["org_code"],
+        key=row["key"],
+        kind=ListingKind(row["kind"]),
+        material_code=row["material_code"],
+        quantity=_quantity(row),
+        description=row["description"],
+        waste_code=row["waste_code"],
+        available_from=row["available_from"],
+        available_until=row["available_until"],
+        quality=row["quality"],
+        price_vnd_per_unit=row["price_vnd_per_unit"],
+        max_distance_km=row["max_distance_km"],
+        confidentiality=Confidentiality(row["confidentiality"]),
+        status=ListingStatus(row["status"]),
+        data_status=DataStatus(row["data_status"]),
+        source=row["source"],
+        note=row["note"],
+    )
+
+
+def list_listings(
+    conn: Connection, park_code: str | None = None, viewer: Viewer | None = None
+) -> list[Listing]:
+    query = _with_owner(listings).order_by(parks.c.code, listings.c.kind, listings.c.key)
+    if park_code is not None:
+        query = query.where(parks.c.code == park_code)
+    if viewer is not None:
+        query = query.where(visible(viewer, listings))
+    return [listing_from_row(r) for r in conn.execute(query).mappings()]
+
+
+def list_recp_measures(conn: Connection, park_code: str | None = None) -> list[RecpMeasure]:
+    query = _with_owner(recp_measures).order_by(parks.c.code, recp_measures.c.key)
+    if park_code is not None:
+        query = query.where(parks.c.code == park_code)
+    return [
+        RecpMeasure(
+            id=r["id"],
+            park_code=r["park_code"],
+            org_code=r["org_code"],
+            key=r["key"],
+            year=r["year"],
+            title=r["title"],
+            category=RecpCategory(r["category"]),
+            implemented=bool(r["implemented"]),
+            electricity_saved_mwh=r["electricity_saved_mwh"],
+            fuel_saved_gj=r["fuel_saved_gj"],
+            water_saved_m3=r["water_saved_m3"],
+            materials_saved_t=r["materials_saved_t"],
+            cost_saved_vnd=r["cost_saved_vnd"],
+            investment_vnd=r["investment_vnd"],
+            data_status=DataStatus(r["data_status"]),
+            source=r["source"],
+            note=r["note"],
+        )
+        for r in conn.execute(query).mappings()
+    ]
