@@ -99,7 +99,9 @@ def sheet_specs() -> tuple[SheetSpec, ...]:
         columns = tuple(ColumnSpec(**col) for col in sheet["columns"])
         for col in columns:
             if col.type not in TYPES and col.enum is None:
-                raise ValueError(f"sheets.yaml: column {sheet['key']}.{col.key} has unknown type {col.type}")
+                raise ValueError(
+                    f"sheets.yaml: column {sheet['key']}.{col.key} has unknown type {col.type}"
+                )
         specs.append(
             SheetSpec(
                 key=sheet["key"],

@@ -1,0 +1,188 @@
+"""Import of a 100,000-row flows workbook into a fresh SQLite database: time and memory.
+
+The workbook (one park, 500 enterprises, 100,000 monthly flows in the template layout,
+with Vietnamese labels, units typed several ways and row keys left blank) is generated
+once into bench/out/. Each run imports it in a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import OUT, median, record, run_child
+
+ROWS = 100_000
+ENTERPRISES = 500
+RUNS = 3
+SEED = 20240301
+GENERATOR_VERSION = "1"
+WORKBOOK = OUT / f"flows-{ROWS // 1000}k.xlsx"
+UNITS = {
+    "t": ["t", "tấn", "kg", "t/ngày"],
+    "m3": ["m3", "khối", "m3/ngày", "lít"],
+    "MWh": ["MWh", "kWh", "GJ"],
+    "Nm3": ["Nm3", "Nm3/ngày"],
+    "t_steam": ["t hơi", "t hơi/giờ"],
+}
+
+
+def generate(path: Path) -> None:
+    """Write the benchmark workbook with parkloop's own template writer."""
+    from parkloop.catalog import catalog
+    from parkloop.catalog.sheets import sheet_spec
+    from parkloop.services.template import write_workbook
+
+    rng = random.Random(SEED)
+    materials = [m for m in catalog().materials.values() if m.canonical_unit in UNITS]
+    park = "khu-cong-nghiep-mau"
+    parks = [
+        {
+            "code": park,
+            "name_vi": "Khu công nghiệp Mẫu",
+            "name_en": "Sample Industrial Park",
+            "province": "Hải Phòng",
+            "region": "red-river-delta",
+            "lat": 20.93,
+            "lon": 106.62,
+        }
+    ]
+    enterprises = [
+        {
+            "park": park,
+            "code": f"dn-{n:03d}",
+            "name_vi": f"Công ty Sản xuất số {n}",
+            "tax_code": f"02{n:08d}",
+            "vsic": rng.choice(["24", "22", "17", "10", "35"]),
+            "employees": rng.randint(20, 3000),
+        }
+        for n in range(ENTERPRISES)
+    ]
+    flows = []
+    per_enterprise = -(-ROWS // (ENTERPRISES * 12))
+    for e in enterprises:
+        pairs = rng.sample([(d, m) for d in ("in", "out") for m in materials], per_enterprise)
+        for month in range(1, 13):
+            for direction, mat in pairs:
+                output = direction == "out"
+                flows.append(
+                    {
+                        "park": park,
+                        "enterprise": e["code"],
+                        "period": f"2024-{month:02d}",
+                        "direction": "đầu ra" if output else "đầu vào",
+                        "material": mat.code if rng.random() < 0.5 else mat.name_vi,
+                        "description": f"{mat.name_vi}, lô {month}",
+                        "waste_code": "05 01 02" if output and rng.random() < 0.2 else None,
+                        "quantity": round(rng.uniform(0.5, 5000.0), 3),
+                        "unit": rng.choice(UNITS[mat.canonical_unit]),
+                        "frequency": "hằng tháng",
+                        "quality": "độ ẩm < 10%" if rng.random() < 0.3 else None,
+                        "price_vnd_per_unit": round(rng.uniform(1000, 2_000_000), 0),
+                        "destination": rng.choice(["chôn lấp", "bán", "đơn vị thu gom có phép"])
+                        if output
+                        else None,
+                        "confidentiality": rng.choice(["riêng tư", "trong khu", "công khai"]),
+                        "data_status": "doanh nghiệp báo cáo",
+                        "source": "báo cáo năm 2024",
+                    }
+                )
+    flows = flows[:ROWS]
+
+    def cells(sheet: str, rows: list[dict[str, Any]]) -> list[list[Any]]:
+        columns = [c.key for c in sheet_spec(sheet).columns]
+        return [[row.get(c) for c in columns] for row in rows]
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    write_workbook(
+        path,
+        "vi",
+        {
+            "parks": cells("parks", parks),
+            "enterprises": cells("enterprises", enterprises),
+            "flows": cells("flows", flows),
+        },
+    )
+    path.with_suffix(".version").write_text(GENERATOR_VERSION)
+
+
+def child(workbook: str, database: str) -> None:
+    """One measured import in this process; prints a JSON line with the figures."""
+    from parkloop.services.importer import import_path
+    from parkloop.store import db
+
+    Path(database).unlink(missing_ok=True)
+    engine = db.make_engine(f"sqlite:///{database}")
+    db.upgrade(engine)
+    updates = 0
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal updates
+        updates += 1
+
+    start = time.perf_counter()
+    report = import_path(engine, Path(workbook), progress=progress)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": report.rows,
+                "flows": report.sheets["flows"].created,
+                "progress_updates": updates,
+            }
+        )
+    )
+
+
+def run() -> None:
+    version = WORKBOOK.with_suffix(".version")
+    if not WORKBOOK.exists() or not version.exists() or version.read_text() != GENERATOR_VERSION:
+        start = time.perf_counter()
+        generate(WORKBOOK)
+        print(f"generated {WORKBOOK} in {time.perf_counter() - start:.1f} s", flush=True)
+    database = OUT / "import-bench.db"
+    runs = []
+    for n in range(RUNS):
+        result = run_child("bench.bench_import", "--child", str(WORKBOOK), str(database))
+        runs.append(result)
+        print(
+            f"run {n + 1}: {result.result['seconds']:.1f} s, peak {result.peak_rss_mib:.0f} MiB",
+            flush=True,
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    seconds = [r.result["seconds"] for r in runs]
+    peaks = [r.peak_rss_mib for r in runs]
+    flows = runs[0].result["flows"]
+    size = WORKBOOK.stat().st_size / 2**20
+    command = f"python -m bench.bench_import --child bench/out/{WORKBOOK.name} DB"
+    per_run = ", ".join(f"{s:.1f}" for s in seconds)
+    rows = runs[0].result["rows"]
+    per_run_peak = ", ".join(f"{p:.0f}" for p in peaks)
+    body = f"""
+- command: `python -m bench import` (each run in a fresh process: `{command}`)
+- input: {WORKBOOK.name}, {size:.1f} MiB: 1 park, {ENTERPRISES} enterprises, {flows:,} flows
+  (Vietnamese labels, units typed several ways, blank row keys)
+- measured: `import_path` into a fresh, migrated SQLite file: read with openpyxl in
+  read-only mode, check every cell, write in one transaction, report progress
+
+| figure | median of {RUNS} runs | each run |
+|---|---|---|
+| import wall time | {median(seconds):.1f} s | {per_run} s |
+| rows per second (all {rows:,} rows) | {rows / median(seconds):,.0f} | |
+| peak RSS of the importing process | {median(peaks):.0f} MiB | {per_run_peak} MiB |
+"""
+    record("import", "import: 100,000-row flows workbook", body)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], sys.argv[3])
+    else:
+        run()

@@ -1,0 +1,369 @@
+"""Reading single cells of a filled-in sheet: text, numbers, dates, periods, codes.
+
+Every parser takes what a spreadsheet or CSV file hands over (``str``, ``int``, ``float``,
+``bool``, ``datetime``) and returns a clean value or raises :class:`CellError` saying what
+is wrong and how to fix it. No I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from parkloop.catalog.loader import fold
+from parkloop.domain.enums import LabelledEnum
+from parkloop.domain.models import Period
+
+
+class CellError(ValueError):
+    """One cell that cannot be read: what is wrong, and what to type instead."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+# -- text ---------------------------------------------------------------------------------
+
+# Control characters other than tab and newline, the BOM, zero-width spaces and lone
+# surrogates (which JSON escapes can produce) never belong in stored text.
+_DROP = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160))}
+_DROP.update({0xFEFF: None, 0x200B: None, 0xFFFE: None, 0xFFFF: None})
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """NFC, one newline convention, no control characters, no surrounding space."""
+    if value.isascii() and value.isprintable():
+        return value.strip()
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATES.sub("", text.translate(_DROP))
+    return text.strip()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value: Any) -> str:
+    """Any cell as text: numbers typed into a text column keep their plain form."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, (int, float, date)):
+        return str(value) if not isinstance(value, date) else value.isoformat()
+    raise CellError("this cell holds a structure, not a value", "type a single value")
+
+
+def parse_code(value: Any, *, allow_colon: bool = True) -> str:
+    """A short code: no spaces; ':' is reserved for 'park-code:org-code' references."""
+    text = as_text(value)
+    if any(c.isspace() for c in text):
+        raise CellError(
+            "a code cannot contain spaces",
+            f"join the words with '-', e.g. '{'-'.join(text.split())}'",
+        )
+    if not allow_colon and ":" in text:
+        raise CellError("':' is not allowed in this code", "use letters, digits and '-'")
+    return text
+
+
+def parse_list(value: Any) -> list[str]:
+    """Items separated by ';' (a JSON list is taken as it is)."""
+    if isinstance(value, (list, tuple)):
+        items = [as_text(v) for v in value]
+    else:
+        items = as_text(value).split(";")
+    return [i.strip() for i in items if i.strip()]
+
+
+# -- CSV formula escaping -----------------------------------------------------------------
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def csv_escape(text: str) -> str:
+    """Prefix text that a spreadsheet would run as a formula with "'" (reversibly)."""
+    if text.lstrip("'").startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def csv_unescape(text: str) -> str:
+    """Undo :func:`csv_escape`."""
+    if text.startswith("'") and _ESCAPED.match(text):
+        return text[1:]
+    return text
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'"), None)
+_CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đ|₫)$")
+_PLAIN = {
+    ".": re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"),
+    ",": re.compile(r"(\d+,?\d*|,\d+)([eE][+-]?\d+)?"),
+}
+_GROUPED = {
+    ".": re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?"),
+    ",": re.compile(r"\d{1,3}(\.\d{3})+(,\d*)?"),
+}
+
+
+def parse_number(value: Any, decimal: str = ".") -> float:
+    """A number from a numeric cell or from text such as '1,234.5' or (decimal ',') '1.234,5'."""
+    if isinstance(value, bool):
+        raise CellError("a yes/no value is not a number", "type a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        number = _number_from_text(as_text(value), decimal)
+    if not math.isfinite(number):
+        raise CellError("not a finite number", "type a number")
+    return number
+
+
+def _number_from_text(text: str, decimal: str) -> float:
+    body = _CURRENCY.sub("", text).translate(_SPACES)
+    sign = ""
+    if body[:1] in ("+", "-"):
+        sign, body = body[0], body[1:]
+    other = "," if decimal == "." else "."
+    if _PLAIN[decimal].fullmatch(body):
+        return float(sign + body.replace(",", "."))
+    if _GROUPED[decimal].fullmatch(body):
+        return float(sign + body.replace(other, "").replace(",", "."))
+    example = "1234.5" if decimal == "." else "1234,5"
+    # Written for the other decimal mark: say which option reads it.
+    if _PLAIN[other].fullmatch(body) or _GROUPED[other].fullmatch(body):
+        if decimal == ".":
+            raise CellError(
+                "',' is read as a thousands separator here, so this is not a number",
+                "write 1.5 for one and a half, or import with --decimal , if the file uses "
+                "a decimal comma",
+            )
+        raise CellError(
+            "with --decimal , the '.' groups thousands, so this is not a number",
+            "write 1,5 for one and a half, or import without --decimal if the file uses "
+            "a decimal point",
+        )
+    raise CellError("not a number", f"type a number such as {example}")
+
+
+def parse_integer(value: Any, decimal: str = ".") -> int:
+    number = parse_number(value, decimal)
+    if not number.is_integer():
+        raise CellError(
+            "a whole number is needed here", f"type {round(number)} or another whole number"
+        )
+    return int(number)
+
+
+# -- yes/no -------------------------------------------------------------------------------
+
+_TRUE = frozenset({"yes", "y", "true", "1", "x", "co", "dung"})
+_FALSE = frozenset({"no", "n", "false", "0", "khong", "sai"})
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    word = fold(as_text(value))
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise CellError("not a yes/no value", "type yes or no (có or không; x also means yes)")
+
+
+def bool_label(value: bool, lang: str) -> str:
+    if lang == "vi":
+        return "có" if value else "không"
+    return "yes" if value else "no"
+
+
+# -- dates and periods --------------------------------------------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATE_FIX = "write the date as dd/mm/yyyy, e.g. 25/03/2024"
+
+
+def parse_date(value: Any) -> date:
+    """dd/mm/yyyy (also with '.' or '-'), yyyy-mm-dd, or a real spreadsheet date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date cell that lost its format shows its serial number (days since 1899-12-30).
+        if 1 <= value <= 73415:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError("not a date", _DATE_FIX)
+    text = as_text(value)
+    if " " in text:  # "25/03/2024 00:00:00" from a spreadsheet that kept the time
+        text = text.split(" ", 1)[0]
+    if m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+        if month > 12 and day <= 12:
+            raise CellError(
+                "the month comes second: this looks like mm/dd/yyyy",
+                f"write {month:02d}/{day:02d}/{year} (day first)",
+            )
+    elif m := _YMD.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        raise CellError("not a date", _DATE_FIX)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError("there is no such day", _DATE_FIX) from None
+
+
+_PERIODS = (
+    (re.compile(r"(\d{4})"), "year"),
+    (re.compile(r"(\d{4})\s*[-/ ]\s*[qQ]([1-4])"), "quarter"),
+    (re.compile(r"[qQ]([1-4])\s*[-/ ]\s*(\d{4})"), "quarter_first"),
+    (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
+    (re.compile(r"(\d{1,2})/(\d{4})"), "month_first"),
+)
+_PERIOD_FIX = "type a year (2024), a quarter (2024-Q1) or a month (2024-03)"
+
+
+def parse_period(value: Any) -> Period:
+    """A year, a quarter or a month: '2024', '2024-Q1', 'Q1/2024', '2024-03', '03/2024'."""
+    if isinstance(value, datetime | date):
+        # Spreadsheets turn '2024-03' into the first day of that month.
+        return Period(year=value.year, months=1, first_month=value.month)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return _period(int(value), 12, 1)
+        raise CellError("not a period", _PERIOD_FIX)
+    text = fold(as_text(value)).replace("quy ", "q")
+    for pattern, kind in _PERIODS:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        a, b = (int(g) for g in (*m.groups(), 0)[:2])
+        if kind == "year":
+            return _period(a, 12, 1)
+        if kind == "quarter":
+            return _period(a, 3, 3 * (b - 1) + 1)
+        if kind == "quarter_first":
+            return _period(b, 3, 3 * (a - 1) + 1)
+        year, month = (a, b) if kind == "month" else (b, a)
+        if not 1 <= month <= 12:
+            raise CellError(f"there is no month {month}", _PERIOD_FIX)
+        return _period(year, 1, month)
+    raise CellError("not a period", _PERIOD_FIX)
+
+
+def _period(year: int, months: int, first_month: int) -> Period:
+    if not 1900 <= year <= 2100:
+        raise CellError(f"the year {year} is out of range", "type a year between 1900 and 2100")
+    return Period(year=year, months=months, first_month=first_month)
+
+
+# -- codes --------------------------------------------------------------------------------
+
+_WASTE_CODE = re.compile(r"(\d{2})(?:[ .\-]?(\d{2}))?(?:[ .\-]?(\d{2}))?\s*(\*)?")
+WASTE_CODE_FIX = "write 2, 4 or 6 digits in pairs, e.g. 05 01 02, or an EWC code such as 10 02 02*"
+
+
+def parse_waste_code(value: Any, vn_groups: Iterable[str], ewc_codes: Iterable[str]) -> str:
+    """A Vietnamese waste code (NN, NN NN, NN NN NN) or an EWC code ('*' marks hazardous)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = str(int(value))
+        text = digits.zfill(len(digits) + len(digits) % 2)
+    else:
+        text = as_text(value)
+    m = _WASTE_CODE.fullmatch(text)
+    if m is None:
+        raise CellError("not a waste code", WASTE_CODE_FIX)
+    pairs = [p for p in m.groups()[:3] if p]
+    star = m.group(4) is not None
+    code = " ".join(pairs)
+    groups, ewc = set(vn_groups), set(ewc_codes)
+    if star:
+        if len(pairs) != 3:
+            raise CellError("an EWC code marked '*' has three pairs of digits", WASTE_CODE_FIX)
+        if " ".join(pairs[:2]) not in ewc:
+            raise CellError(
+                f"EWC sub-chapter {' '.join(pairs[:2])} does not exist",
+                "check the code against the European Waste Catalogue",
+            )
+        return code + "*"
+    in_vn = pairs[0] in groups
+    in_ewc = pairs[0] in ewc and (len(pairs) == 1 or " ".join(pairs[:2]) in ewc)
+    if not (in_vn or in_ewc):
+        raise CellError(
+            f"no Vietnamese waste group or EWC chapter '{pairs[0]}'"
+            if pairs[0] not in ewc
+            else f"EWC sub-chapter {' '.join(pairs[:2])} does not exist",
+            "the first pair is the group: 01 to 19 in the Vietnamese list, 01 to 20 in the EWC",
+        )
+    return code
+
+
+def parse_vsic(value: Any, divisions: Iterable[str]) -> str:
+    """A VSIC 2018 code: a 2-digit division or a longer code under it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = str(int(value)).zfill(2)
+    else:
+        text = as_text(value).replace(" ", "").replace(".", "")
+    if not re.fullmatch(r"\d{2,5}", text):
+        raise CellError(
+            "a VSIC code has 2 to 5 digits",
+            "type the 2-digit division (e.g. 24) or a longer code under it (e.g. 2410)",
+        )
+    if text[:2] not in set(divisions):
+        raise CellError(
+            f"there is no VSIC 2018 division {text[:2]}",
+            "type a division from the VSIC 2018 list, e.g. 24 for basic metals",
+        )
+    return text
+
+
+# -- enumerations -------------------------------------------------------------------------
+
+
+@cache
+def _enum_words(enum: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    words: dict[str, LabelledEnum] = {}
+    for member in enum:
+        for text in (member.value, member.label("vi"), member.label("en")):
+            words[fold(text)] = member
+            words[fold(text.replace("_", " "))] = member
+    return words
+
+
+def parse_enum(enum: type[LabelledEnum], value: Any) -> LabelledEnum:
+    """The value or either label, ignoring case, accents and spacing."""
+    text = as_text(value)
+    member = _enum_words(enum).get(fold(text))
+    if member is None:
+        raise CellError("not one of the allowed values", "choose one of: " + enum_choices(enum))
+    return member
+
+
+def enum_choices(enum: type[LabelledEnum]) -> str:
+    return ", ".join(
+        f"{m.value} ({m.label('vi')})" if m.label("vi") != m.value else m.value for m in enum
+    )

@@ -1,0 +1,69 @@
+"""Quantities as typed (a number and a unit) against a material's canonical unit."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from typing import Any
+
+from parkloop.catalog import catalog
+from parkloop.services.cells import CellError, as_text
+from parkloop.units import ParsedUnit, UnitError, display, parse_unit
+
+UNIT_FIX = "type a unit such as t, kg, tấn, m3, khối, MWh, kWh, or a rate such as m3/ngày"
+# Letters, digits, spaces and '/' are all a unit needs; anything else (operators, powers)
+# is refused before the unit parser sees it.
+_UNIT_TEXT = re.compile(r"[\w\s/.³²·]+")
+_UNIT_LENGTH = 32
+_KIND = {
+    "t": "a mass",
+    "m3": "a volume",
+    "MWh": "an energy",
+    "Nm3": "a gas volume",
+    "t_steam": "a steam mass",
+    "t_CO2e": "an emission",
+    "piece": "a count",
+}
+
+
+def parse_entered_unit(value: Any) -> tuple[str, ParsedUnit]:
+    """The unit text as typed (NFC) with its meaning."""
+    text = as_text(value)
+    if len(text) > _UNIT_LENGTH or not _UNIT_TEXT.fullmatch(text):
+        raise CellError("not a unit", UNIT_FIX)
+    try:
+        parsed = parse_unit(text)
+    except UnitError as exc:
+        raise CellError(str(exc), UNIT_FIX) from None
+    if not (parsed.factor > 0 and math.isfinite(parsed.factor)) or (
+        parsed.per_days is not None and not parsed.per_days > 0
+    ):
+        raise CellError("this unit is zero or not finite", UNIT_FIX)
+    return text, parsed
+
+
+@cache
+def amount_factor(material: str, parsed: ParsedUnit) -> float:
+    """Canonical units of ``material`` per unit entered (through its density if needed)."""
+    mat = catalog().materials[material]
+    target = mat.canonical_unit
+    if parsed.canonical == target:
+        return parsed.factor
+    density = catalog().densities.get(material)
+    if density and {parsed.canonical, target} == {"t", "m3"}:
+        return parsed.factor * density if target == "t" else parsed.factor / density
+    examples = {"t": "t, kg, tấn", "m3": "m3, khối, lít", "MWh": "MWh, kWh, GJ"}.get(target, target)
+    raise CellError(
+        f"{mat.name_en} ({material}) is measured in {display(target)}, but "
+        f"'{parsed.text}' is {_KIND.get(parsed.canonical, parsed.canonical)}"
+        + ("" if density else " and no density is known for it"),
+        f"enter it in {examples} or another unit of {_KIND.get(target, target)}",
+    )
+
+
+def entered_price(canonical_price: float | None, material: str, unit_text: str) -> float | None:
+    """A stored price per canonical unit, back in money per unit entered."""
+    if canonical_price is None:
+        return None
+    return canonical_price * amount_factor(material, parse_unit(unit_text))
