@@ -5,10 +5,20 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from parkloop.catalog import knowledge  # noqa: F401  (registers the knowledge-base checks)
 from parkloop.catalog.checks import CatalogError, Finding, run_checks
 from parkloop.catalog.loader import Catalog, CodeEntry, Factor, default_data_dir, fold
 
-__all__ = ["Catalog", "CatalogError", "CodeEntry", "Factor", "Finding", "catalog", "fold", "load_catalog"]
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "CodeEntry",
+    "Factor",
+    "Finding",
+    "catalog",
+    "fold",
+    "load_catalog",
+]
 
 
 def load_catalog(data_dir: Path | None = None) -> Catalog:

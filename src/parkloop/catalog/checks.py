@@ -37,27 +37,28 @@ class CatalogError(Exception):
         super().__init__("catalog is invalid:\n" + "\n".join(f"  {f}" for f in findings))
 
 
-
-
-
-
 @check
 def every_row_has_status_and_source(cat: Catalog) -> Iterator[Finding]:
     for name in cat.files():
         for row in cat.rows(name):
             if "status" in row.data and row["status"] not in STATUSES:
-                yield Finding(name, row.line, "status", f"'{row['status']}' is not one of {sorted(STATUSES)}")
+                yield Finding(
+                    name, row.line, "status", f"'{row['status']}' is not one of {sorted(STATUSES)}"
+                )
             if "source" in row.data and not row["source"]:
                 yield Finding(name, row.line, "source", "every row needs a source")
 
 
 @check
 def codes_are_unique(cat: Catalog) -> Iterator[Finding]:
-    key = {"emission_factors.csv": "id", "unit_spellings.csv": "spelling"}
+    key = {"emission_factors.csv": "id", "unit_spellings.csv": "spelling", "parameters.csv": "name"}
     for name in cat.files():
         column = key.get(name, "code")
+        rows = cat.rows(name)
+        if not rows or column not in rows[0].data:
+            continue  # files in long format have no single key column
         seen: dict[str, int] = {}
-        for row in cat.rows(name):
+        for row in rows:
             value = row[column].casefold() if name == "unit_spellings.csv" else row[column]
             if value in seen:
                 yield Finding(name, row.line, column, f"'{value}' repeats line {seen[value]}")
@@ -73,22 +74,33 @@ def materials_are_well_formed(cat: Catalog) -> Iterator[Finding]:
         if row["class"] not in MaterialClass.values():
             yield Finding("materials.csv", row.line, "class", f"unknown class '{row['class']}'")
         if row["canonical_unit"] not in CANONICAL_UNITS:
-            yield Finding("materials.csv", row.line, "canonical_unit", f"not one of {CANONICAL_UNITS}")
+            yield Finding(
+                "materials.csv", row.line, "canonical_unit", f"not one of {CANONICAL_UNITS}"
+            )
         if row["hazardous"] not in ("true", "false"):
             yield Finding("materials.csv", row.line, "hazardous", "write true or false")
         if row["parent"] and row["parent"] not in codes:
             yield Finding("materials.csv", row.line, "parent", f"no material '{row['parent']}'")
         if row["vn_waste_group"] and row["vn_waste_group"] not in cat.vn_waste_groups:
-            yield Finding("materials.csv", row.line, "vn_waste_group", "not a Vietnamese waste-code group")
+            yield Finding(
+                "materials.csv", row.line, "vn_waste_group", "not a Vietnamese waste-code group"
+            )
         ewc = row["ewc_code"].rstrip("*")
         if ewc and (not re.fullmatch(r"\d{2} \d{2} \d{2}", ewc) or ewc[:5] not in cat.ewc):
-            yield Finding("materials.csv", row.line, "ewc_code", f"'{row['ewc_code']}' is not under a known EWC sub-chapter")
+            yield Finding(
+                "materials.csv",
+                row.line,
+                "ewc_code",
+                f"'{row['ewc_code']}' is not under a known EWC sub-chapter",
+            )
         if row["density_t_per_m3"]:
             try:
                 if float(row["density_t_per_m3"]) <= 0:
                     raise ValueError
             except ValueError:
-                yield Finding("materials.csv", row.line, "density_t_per_m3", "must be a positive number")
+                yield Finding(
+                    "materials.csv", row.line, "density_t_per_m3", "must be a positive number"
+                )
 
 
 @check
@@ -105,7 +117,12 @@ def ewc_subchapters_nest_in_chapters(cat: Catalog) -> Iterator[Finding]:
     chapters = {r["code"] for r in cat.rows("ewc_chapters.csv")}
     for row in cat.rows("ewc_subchapters.csv"):
         if row["chapter"] not in chapters or not row["code"].startswith(row["chapter"] + " "):
-            yield Finding("ewc_subchapters.csv", row.line, "chapter", f"'{row['code']}' is not in chapter '{row['chapter']}'")
+            yield Finding(
+                "ewc_subchapters.csv",
+                row.line,
+                "chapter",
+                f"'{row['code']}' is not in chapter '{row['chapter']}'",
+            )
 
 
 @check
@@ -114,9 +131,20 @@ def factors_are_numbers(cat: Catalog) -> Iterator[Finding]:
         try:
             float(row["value"])
         except ValueError:
-            yield Finding("emission_factors.csv", row.line, "value", f"'{row['value']}' is not a number")
+            yield Finding(
+                "emission_factors.csv", row.line, "value", f"'{row['value']}' is not a number"
+            )
         if row["category"] == "grid_electricity" and not row["year"].isdigit():
             yield Finding("emission_factors.csv", row.line, "year", "a grid factor needs its year")
+
+
+@check
+def parameters_are_numbers(cat: Catalog) -> Iterator[Finding]:
+    for row in cat.rows("parameters.csv"):
+        try:
+            float(row["value"])
+        except ValueError:
+            yield Finding("parameters.csv", row.line, "value", f"'{row['value']}' is not a number")
 
 
 @check
@@ -138,7 +166,9 @@ def unit_spellings_resolve(cat: Catalog) -> Iterator[Finding]:
         try:
             ureg.parse_expression(row["unit"])
         except Exception:
-            yield Finding("unit_spellings.csv", row.line, "unit", f"pint cannot read '{row['unit']}'")
+            yield Finding(
+                "unit_spellings.csv", row.line, "unit", f"pint cannot read '{row['unit']}'"
+            )
             continue
         if ureg.parse_expression(row["unit"]).dimensionality == ureg.day.dimensionality:
             continue

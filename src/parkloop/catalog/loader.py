@@ -203,7 +203,11 @@ class Catalog:
         """EWC chapters (2 digits) and sub-chapters ('10 02')."""
         out = {
             r["code"]: CodeEntry(
-                code=r["code"], name_vi="", name_en=r["title"], status=r["status"], source=r["source"]
+                code=r["code"],
+                name_vi="",
+                name_en=r["title"],
+                status=r["status"],
+                source=r["source"],
             )
             for r in self.rows("ewc_chapters.csv")
         }
@@ -268,6 +272,25 @@ class Catalog:
         years = sorted(y for y in grid if y is not None)
         chosen = max((y for y in years if y <= year), default=years[0])
         return grid[chosen]
+
+    @cached_property
+    def parameters(self) -> dict[str, Factor]:
+        """Defaults of matching and accounting (rates, circuity, attribution), with sources."""
+        return {
+            r["name"]: Factor(
+                id=r["name"],
+                category="parameter",
+                item=r["note"],
+                value=float(r["value"]),
+                unit=r["unit"],
+                status=r["status"],
+                source=r["source"],
+            )
+            for r in self.rows("parameters.csv")
+        }
+
+    def parameter(self, name: str) -> float:
+        return self.parameters[name].value
 
     # -- places -----------------------------------------------------------------------
     @cached_property
