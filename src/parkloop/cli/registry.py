@@ -74,7 +74,11 @@ def list_enterprises(
         sector = ""
         if isinstance(o, Enterprise) and o.vsic:
             division = cat.vsic_division(o.vsic)
-            sector = f"{o.vsic} {division.name_en if st.lang == 'en' else division.name_vi}" if division else o.vsic
+            sector = (
+                f"{o.vsic} {division.name_en if st.lang == 'en' else division.name_vi}"
+                if division
+                else o.vsic
+            )
         rows.append(
             [
                 o.code,
@@ -115,7 +119,9 @@ def list_flows(
                 f.org_code,
                 f.period.label,
                 f.direction.label(st.lang),
-                cat.materials[f.material_code].name_en if st.lang == "en" else cat.materials[f.material_code].name_vi,
+                cat.materials[f.material_code].name_en
+                if st.lang == "en"
+                else cat.materials[f.material_code].name_vi,
                 number(f.quantity.value, st.lang, 1),
                 units.display(f.quantity.unit),
                 f.destination.label(st.lang) if f.destination else "",
@@ -168,8 +174,12 @@ def list_exchanges(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) 
         [
             [
                 x.key,
-                x.supplier_code if x.supplier_park_code == park else f"{x.supplier_park_code}:{x.supplier_code}",
-                x.receiver_code if x.receiver_park_code == park else f"{x.receiver_park_code}:{x.receiver_code}",
+                x.supplier_code
+                if x.supplier_park_code == park
+                else f"{x.supplier_park_code}:{x.supplier_code}",
+                x.receiver_code
+                if x.receiver_park_code == park
+                else f"{x.receiver_park_code}:{x.receiver_code}",
                 x.material_code,
                 number(x.quantity.value, st.lang, 0),
                 units.display(x.quantity.unit),

@@ -13,8 +13,18 @@ from rich.table import Table
 
 from parkloop.jsonable import jsonable
 
-console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
+
+def _width() -> int | None:
+    """Wide enough for tables when printing to a file or pipe (rich assumes 80)."""
+    import os
+
+    if sys.stdout.isatty():
+        return None
+    return int(os.environ.get("COLUMNS", "160"))
+
+
+console = Console(soft_wrap=False, width=_width())
+err_console = Console(stderr=True, soft_wrap=True)
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 

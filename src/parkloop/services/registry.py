@@ -17,7 +17,11 @@ def require_park(engine: Engine, code: str) -> Park:
         park = registry.get_park(conn, code)
         if park is None:
             known = sorted(registry.park_ids(conn))
-            hint = f"; known parks: {', '.join(known)}" if known else "; the database has no parks yet (try `parkloop examples load nam-cau-kien`)"
+            hint = (
+                f"; known parks: {', '.join(known)}"
+                if known
+                else "; the database has no parks yet (try `parkloop examples load nam-cau-kien`)"
+            )
             raise UserError(f"no park '{code}'{hint}")
         return park
 
@@ -35,9 +39,7 @@ def organisations(
         return registry.list_organisations(conn, park_code, kinds)
 
 
-def flows(
-    engine: Engine, park_code: str, viewer: Viewer, year: int | None = None
-) -> list[Flow]:
+def flows(engine: Engine, park_code: str, viewer: Viewer, year: int | None = None) -> list[Flow]:
     require_park(engine, park_code)
     with engine.connect() as conn:
         return inventory.list_flows(conn, park_code, viewer=viewer, year=year)

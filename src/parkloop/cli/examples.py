@@ -1,0 +1,96 @@
+"""parkloop examples list|load"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from parkloop.cli.render import console, print_json, table
+from parkloop.cli.state import state
+from parkloop.examples import EXAMPLES, load_example
+
+app = typer.Typer(help="Example datasets: list them, load one.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_examples(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List the example datasets shipped with parkloop."""
+    if as_json:
+        print_json(
+            [
+                {"name": e.name, "title": e.title, "description": e.description}
+                for e in EXAMPLES.values()
+            ]
+        )
+        return
+    table(
+        "Examples",
+        ["name", "title", "description"],
+        [[e.name, e.title, e.description] for e in EXAMPLES.values()],
+    )
+
+
+@app.command("load")
+def load(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Example name, e.g. nam-cau-kien.")],
+) -> None:
+    """Load an example into the database (again: it updates, it does not duplicate)."""
+    st = state(ctx)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = load_example(st.engine(), name, progress=progress)
+    console.print(f"loaded example [bold]{name}[/]: {result['import']}")
+    if result["evidence"]:
+        console.print(f"evidence records: {result['evidence']}")
+
+
+@app.command("generate")
+def generate(
+    ctx: typer.Context,
+    enterprises: Annotated[int, typer.Option(help="Number of enterprises.", min=1)] = 100_000,
+    parks: Annotated[int, typer.Option(help="Number of parks.", min=1)] = 450,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
+    year: Annotated[int, typer.Option(help="Inventory year of the flows.")] = 2024,
+) -> None:
+    """Generate a synthetic national dataset (marked synthetic) for scale tests."""
+    from parkloop.examples.synthetic import generate as run
+
+    st = state(ctx)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done)
+
+        counts = run(st.engine(), enterprises, parks, seed=seed, year=year, progress=progress)
+    console.print(
+        f"generated {counts.parks} parks, {counts.enterprises} enterprises, {counts.partners} partners "
+        f"and {counts.flows} flows (seed {counts.seed}, year {counts.year})"
+    )
