@@ -1,0 +1,500 @@
+"""parkloop rulesets | assess | evidence | dossier"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.panel import Panel
+
+from parkloop.assessment import library
+from parkloop.cli.render import console, number, print_json, table
+from parkloop.cli.state import State, state
+from parkloop.domain.enums import DataStatus
+from parkloop.errors import UserError
+from parkloop.services import assessment as service
+from parkloop.services import evidence as evidence_service
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+RulesetOpt = Annotated[
+    str, typer.Option("--ruleset", help="Rule set id, e.g. decree-82-2018 (see `rulesets list`).")
+]
+
+rulesets_app = typer.Typer(help="Assessment rule sets and their indicators.", no_args_is_help=True)
+evidence_app = typer.Typer(
+    help="Evidence for indicators: documents or justified values.", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rulesets_app, name="rulesets")
+    app.command("assess")(assess)
+    app.add_typer(evidence_app, name="evidence")
+    app.command("dossier")(dossier)
+
+
+def _status(status: str, lang: str) -> str:
+    if status == "not_found":
+        return "không tìm thấy" if lang == "vi" else "not found"
+    if not status:
+        return ""
+    return DataStatus(status).label(lang) if status in DataStatus.values() else status
+
+
+# -- rulesets --------------------------------------------------------------------------------
+
+
+@rulesets_app.command("list")
+def list_rulesets(
+    ctx: typer.Context,
+    indicators: Annotated[
+        bool, typer.Option("--indicators", help="List the indicators instead.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the rule sets a park or an enterprise can be assessed on."""
+    lang = state(ctx).lang
+    lib = library()
+    if indicators:
+        items = sorted(lib.indicators.values(), key=lambda d: (d.level, d.id))
+        if as_json:
+            print_json(
+                [
+                    {
+                        "id": d.id,
+                        "unit": d.unit.value,
+                        "level": d.level.value,
+                        "computed": d.computed,
+                        "title": {"vi": d.title_vi, "en": d.title_en},
+                        "defined_in": d.defined_in,
+                    }
+                    for d in items
+                ]
+            )
+            return
+        table(
+            "Indicators" if lang == "en" else "Chỉ tiêu",
+            ["id", "level", "unit", "from", "title"],
+            [
+                [
+                    d.id,
+                    d.level.value,
+                    d.unit.value,
+                    "data" if d.computed else "evidence",
+                    d.title(lang),
+                ]
+                for d in items
+            ],
+        )
+        return
+    sets = service.rulesets()
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "version": r.version,
+                    "title": {"vi": r.title_vi, "en": r.title_en},
+                    "document": r.document,
+                    "levels": [lv.value for lv in r.levels],
+                    "criteria": len(r.criteria),
+                    "status": r.cited.status,
+                    "source": r.cited.source,
+                    "unverified_items": r.unverified_items,
+                }
+                for r in sets
+            ]
+        )
+        return
+    table(
+        "Rule sets" if lang == "en" else "Bộ tiêu chí",
+        ["id", "title", "covers", "criteria", "status", "unverified"],
+        [
+            [
+                r.id,
+                r.title(lang),
+                ", ".join(lv.value for lv in r.levels),
+                len(r.criteria),
+                _status(r.cited.status, lang),
+                r.unverified_items or "",
+            ]
+            for r in sets
+        ],
+        numeric=[3, 5],
+    )
+
+
+@rulesets_app.command("show")
+def show_ruleset(
+    ctx: typer.Context,
+    ruleset_id: Annotated[str, typer.Argument(help="Rule set id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a rule set: its criteria, thresholds and where each comes from."""
+    lang = state(ctx).lang
+    lib = library()
+    rs = lib.ruleset(ruleset_id)
+    rows: list[list[Any]] = []
+    for c in rs.criteria:
+        for use in c.indicators or [None]:
+            if use is None:
+                rows.append([c.id, c.title(lang), "", "", _status(c.cited.status, lang)])
+                continue
+            d = lib.indicators[use.ref]
+            t = use.threshold
+            rows.append(
+                [
+                    c.id,
+                    c.title(lang),
+                    f"{use.code + ' ' if use.code else ''}{d.id}",
+                    t.describe(d.unit, lang) if t else _status("not_found", lang),
+                    _status(t.cited.status if t else c.cited.status, lang)
+                    + (" (unverified)" if t and t.cited.unverified else ""),
+                ]
+            )
+    if as_json:
+        print_json(
+            {
+                "id": rs.id,
+                "title": {"vi": rs.title_vi, "en": rs.title_en},
+                "status": rs.cited.status,
+                "source": rs.cited.source,
+                "criteria": [
+                    {
+                        "criterion": r[0],
+                        "title": r[1],
+                        "indicator": r[2],
+                        "threshold": r[3],
+                        "status": r[4],
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    table(
+        rs.title(lang),
+        ["criterion", "title", "indicator", "threshold", "status"],
+        rows,
+        caption=f"{rs.cited.source} [{_status(rs.cited.status, lang)}]",
+    )
+
+
+# -- assess ----------------------------------------------------------------------------------
+
+
+def assess(
+    ctx: typer.Context,
+    ruleset: RulesetOpt,
+    park: Annotated[
+        str | None, typer.Option("--park", help="Park code, e.g. nam-cau-kien.")
+    ] = None,
+    enterprise: Annotated[
+        str | None,
+        typer.Option(
+            "--enterprise", help="Self-assess one enterprise: PARK:ORG, or ORG with --park."
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year (default: latest with data).")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Keep the result in the history.")
+    ] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assess a park (or one enterprise) against a rule set: score per criterion, overall
+    rate, gaps with what would close them, and the change since last year."""
+    st = state(ctx)
+    engine = st.engine()
+    if enterprise:
+        park_code, org_code = service.resolve_enterprise(park, enterprise)
+        report = service.assess_enterprise(
+            engine, park_code, org_code, ruleset, year, save=save, viewer=st.viewer()
+        )
+    elif park:
+        report = service.assess_park(engine, park, ruleset, year, save=save)
+    else:
+        raise UserError("say what to assess: --park CODE, or --enterprise PARK:ORG")
+    if as_json:
+        print_json(report.to_dict())
+        return
+    show_report(report, st.lang)
+
+
+def show_report(report: service.AssessmentReport, lang: str) -> None:
+    """Print an assessment for people: criteria, indicators, gaps, change since last year."""
+    a = report.assessment
+    d = report.to_dict()
+    vi = lang == "vi"
+    who = a.park_code + (f" / {a.org_code}" if a.org_code else "")
+    overall = "—" if a.overall_percent is None else f"{number(a.overall_percent, lang)} %"
+    head = [
+        a.ruleset.title(lang),
+        f"{'Năm' if vi else 'Year'} {a.year} · {'Tỷ lệ đạt chung' if vi else 'Overall rate'}: "
+        f"[bold]{overall}[/] ({'trung bình' if vi else 'mean'} "
+        f"{d['overall_method']['criteria_counted']} {'tiêu chí' if vi else 'criteria'})",
+    ]
+    console.print(Panel("\n".join(head), title=f"[bold]{who}[/] · {a.ruleset.id}", expand=False))
+    rows = []
+    for c in a.criteria:
+        group = a.ruleset.group(c.criterion.group)
+        rows.append(
+            [
+                c.id,
+                c.criterion.title(lang)
+                + ("" if c.criterion.counts else (" (không tính)" if vi else " (not counted)")),
+                group.title(lang) if group else "",
+                "—" if c.score is None else number(float(c.score), lang, 2),
+                c.verdict.label(lang),
+                _status(c.criterion.cited.status, lang) + (" ⚠ unverified" if c.unverified else ""),
+            ]
+        )
+    table(
+        "Tiêu chí" if vi else "Criteria",
+        ["#", "criterion", "group", "%", "verdict", "status"],
+        rows,
+        numeric=[3],
+    )
+    rows = []
+    for c in a.criteria:
+        for r in c.indicators:
+            t = r.use.threshold
+            rows.append(
+                [
+                    c.id,
+                    (r.use.code + " " if r.use.code else "") + r.id,
+                    r.value_text(lang),
+                    t.describe(r.definition.unit, lang) if t else _status("not_found", lang),
+                    r.verdict.label(lang),
+                    r.basis.label(lang),
+                    _status(r.status, lang),
+                ]
+            )
+    table(
+        "Chỉ tiêu" if vi else "Indicators",
+        ["#", "indicator", "value", "threshold", "verdict", "basis", "status"],
+        rows,
+        numeric=[2],
+    )
+    if a.monitoring:
+        table(
+            "Chỉ tiêu theo dõi" if vi else "Monitoring indicators",
+            ["row", "indicator", "value", "reported by source", "basis", "status"],
+            [
+                [
+                    m.item.row,
+                    m.result.id,
+                    m.result.value_text(lang),
+                    m.item.reported.text if m.item.reported else "",
+                    m.result.basis.label(lang),
+                    _status(m.result.status, lang),
+                ]
+                for m in a.monitoring
+            ],
+        )
+    if a.gaps:
+        table(
+            "Điểm chưa đạt và việc cần làm" if vi else "Gaps and what would close them",
+            ["#", "indicator", "verdict", "what would close it"],
+            [
+                [
+                    g.criterion_id + ("" if g.counts else "*"),
+                    g.indicator_id,
+                    g.verdict.label(lang),
+                    g.text(lang),
+                ]
+                for g in a.gaps
+            ],
+        )
+    change = report.change
+    if change is None:
+        console.print("Chưa có kết quả năm trước." if vi else "No earlier assessment on record.")
+    else:
+        delta = change["overall_change"]
+        console.print(
+            f"{'So với' if vi else 'Since'} {change['previous_year']}: "
+            f"{change['previous_overall_percent']} % → {change['overall_percent']} % "
+            f"({'+' if (delta or 0) > 0 else ''}{delta} {'điểm' if vi else 'points'})"
+            + (
+                f"; {'tiến bộ' if vi else 'better'}: {', '.join(change['improved'])}"
+                if change["improved"]
+                else ""
+            )
+            + (
+                f"; {'giảm' if vi else 'worse'}: {', '.join(change['worsened'])}"
+                if change["worsened"]
+                else ""
+            )
+        )
+    if len(report.history) > 1:
+        console.print(
+            ("Lịch sử: " if vi else "History: ")
+            + ", ".join(f"{h['year']} {h['overall_percent']} %" for h in report.history)
+        )
+
+
+def print_park_assessment(st: State, park: str, ruleset: str) -> None:
+    """The park's assessment as ``parkloop assess`` prints it (used by ``parkloop demo``)."""
+    show_report(service.assess_park(st.engine(), park, ruleset, save=False), st.lang)
+
+
+# -- evidence --------------------------------------------------------------------------------
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise typer.BadParameter("use dd/mm/yyyy", param_hint="--confirmed-on") from None
+
+
+@evidence_app.command("add")
+def add_evidence(
+    ctx: typer.Context,
+    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    indicator: Annotated[
+        str, typer.Option("--indicator", help="Indicator id (see `rulesets list --indicators`).")
+    ],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="The document: a PDF, scan, report...")
+    ] = None,
+    note: Annotated[
+        str, typer.Option("--note", help="What the document shows, or the justification.")
+    ] = "",
+    enterprise: Annotated[
+        str | None,
+        typer.Option("--enterprise", help="Organisation code, for enterprise indicators."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year the evidence is for (default: this year).")
+    ] = None,
+    value: Annotated[
+        float | None, typer.Option("--value", help="Numeric value, e.g. 92 for 92 %.")
+    ] = None,
+    value_text: Annotated[
+        str,
+        typer.Option(
+            "--value-text", help="Text value, e.g. yes / có (a yes/no indicator with a file: yes)."
+        ),
+    ] = "",
+    confirmed_by: Annotated[str, typer.Option("--confirmed-by", help="Who confirmed it.")] = "",
+    confirmed_on: Annotated[
+        str | None, typer.Option("--confirmed-on", help="When, dd/mm/yyyy.")
+    ] = None,
+    status: Annotated[
+        str, typer.Option("--status", help="Data status: measured, reported, ...")
+    ] = "reported",
+    source: Annotated[
+        str, typer.Option("--source", help="Where it comes from (default: the file).")
+    ] = "",
+) -> None:
+    """Attach evidence to an indicator: the file's name, sha256 and bytes are stored."""
+    item = evidence_service.EvidenceInput(
+        park_code=park,
+        org_code=enterprise,
+        indicator_id=indicator,
+        year=year or date.today().year,
+        value=value,
+        value_text=value_text
+        or ("yes" if value is None and file is not None and _is_yes_no(indicator) else ""),
+        note=note,
+        confirmed_by=confirmed_by,
+        confirmed_on=_date(confirmed_on),
+        file=file,
+        data_status=status,
+        source=source,
+    )
+    evidence_id = evidence_service.add_evidence(state(ctx).engine(), item)
+    console.print(f"evidence #{evidence_id} stored for {indicator} ({item.year})")
+
+
+def _is_yes_no(indicator: str) -> bool:
+    definition = library().indicators.get(indicator)
+    return definition is not None and definition.unit.value == "boolean"
+
+
+@evidence_app.command("list")
+def list_evidence(
+    ctx: typer.Context,
+    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    enterprise: Annotated[
+        str | None, typer.Option("--enterprise", help="Only this organisation.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the evidence stored for a park."""
+    st = state(ctx)
+    records = evidence_service.list_evidence(st.engine(), park, enterprise, viewer=st.viewer())
+    rows = evidence_service.evidence_summary(records)
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        f"{park}: {len(rows)} evidence",
+        ["#", "indicator", "year", "enterprise", "value", "file", "sha256", "confirmed", "status"],
+        [
+            [
+                r["id"],
+                r["indicator"],
+                r["year"],
+                r["enterprise"] or "",
+                r["value_text"] or ("" if r["value"] is None else number(r["value"], st.lang, 2)),
+                r["file"],
+                r["sha256"][:12],
+                ", ".join(
+                    x
+                    for x in (
+                        r["confirmed_by"],
+                        r["confirmed_on"].isoformat() if r["confirmed_on"] else "",
+                    )
+                    if x
+                ),
+                _status(r["data_status"], st.lang),
+            ]
+            for r in rows
+        ],
+    )
+
+
+@evidence_app.command("load")
+def load_evidence(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="evidence.csv (files named in it are relative to it).")
+    ],
+) -> None:
+    """Load an evidence.csv; one bad row refuses the whole file."""
+    count = evidence_service.load_evidence_csv(state(ctx).engine(), path)
+    console.print(f"{path.name}: {count} evidence rows stored")
+
+
+# -- dossier ---------------------------------------------------------------------------------
+
+
+def dossier(
+    ctx: typer.Context,
+    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    ruleset: RulesetOpt = "decree-35-2022",
+    fmt: Annotated[str, typer.Option("--format", help="html or md.")] = "html",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: print).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year (default: latest with data).")
+    ] = None,
+) -> None:
+    """Write the certification self-assessment dossier (Decree 35/2022 Art. 41)."""
+    if fmt not in ("html", "md"):
+        raise typer.BadParameter("use html or md", param_hint="--format")
+    st = state(ctx)
+    text = service.dossier(st.engine(), park, ruleset, year, lang=st.lang, fmt=fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {output} ({fmt}, {st.lang})")

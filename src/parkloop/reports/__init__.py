@@ -1,0 +1,1 @@
+"""Report assembly and rendering: documents built from service results, no SQL."""
