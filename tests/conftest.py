@@ -118,7 +118,9 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     skipped = [
-        r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL unavailable" in str(r.longrepr)
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL unavailable" in str(r.longrepr)
     ]
     if skipped:
         terminalreporter.write_sep("!", "POSTGRESQL TESTS WERE SKIPPED", red=True, bold=True)

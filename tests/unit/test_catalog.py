@@ -9,11 +9,35 @@ from parkloop.catalog.sheets import sheet_specs
 
 # Every material the seeds name must be in the taxonomy.
 SEED_MATERIALS = [
-    "steel-scrap", "steel-slag", "mill-scale", "furnace-dust", "fly-ash", "bottom-ash",
-    "fgd-gypsum", "plastic-scrap", "plastic-pellets", "paper-scrap", "wood-waste", "used-oil",
-    "sewage-sludge", "organic-waste", "biogas", "steam", "waste-heat", "treated-wastewater",
-    "fresh-water", "co2", "foundry-sand", "unfired-bricks", "cement", "aggregate",
-    "electricity", "diesel", "coal", "biomass", "hazardous-waste",
+    "steel-scrap",
+    "steel-slag",
+    "mill-scale",
+    "furnace-dust",
+    "fly-ash",
+    "bottom-ash",
+    "fgd-gypsum",
+    "plastic-scrap",
+    "plastic-pellets",
+    "paper-scrap",
+    "wood-waste",
+    "used-oil",
+    "sewage-sludge",
+    "organic-waste",
+    "biogas",
+    "steam",
+    "waste-heat",
+    "treated-wastewater",
+    "fresh-water",
+    "co2",
+    "foundry-sand",
+    "unfired-bricks",
+    "cement",
+    "aggregate",
+    "electricity",
+    "diesel",
+    "coal",
+    "biomass",
+    "hazardous-waste",
 ]
 
 
@@ -90,7 +114,9 @@ def test_a_broken_file_is_refused_with_file_line_and_field(tmp_path: Path) -> No
 def test_a_row_without_source_or_with_an_unknown_status_is_refused(tmp_path: Path) -> None:
     data = _broken_copy(tmp_path)
     path = data / "emission_factors.csv"
-    text = path.read_text(encoding="utf-8").replace(",0.6612,tCO2/MWh,read,", ",0.6612,tCO2/MWh,guessed,", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        ",0.6612,tCO2/MWh,read,", ",0.6612,tCO2/MWh,guessed,", 1
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=r"emission_factors.csv:2 \[status\]"):
         load_catalog(data)

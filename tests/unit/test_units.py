@@ -15,6 +15,7 @@ from parkloop.units import (
     to_canonical,
 )
 
+
 def _amount_spellings() -> list[str]:
     out = []
     for s in known_spellings():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import yaml
+
 from parkloop.catalog.loader import default_data_dir, fold
 from parkloop.domain.enums import ENUMS, LabelledEnum
-
-import yaml
 
 TYPES = frozenset(
     {

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli import db, registry
+from parkloop.cli import assess, data, db, demo, examples, matching, registry
 from parkloop.cli.render import err_console
 from parkloop.cli.state import State
 from parkloop.errors import UserError
@@ -28,11 +28,13 @@ def options(
     ctx: typer.Context,
     database: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL (default: PARKLOOP_DATABASE_URL or ./parkloop.db)."),
+        typer.Option(
+            "--db", help="Database URL (default: PARKLOOP_DATABASE_URL or ./parkloop.db)."
+        ),
     ] = None,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of labels: vi or en.")
-    ] = setting("lang"),
+    lang: Annotated[str, typer.Option("--lang", help="Language of labels: vi or en.")] = setting(
+        "lang"
+    ),
     viewer: Annotated[
         str,
         typer.Option(
@@ -52,6 +54,13 @@ app.add_typer(registry.enterprises_app, name="enterprises")
 app.add_typer(registry.flows_app, name="flows")
 app.add_typer(registry.listings_app, name="listings")
 app.add_typer(registry.exchanges_app, name="exchanges")
+data.register(app)
+app.add_typer(examples.app, name="examples")
+app.command("demo")(demo.demo)
+app.command("match")(matching.match)
+app.add_typer(matching.matches_app, name="matches")
+app.add_typer(matching.account_app, name="account")
+assess.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

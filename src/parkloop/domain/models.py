@@ -221,11 +221,11 @@ class Listing:
     id: int | None = None
 
 
-def Offer(**kwargs: object) -> Listing:  # noqa: N802 - reads as a type at call sites
+def Offer(**kwargs: object) -> Listing:
     return Listing(kind=ListingKind.OFFER, **kwargs)  # type: ignore[arg-type]
 
 
-def Want(**kwargs: object) -> Listing:  # noqa: N802
+def Want(**kwargs: object) -> Listing:
     return Listing(kind=ListingKind.WANT, **kwargs)  # type: ignore[arg-type]
 
 
@@ -297,3 +297,41 @@ class RecpMeasure:
     note: str = ""
     id: int | None = None
 
+
+@dataclass(slots=True, kw_only=True)
+class Match:
+    """A proposed pairing of one supply with one demand, with why and what it is worth."""
+
+    park_code: str
+    supply_kind: str
+    supply_id: int
+    demand_kind: str
+    demand_id: int
+    supplier_code: str
+    supplier_park_code: str
+    receiver_code: str
+    receiver_park_code: str
+    material_code: str
+    receiver_material_code: str
+    rule_id: str
+    channel: str
+    quantity: float
+    unit: str
+    distance_km: float
+    score: float
+    rank: int
+    net_benefit_vnd_per_year: float
+    co2e_t_per_year: float
+    accounting: dict[str, object] = field(default_factory=dict)
+    status: str = "proposed"
+    fingerprint: str = ""
+    supplier_name: str = ""
+    receiver_name: str = ""
+    supplier_id: int = 0
+    receiver_id: int = 0
+    supplier_park_id: int = 0
+    receiver_park_id: int = 0
+    supply_private: bool = False
+    demand_private: bool = False
+    supply_quality: str = ""
+    id: int | None = None

@@ -89,3 +89,9 @@ def list_exchanges(
     if statuses is not None:
         query = query.where(exchanges.c.status.in_([s.value for s in statuses]))
     return [exchange_from_row(r) for r in conn.execute(query).mappings()]
+
+
+def insert_exchange(conn: Connection, values: dict[str, Any]) -> int:
+    """Insert one exchange and return its id."""
+    result = conn.execute(exchanges.insert().values(**values).returning(exchanges.c.id))
+    return int(result.scalar_one())

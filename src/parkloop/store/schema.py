@@ -31,6 +31,25 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 
+# The accounting of a proposed match, one column per figure (see accounting/pairs.py).
+ACCOUNT_COLUMNS = (
+    "avoided_disposal_vnd",
+    "avoided_haul_vnd",
+    "avoided_purchase_vnd",
+    "foregone_revenue_vnd",
+    "transport_cost_vnd",
+    "treatment_cost_vnd",
+    "co2e_avoided_virgin_t",
+    "co2e_avoided_disposal_t",
+    "co2e_avoided_haul_t",
+    "co2e_transport_t",
+    "co2e_treatment_t",
+    "water_reused_m3",
+    "energy_recovered_mwh",
+    "virgin_material_avoided_t",
+    "tkm",
+)
+
 
 def _provenance() -> list[Column[str]]:
     """How sure a row is and where it comes from: on every table users fill in."""
@@ -266,8 +285,13 @@ matches = Table(
     Column("rank", Integer, nullable=False, server_default="0"),
     Column("net_benefit_vnd_per_year", Float, nullable=False),
     Column("co2e_t_per_year", Float, nullable=False),
-    Column("reasons", JSON, nullable=False, default=list),
-    Column("accounting", JSON, nullable=False, default=dict),
+    Column("similarity", Float, nullable=False, server_default="0"),
+    Column("supply_quantity", Float, nullable=False, server_default="0"),
+    Column("demand_quantity", Float, nullable=False, server_default="0"),
+    Column("year", Integer, nullable=False, server_default="0"),
+    Column("attribution", Float, nullable=False, server_default="1"),
+    Column("deadweight", Float, nullable=False, server_default="0"),
+    *[Column(name, Float, nullable=False, server_default="0") for name in ACCOUNT_COLUMNS],
     Column("fingerprint", String(64), nullable=False),
     Column("status", String(16), nullable=False, server_default="proposed"),
     Column("decided_at", DateTime(timezone=True)),

@@ -1,0 +1,713 @@
+"""The matching engine: candidate pairs through rules, waste codes and names, filtered by
+distance, quantity, timing and quality, accounted, and ranked per supply by net benefit.
+Pure: columnar tables in, columnar candidates out.
+
+Across parks the search never looks at all pairs. For each rule it asks a k-d tree for
+the nearest demands of each supply, and looks farther only while a farther demand could
+still beat the supply's current last suggestion: a pair's net benefit can never exceed
+``supply quantity × (best value per unit − transport cost per unit·km × distance)``, so
+once that bound falls below the ``top``-th best net benefit found, the answer is final.
+The result equals the all-pairs method's (:func:`find_matches_all_pairs`) exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+from scipy.spatial import cKDTree
+
+from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
+from parkloop.accounting.pairs import Accounts, PairInputs, account_pairs, is_service, net_benefit
+from parkloop.domain.geo import EARTH_RADIUS_KM, chord_for_km, great_circle_km, unit_sphere_xyz
+from parkloop.matching.rules import CHANNEL_SCORE, Rule
+from parkloop.matching.tables import Side, pair_keys
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+QualityCheck = Callable[[str, str], tuple[bool | None, list[str]]]
+WASTE_CODE_RULE, NAME_RULE = -1, -2
+
+
+@dataclass
+class MatchParams:
+    top: int = 5
+    same_park: bool = True
+    radius_km: float | None = None
+    year_window: int = 1
+    name_threshold: float = 80.0
+    generic_materials: frozenset[str] = frozenset()
+    attribution: float = 1.0
+    deadweight: float = 0.0
+    exclude_pairs: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # (supplier org, receiver org, supply material) triples already linked by an exchange
+    existing_links: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+
+@dataclass
+class Evaluated:
+    """Pairs that passed every filter and are worth something (net benefit > 0)."""
+
+    s: I64
+    d: I64
+    rule: I64
+    similarity: F64
+    distance_km: F64
+    q: F64
+    ratio: F64
+    score: F64
+    net: F64
+
+    def __len__(self) -> int:
+        return int(self.s.shape[0])
+
+    def take(self, index: I64) -> Evaluated:
+        return Evaluated(
+            s=self.s[index],
+            d=self.d[index],
+            rule=self.rule[index],
+            similarity=self.similarity[index],
+            distance_km=self.distance_km[index],
+            q=self.q[index],
+            ratio=self.ratio[index],
+            score=self.score[index],
+            net=self.net[index],
+        )
+
+
+@dataclass
+class Candidates:
+    """Ranked candidate matches; ``s`` and ``d`` index the supply and demand tables."""
+
+    s: I64
+    d: I64
+    rule: I64  # index into the rule list; -1 waste code, -2 name similarity
+    channel_score: F64
+    similarity: F64
+    distance_km: F64
+    q: F64
+    ratio: F64
+    rank: I64
+    accounts: Accounts
+    quality_notes: dict[
+        tuple[int, int], list[str]
+    ]  # (supply, rule) -> what its quality does not show
+
+    def __len__(self) -> int:
+        return int(self.s.shape[0])
+
+    @property
+    def net(self) -> F64:
+        return self.accounts.net_benefit_vnd
+
+
+def link_keys(org_s: I64, org_d: I64, material: NDArray[np.int32]) -> I64:
+    """An int64 per (supplier, receiver, material): org ids below 2**24, materials below 2**15."""
+    return (
+        (org_s.astype(np.int64) << 39) | (org_d.astype(np.int64) << 15) | material.astype(np.int64)
+    )
+
+
+def _concat(parts: Sequence[Evaluated]) -> Evaluated:
+    return Evaluated(
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts])
+            for name in Evaluated.__dataclass_fields__
+        }
+    )
+
+
+def _cat(parts: list[I64]) -> I64:
+    return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
+
+
+def _by_material(side: Side) -> dict[int, I64]:
+    if not len(side):
+        return {}
+    order = np.argsort(side.material, kind="stable")
+    mats, starts = np.unique(side.material[order], return_index=True)
+    bounds = [*starts[1:], len(order)]
+    return {int(m): order[a:b] for m, a, b in zip(mats, starts, bounds, strict=True)}
+
+
+def _rule_radius(rule: Rule, params: MatchParams) -> float:
+    radius = rule.max_distance_km
+    if not params.same_park and params.radius_km is not None:
+        radius = min(radius, params.radius_km)
+    return radius
+
+
+def material_limits(rules: Sequence[Rule], n: int, index: dict[str, int]) -> F64:
+    """Distance limit of each material, from its identity rule (infinite when it has none)."""
+    out = np.full(n, np.inf)
+    for rule in rules:
+        if rule.channel == "identity" and rule.supply_material in index:
+            out[index[rule.supply_material]] = rule.max_distance_km
+    return out
+
+
+def _quality_mask(
+    rule: Rule,
+    r_idx: int,
+    supplies: Side,
+    s_idx: I64,
+    check: QualityCheck | None,
+    notes: dict[tuple[int, int], list[str]],
+) -> NDArray[np.bool_]:
+    """Supplies whose stated quality does not fail the rule's limits (notes say what is unknown)."""
+    keep = np.ones(len(s_idx), dtype=bool)
+    if not rule.quality_limits or check is None:
+        return keep
+    for k, i in enumerate(s_idx):
+        passed, reasons = check(rule.quality_limits, str(supplies.quality[i]))
+        if passed is False:
+            keep[k] = False
+        elif reasons:
+            notes[(int(i), r_idx)] = reasons
+    return keep
+
+
+# -- side channels: waste codes and names -----------------------------------------------
+
+
+def waste_code_pairs(supplies: Side, demands: Side) -> tuple[I64, I64]:
+    """Pairs whose supply waste code sits under the demand's code ('17' takes '17 02 03')."""
+    wanted: dict[str, list[int]] = {}
+    for j, code in enumerate(demands.waste_code):
+        if code:
+            wanted.setdefault(str(code).rstrip("*").strip(), []).append(j)
+    out_s: list[int] = []
+    out_d: list[int] = []
+    if wanted:
+        for i, code in enumerate(supplies.waste_code):
+            if not code:
+                continue
+            parts = str(code).rstrip("*").split()
+            for k in range(1, len(parts) + 1):
+                for j in wanted.get(" ".join(parts[:k]), ()):
+                    out_s.append(i)
+                    out_d.append(j)
+    return np.asarray(out_s, dtype=np.int64), np.asarray(out_d, dtype=np.int64)
+
+
+def name_pairs(
+    supplies: Side, demands: Side, generic: set[int], threshold: float
+) -> tuple[I64, I64, F64]:
+    """Pairs of generic materials whose descriptions are alike (accent-insensitive),
+    compared park by park."""
+    s_all = np.flatnonzero(np.isin(supplies.material, list(generic)) & (supplies.text != ""))
+    d_all = np.flatnonzero(np.isin(demands.material, list(generic)) & (demands.text != ""))
+    out_s, out_d, out_sim = [], [], []
+    for park in np.intersect1d(supplies.park[s_all], demands.park[d_all]):
+        s_idx = s_all[supplies.park[s_all] == park]
+        d_idx = d_all[demands.park[d_all] == park]
+        scores = process.cdist(
+            list(supplies.text[s_idx]),
+            list(demands.text[d_idx]),
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=threshold,
+            dtype=np.float32,
+        )
+        a, b = np.nonzero(scores)
+        out_s.append(s_idx[a])
+        out_d.append(d_idx[b])
+        out_sim.append(scores[a, b].astype(float))
+    if not out_s:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return _cat(out_s), _cat(out_d), np.concatenate(out_sim)
+
+
+# -- measuring and accounting pairs ------------------------------------------------------
+
+
+@dataclass
+class _RuleArrays:
+    """Per-rule values as arrays; index -1 and -2 are the waste-code and name channels."""
+
+    max_km: F64
+    radius: F64
+    ratio: F64
+    treatment: F64
+    treatment_mwh: F64
+    service: NDArray[np.bool_]
+    score: F64
+    limits: F64
+    shared: NDArray[np.bool_]  # another rule links the same two materials
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule], params: MatchParams, book: FactorBook) -> _RuleArrays:
+        side_radius = params.radius_km if (params.radius_km and not params.same_park) else np.inf
+        return cls(
+            max_km=np.array([ru.max_distance_km for ru in rules] + [np.inf, np.inf]),
+            radius=np.array([_rule_radius(ru, params) for ru in rules] + [side_radius] * 2),
+            ratio=np.array([ru.ratio for ru in rules] + [1.0, 1.0]),
+            treatment=np.array([ru.treatment_cost_vnd_per_unit for ru in rules] + [0.0, 0.0]),
+            treatment_mwh=np.array([ru.treatment_mwh for ru in rules] + [0.0, 0.0]),
+            service=np.array([ru.service for ru in rules] + [False, False]),
+            score=np.array(
+                [ru.score for ru in rules] + [CHANNEL_SCORE["waste_code"], CHANNEL_SCORE["name"]]
+            ),
+            limits=material_limits(rules, len(book.codes), book.index),
+            shared=np.array(
+                [
+                    sum(
+                        (o.supply_material, o.demand_material)
+                        == (ru.supply_material, ru.demand_material)
+                        for o in rules
+                    )
+                    > 1
+                    for ru in rules
+                ]
+                + [True, True]
+            ),
+        )
+
+
+@dataclass
+class _Context:
+    """What every step of one matching run shares."""
+
+    supplies: Side
+    demands: Side
+    ra: _RuleArrays
+    book: FactorBook
+    params: MatchParams
+    s_xyz: F64
+    d_xyz: F64
+
+    @classmethod
+    def build(
+        cls,
+        supplies: Side,
+        demands: Side,
+        rules: Sequence[Rule],
+        book: FactorBook,
+        params: MatchParams,
+    ) -> _Context:
+        return cls(
+            supplies=supplies,
+            demands=demands,
+            ra=_RuleArrays.build(rules, params, book),
+            book=book,
+            params=params,
+            s_xyz=unit_sphere_xyz(supplies.lat, supplies.lon),
+            d_xyz=unit_sphere_xyz(demands.lat, demands.lon),
+        )
+
+
+def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: F64) -> PairInputs:
+    supplies, demands, ra = ctx.supplies, ctx.demands, ctx.ra
+    d_mat = demands.material[d]
+    return PairInputs(
+        q=q,
+        s_mat=supplies.material[s],
+        d_mat=d_mat,
+        ratio=ratio,
+        distance_km=km,
+        supplier_fee=np.where(supplies.fee[s], supplies.price[s], 0.0),
+        supplier_revenue=np.where(supplies.sold[s], supplies.price[s], 0.0),
+        supplier_disposes=supplies.fee[s],
+        receiver_price=demands.price[d],
+        treatment_cost=ra.treatment[r],
+        service=is_service(ctx.book, demands.price[d], d_mat, ra.service[r]),
+        treatment_mwh=ra.treatment_mwh[r],
+        haul_replaced=supplies.sold[s],
+    )
+
+
+def evaluate(ctx: _Context, s: I64, d: I64, r: I64, similarity: F64) -> Evaluated:
+    """Measure, filter and price pairs; keep those worth something (net benefit > 0)."""
+    supplies, demands, ra, params = ctx.supplies, ctx.demands, ctx.ra, ctx.params
+    km = great_circle_km(ctx.s_xyz[s], ctx.d_xyz[d]) * ctx.book.circuity
+    # Waste-code and name pairs (r < 0) take the supply material's own distance limit.
+    limit = np.where(r < 0, ra.limits[supplies.material[s]], ra.max_km[r])
+    ratio = ra.ratio[r]
+    ok = (
+        (supplies.org[s] != demands.org[d])
+        & (km <= np.minimum(limit, ra.radius[r]))
+        & (np.abs(supplies.year[s] - demands.year[d]) <= params.year_window)
+        & (
+            np.maximum(supplies.start_day[s], demands.start_day[d])
+            <= np.minimum(supplies.end_day[s], demands.end_day[d])
+        )
+        & (km <= supplies.max_km[s])
+        & (km <= demands.max_km[d])
+    )
+    if params.same_park:
+        ok &= supplies.park[s] == demands.park[d]
+    if len(params.exclude_pairs):
+        ok &= ~np.isin(pair_keys(supplies.uid[s], demands.uid[d]), params.exclude_pairs)
+    if len(params.existing_links):
+        links = link_keys(supplies.org[s], demands.org[d], supplies.material[s])
+        ok &= ~np.isin(links, params.existing_links)
+    q = np.minimum(supplies.qty[s], demands.qty[d] / ratio)
+    ok &= q > 0
+    s, d, r, km, q, ratio, similarity = (x[ok] for x in (s, d, r, km, q, ratio, similarity))
+    net = net_benefit(
+        ctx.book, _pair_inputs(ctx, s, d, r, km, q, ratio), params.attribution, params.deadweight
+    )
+    score = ra.score[r]
+    score = np.where(r == NAME_RULE, score * similarity / 100.0, score)
+    ev = Evaluated(s, d, r, similarity, km, q, ratio, score, net)
+    return ev.take(np.flatnonzero(net > 0))
+
+
+def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:
+    """Order of the best candidate per (supply, demand) — by supply, then net benefit
+    (score, distance, demand id and rule break ties) — and each one's rank in its supply."""
+    if not len(ev):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    d_uid = demands.uid[ev.d]
+    order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.score, -ev.net, ev.s))
+    # A pair found through two rules keeps its first (best) place only.
+    key = (ev.s[order].astype(np.int64) << 32) | d_uid[order]
+    _, first = np.unique(key, return_index=True)
+    if len(first) < len(order):
+        order = order[np.sort(first)]
+    s_sorted = ev.s[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(s_sorted)) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)])) + 1
+    return order, rank.astype(np.int64)
+
+
+def _to_candidates(
+    ctx: _Context, ev: Evaluated, notes: dict[tuple[int, int], list[str]]
+) -> Candidates:
+    order, rank = _ranked(ev, ctx.demands)
+    top = rank <= ctx.params.top
+    ev = ev.take(order[top])
+    accounts = account_pairs(
+        ctx.book,
+        _pair_inputs(ctx, ev.s, ev.d, ev.rule, ev.distance_km, ev.q, ev.ratio),
+        ctx.params.attribution,
+        ctx.params.deadweight,
+    )
+    return Candidates(
+        s=ev.s,
+        d=ev.d,
+        rule=ev.rule,
+        channel_score=ev.score,
+        similarity=ev.similarity,
+        distance_km=ev.distance_km,
+        q=ev.q,
+        ratio=ev.ratio,
+        rank=rank[top],
+        accounts=accounts,
+        quality_notes=notes,
+    )
+
+
+def _side_channels(ctx: _Context) -> Evaluated:
+    supplies, demands, params, book = ctx.supplies, ctx.demands, ctx.params, ctx.book
+    ws, wd = waste_code_pairs(supplies, demands)
+    generic = {book.index[c] for c in params.generic_materials if c in book.index}
+    ns, nd, sim = name_pairs(supplies, demands, generic, params.name_threshold)
+    s = np.concatenate([ws, ns])
+    d = np.concatenate([wd, nd])
+    r = np.concatenate([np.full(len(ws), WASTE_CODE_RULE), np.full(len(ns), NAME_RULE)])
+    similarity = np.concatenate([np.zeros(len(ws)), sim])
+    return evaluate(ctx, s, d, r, similarity)
+
+
+# -- generators --------------------------------------------------------------------------
+
+
+def _same_park_pairs(s_park: I64, d_park: I64) -> tuple[I64, I64]:
+    """All (supply, demand) index pairs that share a park, park by park."""
+    s_order = np.argsort(s_park, kind="stable")
+    d_order = np.argsort(d_park, kind="stable")
+    s_sorted, d_sorted = s_park[s_order], d_park[d_order]
+    out_s, out_d = [], []
+    for p in np.intersect1d(s_park, d_park):
+        si = s_order[np.searchsorted(s_sorted, p, "left") : np.searchsorted(s_sorted, p, "right")]
+        di = d_order[np.searchsorted(d_sorted, p, "left") : np.searchsorted(d_sorted, p, "right")]
+        out_s.append(np.repeat(si, len(di)))
+        out_d.append(np.tile(di, len(si)))
+    return _cat(out_s), _cat(out_d)
+
+
+def _rule_sets(
+    supplies: Side,
+    demands: Side,
+    rules: Sequence[Rule],
+    book: FactorBook,
+    check: QualityCheck | None,
+    notes: dict[tuple[int, int], list[str]],
+) -> list[tuple[int, I64, I64]]:
+    """(rule, supplies passing its quality limits, demands of its material) per usable rule."""
+    sup_by = _by_material(supplies)
+    dem_by = _by_material(demands)
+    out = []
+    for r_idx, rule in enumerate(rules):
+        a = book.index.get(rule.supply_material)
+        b = book.index.get(rule.demand_material)
+        if a is None or b is None or a not in sup_by or b not in dem_by:
+            continue
+        S = sup_by[a]
+        S = S[_quality_mask(rule, r_idx, supplies, S, check, notes)]
+        if len(S):
+            out.append((r_idx, S, dem_by[b]))
+    return out
+
+
+def _transport_per_unit_km(book: FactorBook, material: NDArray[np.int32]) -> F64:
+    """Lowest transport cost per unit and km a supply of this material can have."""
+    mode = book.mode[material]
+    truck = book.truck_rate_vnd_per_tkm * book.tonnes_per_unit[material]
+    return np.where(mode == TRUCK, truck, np.where(mode == PIPE, book.pipe_rate[material], 0.0))
+
+
+def _value_bounds(
+    supplies: Side,
+    demands: Side,
+    book: FactorBook,
+    ra: _RuleArrays,
+    params: MatchParams,
+    r_idx: int,
+    S: I64,
+    D: I64,
+) -> F64:
+    """Highest net value per unit of supply any demand of the rule could give, before
+    transport: attribution × (fee avoided + ratio × best price, or the haul a service saves)
+    − revenue foregone − treatment."""
+    share = params.attribution * (1.0 - params.deadweight)
+    prices = np.where(np.isnan(demands.price[D]), book.price[demands.material[D]], demands.price[D])
+    resource = ~np.isnan(prices) & ~ra.service[r_idx]
+    best_price = float(np.max(prices[resource])) if resource.any() else -np.inf
+    any_service = bool((~resource).any())
+    fee = np.where(supplies.fee[S], supplies.price[S], 0.0)
+    fee = np.nan_to_num(fee)
+    revenue = np.nan_to_num(np.where(supplies.sold[S], supplies.price[S], 0.0))
+    value = np.full(len(S), -np.inf)
+    if best_price > -np.inf:
+        value = fee + ra.ratio[r_idx] * max(best_price, 0.0)
+    mat = supplies.material[S]
+    haul = np.where(
+        book.mode[mat] == TRUCK,
+        book.truck_rate_vnd_per_tkm * book.tonnes_per_unit[mat] * book.baseline_route_km,
+        0.0,
+    )
+    # Outputs sold today save the haul to their buyer whatever the pair; a waste handed
+    # to a treater saves the haul to today's site.
+    value = value + np.where(supplies.sold[S], haul, 0.0)
+    if any_service:
+        value = np.maximum(value, np.where(supplies.fee[S] | supplies.sold[S], haul, 0.0))
+    return np.asarray(share * value - revenue - ra.treatment[r_idx], dtype=float)
+
+
+def _threshold(
+    s: I64,
+    d_uid: I64,
+    net: F64,
+    r: I64,
+    shared: NDArray[np.bool_],
+    wanted: NDArray[np.bool_],
+    n_supplies: int,
+    top: int,
+) -> F64:
+    """The ``top``-th best net benefit found so far for each wanted supply (0 while it has
+    fewer). Only a pair of two rules linking the same materials can be found twice; those
+    count once, at their best. Waste-code and name pairs are left out: a lower threshold
+    only widens the search."""
+    out = np.zeros(n_supplies)
+    keep = wanted[s] & (r >= 0)
+    if not keep.any():
+        return out
+    s, d_uid, net, r = s[keep], d_uid[keep], net[keep], r[keep]
+    twice = shared[r]
+    if twice.any():
+        ts, td, tn = s[twice], d_uid[twice], net[twice]
+        order = np.lexsort((-tn, td, ts))
+        first = np.r_[True, (np.diff(ts[order]) != 0) | (np.diff(td[order]) != 0)]
+        order = order[first]
+        s = np.concatenate([s[~twice], ts[order]])
+        net = np.concatenate([net[~twice], tn[order]])
+    order = np.lexsort((-net, s))
+    s, net = s[order], net[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    rank = np.arange(len(s)) - np.repeat(starts, np.diff(np.r_[starts, len(s)]))
+    at = rank == top - 1
+    out[s[at]] = net[at]
+    return out
+
+
+@dataclass
+class _Search:
+    """The nearest-first search of one rule: which supplies are still open, how many
+    neighbours were read, and each supply's value and transport cost per unit."""
+
+    rule: int
+    S: I64
+    D: I64
+    tree: cKDTree
+    chord: float
+    value: F64
+    cost: F64
+    open: I64
+    k: int = 0
+
+
+def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) -> Evaluated:
+    """Nearest demands first; widen a supply's search only while it could still matter."""
+    supplies, demands, book = ctx.supplies, ctx.demands, ctx.book
+    trees: dict[int, cKDTree] = {}
+    searches = []
+    for r_idx, S, D in sets:
+        b = int(demands.material[D[0]])
+        if b not in trees:
+            trees[b] = cKDTree(ctx.d_xyz[D])
+        searches.append(
+            _Search(
+                rule=r_idx,
+                S=S,
+                D=D,
+                tree=trees[b],
+                chord=chord_for_km(float(ctx.ra.radius[r_idx]) / book.circuity),
+                value=_value_bounds(supplies, demands, book, ctx.ra, ctx.params, r_idx, S, D),
+                cost=_transport_per_unit_km(book, supplies.material[S]),
+                open=np.arange(len(S)),
+            )
+        )
+    parts = [found]
+    seen_d = [demands.uid[found.d]]
+    floor = np.zeros(len(supplies))  # each supply's top-th best when its search closed
+    while True:
+        new_s, new_d, new_r = [], [], []
+        reached = []
+        for se in searches:
+            if not len(se.open):
+                continue
+            k_old, k_new = se.k, min(len(se.D), max(ctx.params.top + 1, 2 * se.k))
+            dist, idx = se.tree.query(
+                ctx.s_xyz[se.S[se.open]], k=k_new, distance_upper_bound=se.chord
+            )
+            dist = np.asarray(dist, dtype=float).reshape(len(se.open), k_new)
+            idx = np.asarray(idx).reshape(len(se.open), k_new)
+            block = idx[:, k_old:]
+            valid = block < len(se.D)
+            rows = np.nonzero(valid)[0]
+            new_s.append(se.S[se.open[rows]])
+            new_d.append(se.D[block[valid]])
+            new_r.append(np.full(len(rows), se.rule, dtype=np.int64))
+            se.k = k_new
+            reached.append((se, dist[:, -1]))
+        if not reached:
+            break
+        s = _cat(new_s)
+        ev = evaluate(ctx, s, _cat(new_d), _cat(new_r), np.zeros(len(s)))
+        if len(ev):
+            parts.append(ev)
+            seen_d.append(demands.uid[ev.d])
+        wanted = np.zeros(len(supplies), dtype=bool)
+        for se, _ in reached:
+            wanted[se.S[se.open]] = True
+        threshold = _threshold(
+            np.concatenate([p.s for p in parts]),
+            np.concatenate(seen_d),
+            np.concatenate([p.net for p in parts]),
+            np.concatenate([p.rule for p in parts]),
+            ctx.ra.shared,
+            wanted,
+            len(supplies),
+            ctx.params.top,
+        )
+        floor[wanted] = threshold[wanted]
+        for se, last in reached:
+            exhausted = ~np.isfinite(last) | (se.k >= len(se.D))
+            chord = np.where(np.isfinite(last), last, 0.0)
+            arc = (
+                2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / (2.0 * EARTH_RADIUS_KM)))
+            )
+            farther = arc * book.circuity  # no unread demand is nearer than this by road
+            per_unit = se.value[se.open] - se.cost[se.open] * farther
+            bound = supplies.qty[se.S[se.open]] * np.maximum(per_unit, 0.0)
+            could_matter = (per_unit > 0) & (bound >= threshold[se.S[se.open]])
+            se.open = se.open[~exhausted & could_matter]
+    found = _concat(parts)
+    # Only pairs at or above their supply's threshold can make its top list.
+    return found.take(np.flatnonzero(found.net >= floor[found.s]))
+
+
+def find_matches(
+    supplies: Side,
+    demands: Side,
+    rules: Sequence[Rule],
+    book: FactorBook,
+    params: MatchParams,
+    check: QualityCheck | None = None,
+) -> Candidates:
+    """Top ``params.top`` demands for every supply, ranked by net benefit."""
+    ctx = _Context.build(supplies, demands, rules, book, params)
+    notes: dict[tuple[int, int], list[str]] = {}
+    sets = _rule_sets(supplies, demands, rules, book, check, notes)
+    side = _side_channels(ctx)
+    if params.same_park:
+        out_s, out_d, out_r = [], [], []
+        for r_idx, S, D in sets:
+            si, di = _same_park_pairs(supplies.park[S], demands.park[D])
+            out_s.append(S[si])
+            out_d.append(D[di])
+            out_r.append(np.full(len(si), r_idx, dtype=np.int64))
+        s = _cat(out_s)
+        ev = _concat([evaluate(ctx, s, _cat(out_d), _cat(out_r), np.zeros(len(s))), side])
+    else:
+        ev = _bounded(ctx, sets, side)
+    return _to_candidates(ctx, ev, notes)
+
+
+def find_matches_all_pairs(
+    supplies: Side,
+    demands: Side,
+    rules: Sequence[Rule],
+    book: FactorBook,
+    params: MatchParams,
+    check: QualityCheck | None = None,
+) -> Candidates:
+    """Reference method: every supply is measured against every demand (no index).
+
+    Same rules, filters, accounting and ranking as :func:`find_matches`; used to check
+    that the index changes nothing but the time taken.
+    """
+    ctx = _Context.build(supplies, demands, rules, book, params)
+    notes: dict[tuple[int, int], list[str]] = {}
+    sets = _rule_sets(supplies, demands, rules, book, check, notes)
+    by_material: dict[int, list[tuple[int, I64]]] = {}
+    allowed: dict[int, set[int]] = {}
+    for r_idx, S, D in sets:
+        a = int(supplies.material[S[0]])
+        by_material.setdefault(a, []).append((r_idx, D))
+        allowed[r_idx] = {int(i) for i in S}
+    out_s, out_d, out_r = [], [], []
+    for i in range(len(supplies)):
+        # Every demand is measured for every supply: the cost the index avoids.
+        here = np.broadcast_to(ctx.s_xyz[i], ctx.d_xyz.shape)
+        km = great_circle_km(here, ctx.d_xyz) * book.circuity
+        for r_idx, D in by_material.get(int(supplies.material[i]), []):
+            if i not in allowed[r_idx]:
+                continue
+            mask = km[D] <= ctx.ra.radius[r_idx]
+            if params.same_park:
+                mask &= demands.park[D] == supplies.park[i]
+            js = D[mask]
+            out_s.append(np.full(len(js), i, dtype=np.int64))
+            out_d.append(js)
+            out_r.append(np.full(len(js), r_idx, dtype=np.int64))
+    s = _cat(out_s)
+    ev = evaluate(ctx, s, _cat(out_d), _cat(out_r), np.zeros(len(s)))
+    return _to_candidates(ctx, _concat([ev, _side_channels(ctx)]), notes)
+
+
+__all__ = [
+    "GRID",
+    "NAME_RULE",
+    "WASTE_CODE_RULE",
+    "Candidates",
+    "MatchParams",
+    "find_matches",
+    "find_matches_all_pairs",
+    "link_keys",
+    "material_limits",
+]

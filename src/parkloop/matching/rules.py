@@ -1,0 +1,92 @@
+"""Pairing rules: which supply material may meet which demand material, and why.
+
+Three channels come from the catalog: the same material (identity), a material that is a
+kind of the demanded one (hierarchy: recovered iron for steel scrap, rooftop solar for
+grid electricity), and the substitution knowledge base. Waste codes and name similarity
+are handled by the engine directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parkloop.catalog import Catalog
+
+CHANNEL_SCORE = {
+    "identity": 1.0,
+    "hierarchy": 0.9,
+    "knowledge": 0.85,
+    "waste_code": 0.8,
+    "name": 0.7,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    channel: str
+    supply_material: str
+    demand_material: str
+    ratio: float
+    max_distance_km: float
+    treatment: str = ""
+    treatment_cost_vnd_per_unit: float = 0.0
+    quality_limits: str = ""
+    example: str = ""
+    status: str = ""
+    source: str = ""
+    service: bool = False  # a licensed treater taking a waste: nothing is bought instead
+    treatment_mwh: float = 0.0  # electricity the treatment uses per unit of supply
+
+    @property
+    def score(self) -> float:
+        return CHANNEL_SCORE[self.channel]
+
+
+def build_rules(cat: Catalog) -> list[Rule]:
+    """Every rule the engine may use, in a fixed order (identity, hierarchy, knowledge)."""
+    from parkloop.catalog import knowledge
+
+    rules: list[Rule] = []
+    for code, material in cat.materials.items():
+        rules.append(
+            Rule(
+                id=f"same:{code}",
+                channel="identity",
+                supply_material=code,
+                demand_material=code,
+                ratio=1.0,
+                max_distance_km=knowledge.distance_limit_km(cat, code),
+            )
+        )
+        if material.parent:
+            rules.append(
+                Rule(
+                    id=f"kind-of:{code}>{material.parent}",
+                    channel="hierarchy",
+                    supply_material=code,
+                    demand_material=material.parent,
+                    ratio=1.0,
+                    max_distance_km=knowledge.distance_limit_km(cat, code),
+                )
+            )
+    for r in knowledge.rules(cat):
+        rules.append(
+            Rule(
+                id=r.id,
+                channel="knowledge",
+                supply_material=r.supply_material,
+                demand_material=r.demand_material,
+                ratio=r.ratio,
+                max_distance_km=knowledge.rule_distance_limit_km(cat, r),
+                treatment=r.treatment_en,
+                treatment_cost_vnd_per_unit=r.treatment_cost_vnd_per_unit or 0.0,
+                quality_limits=r.quality_limits_text,
+                example=r.example,
+                status=r.status,
+                source=r.source,
+                service=r.is_treatment,
+                treatment_mwh=r.treatment_electricity_mwh_per_unit or 0.0,
+            )
+        )
+    return rules

@@ -1,0 +1,90 @@
+"""Columnar supply and demand tables: what the engine works on at any scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+FLOW, LISTING = 0, 1
+NO_LIMIT = np.inf
+
+
+@dataclass
+class Side:
+    """One side of the market (supplies or demands), one row per flow or listing.
+
+    Quantities are per year in the material's canonical unit; prices are VND per canonical
+    unit (NaN when unknown). ``fee`` is true for supplies whose price today is a fee paid
+    for disposal, ``sold`` for supplies sold today (their price is revenue).
+    """
+
+    ids: NDArray[np.int64]
+    kinds: NDArray[np.int8]
+    org: NDArray[np.int64]
+    park: NDArray[np.int64]
+    material: NDArray[np.int32]
+    qty: NDArray[np.float64]
+    price: NDArray[np.float64]
+    fee: NDArray[np.bool_]
+    sold: NDArray[np.bool_]
+    lat: NDArray[np.float64]
+    lon: NDArray[np.float64]
+    year: NDArray[np.int32]
+    start_day: NDArray[np.int32]
+    end_day: NDArray[np.int32]
+    max_km: NDArray[np.float64]
+    private: NDArray[np.bool_]
+    waste_code: NDArray[np.object_]
+    quality: NDArray[np.object_]
+    text: NDArray[np.object_]
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    @property
+    def uid(self) -> NDArray[np.int64]:
+        """A key unique across flows and listings."""
+        return self.ids * 2 + self.kinds.astype(np.int64)
+
+    def take(self, index: NDArray[np.int64]) -> Side:
+        return Side(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @classmethod
+    def empty(cls) -> Side:
+        return cls.from_columns(
+            {name: [] for name in (f.name for f in fields(cls))}  # type: ignore[misc]
+        )
+
+    @classmethod
+    def from_columns(
+        cls, columns: dict[str, list[object]] | dict[str, NDArray[np.generic]]
+    ) -> Side:
+        dtypes: dict[str, type] = {
+            "ids": np.int64,
+            "kinds": np.int8,
+            "org": np.int64,
+            "park": np.int64,
+            "material": np.int32,
+            "qty": np.float64,
+            "price": np.float64,
+            "fee": np.bool_,
+            "sold": np.bool_,
+            "lat": np.float64,
+            "lon": np.float64,
+            "year": np.int32,
+            "start_day": np.int32,
+            "end_day": np.int32,
+            "max_km": np.float64,
+            "private": np.bool_,
+            "waste_code": np.object_,
+            "quality": np.object_,
+            "text": np.object_,
+        }
+        return cls(**{name: np.asarray(columns[name], dtype=dt) for name, dt in dtypes.items()})
+
+
+def pair_keys(s_uid: NDArray[np.int64], d_uid: NDArray[np.int64]) -> NDArray[np.int64]:
+    """One int64 per (supply, demand) pair; uids stay below 2**31."""
+    return (s_uid << 32) | d_uid

@@ -1,0 +1,724 @@
+"""Use cases of matching: run the matcher over a scope, save and explain the proposals,
+accept one (it becomes an exchange in negotiation) or reject it (it stays away until its
+supply or demand changes)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Engine, select
+
+from parkloop import units
+from parkloop.accounting.book import TRUCK, FactorBook, build_book, transport_mode_for
+from parkloop.accounting.pairs import METHODS, missing_factors, sources_for
+from parkloop.catalog import catalog, knowledge
+from parkloop.domain.enums import Confidentiality, ExchangeStatus
+from parkloop.domain.geo import distances_km
+from parkloop.domain.models import Match
+from parkloop.domain.permissions import Viewer, can_see
+from parkloop.errors import UserError
+from parkloop.matching.engine import (
+    NAME_RULE,
+    WASTE_CODE_RULE,
+    Candidates,
+    MatchParams,
+    find_matches,
+    link_keys,
+)
+from parkloop.matching.rules import Rule, build_rules
+from parkloop.matching.tables import Side, pair_keys
+from parkloop.store import changes
+from parkloop.store import matching as store
+from parkloop.store.schema import ACCOUNT_COLUMNS, parks
+
+Progress = Callable[[str, int, int], None]
+KIND = {0: "flow", 1: "listing"}
+GENERIC = frozenset({"chemicals", "hazardous-waste", "industrial-sludge"})
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    return tuple(build_rules(catalog()))
+
+
+@cache
+def _book(year: int) -> FactorBook:
+    return build_book(catalog(), year)
+
+
+@dataclass
+class MatchRun:
+    """The outcome of one matching run; proposals are kept as columns and turned into
+    :class:`Match` objects only when asked for."""
+
+    scope: dict[str, Any]
+    year: int
+    parameters: dict[str, Any]
+    proposals: dict[str, Any]  # columns of the match table, as numpy arrays
+    names: dict[int, dict[str, Any]]
+    supplies: int
+    demands: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    _matches: list[Match] | None = None
+
+    def __len__(self) -> int:
+        return len(self.proposals.get("supply_id", []))
+
+    def _match(self, i: int) -> Match:
+        row = {k: v[i] for k, v in self.proposals.items()}
+        return match_from_row(
+            {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}, self.names
+        )
+
+    @property
+    def matches(self) -> list[Match]:
+        if self._matches is None:
+            self._matches = [self._match(i) for i in range(len(self))]
+        return self._matches
+
+    def best(self, count: int) -> list[Match]:
+        """The ``count`` proposals worth most, without building the others."""
+        net = np.asarray(self.proposals.get("net_benefit_vnd_per_year", []), dtype=float)
+        return [self._match(int(i)) for i in np.argsort(-net, kind="stable")[:count]]
+
+    @property
+    def factors(self) -> dict[str, Any]:
+        """Every factor the proposals rest on, once, with its status and source."""
+        book = _book(self.year)
+        pairs = set(
+            zip(
+                self.proposals.get("material_code", []),
+                self.proposals.get("receiver_material_code", []),
+                strict=True,
+            )
+        )
+        out: dict[str, Any] = {}
+        for supply, demand in sorted(pairs):
+            for disposes in (False, True):
+                for item in sources_for(book, supply, demand, disposes):
+                    key = f"{item['material']}:{item['parameter']}"
+                    out.setdefault(
+                        key, {k: v for k, v in item.items() if k not in ("material", "parameter")}
+                    )
+        return out
+
+
+def _scope(
+    conn: Connection, park: str | None, region: str | None, all_parks: bool
+) -> dict[int, str]:
+    if sum(x is not None and x is not False for x in (park, region, all_parks or None)) != 1:
+        raise UserError("say what to match: --park CODE, --region NAME or --all")
+    ids = store.scope_park_ids(conn, park=park, region=region)
+    if not ids:
+        what = f"park '{park}'" if park else f"region '{region}'" if region else "database"
+        raise UserError(
+            f"no parks in {what}; load one with `parkloop examples load` or `parkloop import`"
+        )
+    return ids
+
+
+def _neighbour_parks(conn: Connection, park_id: int, radius_km: float) -> list[int]:
+    rows = conn.execute(select(parks.c.id, parks.c.lat, parks.c.lon)).all()
+    centre = next(r for r in rows if r.id == park_id)
+    if centre.lat is None or centre.lon is None:
+        return [park_id]
+    located = [r for r in rows if r.lat is not None and r.lon is not None]
+    km = distances_km(
+        [centre.lat] * len(located),
+        [centre.lon] * len(located),
+        [r.lat for r in located],
+        [r.lon for r in located],
+    )
+    # A park's firms spread a few km around its centre: leave room for them.
+    return [r.id for r, d in zip(located, km, strict=True) if d <= radius_km + 10.0]
+
+
+def record_fingerprint(values: Any) -> str:
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:32]
+
+
+def pair_fingerprint(supply: Any, demand: Any) -> str:
+    """What a decided match's supply and demand looked like when it was decided."""
+    return record_fingerprint(supply) + record_fingerprint(demand)
+
+
+@lru_cache(maxsize=65536)
+def _quality_check(limits: str, quality: str) -> tuple[bool | None, list[str]]:
+    return knowledge.check_quality(knowledge.parse_quality_limits(limits), quality)
+
+
+def run_matching(
+    engine: Engine,
+    *,
+    park: str | None = None,
+    region: str | None = None,
+    all_parks: bool = False,
+    radius_km: float | None = None,
+    top: int = 5,
+    year: int | None = None,
+    hide_exchanges: bool = False,
+    save: bool = True,
+    attribution: float | None = None,
+    deadweight: float | None = None,
+    progress: Progress | None = None,
+) -> MatchRun:
+    """Match supplies with demands in a park, a region or everywhere; save the proposals."""
+    cat = catalog()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    attribution = cat.parameter("attribution") if attribution is None else attribution
+    deadweight = cat.parameter("deadweight") if deadweight is None else deadweight
+    with engine.connect() as conn:
+        scope_ids = _scope(conn, park, region, all_parks)
+        same_park = park is not None and radius_km is None
+        load_ids = list(scope_ids)
+        if park is not None and radius_km is not None:
+            load_ids = _neighbour_parks(conn, next(iter(scope_ids)), radius_km)
+        year = year or store.latest_year(conn, list(scope_ids))
+        if year is None:
+            raise UserError("the scope has no flows yet; import an inventory first")
+        book = _book(year)
+        share = cat.parameter("low_value_sale_share")
+        low_value = {
+            c: share * book.price[i] for c, i in book.index.items() if not np.isnan(book.price[i])
+        }
+        fees = {
+            c: float(book.disposal_fee[i])
+            for c, i in book.index.items()
+            if not np.isnan(book.disposal_fee[i])
+        }
+        if progress:
+            progress("loading supplies and demands", 0, 1)
+        supplies, demands = store.load_sides(
+            conn,
+            load_ids,
+            book.index,
+            year,
+            low_value,
+            hide_exchanges,
+            disposal_fee=fees,
+            # Goods that travel by truck have a market elsewhere; surplus steam, heat,
+            # gas and water without a partner on a pipe are simply lost.
+            reference_price={
+                c: float(book.market_price[i])
+                for c, i in book.index.items()
+                if not np.isnan(book.market_price[i]) and book.mode[i] == TRUCK
+            },
+        )
+        if park is not None and radius_km is not None:
+            supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
+        links = [] if hide_exchanges else store.running_links(conn, load_ids)
+        exclude = _still_excluded(conn, store.decided_matches(conn, load_ids))
+    timings["load"] = time.perf_counter() - t0
+    if progress:
+        progress("matching", 0, 1)
+    t1 = time.perf_counter()
+    params = MatchParams(
+        top=top,
+        same_park=same_park,
+        radius_km=radius_km
+        if radius_km is not None
+        else (None if same_park else cat.parameter("default_radius_km")),
+        year_window=int(cat.parameter("year_window")),
+        name_threshold=cat.parameter("name_similarity_threshold"),
+        generic_materials=GENERIC,
+        attribution=attribution,
+        deadweight=deadweight,
+        exclude_pairs=exclude,
+        existing_links=np.asarray(
+            [
+                int(link_keys(np.array([s]), np.array([r]), np.array([book.index[m]]))[0])
+                for s, r, m in links
+                if m in book.index
+            ],
+            dtype=np.int64,
+        ),
+    )
+    rule_list = rules()
+    found = find_matches(supplies, demands, rule_list, book, params, check=_quality_check)
+    timings["match"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    proposals = _proposals(found, supplies, demands, rule_list, book)
+    with engine.connect() as conn:
+        names = store.org_names(
+            conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
+        )
+    timings["explain"] = time.perf_counter() - t2
+    if save:
+        if progress:
+            progress("saving proposals", 0, 1)
+        t3 = time.perf_counter()
+        with engine.begin() as conn:
+            proposals["id"] = np.asarray(store.save_proposals(conn, list(scope_ids), proposals))
+            changes.record(
+                conn,
+                "match",
+                "matches",
+                object_key=f"{len(found)} proposals",
+                park_code=park or region or "*",
+                detail={"year": year, "radius_km": radius_km, "top": top},
+            )
+        timings["save"] = time.perf_counter() - t3
+    return MatchRun(
+        scope={"park": park, "region": region, "all": all_parks, "parks": len(scope_ids)},
+        year=year,
+        parameters={
+            "top": top,
+            "radius_km": params.radius_km,
+            "same_park": same_park,
+            "year_window": params.year_window,
+            "attribution": attribution,
+            "deadweight": deadweight,
+            "hide_exchanges": hide_exchanges,
+        },
+        proposals=proposals,
+        names=names,
+        supplies=len(supplies),
+        demands=len(demands),
+        seconds={k: round(v, 3) for k, v in timings.items()},
+    )
+
+
+def _still_excluded(conn: Connection, decided: list[dict[str, Any]]) -> np.ndarray:
+    """Pair keys of decided matches that must stay away: every accepted one, and each
+    rejected one whose supply and demand are unchanged since the decision."""
+    if not decided:
+        return np.empty(0, dtype=np.int64)
+    refs = {(d["supply_kind"], d["supply_id"]) for d in decided}
+    refs |= {(d["demand_kind"], d["demand_id"]) for d in decided}
+    now = store.record_fingerprints(conn, refs)
+    keys = []
+    for d in decided:
+        current = pair_fingerprint(
+            now.get((d["supply_kind"], d["supply_id"])), now.get((d["demand_kind"], d["demand_id"]))
+        )
+        if d["status"] == "accepted" or current == d["fingerprint"]:
+            s_uid = d["supply_id"] * 2 + (d["supply_kind"] == "listing")
+            d_uid = d["demand_id"] * 2 + (d["demand_kind"] == "listing")
+            keys.append(int(pair_keys(np.array([s_uid]), np.array([d_uid]))[0]))
+    return np.asarray(keys, dtype=np.int64)
+
+
+def _proposals(
+    found: Candidates, supplies: Side, demands: Side, rule_list: Sequence[Rule], book: FactorBook
+) -> dict[str, Any]:
+    """The proposals as columns of the match table, with the privacy of their records."""
+    acc = found.accounts
+    codes = np.asarray(book.codes, dtype=object)
+    units_of = np.asarray([catalog().materials[c].canonical_unit for c in book.codes], dtype=object)
+    rule_ids = np.asarray([r.id for r in rule_list] + ["name", "waste_code"], dtype=object)
+    kinds = np.asarray(["flow", "listing"], dtype=object)
+    s, d = found.s, found.d
+    columns: dict[str, Any] = {
+        "park_id": supplies.park[s],
+        "supply_kind": kinds[supplies.kinds[s]],
+        "supply_id": supplies.ids[s],
+        "demand_kind": kinds[demands.kinds[d]],
+        "demand_id": demands.ids[d],
+        "supplier_id": supplies.org[s],
+        "receiver_id": demands.org[d],
+        "material_code": codes[supplies.material[s]],
+        "receiver_material_code": codes[demands.material[d]],
+        "rule_id": rule_ids[found.rule],
+        "quantity": found.q,
+        "unit": units_of[supplies.material[s]],
+        "distance_km": np.round(found.distance_km, 3),
+        "score": np.round(found.channel_score, 3),
+        "rank": found.rank,
+        "net_benefit_vnd_per_year": np.round(acc.net_benefit_vnd, 0),
+        "co2e_t_per_year": np.round(acc.co2e_t, 3),
+        "similarity": np.round(found.similarity, 1),
+        "supply_quantity": supplies.qty[s],
+        "demand_quantity": demands.qty[d],
+        "year": np.full(len(s), book.year),
+        "attribution": np.full(len(s), acc.attribution),
+        "deadweight": np.full(len(s), acc.deadweight),
+        **{name: np.round(getattr(acc, name), 3) for name in ACCOUNT_COLUMNS},
+        "fingerprint": np.full(len(s), "", dtype=object),
+        "status": np.full(len(s), "proposed", dtype=object),
+        "supply_private": supplies.private[s],
+        "demand_private": demands.private[d],
+        "supply_quality": supplies.quality[s],
+    }
+    return columns
+
+
+# -- explaining a match ----------------------------------------------------------------
+
+
+def channel_of(rule_id: str) -> str:
+    if rule_id.startswith("same:"):
+        return "identity"
+    if rule_id.startswith("kind-of:"):
+        return "hierarchy"
+    if rule_id in ("waste_code", "name"):
+        return rule_id
+    return "knowledge"
+
+
+def _distance_limit(rule_id: str, material: str) -> float | None:
+    cat = catalog()
+    if channel_of(rule_id) == "knowledge":
+        limit = knowledge.rule_distance_limit_km(cat, knowledge.rule(cat, rule_id))
+    else:
+        limit = knowledge.distance_limit_km(cat, material)
+    return limit if np.isfinite(limit) else None
+
+
+def explain(m: Match, similarity: float = 0.0) -> list[dict[str, Any]]:
+    """Why a match was proposed: its channel, distance, quantities and quality notes."""
+    cat = catalog()
+    out: list[dict[str, Any]] = []
+    channel = m.channel
+    if channel == "identity":
+        out.append({"kind": "same_material"})
+    elif channel == "hierarchy":
+        out.append({"kind": "code_hierarchy"})
+    elif channel == "waste_code":
+        out.append({"kind": "waste_code"})
+    elif channel == "name":
+        out.append({"kind": "similarity", "score": similarity})
+    else:
+        rule = knowledge.rule(cat, m.rule_id)
+        out.append(
+            {
+                "kind": "knowledge_base",
+                "rule": rule.id,
+                "ratio": rule.ratio,
+                "treatment": rule.treatment_en,
+                "example": rule.example,
+                "example_park": rule.example_park,
+                "status": rule.status,
+                "source": rule.source,
+            }
+        )
+    out.append(
+        {
+            "kind": "distance",
+            "km": m.distance_km,
+            "limit_km": _distance_limit(m.rule_id, m.material_code),
+        }
+    )
+    out.append(
+        {
+            "kind": "quantity",
+            "matched": m.quantity,
+            "supply": m.accounting.get("supply_quantity"),
+            "demand": m.accounting.get("demand_quantity"),
+            "unit": m.unit,
+        }
+    )
+    if channel == "knowledge" and out[0]["kind"] == "knowledge_base":
+        limits = knowledge.rule(cat, m.rule_id).quality_limits_text
+        if limits:
+            _, notes = _quality_check(limits, m.supply_quality)
+            out.extend({"kind": "quality", "note": note} for note in notes)
+    for reason in out:
+        reason["text"] = reason_text(reason, m)
+    return out
+
+
+def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
+    """One reason in words."""
+    cat = catalog()
+    sup = cat.materials[m.material_code]
+    dem = cat.materials.get(m.receiver_material_code, sup)
+    s_name = sup.name_vi if lang == "vi" else sup.name_en
+    d_name = dem.name_vi if lang == "vi" else dem.name_en
+    unit = units.display(m.unit)
+    kind = reason["kind"]
+    if kind == "same_material":
+        return f"the receiver uses {s_name} as an input"
+    if kind == "code_hierarchy":
+        return f"{s_name} is a kind of {d_name}, which the receiver uses"
+    if kind == "knowledge_base":
+        text = f"{s_name} can replace {d_name} (ratio {reason['ratio']:g})"
+        if reason.get("treatment"):
+            text += f" after: {reason['treatment']}"
+        if reason.get("example"):
+            text += f"; as in: {reason['example']}"
+        return text + f" [{reason['status']}]"
+    if kind == "waste_code":
+        return "its waste code falls under a code the receiver takes"
+    if kind == "similarity":
+        return f"the two descriptions are alike ({reason['score']:.0f}/100)"
+    if kind == "distance":
+        limit = f" (limit {reason['limit_km']:g} km)" if reason.get("limit_km") else ""
+        return f"{reason['km']:.1f} km by road{limit}"
+    if kind == "quantity":
+        return (
+            f"{reason['matched']:,.0f} {unit} a year of the {reason['supply'] or 0:,.0f} offered "
+            f"and {reason['demand'] or 0:,.0f} wanted"
+        )
+    if kind == "quality":
+        return f"quality: {reason['note']}"
+    return str(reason)
+
+
+def match_from_row(row: dict[str, Any], names: dict[int, dict[str, Any]]) -> Match:
+    """A match from a saved or just-proposed row."""
+    sup, rec = names[row["supplier_id"]], names[row["receiver_id"]]
+    accounting = {name: row[name] for name in ACCOUNT_COLUMNS}
+    accounting.update(
+        net_benefit_vnd=row["net_benefit_vnd_per_year"],
+        co2e_t=row["co2e_t_per_year"],
+        attribution=row["attribution"],
+        deadweight=row["deadweight"],
+        year=row["year"],
+        supply_quantity=row["supply_quantity"],
+        demand_quantity=row["demand_quantity"],
+        similarity=row["similarity"],
+    )
+    return Match(
+        id=row.get("id"),
+        park_code=sup["park_code"],
+        supply_kind=row["supply_kind"],
+        supply_id=row["supply_id"],
+        demand_kind=row["demand_kind"],
+        demand_id=row["demand_id"],
+        supplier_code=sup["code"],
+        supplier_park_code=sup["park_code"],
+        receiver_code=rec["code"],
+        receiver_park_code=rec["park_code"],
+        material_code=row["material_code"],
+        receiver_material_code=row["receiver_material_code"],
+        rule_id=row["rule_id"],
+        channel=channel_of(str(row["rule_id"])),
+        quantity=row["quantity"],
+        unit=row["unit"],
+        distance_km=row["distance_km"],
+        score=row["score"],
+        rank=row["rank"],
+        net_benefit_vnd_per_year=row["net_benefit_vnd_per_year"],
+        co2e_t_per_year=row["co2e_t_per_year"],
+        accounting=accounting,
+        status=row.get("status", "proposed"),
+        fingerprint=row.get("fingerprint", ""),
+        supplier_name=sup["name_vi"],
+        receiver_name=rec["name_vi"],
+        supplier_id=row["supplier_id"],
+        receiver_id=row["receiver_id"],
+        supplier_park_id=sup["park_id"],
+        receiver_park_id=rec["park_id"],
+        supply_private=bool(row.get("supply_private", False)),
+        supply_quality=str(row.get("supply_quality") or ""),
+        demand_private=bool(row.get("demand_private", False)),
+    )
+
+
+def _citations(m: Match) -> dict[str, Any]:
+    """The factors a match's figures rest on, each with its status and source."""
+    book = _book(int(m.accounting["year"]))  # type: ignore[call-overload]
+    disposes = float(m.accounting.get("avoided_disposal_vnd") or 0.0) > 0  # type: ignore[arg-type]
+    return {
+        "factors": sources_for(book, m.material_code, m.receiver_material_code, disposes),
+        "missing_factors": missing_factors(book, m.material_code, m.receiver_material_code),
+    }
+
+
+def match_view(m: Match, viewer: Viewer) -> dict[str, Any]:
+    """A match as ``viewer`` may see it: a side's details are hidden unless the viewer may
+    see that side's record (its owner and the park operator always may)."""
+    see_supply = not m.supply_private or can_see(
+        viewer, m.supplier_id, m.supplier_park_id, Confidentiality.PRIVATE
+    )
+    see_demand = not m.demand_private or can_see(
+        viewer, m.receiver_id, m.receiver_park_id, Confidentiality.PRIVATE
+    )
+    reasons = explain(m, float(m.accounting.get("similarity") or 0.0))  # type: ignore[arg-type]
+    view: dict[str, Any] = {
+        "id": m.id,
+        "rank": m.rank,
+        "status": m.status,
+        "park": m.park_code,
+        "supplier": {
+            "park": m.supplier_park_code,
+            "code": m.supplier_code,
+            "name": m.supplier_name,
+        },
+        "receiver": {
+            "park": m.receiver_park_code,
+            "code": m.receiver_code,
+            "name": m.receiver_name,
+        },
+        "material": m.material_code,
+        "receiver_material": m.receiver_material_code,
+        "rule": m.rule_id,
+        "channel": m.channel,
+        "score": m.score,
+        "quantity": m.quantity,
+        "unit": m.unit,
+        "distance_km": m.distance_km,
+        "net_benefit_vnd_per_year": m.net_benefit_vnd_per_year,
+        "co2e_t_per_year": m.co2e_t_per_year,
+        "reasons": reasons,
+        "accounting": {**m.accounting, **_citations(m), "method": METHODS},
+    }
+    if see_supply and see_demand:
+        return view
+    hidden = "confidential"
+    if not see_supply:
+        view["supplier"] = {"park": m.supplier_park_code, "code": hidden, "name": hidden}
+    if not see_demand:
+        view["receiver"] = {"park": m.receiver_park_code, "code": hidden, "name": hidden}
+    view["quantity"] = None
+    view["net_benefit_vnd_per_year"] = None
+    view["co2e_t_per_year"] = None
+    view["accounting"] = {
+        "hidden": "the details of a confidential record are shown only to its owner and the park operator"
+    }
+    view["reasons"] = [
+        r
+        for r in reasons
+        if r["kind"] in ("knowledge_base", "same_material", "code_hierarchy", "distance")
+    ]
+    return view
+
+
+# -- listing and deciding ---------------------------------------------------------------
+
+
+def list_matches(engine: Engine, park: str, statuses: Sequence[str] | None = None) -> list[Match]:
+    """Saved matches of a park, with the privacy of their records as it is now."""
+    with engine.connect() as conn:
+        ids = _scope(conn, park, None, False)
+        rows = store.list_matches(conn, list(ids), statuses)
+        names = store.org_names(
+            conn, {r["supplier_id"] for r in rows} | {r["receiver_id"] for r in rows}
+        )
+        private = store.record_privacy(
+            conn,
+            {(r["supply_kind"], r["supply_id"]) for r in rows}
+            | {(r["demand_kind"], r["demand_id"]) for r in rows},
+        )
+    for r in rows:
+        r["supply_private"], r["supply_quality"] = private.get(
+            (r["supply_kind"], r["supply_id"]), (False, "")
+        )
+        r["demand_private"] = private.get((r["demand_kind"], r["demand_id"]), (False, ""))[0]
+    return [match_from_row(r, names) for r in rows]
+
+
+def _require(conn: Connection, match_id: int) -> dict[str, Any]:
+    row = store.get_match(conn, match_id)
+    if row is None:
+        raise UserError(f"no match {match_id}; list them with `parkloop matches list --park CODE`")
+    return row
+
+
+def accept_match(engine: Engine, match_id: int, who: str | None = None) -> dict[str, Any]:
+    """Accept a match: it becomes an exchange in negotiation between the two parties."""
+    who = who or changes.actor()
+    with engine.begin() as conn:
+        row = _require(conn, match_id)
+        if row["status"] == "accepted":
+            raise UserError(f"match {match_id} is already accepted (exchange {row['exchange_id']})")
+        from parkloop.store.exchanges import insert_exchange
+
+        exchange_id = insert_exchange(
+            conn,
+            {
+                "park_id": row["park_id"],
+                "key": f"match-{row['id']}",
+                "supplier_id": row["supplier_id"],
+                "receiver_id": row["receiver_id"],
+                "material_code": row["material_code"],
+                "receiver_material_code": row["receiver_material_code"]
+                if row["receiver_material_code"] != row["material_code"]
+                else None,
+                "quantity": row["quantity"],
+                "unit": row["unit"],
+                "distance_km": row["distance_km"],
+                "transport_mode": transport_mode_for(catalog(), row["material_code"]),
+                "status": ExchangeStatus.NEGOTIATING.value,
+                "origin": "match",
+                "match_id": row["id"],
+                "data_status": "derived",
+                "source": f"match {row['id']} ({row['rule_id']})",
+            },
+        )
+        store.decide(conn, match_id, "accepted", who, exchange_id=exchange_id)
+        changes.record(conn, "accept", "match", str(match_id), detail={"exchange_id": exchange_id})
+    return {
+        "match": match_id,
+        "status": "accepted",
+        "exchange_id": exchange_id,
+        "exchange_status": "negotiating",
+    }
+
+
+def reject_match(
+    engine: Engine, match_id: int, reason: str, who: str | None = None
+) -> dict[str, Any]:
+    """Reject a match; it is not proposed again unless its supply or demand changes."""
+    if not reason.strip():
+        raise UserError("say why the match is rejected: --reason TEXT")
+    who = who or changes.actor()
+    with engine.begin() as conn:
+        row = _require(conn, match_id)
+        if row["status"] == "accepted":
+            raise UserError(
+                f"match {match_id} was accepted as exchange {row['exchange_id']}; stop that exchange instead"
+            )
+        now = store.record_fingerprints(
+            conn, {(row["supply_kind"], row["supply_id"]), (row["demand_kind"], row["demand_id"])}
+        )
+        fingerprint = pair_fingerprint(
+            now.get((row["supply_kind"], row["supply_id"])),
+            now.get((row["demand_kind"], row["demand_id"])),
+        )
+        store.decide(conn, match_id, "rejected", who, reason=reason, fingerprint=fingerprint)
+        changes.record(conn, "reject", "match", str(match_id), detail={"reason": reason})
+    return {"match": match_id, "status": "rejected", "reason": reason}
+
+
+@dataclass
+class Rediscovery:
+    """How many known running exchanges the matcher finds again when they are hidden."""
+
+    park: str
+    top: int
+    known: int
+    found: int
+    missed: list[dict[str, Any]]
+
+    @property
+    def rate(self) -> float:
+        return self.found / self.known if self.known else 1.0
+
+
+def evaluate_rediscovery(engine: Engine, park: str, top: int = 5) -> Rediscovery:
+    """Hide the park's running exchanges, match, and count an exchange as found when its
+    receiver is among the ``top`` suggestions for its supply."""
+    from parkloop.services import registry
+
+    known = [
+        x
+        for x in registry.exchanges(engine, park, [ExchangeStatus.RUNNING])
+        if x.supplier_park_code == park
+    ]
+    run = run_matching(engine, park=park, top=top, hide_exchanges=True, save=False)
+    proposed = {(m.supplier_code, m.receiver_code, m.material_code) for m in run.matches}
+    missed = [
+        {
+            "exchange": x.key,
+            "supplier": x.supplier_code,
+            "receiver": x.receiver_code,
+            "material": x.material_code,
+        }
+        for x in known
+        if (x.supplier_code, x.receiver_code, x.material_code) not in proposed
+    ]
+    return Rediscovery(
+        park=park, top=top, known=len(known), found=len(known) - len(missed), missed=missed
+    )
+
+
+__all__ = ["NAME_RULE", "WASTE_CODE_RULE", "MatchRun", "Rediscovery", "run_matching"]

@@ -1,0 +1,533 @@
+"""SQL for matching: columnar supplies and demands for a scope, and the match table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, func, literal, select, update
+
+from parkloop.catalog import fold
+from parkloop.domain.enums import DISPOSAL_DESTINATIONS, Destination, ExchangeStatus
+from parkloop.matching.tables import FLOW, LISTING, Side
+from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
+from parkloop.store.sql import fast_upsert
+
+I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
+EPOCH = date(1970, 1, 1)
+FEE_DESTINATIONS = {d.value for d in DISPOSAL_DESTINATIONS}
+CHUNK = 5000  # ids per IN (...) list, under SQLite's variable limit
+
+
+def _days(value: date | None, default: int) -> int:
+    return default if value is None else (value - EPOCH).days
+
+
+def scope_park_ids(
+    conn: Connection, park: str | None = None, region: str | None = None
+) -> dict[int, str]:
+    """Park ids and codes of a scope: one park, the parks of a region, or all parks."""
+    query = select(parks.c.id, parks.c.code).order_by(parks.c.id)
+    if park is not None:
+        query = query.where(parks.c.code == park)
+    elif region is not None:
+        query = query.where(parks.c.region == region)
+    return {pid: code for pid, code in conn.execute(query)}
+
+
+def latest_year(conn: Connection, park_ids: Sequence[int]) -> int | None:
+    return conn.scalar(select(func.max(flows.c.year)).where(flows.c.park_id.in_(park_ids)))
+
+
+def load_sides(
+    conn: Connection,
+    park_ids: Sequence[int],
+    material_index: Mapping[str, int],
+    year: int,
+    low_value: Mapping[str, float],
+    hide_exchanges: bool = False,
+    disposal_fee: Mapping[str, float] | None = None,
+    reference_price: Mapping[str, float] | None = None,
+) -> tuple[Side, Side]:
+    """Supplies and demands of the parks for ``year`` (flows of a year are combined per
+    organisation, material, direction and destination; offers and wants are added).
+
+    Supplies are outputs going to disposal, sold below the low-value price of their
+    material (``low_value``, VND per unit), or of unknown destination, and open offers.
+    Outputs already exchanged are left out unless ``hide_exchanges``; then they count as
+    open, going to disposal at ``disposal_fee`` (used to check the matcher rediscovers
+    known exchanges). Demands are inputs, less what running exchanges already deliver, and
+    open wants.
+    """
+    disposal_fee = disposal_fee or {}
+    reference_price = reference_price or {}
+    loc_lat = func.coalesce(organisations.c.lat, parks.c.lat)
+    loc_lon = func.coalesce(organisations.c.lon, parks.c.lon)
+    query = (
+        select(
+            flows.c.id,
+            flows.c.org_id,
+            flows.c.park_id,
+            flows.c.material_code,
+            flows.c.direction,
+            func.coalesce(flows.c.destination, "").label("destination"),
+            flows.c.quantity,
+            flows.c.period_months,
+            flows.c.price_vnd_per_unit,
+            (flows.c.confidentiality == "private").label("private"),
+            flows.c.quality,
+            flows.c.description,
+            flows.c.waste_code,
+            loc_lat.label("lat"),
+            loc_lon.label("lon"),
+        )
+        .join(organisations, organisations.c.id == flows.c.org_id)
+        .join(parks, parks.c.id == flows.c.park_id)
+        .where(flows.c.park_id.in_(list(park_ids)), flows.c.year == year)
+        .order_by(flows.c.id)
+    )
+    rows = conn.execute(query).all()
+    received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
+    supply_cols, demand_cols = _flow_sides(
+        rows,
+        material_index,
+        year,
+        low_value,
+        received,
+        hide_exchanges,
+        disposal_fee,
+        reference_price,
+    )
+    listing_query = (
+        select(
+            listings,
+            loc_lat.label("lat"),
+            loc_lon.label("lon"),
+            literal("").label("destination"),
+        )
+        .join(organisations, organisations.c.id == listings.c.org_id)
+        .join(parks, parks.c.id == listings.c.park_id)
+        .where(listings.c.park_id.in_(list(park_ids)), listings.c.status == "open")
+        .order_by(listings.c.id)
+    )
+    listing_supply: dict[str, list[Any]] = defaultdict(list)
+    listing_demand: dict[str, list[Any]] = defaultdict(list)
+    for row in conn.execute(listing_query).mappings():
+        if row["lat"] is None or row["lon"] is None or row["material_code"] not in material_index:
+            continue
+        start = _days(row["available_from"], I32_MIN)
+        end = _days(row["available_until"], I32_MAX)
+        listing_year = row["available_from"].year if row["available_from"] else year
+        p = float(row["price_vnd_per_unit"]) if row["price_vnd_per_unit"] is not None else np.nan
+        max_km = float(row["max_distance_km"]) if row["max_distance_km"] is not None else np.inf
+        target = listing_supply if row["kind"] == "offer" else listing_demand
+        _append(
+            target,
+            {**row, "private": row["confidentiality"] == "private"},
+            LISTING,
+            material_index,
+            float(row["quantity"]),
+            p if row["kind"] == "want" else np.nan,
+            False,
+            False,
+            listing_year,
+            start,
+            end,
+            max_km,
+        )
+    return _merge(supply_cols, listing_supply), _merge(demand_cols, listing_demand)
+
+
+def _flow_sides(
+    rows: Sequence[Any],
+    material_index: Mapping[str, int],
+    year: int,
+    low_value: Mapping[str, float],
+    received: Mapping[tuple[int, str], float],
+    hide_exchanges: bool,
+    disposal_fee: Mapping[str, float],
+    reference_price: Mapping[str, float],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Grouped flow rows to supply and demand columns, whole columns at a time."""
+    if not rows:
+        return {}, {}
+    (
+        ids,
+        org,
+        park,
+        material,
+        direction,
+        dest,
+        qty,
+        months,
+        price,
+        private,
+        quality,
+        text,
+        waste,
+        lat,
+        lon,
+    ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
+    qty = qty.astype(float)
+    months = months.astype(float)
+    price = np.array([np.nan if p is None else float(p) for p in price])
+    private = private.astype(bool)
+    # Flows of one organisation, material, direction and destination in the year count as
+    # one: quantities are summed and annualised, prices weighted by quantity.
+    codes = {m: i for i, m in enumerate(sorted(set(material)))}
+    dests = {d: i for i, d in enumerate(sorted(set(dest)))}
+    key = (
+        (org.astype(np.int64) << 24)
+        | (np.array([codes[m] for m in material], dtype=np.int64) << 12)
+        | (np.array([dests[d] for d in dest], dtype=np.int64) << 1)
+        | (direction == "out").astype(np.int64)
+    )
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    if (counts == 1).all():
+        qty = qty * 12.0 / months
+    else:
+        n = len(first)
+        total = np.bincount(inverse, weights=qty, minlength=n)
+        total_months = np.bincount(inverse, weights=months, minlength=n)
+        priced = ~np.isnan(price)
+        priced_qty = np.bincount(inverse, weights=np.where(priced, qty, 0.0), minlength=n)
+        value = np.bincount(
+            inverse, weights=np.where(priced, qty * np.nan_to_num(price), 0.0), minlength=n
+        )
+        any_private = np.bincount(inverse, weights=private.astype(float), minlength=n) > 0
+        keep = np.sort(first)
+        group_of_kept = inverse[keep]
+        ids, org, park, material, direction, dest, quality, text, waste, lat, lon = (
+            c[keep]
+            for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
+        )
+        qty = (total * 12.0 / total_months)[group_of_kept]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            price = np.where(priced_qty > 0, value / priced_qty, np.nan)[group_of_kept]
+        private = any_private[group_of_kept]
+    known = np.array([m in material_index for m in material], dtype=bool)
+    located = np.array([a is not None and b is not None for a, b in zip(lat, lon, strict=True)])
+    mat_idx = np.array([material_index.get(m, -1) for m in material], dtype=np.int32)
+    out = direction == "out"
+    exchanged = dest == Destination.EXCHANGED.value
+    hidden_sale = np.zeros(len(ids), dtype=bool)
+    if hide_exchanges:
+        # Without its exchange, an output goes where its material usually goes: to disposal
+        # if that costs something; to another buyer, at the price it fetches now (or the
+        # market price), if its material has a market; else nowhere (surplus steam vents).
+        default_fee = np.array([disposal_fee.get(m, np.nan) for m in material])
+        default_price = np.array([reference_price.get(m, np.nan) for m in material])
+        sale_price = np.where(np.isnan(price), default_price, price)
+        to_disposal = exchanged & (np.nan_to_num(default_fee) > 0)
+        marketable = ~np.isnan(default_price)
+        hidden_sale = exchanged & ~to_disposal & marketable & ~np.isnan(sale_price)
+        price = np.where(to_disposal, default_fee, np.where(hidden_sale, sale_price, price))
+        dest = np.where(
+            to_disposal,
+            Destination.LANDFILL.value,
+            np.where(hidden_sale, Destination.SOLD.value, dest),
+        )
+    fee = np.isin(dest, list(FEE_DESTINATIONS)) & ~np.isnan(price)
+    sold = dest == Destination.SOLD.value
+    low = np.array([low_value.get(m, -np.inf) for m in material])
+    supply = (
+        out
+        & known
+        & located
+        & (dest != Destination.REUSED_INTERNALLY.value)
+        & ~(exchanged & ~np.asarray(hide_exchanges))
+        & (~sold | hidden_sale | (~np.isnan(price) & (price < low)))
+    )
+    less = np.array([received.get((o, m), 0.0) for o, m in zip(org, material, strict=True)])
+    demand_qty = qty - less
+    demand = ~out & known & located & (demand_qty > 0)
+
+    def side(
+        mask: np.ndarray, quantities: np.ndarray, fee_col: np.ndarray, sold_col: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        n = int(mask.sum())
+        return {
+            "ids": ids[mask].astype(np.int64),
+            "kinds": np.full(n, FLOW, dtype=np.int8),
+            "org": org[mask].astype(np.int64),
+            "park": park[mask].astype(np.int64),
+            "material": mat_idx[mask],
+            "qty": quantities[mask],
+            "price": price[mask],
+            "fee": fee_col[mask],
+            "sold": sold_col[mask],
+            "lat": lat[mask].astype(float),
+            "lon": lon[mask].astype(float),
+            "year": np.full(n, year, dtype=np.int32),
+            "start_day": np.full(n, I32_MIN, dtype=np.int32),
+            "end_day": np.full(n, I32_MAX, dtype=np.int32),
+            "max_km": np.full(n, np.inf),
+            "private": private[mask],
+            "waste_code": np.array([w or "" for w in waste[mask]], dtype=object),
+            "quality": np.array([q or "" for q in quality[mask]], dtype=object),
+            "text": np.array([fold(t or "") for t in text[mask]], dtype=object),
+        }
+
+    no = np.zeros(len(ids), dtype=bool)
+    return side(supply, qty, fee, sold), side(demand, demand_qty, no, no)
+
+
+def _merge(flow_cols: dict[str, np.ndarray], listing_cols: dict[str, list[Any]]) -> Side:
+    if not flow_cols and not listing_cols:
+        return Side.empty()
+    if not listing_cols:
+        return Side.from_columns(flow_cols)
+    extra = Side.from_columns(listing_cols)
+    if not flow_cols:
+        return extra
+    base = Side.from_columns(flow_cols)
+    return Side(
+        **{
+            name: np.concatenate([getattr(base, name), getattr(extra, name)])
+            for name in base.__dataclass_fields__
+        }
+    )
+
+
+def _append(
+    cols: dict[str, list[Any]],
+    row: Mapping[str, Any],
+    kind: int,
+    material_index: Mapping[str, int],
+    qty: float,
+    price: float,
+    fee: bool,
+    sold: bool,
+    year: int,
+    start: int,
+    end: int,
+    max_km: float,
+) -> None:
+    cols["ids"].append(row["id"])
+    cols["kinds"].append(kind)
+    cols["org"].append(row["org_id"])
+    cols["park"].append(row["park_id"])
+    cols["material"].append(material_index[row["material_code"]])
+    cols["qty"].append(qty)
+    cols["price"].append(price)
+    cols["fee"].append(fee)
+    cols["sold"].append(sold)
+    cols["lat"].append(row["lat"])
+    cols["lon"].append(row["lon"])
+    cols["year"].append(year)
+    cols["start_day"].append(start)
+    cols["end_day"].append(end)
+    cols["max_km"].append(max_km)
+    cols["private"].append(bool(row["private"]))
+    cols["waste_code"].append(row["waste_code"] or "")
+    cols["quality"].append(row["quality"] or "")
+    cols["text"].append(fold(row["description"] or ""))
+
+
+def _received_by_running_exchanges(
+    conn: Connection, park_ids: Sequence[int]
+) -> dict[tuple[int, str], float]:
+    """(receiver, material replaced) -> quantity per year already delivered."""
+    material = func.coalesce(exchanges.c.receiver_material_code, exchanges.c.material_code)
+    query = (
+        select(exchanges.c.receiver_id, material.label("material"), func.sum(exchanges.c.quantity))
+        .join(organisations, organisations.c.id == exchanges.c.receiver_id)
+        .where(
+            organisations.c.park_id.in_(list(park_ids)),
+            exchanges.c.status == ExchangeStatus.RUNNING.value,
+        )
+        .group_by(exchanges.c.receiver_id, material)
+    )
+    out: dict[tuple[int, str], float] = {}
+    for receiver, mat, qty in conn.execute(query):
+        out[(receiver, mat)] = float(qty)
+    return out
+
+
+def running_links(conn: Connection, park_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(supplier, receiver, material) of running exchanges touching the parks."""
+    query = (
+        select(exchanges.c.supplier_id, exchanges.c.receiver_id, exchanges.c.material_code)
+        .join(organisations, organisations.c.id == exchanges.c.supplier_id)
+        .where(
+            organisations.c.park_id.in_(list(park_ids)),
+            exchanges.c.status == ExchangeStatus.RUNNING.value,
+        )
+    )
+    return [(s, r, m) for s, r, m in conn.execute(query)]
+
+
+# -- the match table ---------------------------------------------------------------------
+
+
+def decided_matches(conn: Connection, park_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Accepted and rejected matches of the parks: they must not be proposed again."""
+    query = select(matches).where(
+        matches.c.park_id.in_(list(park_ids)), matches.c.status.in_(["accepted", "rejected"])
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def save_proposals(
+    conn: Connection, park_ids: Sequence[int], proposals: Mapping[str, Any], chunk: int = 100_000
+) -> list[int]:
+    """Replace the open proposals of the parks by ``proposals`` (columns of the match
+    table, numpy arrays or lists); decided matches stay. A pair proposed again keeps its
+    id (a rejected pair whose data changed becomes a proposal again). Rows are written a
+    chunk at a time. Returns the ids in row order."""
+    keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
+    n = len(proposals["supply_id"])
+    key_cols = [np.asarray(proposals[k]).tolist() for k in keys]
+    wanted = set(zip(*key_cols, strict=True))
+    stale = [
+        mid
+        for mid, *key in conn.execute(
+            select(matches.c.id, *[matches.c[k] for k in keys]).where(
+                matches.c.park_id.in_(list(park_ids)), matches.c.status == "proposed"
+            )
+        )
+        if tuple(key) not in wanted
+    ]
+    for start in range(0, len(stale), CHUNK):
+        conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
+    skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id"}
+    columns = [c for c in proposals if c in set(matches.c.keys()) - skip]
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        data = []
+        for c in columns:
+            data.append(np.asarray(proposals[c][start:stop]).tolist())
+        data.append([""] * (stop - start))
+        fast_upsert(
+            conn, matches, [*columns, "decision_reason"], list(zip(*data, strict=True)), keys
+        )
+    ids = {
+        tuple(key): mid
+        for mid, *key in conn.execute(
+            select(matches.c.id, *[matches.c[k] for k in keys]).where(
+                matches.c.park_id.in_(list(park_ids))
+            )
+        )
+    }
+    return [ids[key] for key in zip(*key_cols, strict=True)]
+
+
+def get_match(conn: Connection, match_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(matches).where(matches.c.id == match_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_matches(
+    conn: Connection, park_ids: Iterable[int], statuses: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    query = select(matches).where(matches.c.park_id.in_(list(park_ids)))
+    if statuses:
+        query = query.where(matches.c.status.in_(list(statuses)))
+    query = query.order_by(matches.c.supply_kind, matches.c.supply_id, matches.c.rank)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def decide(
+    conn: Connection,
+    match_id: int,
+    status: str,
+    who: str,
+    reason: str = "",
+    exchange_id: int | None = None,
+    fingerprint: str | None = None,
+) -> None:
+    conn.execute(
+        update(matches)
+        .where(matches.c.id == match_id)
+        .values(
+            status=status,
+            decided_at=datetime.now(UTC),
+            decided_by=who,
+            decision_reason=reason,
+            exchange_id=exchange_id,
+            **({"fingerprint": fingerprint} if fingerprint is not None else {}),
+        )
+    )
+
+
+def record_fingerprints(
+    conn: Connection, refs: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[Any, ...]]:
+    """What a supply or demand looks like now, to tell whether a decided match's data changed."""
+    out: dict[tuple[str, int], tuple[Any, ...]] = {}
+    refs = list(refs)
+    flow_ids = [i for k, i in refs if k == "flow"]
+    listing_ids = [i for k, i in refs if k == "listing"]
+    flow_cols = (
+        flows.c.quantity,
+        flows.c.price_vnd_per_unit,
+        flows.c.quality,
+        flows.c.destination,
+        flows.c.material_code,
+        flows.c.year,
+    )
+    listing_cols = (
+        listings.c.quantity,
+        listings.c.price_vnd_per_unit,
+        listings.c.quality,
+        listings.c.status,
+        listings.c.material_code,
+        listings.c.max_distance_km,
+        listings.c.available_from,
+        listings.c.available_until,
+    )
+    for kind, table, cols, ids in (
+        ("flow", flows, flow_cols, flow_ids),
+        ("listing", listings, listing_cols, listing_ids),
+    ):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for r in conn.execute(select(table.c.id, *cols).where(table.c.id.in_(chunk))):
+                out[(kind, r[0])] = tuple(r[1:])
+    return out
+
+
+def record_privacy(
+    conn: Connection, refs: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[bool, str]]:
+    """Whether each flow or listing is private now, and the quality it states."""
+    out: dict[tuple[str, int], tuple[bool, str]] = {}
+    refs = list(refs)
+    for kind, table in (("flow", flows), ("listing", listings)):
+        ids = [i for k, i in refs if k == kind]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            query = select(table.c.id, table.c.confidentiality, table.c.quality).where(
+                table.c.id.in_(chunk)
+            )
+            for rid, conf, quality in conn.execute(query):
+                out[(kind, rid)] = (conf == "private", quality or "")
+    return out
+
+
+def org_names(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = list(set(org_ids))
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = (
+            select(
+                organisations.c.id,
+                organisations.c.code,
+                organisations.c.name_vi,
+                organisations.c.name_en,
+                organisations.c.kind,
+                parks.c.code.label("park_code"),
+                parks.c.id.label("park_id"),
+            )
+            .join(parks, parks.c.id == organisations.c.park_id)
+            .where(organisations.c.id.in_(chunk))
+        )
+        for r in conn.execute(query).mappings():
+            out[r["id"]] = dict(r)
+    return out
