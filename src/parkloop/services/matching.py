@@ -154,24 +154,34 @@ def _quality_check(limits: str, quality: str) -> tuple[bool | None, list[str]]:
     return knowledge.check_quality(knowledge.parse_quality_limits(limits), quality)
 
 
-def run_matching(
+@dataclass
+class _Prepared:
+    """Everything a matching run needs, loaded for its scope."""
+
+    scope_ids: dict[int, str]
+    load_ids: list[int]
+    year: int
+    book: FactorBook
+    supplies: Side
+    demands: Side
+    params: MatchParams
+    seconds: float
+
+
+def _prepare(
     engine: Engine,
-    *,
-    park: str | None = None,
-    region: str | None = None,
-    all_parks: bool = False,
-    radius_km: float | None = None,
-    top: int = 5,
-    year: int | None = None,
-    hide_exchanges: bool = False,
-    save: bool = True,
-    attribution: float | None = None,
-    deadweight: float | None = None,
-    progress: Progress | None = None,
-) -> MatchRun:
-    """Match supplies with demands in a park, a region or everywhere; save the proposals."""
+    park: str | None,
+    region: str | None,
+    all_parks: bool,
+    radius_km: float | None,
+    top: int,
+    year: int | None,
+    hide_exchanges: bool,
+    attribution: float | None,
+    deadweight: float | None,
+    keep_decided: bool = False,
+) -> _Prepared:
     cat = catalog()
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     attribution = cat.parameter("attribution") if attribution is None else attribution
     deadweight = cat.parameter("deadweight") if deadweight is None else deadweight
@@ -194,8 +204,6 @@ def run_matching(
             for c, i in book.index.items()
             if not np.isnan(book.disposal_fee[i])
         }
-        if progress:
-            progress("loading supplies and demands", 0, 1)
         supplies, demands = store.load_sides(
             conn,
             load_ids,
@@ -215,11 +223,11 @@ def run_matching(
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
         links = [] if hide_exchanges else store.running_links(conn, load_ids)
-        exclude = _still_excluded(conn, store.decided_matches(conn, load_ids))
-    timings["load"] = time.perf_counter() - t0
-    if progress:
-        progress("matching", 0, 1)
-    t1 = time.perf_counter()
+        exclude = (
+            np.empty(0, dtype=np.int64)
+            if keep_decided
+            else _still_excluded(conn, store.decided_matches(conn, load_ids))
+        )
     params = MatchParams(
         top=top,
         same_park=same_park,
@@ -241,6 +249,105 @@ def run_matching(
             dtype=np.int64,
         ),
     )
+    return _Prepared(
+        scope_ids, load_ids, year, book, supplies, demands, params, time.perf_counter() - t0
+    )
+
+
+@dataclass
+class CandidateNetwork:
+    """The links an optimiser may choose from: for every supply its ``top`` best demands
+    (net benefit > 0), each priced for the most it can carry (``found.q``). Benefits and
+    emissions grow in proportion to the quantity moved, so per-unit figures are exact."""
+
+    year: int
+    book: FactorBook
+    supplies: Side
+    demands: Side
+    found: Candidates
+    rules: tuple[Rule, ...]
+    park_ids: dict[int, str]
+    attribution: float
+    deadweight: float
+
+
+def candidate_network(
+    engine: Engine,
+    *,
+    park: str | None = None,
+    region: str | None = None,
+    all_parks: bool = False,
+    radius_km: float | None = None,
+    top: int = 10,
+    year: int | None = None,
+    attribution: float | None = None,
+    deadweight: float | None = None,
+) -> CandidateNetwork:
+    """Candidate links of a scope for network optimisation (nothing is saved)."""
+    prep = _prepare(
+        engine, park, region, all_parks, radius_km, top, year, False, attribution, deadweight
+    )
+    found = find_matches(
+        prep.supplies, prep.demands, rules(), prep.book, prep.params, check=_quality_check
+    )
+    return CandidateNetwork(
+        year=prep.year,
+        book=prep.book,
+        supplies=prep.supplies,
+        demands=prep.demands,
+        found=found,
+        rules=rules(),
+        park_ids=prep.scope_ids,
+        attribution=prep.params.attribution,
+        deadweight=prep.params.deadweight,
+    )
+
+
+def run_matching(
+    engine: Engine,
+    *,
+    park: str | None = None,
+    region: str | None = None,
+    all_parks: bool = False,
+    radius_km: float | None = None,
+    top: int = 5,
+    year: int | None = None,
+    hide_exchanges: bool = False,
+    save: bool = True,
+    attribution: float | None = None,
+    deadweight: float | None = None,
+    progress: Progress | None = None,
+) -> MatchRun:
+    """Match supplies with demands in a park, a region or everywhere; save the proposals."""
+    timings: dict[str, float] = {}
+    if progress:
+        progress("loading supplies and demands", 0, 1)
+    prep = _prepare(
+        engine,
+        park,
+        region,
+        all_parks,
+        radius_km,
+        top,
+        year,
+        hide_exchanges,
+        attribution,
+        deadweight,
+    )
+    scope_ids, year, book, supplies, demands, params = (
+        prep.scope_ids,
+        prep.year,
+        prep.book,
+        prep.supplies,
+        prep.demands,
+        prep.params,
+    )
+    same_park = params.same_park
+    attribution, deadweight = params.attribution, params.deadweight
+    timings["load"] = prep.seconds
+    if progress:
+        progress("matching", 0, 1)
+    t1 = time.perf_counter()
     rule_list = rules()
     found = find_matches(supplies, demands, rule_list, book, params, check=_quality_check)
     timings["match"] = time.perf_counter() - t1
