@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pint
@@ -70,8 +71,8 @@ class ParsedUnit:
 
 
 @cache
-def registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+def registry() -> pint.UnitRegistry[Any]:
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     definitions = resources.files("parkloop.catalog") / "data" / "units.txt"
     with resources.as_file(definitions) as path:
         ureg.load_definitions(str(path))
@@ -100,7 +101,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _to_pint(part: str) -> pint.Quantity:
+def _to_pint(part: str) -> pint.Quantity[Any]:
     """One side of a unit expression as a pint quantity (magnitude kept for "tạ" = 100 kg)."""
     ureg = registry()
     expression = spellings().get(_fold(part), part.strip().translate(_SUPERSCRIPTS))

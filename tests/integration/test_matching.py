@@ -43,9 +43,12 @@ def test_proposals_are_saved_explained_and_stable(nck: sa.Engine) -> None:
     first = matching.run_matching(nck, park="nam-cau-kien")
     second = matching.run_matching(nck, park="nam-cau-kien")
     assert len(first) > 20
-    key = lambda run: sorted(
-        (m.id, m.supplier_code, m.receiver_code, m.rule_id, m.rank) for m in run.matches
-    )
+
+    def key(run: matching.MatchRun) -> list[tuple[object, ...]]:
+        return sorted(
+            (m.id, m.supplier_code, m.receiver_code, m.rule_id, m.rank) for m in run.matches
+        )
+
     assert key(first) == key(second)  # deterministic, and a pair keeps its id
     saved = matching.list_matches(nck, "nam-cau-kien", ["proposed"])
     assert {m.id for m in saved} == {m.id for m in first.matches}

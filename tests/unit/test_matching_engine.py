@@ -11,6 +11,7 @@ from parkloop.accounting.book import build_book
 from parkloop.catalog import catalog
 from parkloop.domain.geo import distances_km
 from parkloop.matching.engine import (
+    Candidates,
     MatchParams,
     find_matches,
     find_matches_all_pairs,
@@ -293,9 +294,18 @@ def test_the_index_gives_exactly_the_all_pairs_answer(seed: int, radius: float) 
     params = MatchParams(same_park=False, radius_km=radius, generic_materials=GENERIC)
     a = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check)
     b = find_matches_all_pairs(supplies, demands, RULES, BOOK, params, check=_quality_check)
-    key = lambda c: sorted(
-        zip(c.s.tolist(), c.d.tolist(), c.rank.tolist(), np.round(c.net, 3).tolist(), strict=True)
-    )
+
+    def key(c: Candidates) -> list[tuple[int, int, int, float]]:
+        return sorted(
+            zip(
+                c.s.tolist(),
+                c.d.tolist(),
+                c.rank.tolist(),
+                np.round(c.net, 3).tolist(),
+                strict=True,
+            )
+        )
+
     assert key(a) == key(b)
     # Distance filter, self pairs and positive net benefit hold for every proposal.
     km = (

@@ -32,7 +32,9 @@ METHODS: dict[str, str] = {
         "(the reference price of that material when the receiver gives none; nothing when the "
         "receiver takes it as a service)"
     ),
-    "foregone_revenue_vnd": "quantity × the price the supplier earns today by selling the output elsewhere",
+    "foregone_revenue_vnd": (
+        "quantity × the price the supplier earns today by selling the output elsewhere"
+    ),
     "transport_cost_vnd": (
         "truck: rate (VND per t·km) × tonnes per trip × trips per day × km × operating days when "
         "trips are given, else rate × tonnes × km; pipe: rate per unit·km × quantity × km"
@@ -46,17 +48,25 @@ METHODS: dict[str, str] = {
         "quantity × ratio × emission factor of producing the replaced input "
         "(grid factor of the year for electricity; combustion factor for fuels)"
     ),
-    "co2e_avoided_disposal_t": "quantity × emission factor of the disposal route avoided (landfill, incineration)",
+    "co2e_avoided_disposal_t": (
+        "quantity × emission factor of the disposal route avoided (landfill, incineration)"
+    ),
     "co2e_avoided_haul_t": "t·km of the baseline haul avoided × truck emission factor",
     "co2e_transport_t": "t·km × truck emission factor (pipes and the grid counted as zero here)",
-    "co2e_treatment_t": "quantity × electricity the treatment uses per unit × grid factor of the year",
+    "co2e_treatment_t": (
+        "quantity × electricity the treatment uses per unit × grid factor of the year"
+    ),
     "co2e_t": (
         "(avoided virgin + avoided disposal + avoided haul) × attribution × (1 − deadweight) "
         "− transport − treatment"
     ),
     "water_reused_m3": "quantity × ratio when the input replaced is water",
-    "energy_recovered_mwh": "quantity × ratio × energy content of the input replaced, when it is an energy carrier",
-    "virgin_material_avoided_t": "quantity × ratio × tonnes per unit, when the input replaced is a material",
+    "energy_recovered_mwh": (
+        "quantity × ratio × energy content of the input replaced, when it is an energy carrier"
+    ),
+    "virgin_material_avoided_t": (
+        "quantity × ratio × tonnes per unit, when the input replaced is a material"
+    ),
     "tkm": "tonnes moved × road km (trucks only)",
 }
 
@@ -193,7 +203,7 @@ def account_pairs(
     if money_only:
         figures = {f.name: np.empty(0) for f in fields(Accounts)} | {"net_benefit_vnd": net}
         figures.update(attribution=attribution, deadweight=deadweight)
-        return Accounts(**figures)  # type: ignore[arg-type]
+        return Accounts(**figures)
 
     co2_virgin = np.where(service, 0.0, replaced * _nan_to(book.virgin_ef[p.d_mat]))
     co2_disposal = np.where(disposes, q * _nan_to(book.disposal_ef[p.s_mat]), 0.0)

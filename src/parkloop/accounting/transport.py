@@ -31,7 +31,10 @@ class TransportCost:
         return self.cost_vnd_per_day * self.operating_days_per_year
 
 
-METHOD = "cost per day = rate (VND per t·km) × tonnes per trip × trips per day × distance (km); per year × operating days"
+METHOD = (
+    "cost per day = rate (VND per t·km) × tonnes per trip × trips per day × distance (km); "
+    "per year × operating days"
+)
 
 
 def transport_cost(

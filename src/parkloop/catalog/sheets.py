@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from functools import cache
 
@@ -52,7 +53,7 @@ class ColumnSpec:
         return (self.help_vi if lang == "vi" else self.help_en) or ""
 
     @property
-    def enum(self) -> type[LabelledEnum] | None:
+    def enum(self) -> builtins.type[LabelledEnum] | None:
         if self.type.startswith("enum:"):
             return ENUMS[self.type.removeprefix("enum:")]
         return None

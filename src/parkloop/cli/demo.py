@@ -1,4 +1,5 @@
-"""parkloop demo: the main job, a readable picture of one park."""
+"""parkloop demo: the main job — one park at a glance, what its exchanges are worth, the
+best new matches, and how it stands against its eco-industrial-park criteria."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from rich.panel import Panel
 
 from parkloop import units
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, number, print_json, table
-from parkloop.cli.state import state
+from parkloop.cli.matching import render_matches
+from parkloop.cli.render import console, number, print_json, say, table
+from parkloop.cli.state import State, state
 from parkloop.domain.enums import MaterialClass
-from parkloop.services.summary import park_summary
+from parkloop.services import accounting, matching
+from parkloop.services.summary import ParkSummary, park_summary
+
+# The rule set each example is best known against; other parks are shown against the decree.
+RULESET = {"nam-cau-kien": "nck-study"}
 
 
 def demo(
@@ -20,68 +26,116 @@ def demo(
     park: Annotated[str, typer.Option("--park", help="Park code.")] = "nam-cau-kien",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Print a readable summary of a park: sectors, flows, exchanges and totals."""
+    """Print a park's summary, the worth of its exchanges, its best new matches and its
+    assessment."""
     st = state(ctx)
-    lang = st.lang
-    s = park_summary(st.engine(), park, st.viewer())
+    summary = park_summary(st.engine(), park, st.viewer())
+    account = accounting.account_park(st.engine(), park)
+    run = matching.run_matching(st.engine(), park=park)
+    viewer = st.viewer()
+    best = [matching.match_view(m, viewer) for m in run.best(10)]
     if as_json:
-        print_json(s)
+        print_json(
+            {
+                "summary": summary,
+                "totals": account.totals,
+                "routes": account.routes,
+                "matches": best,
+            }
+        )
         return
+    _print_summary(summary, st.lang)
+    _print_account(account, park, st.lang)
+    render_matches(
+        best,
+        st.lang,
+        say(
+            st.lang,
+            f"New matches: {len(run)} proposed for {run.supplies} supplies; the {len(best)} worth "
+            "most (accept with `parkloop matches accept ID`)",
+            f"Ghép nối mới: {len(run)} đề xuất cho {run.supplies} nguồn cung; {len(best)} đề xuất "
+            "giá trị nhất (chấp nhận bằng `parkloop matches accept ID`)",
+        ),
+    )
+    _print_more(st, park)
+
+
+def _print_summary(s: ParkSummary, lang: str) -> None:
     p = s.park
     name = p.name_en if lang == "en" and p.name_en else p.name_vi
-    share = s.land_share_green_traffic_shared
     lines = [
         f"{p.province} · {p.region} · {number(p.total_area_ha, lang)} ha · "
-        f"WWTP {number(p.wwtp_capacity_m3_per_day, lang)} m³/day",
-        f"{s.enterprises} enterprises, {s.partners} partners, {s.flows} flows"
-        + (f" (year {s.year})" if s.year else ""),
+        + say(lang, "WWTP ", "trạm XLNT ")
+        + f"{number(p.wwtp_capacity_m3_per_day, lang)} m³/"
+        + say(lang, "day", "ngày"),
+        say(
+            lang,
+            f"{s.enterprises} enterprises, {s.partners} partners, {s.flows} flows",
+            f"{s.enterprises} doanh nghiệp, {s.partners} đối tác, {s.flows} dòng vật chất",
+        )
+        + (say(lang, f" (year {s.year})", f" (năm {s.year})") if s.year else ""),
     ]
+    share = s.land_share_green_traffic_shared
     if share is not None:
         lines.append(
-            f"green space + traffic + shared infrastructure: {number(100 * share, lang, 1)} % of the land"
+            say(
+                lang,
+                "green space + traffic + shared infrastructure: ",
+                "cây xanh + giao thông + hạ tầng dùng chung: ",
+            )
+            + f"{number(100 * share, lang, 1)} %"
         )
     console.print(Panel("\n".join(lines), title=f"[bold]{name}[/] ({p.code})", expand=False))
-
     table(
-        "Enterprises by sector (VSIC 2018 division)",
-        ["VSIC", "sector", "enterprises"],
+        say(
+            lang,
+            "Enterprises by sector (VSIC 2018 division)",
+            "Doanh nghiệp theo ngành (VSIC 2018 cấp 2)",
+        ),
+        ["VSIC", say(lang, "sector", "ngành"), say(lang, "enterprises", "doanh nghiệp")],
         [[code, en if lang == "en" else vi, n] for code, vi, en, n in s.by_sector],
         numeric=[2],
     )
     rows = []
     for cls in MaterialClass:
-        if cls.value not in s.by_class:
-            continue
         for direction in ("in", "out"):
-            for unit, amount in sorted(s.by_class[cls.value].get(direction, {}).items()):
+            for unit, amount in sorted(s.by_class.get(cls.value, {}).get(direction, {}).items()):
                 rows.append(
                     [
                         cls.label(lang),
-                        "in" if direction == "in" else "out",
+                        say(lang, direction, "vào" if direction == "in" else "ra"),
                         number(amount, lang),
                         units.display(unit),
                     ]
                 )
     table(
-        f"Flows by material class, per year ({s.year})",
-        ["class", "direction", "amount", "unit"],
+        say(
+            lang,
+            f"Flows by material class, per year ({s.year})",
+            f"Dòng vật chất theo nhóm, mỗi năm ({s.year})",
+        ),
+        [
+            say(lang, "class", "nhóm"),
+            say(lang, "direction", "chiều"),
+            say(lang, "amount", "lượng"),
+            say(lang, "unit", "đơn vị"),
+        ],
         rows,
         numeric=[2],
     )
-
-    cat = catalog()
     table(
-        "Exchanges by status",
-        ["status", "exchanges"],
+        say(lang, "Exchanges by status", "Trao đổi theo trạng thái"),
+        [say(lang, "status", "trạng thái"), say(lang, "exchanges", "số trao đổi")],
         [[k, v] for k, v in sorted(s.exchanges_by_status.items())],
         numeric=[1],
     )
+    cat = catalog()
     totals: dict[str, float] = {}
-    running_rows = []
+    rows = []
     for x in s.running:
         totals[x.quantity.unit] = totals.get(x.quantity.unit, 0.0) + x.quantity.value
         m = cat.materials[x.material_code]
-        running_rows.append(
+        rows.append(
             [
                 x.supplier_code,
                 x.receiver_code,
@@ -92,10 +146,72 @@ def demo(
             ]
         )
     table(
-        "Running exchanges (per year)",
-        ["supplier", "receiver", "material", "quantity", "unit", "km"],
-        running_rows,
+        say(lang, "Running exchanges (per year)", "Trao đổi đang vận hành (mỗi năm)"),
+        [
+            say(lang, "supplier", "bên cung cấp"),
+            say(lang, "receiver", "bên nhận"),
+            say(lang, "material", "vật liệu"),
+            say(lang, "quantity", "khối lượng"),
+            say(lang, "unit", "đơn vị"),
+            "km",
+        ],
+        rows,
         numeric=[3, 5],
-        caption="exchanged per year: "
+        caption=say(lang, "exchanged per year: ", "trao đổi mỗi năm: ")
         + ", ".join(f"{number(v, lang)} {units.display(u)}" for u, v in sorted(totals.items())),
     )
+
+
+def _print_account(account: accounting.ParkAccount, park: str, lang: str) -> None:
+    t = account.totals
+    console.print(
+        Panel(
+            say(
+                lang,
+                f"{t['exchanges']} running exchanges: ",
+                f"{t['exchanges']} trao đổi đang vận hành: ",
+            )
+            + t["in_words"]
+            + "\n"
+            + say(lang, "attribution", "tỷ lệ ghi nhận")
+            + f" {account.attribution:g}, "
+            + say(lang, "deadweight", "phần tự xảy ra")
+            + f" {account.deadweight:g}; "
+            + say(lang, "method and factors: ", "phương pháp và hệ số: ")
+            + f"parkloop account --park {park} --json",
+            title=say(lang, "Today's exchanges, per year", "Các trao đổi hiện nay, mỗi năm"),
+            expand=False,
+        )
+    )
+    for route in account.routes:
+        table(
+            say(lang, f"Route {route['route']}", f"Tuyến {route['route']}")
+            + f" ({route['method']})",
+            [
+                "km",
+                say(lang, "VND per t·km", "VNĐ/tấn/km"),
+                say(lang, "t per trip", "tấn/lượt"),
+                say(lang, "trips a day", "lượt/ngày"),
+                say(lang, "VND a day", "VNĐ/ngày"),
+                say(lang, "status", "trạng thái"),
+            ],
+            [
+                [
+                    number(v["distance_km"], lang, 1),
+                    number(v["rate_vnd_per_tkm"], lang),
+                    number(v["tonnes_per_trip"], lang),
+                    number(v["trips_per_day"], lang),
+                    number(v["cost_vnd_per_day"], lang),
+                    v["status"],
+                ]
+                for v in route["variants"]
+            ],
+            numeric=[0, 1, 2, 3, 4],
+        )
+
+
+def _print_more(st: State, park: str) -> None:
+    """The assessment (and, when installed, the optimised network) of the park."""
+    from parkloop.cli.assess import print_park_assessment
+
+    print_park_assessment(st, park, RULESET.get(park, "decree-82-2018"))

@@ -91,6 +91,7 @@ def generate(
 
         counts = run(st.engine(), enterprises, parks, seed=seed, year=year, progress=progress)
     console.print(
-        f"generated {counts.parks} parks, {counts.enterprises} enterprises, {counts.partners} partners "
+        f"generated {counts.parks} parks, {counts.enterprises} enterprises, "
+        f"{counts.partners} partners "
         f"and {counts.flows} flows (seed {counts.seed}, year {counts.year})"
     )

@@ -119,9 +119,8 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
                 v["rule"],
             ]
         )
-    table(
-        title,
-        [
+    headers = {
+        "en": [
             "id",
             "supplier",
             "receiver",
@@ -132,9 +131,19 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
             "t CO2e/yr",
             "why",
         ],
-        rows,
-        numeric=[4, 5, 6, 7],
-    )
+        "vi": [
+            "id",
+            "bên cung cấp",
+            "bên nhận",
+            "vật liệu",
+            "khối lượng/năm",
+            "km",
+            "lợi ích ròng tr. VNĐ/năm",
+            "t CO2e/năm",
+            "căn cứ",
+        ],
+    }
+    table(title, headers.get(lang, headers["en"]), rows, numeric=[4, 5, 6, 7])
 
 
 @matches_app.command("list")
@@ -275,5 +284,6 @@ def account_transport(
         print_json(data)
         return
     console.print(
-        f"{number(data['cost_vnd_per_day'])} VND a day, {number(data['cost_vnd_per_year'])} VND a year ({TRANSPORT_METHOD})"
+        f"{number(data['cost_vnd_per_day'])} VND a day, "
+        f"{number(data['cost_vnd_per_year'])} VND a year ({TRANSPORT_METHOD})"
     )

@@ -29,6 +29,11 @@ err_console = Console(stderr=True, soft_wrap=True)
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 
+def say(lang: str, en: str, vi: str) -> str:
+    """The Vietnamese or English wording of a printed label."""
+    return vi if lang == "vi" else en
+
+
 def number(value: float | None, lang: str = "vi", digits: int = 0) -> str:
     """A number with the reader's grouping and decimal marks (1.234,5 in vi; 1,234.5 in en)."""
     if value is None:

@@ -55,4 +55,5 @@ def great_circle_km(xyz_a: NDArray[np.float64], xyz_b: NDArray[np.float64]) -> N
     """Great-circle distance between rows of two point arrays from :func:`unit_sphere_xyz`
     (mean-radius sphere: within about 0.5 % of the WGS84 geodesic)."""
     chord = np.sqrt(np.einsum("ij,ij->i", xyz_a - xyz_b, xyz_a - xyz_b))
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / (2.0 * EARTH_RADIUS_KM)))
+    arc: NDArray[np.float64] = np.arcsin(np.minimum(1.0, chord / (2.0 * EARTH_RADIUS_KM)))
+    return 2.0 * EARTH_RADIUS_KM * arc

@@ -53,9 +53,8 @@ class Side:
 
     @classmethod
     def empty(cls) -> Side:
-        return cls.from_columns(
-            {name: [] for name in (f.name for f in fields(cls))}  # type: ignore[misc]
-        )
+        columns: dict[str, list[object]] = {f.name: [] for f in fields(cls)}
+        return cls.from_columns(columns)
 
     @classmethod
     def from_columns(

@@ -84,10 +84,10 @@ def _price_paid(flows: list[Flow], org: str, material: str) -> float:
     """Quantity-weighted price an organisation pays for an input (NaN if it gives none)."""
     qty = price = 0.0
     for f in flows:
-        if f.org_code == org and f.material_code == material and f.direction is Direction.IN:
-            if f.price_vnd_per_unit is not None:
-                qty += f.quantity.value
-                price += f.quantity.value * f.price_vnd_per_unit
+        mine = f.org_code == org and f.material_code == material and f.direction is Direction.IN
+        if mine and f.price_vnd_per_unit is not None:
+            qty += f.quantity.value
+            price += f.quantity.value * f.price_vnd_per_unit
     return price / qty if qty else float("nan")
 
 
@@ -116,10 +116,10 @@ def account_exchanges(
     s_mat = np.array([book.index[x.material_code] for x in items], dtype=np.int32)
     d_codes = [x.receiver_material_code or x.material_code for x in items]
     d_mat = np.array([book.index[c] for c in d_codes], dtype=np.int32)
-    # The supplier's baseline: disposal where its material costs something to dispose of;
-    # else, for a by-product with a market and carried by truck, a sale — at the receiver's own price when it is
-    # the same material (a transfer: the exchange is worth the haul it replaces), at the
-    # market price when it replaces another input.
+    # The supplier's baseline: disposal where disposing of its material costs something;
+    # else, for a by-product with a market that travels by truck, a sale — at the
+    # receiver's own price when the same material changes hands (a transfer: the exchange
+    # is worth the haul it replaces), at the market price when it replaces another input.
     fee = book.disposal_fee[s_mat]
     disposes = ~np.isnan(fee) & (fee > 0)
     traded = ~disposes & ~np.isnan(book.market_price[s_mat]) & (book.mode[s_mat] == TRUCK)
@@ -255,7 +255,8 @@ def _totals(accounted: list[dict[str, Any]]) -> dict[str, Any]:
     totals["in_words"] = (
         f"{totals['money_vnd_per_year'] / 1e9:,.1f} billion VND/yr saved, "
         f"{totals['co2e_t_per_year']:,.0f} t CO2e, {totals['water_m3_per_year']:,.0f} m³ water, "
-        f"{totals['energy_mwh_per_year']:,.0f} MWh, {totals['materials_t_per_year']:,.0f} t materials"
+        f"{totals['energy_mwh_per_year']:,.0f} MWh, "
+        f"{totals['materials_t_per_year']:,.0f} t materials"
     )
     return totals
 
@@ -399,6 +400,9 @@ def registry_recp(engine: Engine, park: str, year: int, book: FactorBook) -> dic
         "materials_saved_t": round(sum(m.materials_saved_t for m in measures), 1),
         "cost_saved_vnd": round(sum(m.cost_saved_vnd for m in measures), 0),
         "co2e_avoided_t": round(electricity * grid.value, 1),
-        "method": "sums of implemented measures of the year; CO2e counts electricity saved × the grid factor of the year (fuel savings are reported in TJ, their CO2e needs the fuel)",
+        "method": (
+            "sums of implemented measures of the year; CO2e counts electricity saved × the grid "
+            "factor of the year (fuel savings are reported in TJ, their CO2e needs the fuel)"
+        ),
         "grid_factor": grid.cite(),
     }

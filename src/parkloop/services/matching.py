@@ -679,7 +679,9 @@ def match_view(m: Match, viewer: Viewer) -> dict[str, Any]:
     view["net_benefit_vnd_per_year"] = None
     view["co2e_t_per_year"] = None
     view["accounting"] = {
-        "hidden": "the details of a confidential record are shown only to its owner and the park operator"
+        "hidden": (
+            "the details of a confidential record are shown only to its owner and the park operator"
+        )
     }
     view["reasons"] = [
         r
@@ -772,7 +774,8 @@ def reject_match(
         row = _require(conn, match_id)
         if row["status"] == "accepted":
             raise UserError(
-                f"match {match_id} was accepted as exchange {row['exchange_id']}; stop that exchange instead"
+                f"match {match_id} was accepted as exchange {row['exchange_id']}; "
+                "stop that exchange instead"
             )
         now = store.record_fingerprints(
             conn, {(row["supply_kind"], row["supply_id"]), (row["demand_kind"], row["demand_id"])}
