@@ -235,7 +235,7 @@ class _RuleArrays:
     service: NDArray[np.bool_]
     score: F64
     limits: F64
-    shared: NDArray[np.bool_]  # another rule links the same two materials
+    counted: NDArray[np.bool_]  # counts towards search thresholds (one rule per material pair)
 
     @classmethod
     def build(cls, rules: Sequence[Rule], params: MatchParams, book: FactorBook) -> _RuleArrays:
@@ -251,17 +251,16 @@ class _RuleArrays:
                 [ru.score for ru in rules] + [CHANNEL_SCORE["waste_code"], CHANNEL_SCORE["name"]]
             ),
             limits=material_limits(rules, len(book.codes), book.index),
-            shared=np.array(
+            counted=np.array(
                 [
-                    sum(
+                    all(
                         (o.supply_material, o.demand_material)
-                        == (ru.supply_material, ru.demand_material)
-                        for o in rules
+                        != (ru.supply_material, ru.demand_material)
+                        for o in rules[:n]
                     )
-                    > 1
-                    for ru in rules
+                    for n, ru in enumerate(rules)
                 ]
-                + [True, True]
+                + [False, False]
             ),
         )
 
@@ -498,40 +497,35 @@ def _value_bounds(
     return np.asarray(share * value - revenue - ra.treatment[r_idx], dtype=float)
 
 
-def _threshold(
-    s: I64,
-    d_uid: I64,
-    net: F64,
-    r: I64,
-    shared: NDArray[np.bool_],
-    wanted: NDArray[np.bool_],
-    n_supplies: int,
-    top: int,
-) -> F64:
-    """The ``top``-th best net benefit found so far for each wanted supply (0 while it has
-    fewer). Only a pair of two rules linking the same materials can be found twice; those
-    count once, at their best. Waste-code and name pairs are left out: a lower threshold
-    only widens the search."""
-    out = np.zeros(n_supplies)
-    keep = wanted[s] & (r >= 0)
-    if not keep.any():
-        return out
-    s, d_uid, net, r = s[keep], d_uid[keep], net[keep], r[keep]
-    twice = shared[r]
-    if twice.any():
-        ts, td, tn = s[twice], d_uid[twice], net[twice]
-        order = np.lexsort((-tn, td, ts))
-        first = np.r_[True, (np.diff(ts[order]) != 0) | (np.diff(td[order]) != 0)]
-        order = order[first]
-        s = np.concatenate([s[~twice], ts[order]])
-        net = np.concatenate([net[~twice], tn[order]])
-    order = np.lexsort((-net, s))
-    s, net = s[order], net[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
-    rank = np.arange(len(s)) - np.repeat(starts, np.diff(np.r_[starts, len(s)]))
-    at = rank == top - 1
-    out[s[at]] = net[at]
-    return out
+class _TopValues:
+    """Each supply's ``top`` best net benefits found so far, kept as the search goes.
+
+    Only pairs of counted rules enter (one rule per pair of linked materials, no waste-code
+    or name pairs), so no pair is counted twice; leaving some out can only lower the
+    threshold, which widens the search and never changes its answer."""
+
+    def __init__(self, n_supplies: int, top: int) -> None:
+        self.values = np.full((n_supplies, top), -np.inf)
+        self.top = top
+
+    def add(self, ev: Evaluated, counted: NDArray[np.bool_]) -> None:
+        keep = (ev.rule >= 0) & counted[np.maximum(ev.rule, 0)]
+        if not keep.any():
+            return
+        s, net = ev.s[keep], ev.net[keep]
+        involved = np.unique(s)
+        all_s = np.concatenate([np.repeat(involved, self.top), s])
+        all_v = np.concatenate([self.values[involved].ravel(), net])
+        order = np.lexsort((-all_v, all_s))
+        all_s, all_v = all_s[order], all_v[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(all_s)) + 1]
+        rank = np.arange(len(all_s)) - np.repeat(starts, np.diff(np.r_[starts, len(all_s)]))
+        fit = rank < self.top
+        self.values[all_s[fit], rank[fit]] = all_v[fit]
+
+    def threshold(self) -> F64:
+        """The ``top``-th best so far (0 while a supply has fewer)."""
+        return np.maximum(self.values[:, -1], 0.0)
 
 
 @dataclass
@@ -572,8 +566,8 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
             )
         )
     parts = [found]
-    seen_d = [demands.uid[found.d]]
-    floor = np.zeros(len(supplies))  # each supply's top-th best when its search closed
+    best = _TopValues(len(supplies), ctx.params.top)
+    best.add(found, ctx.ra.counted)
     while True:
         new_s, new_d, new_r = [], [], []
         reached = []
@@ -600,21 +594,8 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
         ev = evaluate(ctx, s, _cat(new_d), _cat(new_r), np.zeros(len(s)))
         if len(ev):
             parts.append(ev)
-            seen_d.append(demands.uid[ev.d])
-        wanted = np.zeros(len(supplies), dtype=bool)
-        for se, _ in reached:
-            wanted[se.S[se.open]] = True
-        threshold = _threshold(
-            np.concatenate([p.s for p in parts]),
-            np.concatenate(seen_d),
-            np.concatenate([p.net for p in parts]),
-            np.concatenate([p.rule for p in parts]),
-            ctx.ra.shared,
-            wanted,
-            len(supplies),
-            ctx.params.top,
-        )
-        floor[wanted] = threshold[wanted]
+            best.add(ev, ctx.ra.counted)
+        threshold = best.threshold()
         for se, last in reached:
             exhausted = ~np.isfinite(last) | (se.k >= len(se.D))
             chord = np.where(np.isfinite(last), last, 0.0)
@@ -628,7 +609,7 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
             se.open = se.open[~exhausted & could_matter]
     found = _concat(parts)
     # Only pairs at or above their supply's threshold can make its top list.
-    return found.take(np.flatnonzero(found.net >= floor[found.s]))
+    return found.take(np.flatnonzero(found.net >= best.threshold()[found.s]))
 
 
 def find_matches(
