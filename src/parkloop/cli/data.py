@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from parkloop.catalog.sheets import sheet_spec
-from parkloop.cli.render import console, err_console, table
+from parkloop.cli.render import console, err_console, progress_bar, table
 from parkloop.cli.state import state
 from parkloop.services.exporter import FORMATS, export_data
 from parkloop.services.importer import ImportProblems, ImportReport, import_path
@@ -31,20 +21,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_file)
     app.command("export")(export)
     app.command("template")(template)
-
-
-@contextmanager
-def _progress() -> Iterator[Progress]:
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-    with bar:
-        yield bar
 
 
 def import_file(
@@ -65,18 +41,7 @@ def import_file(
     """Import a filled-in template, CSV files or an export: all of it, or nothing."""
     st = state(ctx)
     engine = st.engine()
-    tasks: dict[str, TaskID] = {}
-    with _progress() as bar:
-
-        def progress(stage: str, done: int, total: int) -> None:
-            # One line: the stage at work. A finished stage makes way for the next.
-            if stage not in tasks:
-                for task in tasks.values():
-                    bar.remove_task(task)
-                tasks.clear()
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=max(total, done) or None)
-
+    with progress_bar() as (bar, progress):
         try:
             report = import_path(
                 engine,

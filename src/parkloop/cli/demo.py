@@ -10,7 +10,7 @@ from rich.panel import Panel
 
 from parkloop import units
 from parkloop.catalog import catalog
-from parkloop.cli.matching import render_matches
+from parkloop.cli.matching import render_matches, render_routes
 from parkloop.cli.render import console, number, print_json, say, table
 from parkloop.cli.state import State, state
 from parkloop.domain.enums import MaterialClass
@@ -183,31 +183,7 @@ def _print_account(account: accounting.ParkAccount, park: str, lang: str) -> Non
             expand=False,
         )
     )
-    for route in account.routes:
-        table(
-            say(lang, f"Route {route['route']}", f"Tuyến {route['route']}")
-            + f" ({route['method']})",
-            [
-                "km",
-                say(lang, "VND per t·km", "VNĐ/tấn/km"),
-                say(lang, "t per trip", "tấn/lượt"),
-                say(lang, "trips a day", "lượt/ngày"),
-                say(lang, "VND a day", "VNĐ/ngày"),
-                say(lang, "status", "trạng thái"),
-            ],
-            [
-                [
-                    number(v["distance_km"], lang, 1),
-                    number(v["rate_vnd_per_tkm"], lang),
-                    number(v["tonnes_per_trip"], lang),
-                    number(v["trips_per_day"], lang),
-                    number(v["cost_vnd_per_day"], lang),
-                    v["status"],
-                ]
-                for v in route["variants"]
-            ],
-            numeric=[0, 1, 2, 3, 4],
-        )
+    render_routes(account.routes, lang)
 
 
 def _print_more(st: State, park: str) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parkloop.cli.render import console, print_json, table
+from parkloop.cli.render import console, print_json, progress_bar, table
 from parkloop.cli.state import state
 from parkloop.examples import EXAMPLES, load_example
 
@@ -41,21 +40,7 @@ def load(
 ) -> None:
     """Load an example into the database (again: it updates, it does not duplicate)."""
     st = state(ctx)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with progress_bar() as (_, progress):
         result = load_example(st.engine(), name, progress=progress)
     console.print(f"loaded example [bold]{name}[/]: {result['import']}")
     if result["evidence"]:
@@ -74,21 +59,7 @@ def generate(
     from parkloop.examples.synthetic import generate as run
 
     st = state(ctx)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done)
-
+    with progress_bar() as (_, progress):
         counts = run(st.engine(), enterprises, parks, seed=seed, year=year, progress=progress)
     console.print(
         f"generated {counts.parks} parks, {counts.enterprises} enterprises, "

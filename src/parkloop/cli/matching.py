@@ -11,7 +11,7 @@ from parkloop import units
 from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, number, print_json, table
+from parkloop.cli.render import console, number, print_json, say, table
 from parkloop.cli.state import state
 from parkloop.errors import UserError
 from parkloop.services import accounting, matching
@@ -231,10 +231,25 @@ def account(
         ],
         numeric=[2, 3, 4, 5, 6],
     )
-    for route in result.routes:
+    render_routes(result.routes, lang)
+
+
+def render_routes(routes: list[dict[str, object]], lang: str) -> None:
+    """The seeds' route tables: one row per distance, cost per day by the truck."""
+    for route in routes:
+        variants = route["variants"]
+        assert isinstance(variants, list)
         table(
-            f"Route {route['route']}: {route['method']}",
-            ["km", "VND/t·km", "t/trip", "trips/day", "VND/day", "status"],
+            say(lang, f"Route {route['route']}", f"Tuyến {route['route']}")
+            + f" ({route['method']})",
+            [
+                "km",
+                say(lang, "VND per t·km", "VNĐ/tấn/km"),
+                say(lang, "t per trip", "tấn/lượt"),
+                say(lang, "trips a day", "lượt/ngày"),
+                say(lang, "VND a day", "VNĐ/ngày"),
+                say(lang, "status", "trạng thái"),
+            ],
             [
                 [
                     number(v["distance_km"], lang, 1),
@@ -244,7 +259,7 @@ def account(
                     number(v["cost_vnd_per_day"], lang),
                     v["status"],
                 ]
-                for v in route["variants"]
+                for v in variants
             ],
             numeric=[0, 1, 2, 3, 4],
         )

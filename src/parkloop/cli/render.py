@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from babel.numbers import format_decimal
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from parkloop.jsonable import jsonable
@@ -60,3 +69,29 @@ def table(
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     console.print(t)
+
+
+@contextmanager
+def progress_bar() -> Iterator[tuple[Progress, Callable[[str, int, int], None]]]:
+    """A progress bar on stderr and the ``progress(stage, done, total)`` callback services
+    take: one line, the stage at work (a total of 0 means not known yet)."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            for task in tasks.values():
+                bar.remove_task(task)
+            tasks.clear()
+            tasks[stage] = bar.add_task(stage, total=total or None)
+        bar.update(tasks[stage], completed=done, total=max(total, done) or None)
+
+    with bar:
+        yield bar, progress
