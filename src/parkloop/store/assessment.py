@@ -3,7 +3,6 @@ records and their files, saved results and their history."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -35,30 +34,6 @@ from parkloop.store.schema import (
     parks,
     recp_measures,
 )
-
-# The evidence table has no provenance columns: the status and source of an evidence row
-# ride at the end of its note, written and read only here.
-_PROVENANCE = re.compile(
-    r"\n?\[data_status: (?P<status>[a-z_]+)\]\[source: (?P<source>.*)\]\Z", re.S
-)
-
-
-def pack_note(note: str, data_status: str, source: str) -> str:
-    source = " ".join(source.split())
-    return (
-        f"{note}\n[data_status: {data_status}][source: {source}]"
-        if note
-        else (f"[data_status: {data_status}][source: {source}]")
-    )
-
-
-def unpack_note(text: str) -> tuple[str, str, str]:
-    """(note, data_status, source) of a stored evidence note."""
-    m = _PROVENANCE.search(text or "")
-    if m is None:
-        return text or "", "reported", ""
-    return text[: m.start()], m["status"], m["source"]
-
 
 # -- parks and organisations ------------------------------------------------------------------
 
@@ -104,7 +79,6 @@ def default_year(conn: Connection, park_id: int) -> int:
 
 
 def _evidence_record(row: RowMapping, org_code: str | None) -> EvidenceRecord:
-    note, status, source = unpack_note(row["note"])
     return EvidenceRecord(
         id=row["id"],
         indicator_id=row["indicator_id"],
@@ -114,11 +88,11 @@ def _evidence_record(row: RowMapping, org_code: str | None) -> EvidenceRecord:
         value_text=row["value_text"],
         file_name=row["file_name"],
         file_sha256=row["file_sha256"],
-        note=note,
+        note=row["note"],
         confirmed_by=row["confirmed_by"],
         confirmed_on=row["confirmed_on"],
-        data_status=status,
-        source=source,
+        data_status=row["data_status"],
+        source=row["source"],
     )
 
 
@@ -380,9 +354,11 @@ class NewEvidence:
             "file_name": self.file_name,
             "file_sha256": self.file_sha256,
             "file_content": self.file_content,
-            "note": pack_note(self.note, self.data_status, self.source),
+            "note": self.note,
             "confirmed_by": self.confirmed_by,
             "confirmed_on": self.confirmed_on,
+            "data_status": self.data_status,
+            "source": " ".join(self.source.split()),
         }
 
 
@@ -400,6 +376,8 @@ def find_evidence(conn: Connection, item: NewEvidence) -> int | None:
             "value_text",
             "file_sha256",
             "note",
+            "data_status",
+            "source",
         )
     ]
     return conn.scalar(select(evidence.c.id).where(*clauses).limit(1))

@@ -319,6 +319,7 @@ evidence = Table(
     Column("note", Text, nullable=False, server_default=""),
     Column("confirmed_by", Text, nullable=False, server_default=""),
     Column("confirmed_on", Date),
+    *_provenance(),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("ix_evidence_park_indicator", evidence.c.park_id, evidence.c.indicator_id)
