@@ -363,7 +363,7 @@ def run_matching(
             progress("saving proposals", 0, 1)
         t3 = time.perf_counter()
         with engine.begin() as conn:
-            proposals["id"] = np.asarray(store.save_proposals(conn, list(scope_ids), proposals))
+            proposals["id"] = store.save_proposals(conn, list(scope_ids), proposals)
             changes.record(
                 conn,
                 "match",

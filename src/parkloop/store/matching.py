@@ -14,7 +14,7 @@ from parkloop.catalog import fold
 from parkloop.domain.enums import DISPOSAL_DESTINATIONS, Destination, ExchangeStatus
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
-from parkloop.store.sql import fast_upsert
+from parkloop.store.sql import fast_upsert, reserve_ids
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
 EPOCH = date(1970, 1, 1)
@@ -375,46 +375,43 @@ def decided_matches(conn: Connection, park_ids: Sequence[int]) -> list[dict[str,
 
 def save_proposals(
     conn: Connection, park_ids: Sequence[int], proposals: Mapping[str, Any], chunk: int = 100_000
-) -> list[int]:
+) -> np.ndarray:
     """Replace the open proposals of the parks by ``proposals`` (columns of the match
     table, numpy arrays or lists); decided matches stay. A pair proposed again keeps its
-    id (a rejected pair whose data changed becomes a proposal again). Rows are written a
-    chunk at a time. Returns the ids in row order."""
+    id (a rejected pair whose data changed becomes a proposal again); new pairs get ids
+    reserved in one block, so nothing is read back. Rows are written a chunk at a time.
+    Returns the ids in row order."""
     keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
-    n = len(proposals["supply_id"])
     key_cols = [np.asarray(proposals[k]).tolist() for k in keys]
-    wanted = set(zip(*key_cols, strict=True))
-    stale = [
-        mid
-        for mid, *key in conn.execute(
-            select(matches.c.id, *[matches.c[k] for k in keys]).where(
-                matches.c.park_id.in_(list(park_ids)), matches.c.status == "proposed"
-            )
-        )
-        if tuple(key) not in wanted
-    ]
+    wanted = list(zip(*key_cols, strict=True))
+    known: dict[tuple[Any, ...], int] = {}
+    stale = []
+    query = select(matches.c.id, matches.c.status, *[matches.c[k] for k in keys])
+    for mid, status, *key in conn.execute(query.where(matches.c.park_id.in_(list(park_ids)))):
+        known[tuple(key)] = mid
+        if status == "proposed":
+            stale.append(mid)
+    ids = np.fromiter((known.get(key, 0) for key in wanted), dtype=np.int64, count=len(wanted))
+    fresh = ids == 0
+    ids[fresh] = reserve_ids(conn, matches, int(fresh.sum())) + np.arange(int(fresh.sum()))
+    stale = sorted(set(stale) - set(ids.tolist()))
     for start in range(0, len(stale), CHUNK):
         conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
     skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id"}
     columns = [c for c in proposals if c in set(matches.c.keys()) - skip]
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        data = []
-        for c in columns:
-            data.append(np.asarray(proposals[c][start:stop]).tolist())
+    for start in range(0, len(wanted), chunk):
+        stop = min(len(wanted), start + chunk)
+        data = [ids[start:stop].tolist()]
+        data.extend(np.asarray(proposals[c][start:stop]).tolist() for c in columns)
         data.append([""] * (stop - start))
         fast_upsert(
-            conn, matches, [*columns, "decision_reason"], list(zip(*data, strict=True)), keys
+            conn,
+            matches,
+            ["id", *columns, "decision_reason"],
+            list(zip(*data, strict=True)),
+            keys,
         )
-    ids = {
-        tuple(key): mid
-        for mid, *key in conn.execute(
-            select(matches.c.id, *[matches.c[k] for k in keys]).where(
-                matches.c.park_id.in_(list(park_ids))
-            )
-        )
-    }
-    return [ids[key] for key in zip(*key_cols, strict=True)]
+    return ids
 
 
 def get_match(conn: Connection, match_id: int) -> dict[str, Any] | None:

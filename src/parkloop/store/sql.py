@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 BATCH = 5000
@@ -54,7 +54,7 @@ def fast_upsert(
     if not rows:
         return
     names = ", ".join(columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in (*key, "id"))
     conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
@@ -75,3 +75,24 @@ def fast_upsert(
         cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}", rows)
     finally:
         cur.close()
+
+
+def reserve_ids(conn: Connection, table: Table, n: int) -> int:
+    """The first of ``n`` consecutive unused ``id`` values of ``table``, for rows this
+    transaction will insert with their ids given. On PostgreSQL the table is locked
+    against other writers until commit and its sequence moved past the block; SQLite
+    has a single writer already."""
+    if conn.dialect.name != "postgresql":
+        return int(conn.scalar(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table.name}")))
+    conn.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
+    sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+    first = int(
+        conn.scalar(
+            text(
+                f"SELECT greatest(coalesce(max(id), 0) + 1, nextval({sequence})) FROM {table.name}"
+            )
+        )
+    )
+    if n:
+        conn.execute(text(f"SELECT setval({sequence}, :last)"), {"last": first + n - 1})
+    return first
