@@ -154,11 +154,18 @@ def recp_applying_share(facts: ParkFacts) -> Observation | None:
     """Share applying RECP: status 'applying' or an implemented RECP measure by the year."""
     if all(e.recp_status == "unaware" and not e.measures for e in facts.enterprises):
         return None
-    obs = _enterprise_share(
+    return _citing_measures(
         facts,
-        lambda e: _applies_recp(e, facts.year),
-        f"with recp_status=applying or an implemented measure by {facts.year}",
+        _enterprise_share(
+            facts,
+            lambda e: _applies_recp(e, facts.year),
+            f"with recp_status=applying or an implemented measure by {facts.year}",
+        ),
     )
+
+
+def _citing_measures(facts: ParkFacts, obs: Observation | None) -> Observation | None:
+    """``obs`` with the RECP measures it was computed from added to the data used."""
     if obs is None:
         return None
     measures = sum(len(e.measures) for e in facts.enterprises)
@@ -342,19 +349,13 @@ def _measure_share(
         extra is None or not any(extra(e) for e in facts.enterprises)
     ):
         return None
-    obs = _enterprise_share(
+    return _citing_measures(
         facts,
-        lambda e: _has_measure(e, category, facts.year) or (extra is not None and extra(e)),
-        f"with an implemented '{category}' measure by {facts.year}",
-    )
-    if obs is None:
-        return None
-    measures = sum(len(e.measures) for e in facts.enterprises)
-    return Observation(
-        value=obs.value,
-        share=obs.share,
-        used=(*obs.used, Used("recp_measures", measures, f"measures up to {facts.year}")),
-        statuses=obs.statuses,
+        _enterprise_share(
+            facts,
+            lambda e: _has_measure(e, category, facts.year) or (extra is not None and extra(e)),
+            f"with an implemented '{category}' measure by {facts.year}",
+        ),
     )
 
 

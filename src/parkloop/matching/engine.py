@@ -525,7 +525,8 @@ class _TopValues:
 
     def threshold(self) -> F64:
         """The ``top``-th best so far (0 while a supply has fewer)."""
-        return np.maximum(self.values[:, -1], 0.0)
+        best: F64 = np.maximum(self.values[:, -1], 0.0)
+        return best
 
 
 @dataclass

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, literal, or_, select
-from sqlalchemy.orm import aliased
 
 from parkloop.domain.enums import Confidentiality
 from parkloop.domain.permissions import Role, Viewer
+from parkloop.store.exchanges import parties
 from parkloop.store.permissions import visible
 from parkloop.store.schema import (
     exchanges,
@@ -138,25 +138,14 @@ def exchange_rows(
     conn: Connection, park_codes: Iterable[str] | None = None, viewer: Viewer | None = None
 ) -> list[dict[str, Any]]:
     """Exchanges with the park and code of both parties."""
-    supplier = aliased(organisations)
-    receiver = aliased(organisations)
-    supplier_park = aliased(parks)
-    receiver_park = aliased(parks)
+    p = parties()
     query = (
         select(
-            parks.c.code.label("park"),
-            supplier_park.c.code.label("supplier_park"),
-            supplier.c.code.label("supplier"),
-            receiver_park.c.code.label("receiver_park"),
-            receiver.c.code.label("receiver"),
+            *[code.label(name) for name, code in p.codes.items()],
             *_columns(exchanges),
         )
-        .join(parks, parks.c.id == exchanges.c.park_id)
-        .join(supplier, supplier.c.id == exchanges.c.supplier_id)
-        .join(receiver, receiver.c.id == exchanges.c.receiver_id)
-        .join(supplier_park, supplier_park.c.id == supplier.c.park_id)
-        .join(receiver_park, receiver_park.c.id == receiver.c.park_id)
-        .order_by(parks.c.code, exchanges.c.key)
+        .select_from(p.joined)
+        .order_by(p.codes["park"], exchanges.c.key)
     )
     query = _in_parks(query, park_codes)
     if _filtered(viewer):
@@ -164,8 +153,8 @@ def exchange_rows(
         query = query.where(
             or_(
                 _park_level(viewer, exchanges.c.park_id, exchanges.c.supplier_id),
-                _park_level(viewer, supplier.c.park_id, exchanges.c.supplier_id),
-                _park_level(viewer, receiver.c.park_id, exchanges.c.receiver_id),
+                _park_level(viewer, p.supplier.c.park_id, exchanges.c.supplier_id),
+                _park_level(viewer, p.receiver.c.park_id, exchanges.c.receiver_id),
             )
         )
     return _rows(conn, query)

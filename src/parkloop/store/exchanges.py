@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import ColumnElement, Connection, FromClause, or_, select
 from sqlalchemy.orm import aliased
 
 from parkloop.domain.enums import DataStatus, ExchangeStatus, TransportMode
 from parkloop.domain.models import Exchange, Quantity, Transport
 from parkloop.store.schema import exchanges, organisations, parks
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """Exchanges joined to the park they are recorded under and to both organisations
+    and their parks: ``joined`` to select from, the tables to filter on, the codes."""
+
+    joined: FromClause
+    supplier: FromClause
+    receiver: FromClause
+    codes: dict[str, ColumnElement[str]]
+
+
+def parties() -> Parties:
+    supplier, receiver = aliased(organisations), aliased(organisations)
+    supplier_park, receiver_park = aliased(parks), aliased(parks)
+    joined = (
+        exchanges.join(parks, parks.c.id == exchanges.c.park_id)
+        .join(supplier, supplier.c.id == exchanges.c.supplier_id)
+        .join(receiver, receiver.c.id == exchanges.c.receiver_id)
+        .join(supplier_park, supplier_park.c.id == supplier.c.park_id)
+        .join(receiver_park, receiver_park.c.id == receiver.c.park_id)
+    )
+    codes = {
+        "park": parks.c.code,
+        "supplier": supplier.c.code,
+        "receiver": receiver.c.code,
+        "supplier_park": supplier_park.c.code,
+        "receiver_park": receiver_park.c.code,
+    }
+    return Parties(joined, supplier, receiver, codes)
 
 
 def exchange_from_row(row: Mapping[str, Any]) -> Exchange:
@@ -58,32 +90,18 @@ def list_exchanges(
     statuses: list[ExchangeStatus] | None = None,
 ) -> list[Exchange]:
     """Exchanges recorded under a park, or touching one of its organisations."""
-    supplier = aliased(organisations)
-    receiver = aliased(organisations)
-    supplier_park = aliased(parks)
-    receiver_park = aliased(parks)
+    p = parties()
     query = (
-        select(
-            exchanges,
-            parks.c.code.label("park_code"),
-            supplier.c.code.label("supplier_code"),
-            receiver.c.code.label("receiver_code"),
-            supplier_park.c.code.label("supplier_park_code"),
-            receiver_park.c.code.label("receiver_park_code"),
-        )
-        .join(parks, parks.c.id == exchanges.c.park_id)
-        .join(supplier, supplier.c.id == exchanges.c.supplier_id)
-        .join(receiver, receiver.c.id == exchanges.c.receiver_id)
-        .join(supplier_park, supplier_park.c.id == supplier.c.park_id)
-        .join(receiver_park, receiver_park.c.id == receiver.c.park_id)
-        .order_by(parks.c.code, exchanges.c.key)
+        select(exchanges, *[code.label(f"{name}_code") for name, code in p.codes.items()])
+        .select_from(p.joined)
+        .order_by(p.codes["park"], exchanges.c.key)
     )
     if park_code is not None:
         query = query.where(
             or_(
-                parks.c.code == park_code,
-                supplier_park.c.code == park_code,
-                receiver_park.c.code == park_code,
+                p.codes["park"] == park_code,
+                p.codes["supplier_park"] == park_code,
+                p.codes["receiver_park"] == park_code,
             )
         )
     if statuses is not None:

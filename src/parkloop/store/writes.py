@@ -53,24 +53,23 @@ def park_ids(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, 
     return {code: pid for code, pid in conn.execute(query)}
 
 
-def organisation_kinds(conn: Connection, park_codes: Iterable[str]) -> dict[tuple[str, str], str]:
-    """(park code, organisation code) -> kind, for the given parks."""
+def _by_organisation(conn: Connection, park_codes: Iterable[str], column: str) -> dict[Any, Any]:
     query = (
-        select(parks.c.code, organisations.c.code, organisations.c.kind)
+        select(parks.c.code, organisations.c.code, organisations.c[column])
         .join(parks, parks.c.id == organisations.c.park_id)
         .where(parks.c.code.in_(sorted(set(park_codes))))
     )
-    return {(p, o): kind for p, o, kind in conn.execute(query)}
+    return {(p, o): value for p, o, value in conn.execute(query)}
+
+
+def organisation_kinds(conn: Connection, park_codes: Iterable[str]) -> dict[tuple[str, str], str]:
+    """(park code, organisation code) -> kind, for the given parks."""
+    return _by_organisation(conn, park_codes, "kind")
 
 
 def organisation_ids(conn: Connection, park_codes: Iterable[str]) -> dict[tuple[str, str], int]:
     """(park code, organisation code) -> id, for the given parks."""
-    query = (
-        select(parks.c.code, organisations.c.code, organisations.c.id)
-        .join(parks, parks.c.id == organisations.c.park_id)
-        .where(parks.c.code.in_(sorted(set(park_codes))))
-    )
-    return {(p, o): oid for p, o, oid in conn.execute(query)}
+    return _by_organisation(conn, park_codes, "id")
 
 
 def existing_keys(
