@@ -57,6 +57,19 @@ def generate() -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "flows": counts.flows}
 
 
+def _clear_matches() -> None:
+    """Start the saving runs from an empty match table, as after a fresh import."""
+    from sqlalchemy import delete
+
+    from parkloop.store.db import make_engine
+    from parkloop.store.schema import matches
+
+    engine = make_engine(_url(DATABASE))
+    with engine.begin() as conn:
+        conn.execute(delete(matches))
+    engine.dispose()
+
+
 def national(save: bool) -> None:
     from parkloop.services.matching import run_matching
     from parkloop.store.db import make_engine
@@ -163,9 +176,12 @@ def run() -> None:
         run_child("bench.bench_matching", "--generate")
         VERSION.write_text(_version(), encoding="utf-8")
     runs = [run_child("bench.bench_matching", "--national") for _ in range(RUNS)]
-    saved = run_child("bench.bench_matching", "--national-save")
+    _clear_matches()
+    saved = [run_child("bench.bench_matching", "--national-save") for _ in range(RUNS)]
     sub = run_child("bench.bench_matching", "--subset").result
     walls = [r.result["seconds"] for r in runs]
+    saved_walls = [r.result["seconds"] for r in saved]
+    saves = [r.result["stages"]["save"] for r in saved]
     stages = runs[0].result["stages"]
     r0 = runs[0].result
     ratio = sub["all_pairs_seconds"] / sub["indexed_median"]
@@ -177,19 +193,19 @@ def run() -> None:
         f"{r0['demands']:,} demands in the latest year; the whole dataset holds about a million",
         "flow records).",
         "",
-        "| national match across parks (`parkloop match --all --no-save`) "
-        f"| median of {RUNS} | target |",
-        "|---|---:|---:|",
-        f"| wall time in a fresh process | {median(walls):.1f} s "
-        f"(runs: {', '.join(f'{w:.1f}' for w in walls)}) | ≤ 60 s |",
+        f"| national match across parks | median of {RUNS} | peak memory | target |",
+        "|---|---:|---:|---:|",
+        f"| `parkloop match --all --no-save`, fresh process | {median(walls):.1f} s "
+        f"(runs: {', '.join(f'{w:.1f}' for w in walls)}) "
+        f"| {median([r.peak_rss_mib for r in runs]):,.0f} MiB | ≤ 60 s, ≤ 4 GB |",
         f"| of which: load {load:.1f} s, match {stages['match']:.1f} s, "
-        f"explain {stages['explain']:.1f} s | | |",
-        f"| peak memory | {median([r.peak_rss_mib for r in runs]):,.0f} MiB | ≤ 4 GB |",
-        f"| proposals (top 5 per supply, net benefit > 0) | {r0['proposals']:,} | |",
-        "",
-        f"Saving those proposals as well (`parkloop match --all`): {saved.result['seconds']:.1f} s "
-        f"in all, of which saving {saved.result['stages'].get('save', float('nan')):.1f} s; "
-        f"peak memory {saved.peak_rss_mib:,.0f} MiB.",
+        f"explain {stages['explain']:.1f} s | | | |",
+        f"| `parkloop match --all` (proposals saved), fresh process | {median(saved_walls):.1f} s "
+        f"(runs: {', '.join(f'{w:.1f}' for w in saved_walls)}) "
+        f"| {median([r.peak_rss_mib for r in saved]):,.0f} MiB | ≤ 60 s, ≤ 4 GB |",
+        f"| of which saving (first run into an empty table, then over its own proposals) "
+        f"| {median(saves):.1f} s (runs: {', '.join(f'{w:.1f}' for w in saves)}) | | |",
+        f"| proposals (top 5 per supply, net benefit > 0) | {r0['proposals']:,} | | |",
         "",
         f"| {sub['enterprises']:,}-enterprise subset ({sub['parks']} parks; "
         f"{sub['supplies']:,} supplies, {sub['demands']:,} demands) | seconds |",

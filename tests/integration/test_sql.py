@@ -22,3 +22,31 @@ def test_reserved_ids_are_fresh_and_later_inserts_do_not_collide(engine: sa.Engi
         later = conn.execute(parks.insert().values(_park(20)).returning(parks.c.id)).scalar_one()
         assert reserve_ids(conn, parks, 0) == later + 1
     assert later > first + 2
+
+
+def test_fast_upsert_inserts_updates_and_writes_constants(engine: sa.Engine) -> None:
+    from parkloop.store.sql import fast_upsert
+
+    with engine.begin() as conn:
+        fast_upsert(
+            conn,
+            parks,
+            ["code", "name_vi"],
+            [("a", "KCN A"), ("b", "KCN B")],
+            ["code"],
+            {"province": "Hải Phòng", "total_area_ha": 263.0},
+        )
+        fast_upsert(
+            conn, parks, ["code", "name_vi"], iter([("b", "KCN B mới"), ("c", "KCN C")]), ["code"]
+        )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                parks.c.code, parks.c.name_vi, parks.c.province, parks.c.total_area_ha
+            ).order_by(parks.c.code)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("a", "KCN A", "Hải Phòng", 263.0),
+        ("b", "KCN B mới", "Hải Phòng", 263.0),
+        ("c", "KCN C", "", None),
+    ]

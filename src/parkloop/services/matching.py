@@ -363,7 +363,9 @@ def run_matching(
             progress("saving proposals", 0, 1)
         t3 = time.perf_counter()
         with engine.begin() as conn:
-            proposals["id"] = store.save_proposals(conn, list(scope_ids), proposals)
+            proposals["id"] = store.save_proposals(
+                conn, None if all_parks else list(scope_ids), proposals
+            )
             changes.record(
                 conn,
                 "match",

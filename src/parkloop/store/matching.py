@@ -14,7 +14,7 @@ from parkloop.catalog import fold
 from parkloop.domain.enums import DISPOSAL_DESTINATIONS, Destination, ExchangeStatus
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
-from parkloop.store.sql import fast_upsert, reserve_ids
+from parkloop.store.sql import fast_upsert, fetch_tuples, reserve_ids
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
 EPOCH = date(1970, 1, 1)
@@ -89,7 +89,7 @@ def load_sides(
         .where(flows.c.park_id.in_(list(park_ids)), flows.c.year == year)
         .order_by(flows.c.id)
     )
-    rows = conn.execute(query).all()
+    rows = fetch_tuples(conn, query)
     received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
     supply_cols, demand_cols = _flow_sides(
         rows,
@@ -374,20 +374,25 @@ def decided_matches(conn: Connection, park_ids: Sequence[int]) -> list[dict[str,
 
 
 def save_proposals(
-    conn: Connection, park_ids: Sequence[int], proposals: Mapping[str, Any], chunk: int = 100_000
+    conn: Connection,
+    park_ids: Sequence[int] | None,
+    proposals: Mapping[str, Any],
+    chunk: int = 100_000,
 ) -> np.ndarray:
-    """Replace the open proposals of the parks by ``proposals`` (columns of the match
-    table, numpy arrays or lists); decided matches stay. A pair proposed again keeps its
-    id (a rejected pair whose data changed becomes a proposal again); new pairs get ids
-    reserved in one block, so nothing is read back. Rows are written a chunk at a time.
-    Returns the ids in row order."""
+    """Replace the open proposals of the parks (``None``: of every park) by ``proposals``
+    (columns of the match table, numpy arrays or lists); decided matches stay. A pair
+    proposed again keeps its id (a rejected pair whose data changed becomes a proposal
+    again); new pairs get ids reserved in one block, so nothing is read back. Columns
+    with one value on every row are written once as constants; the others a chunk of rows
+    at a time. Returns the ids in row order."""
     keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
-    key_cols = [np.asarray(proposals[k]).tolist() for k in keys]
-    wanted = list(zip(*key_cols, strict=True))
+    wanted = list(zip(*[np.asarray(proposals[k]).tolist() for k in keys], strict=True))
     known: dict[tuple[Any, ...], int] = {}
     stale = []
     query = select(matches.c.id, matches.c.status, *[matches.c[k] for k in keys])
-    for mid, status, *key in conn.execute(query.where(matches.c.park_id.in_(list(park_ids)))):
+    if park_ids is not None:
+        query = query.where(matches.c.park_id.in_(list(park_ids)))
+    for mid, status, *key in conn.execute(query):
         known[tuple(key)] = mid
         if status == "proposed":
             stale.append(mid)
@@ -397,20 +402,22 @@ def save_proposals(
     stale = sorted(set(stale) - set(ids.tolist()))
     for start in range(0, len(stale), CHUNK):
         conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
+
     skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id"}
-    columns = [c for c in proposals if c in set(matches.c.keys()) - skip]
+    arrays = {c: np.asarray(v) for c, v in proposals.items() if c in set(matches.c.keys()) - skip}
+    constants = {"decision_reason": ""}
+    for c, a in arrays.items():
+        if len(a) and (a == a[0]).all():
+            constants[c] = a[0].item() if isinstance(a[0], np.generic) else a[0]
+    columns = ["id", *[c for c in arrays if c not in constants]]
+    arrays["id"] = ids
+
+    def rows(start: int) -> list[tuple[Any, ...]]:
+        part = [arrays[c][start : start + chunk].tolist() for c in columns]
+        return list(zip(*part, strict=True))
+
     for start in range(0, len(wanted), chunk):
-        stop = min(len(wanted), start + chunk)
-        data = [ids[start:stop].tolist()]
-        data.extend(np.asarray(proposals[c][start:stop]).tolist() for c in columns)
-        data.append([""] * (stop - start))
-        fast_upsert(
-            conn,
-            matches,
-            ["id", *columns, "decision_reason"],
-            list(zip(*data, strict=True)),
-            keys,
-        )
+        fast_upsert(conn, matches, columns, rows(start), keys, constants)
     return ids
 
 

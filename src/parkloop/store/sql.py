@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Select, Table, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 BATCH = 5000
@@ -45,31 +45,46 @@ def fast_upsert(
     conn: Connection,
     table: Table,
     columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     key: Sequence[str],
+    constants: Mapping[str, Any] | None = None,
 ) -> None:
     """Upsert many rows given as tuples in ``columns`` order, by the database's fastest
     path: one prepared statement run by the driver on SQLite, COPY into a temporary table
-    then one INSERT ... ON CONFLICT on PostgreSQL. JSON values must come serialised."""
-    if not rows:
+    then one INSERT ... ON CONFLICT on PostgreSQL. ``constants`` are columns with the same
+    value on every row, written once into the statement instead of bound row by row.
+    JSON values must come serialised."""
+    if isinstance(rows, Sequence) and not rows:
         return
-    names = ", ".join(columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in (*key, "id"))
+    constants = dict(constants or {})
+    literals = [
+        str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        for v in constants.values()
+    ]
+    names = ", ".join([*columns, *constants])
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in [*columns, *constants] if c not in (*key, "id")
+    )
     conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         temp = f"tmp_{table.name}_load"
         with raw.cursor() as cur:  # type: ignore[union-attr]
+            copied = ", ".join(columns)
             cur.execute(
-                f"CREATE TEMP TABLE {temp} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS "
+                f"SELECT {copied} FROM {table.name} WITH NO DATA"
             )
-            with cur.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {temp} ({copied}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cur.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {temp} {conflict}")
+            values = ", ".join([*columns, *literals])
+            cur.execute(
+                f"INSERT INTO {table.name} ({names}) SELECT {values} FROM {temp} {conflict}"
+            )
             cur.execute(f"DROP TABLE {temp}")
         return
-    marks = ", ".join("?" for _ in columns)
+    marks = ", ".join(["?"] * len(columns) + literals)
     cur = raw.cursor()  # type: ignore[union-attr]
     try:
         cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}", rows)
@@ -96,3 +111,20 @@ def reserve_ids(conn: Connection, table: Table, n: int) -> int:
     if n:
         conn.execute(text(f"SELECT setval({sequence}, :last)"), {"last": first + n - 1})
     return first
+
+
+def fetch_tuples(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as plain tuples from the driver, for bulk reads where building
+    a result row object per row would cost more than the read itself."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = (
+        [compiled.params[name] for name in compiled.positiontup or ()]
+        if compiled.positional
+        else compiled.params
+    )
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(str(compiled), params)
+        return list(cur.fetchall())
+    finally:
+        cur.close()
