@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli import assess, data, db, demo, examples, matching, registry
+from parkloop.cli import assess, data, db, demo, examples, matching, optimize, registry
 from parkloop.cli.render import err_console
 from parkloop.cli.state import State
 from parkloop.errors import UserError
@@ -61,6 +61,7 @@ app.command("match")(matching.match)
 app.add_typer(matching.matches_app, name="matches")
 app.add_typer(matching.account_app, name="account")
 assess.register(app)
+optimize.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -187,7 +187,9 @@ def _print_account(account: accounting.ParkAccount, park: str, lang: str) -> Non
 
 
 def _print_more(st: State, park: str) -> None:
-    """The assessment (and, when installed, the optimised network) of the park."""
+    """The optimised network of the park and its assessment."""
     from parkloop.cli.assess import print_park_assessment
+    from parkloop.cli.optimize import print_optimised_network
 
+    print_optimised_network(st, park)
     print_park_assessment(st, park, RULESET.get(park, "decree-82-2018"))

@@ -1,0 +1,555 @@
+"""parkloop optimize [pareto] | resilience | shares"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.panel import Panel
+
+from parkloop import units
+from parkloop.catalog import catalog
+from parkloop.cli.render import console, err_console, number, print_json, say, table
+from parkloop.cli.state import State, state
+from parkloop.errors import UserError
+from parkloop.jsonable import jsonable
+from parkloop.services import optimize as service
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+ParkOpt = Annotated[str | None, typer.Option("--park", help="Optimise inside this park.")]
+RegionOpt = Annotated[
+    str | None, typer.Option("--region", help="Optimise across the parks of a region.")
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="Optimise across every park.")]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option("--budget", help="Most that may be invested in pipes and shared units, VND."),
+]
+Co2CapOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--co2-cap",
+        help="Most the scope may emit for its wastes' disposal and its virgin inputs, t CO2e/yr.",
+    ),
+]
+TreatmentOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--treatment-capacity",
+        help="RULE=QUANTITY: most a substitution rule may treat a year (repeatable).",
+    ),
+]
+TimeOpt = Annotated[
+    float, typer.Option("--time-limit", help="Seconds a mixed-integer piece may take.", min=0.1)
+]
+GapOpt = Annotated[
+    float, typer.Option("--gap", help="Relative gap at which a mixed-integer piece stops.", min=0)
+]
+TopOpt = Annotated[int, typer.Option(help="Candidate partners kept per supply.", min=1, max=50)]
+YearOpt = Annotated[int | None, typer.Option(help="Inventory year (default: the latest).")]
+
+optimize_app = typer.Typer(
+    help="Choose the exchange network worth most (or avoiding most CO2e).",
+    invoke_without_command=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(optimize_app, name="optimize")
+    app.command("resilience")(resilience)
+    app.command("shares")(shares)
+
+
+def _capacities(values: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for text in values or []:
+        rule, _, amount = text.partition("=")
+        try:
+            out[rule.strip()] = float(amount)
+        except ValueError:
+            raise UserError(
+                f"--treatment-capacity '{text}': write RULE=QUANTITY, e.g. "
+                "plastic-scrap-to-pellets=500"
+            ) from None
+    return out
+
+
+def _vnd(value: float | None, lang: str) -> str:
+    return "—" if value is None else f"{number(value / 1e9, lang, 2)} bn"
+
+
+@optimize_app.callback()
+def optimize(
+    ctx: typer.Context,
+    park: ParkOpt = None,
+    region: RegionOpt = None,
+    all_parks: AllOpt = False,
+    objective: Annotated[
+        str, typer.Option("--objective", help="net-benefit (VND/yr) or co2 (t CO2e/yr avoided).")
+    ] = "net-benefit",
+    budget: BudgetOpt = None,
+    co2_cap: Co2CapOpt = None,
+    treatment_capacity: TreatmentOpt = None,
+    time_limit: TimeOpt = 60.0,
+    gap: GapOpt = 0.01,
+    top: TopOpt = 10,
+    year: YearOpt = None,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Write the planned exchanges back.")
+    ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Also write the result: FILE.json, or FILE.csv (exchanges)."
+        ),
+    ] = None,
+    show: Annotated[int, typer.Option(help="How many planned exchanges to print.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Optimise the exchange network of a park, a region or every park (see also `pareto`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    st = state(ctx)
+    with console.status("optimising", spinner="dots"):
+        run = service.optimise_network(
+            st.engine(),
+            park=park,
+            region=region,
+            all_parks=all_parks,
+            objective=objective,
+            budget_vnd=budget,
+            co2_cap_t=co2_cap,
+            treatment_capacity=_capacities(treatment_capacity),
+            time_limit_s=time_limit,
+            mip_gap=gap,
+            top=top,
+            year=year,
+            save=save,
+        )
+    viewer = st.viewer()
+    if output is not None:
+        _write(output, run.view(viewer))
+    if as_json:
+        print_json(run.view(viewer))
+        return
+    render_run(run.view(viewer, limit=show), st.lang)
+
+
+def _write(path: Path, view: dict[str, Any]) -> None:
+    if path.suffix.lower() == ".csv":
+        fields = [
+            "key",
+            "supplier_park",
+            "supplier",
+            "receiver_park",
+            "receiver",
+            "material",
+            "receiver_material",
+            "rule",
+            "quantity",
+            "unit",
+            "distance_km",
+            "transport_mode",
+            "net_benefit_vnd",
+            "co2e_t",
+            "water_reused_m3",
+            "energy_recovered_mwh",
+            "virgin_material_avoided_t",
+            "landfill_avoided_t",
+        ]
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(fields)
+            for x in view["exchanges"]:
+                row = {
+                    **x,
+                    "supplier_park": x["supplier"]["park"],
+                    "supplier": x["supplier"]["code"],
+                    "receiver_park": x["receiver"]["park"],
+                    "receiver": x["receiver"]["code"],
+                }
+                out.writerow([row[f] for f in fields])
+    elif path.suffix.lower() == ".json":
+        path.write_text(json.dumps(jsonable(view), ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        raise UserError(f"--output {path}: name a .json or .csv file")
+    err_console.print(f"written to {path}")
+
+
+def _totals_lines(totals: dict[str, Any], lang: str) -> list[list[str]]:
+    b, a, g = totals["before"], totals["after"], totals["gain"]
+    rows = [
+        ("money, billion VND/yr", "tiền, tỷ đồng/năm", "money_vnd_per_year", 1e9, 2),
+        ("CO2e avoided, t/yr", "CO2e tránh được, t/năm", "co2e_t_per_year", 1.0, 0),
+        ("water reused, m³/yr", "nước tái sử dụng, m³/năm", "water_m3_per_year", 1.0, 0),
+        ("energy recovered, MWh/yr", "năng lượng thu hồi, MWh/năm", "energy_mwh_per_year", 1.0, 0),
+        (
+            "virgin material avoided, t/yr",
+            "nguyên liệu nguyên sinh tránh được, t/năm",
+            "materials_t_per_year",
+            1.0,
+            0,
+        ),
+        (
+            "kept from landfill, t/yr",
+            "không phải chôn lấp, t/năm",
+            "landfill_avoided_t_per_year",
+            1.0,
+            0,
+        ),
+        ("exchanges", "trao đổi", "exchanges", 1.0, 0),
+    ]
+    return [
+        [
+            say(lang, en, vi),
+            number(b[k] / div, lang, dp),
+            number(a[k] / div, lang, dp),
+            number(g[k] / div, lang, dp),
+        ]
+        for en, vi, k, div, dp in rows
+    ]
+
+
+def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> None:
+    """An optimisation result for people: the objective, totals, exchanges, builds, pieces."""
+    cat = catalog()
+    value = view["objective_value"]
+    shown = (
+        f"{number(value / 1e9, lang, 2)} {say(lang, 'billion VND/yr', 'tỷ đồng/năm')}"
+        if view["objective"] == "net-benefit"
+        else f"{number(value, lang, 0)} {say(lang, 't CO2e/yr', 't CO2e/năm')}"
+    )
+    gap = view["gap"]
+    saved = (
+        say(lang, f"; run {view['run_id']} saved", f"; đã lưu lượt chạy {view['run_id']}")
+        if view["run_id"]
+        else say(lang, " (not saved)", " (chưa lưu)")
+    )
+    lines = [
+        say(lang, "objective", "mục tiêu")
+        + f" {view['objective']}: {shown}; "
+        + say(lang, "status", "trạng thái")
+        + f" {view['status']}"
+        + (f", gap {100 * gap:.2f} %" if gap == gap and gap > 0 else ""),
+        say(
+            lang,
+            f"{view['candidates']['links']} candidate links, {view['planned']} chosen",
+            f"{view['candidates']['links']} liên kết ứng viên, chọn {view['planned']}",
+        )
+        + saved,
+    ]
+    if view["message"]:
+        lines.append(view["message"])
+    if view["options"]["budget_vnd"] is not None:
+        lines.append(
+            say(lang, "investment budget ", "ngân sách đầu tư ")
+            + f"{_vnd(view['options']['budget_vnd'], lang)} VND"
+        )
+    if view["options"]["co2_cap_t"] is not None:
+        e = view["emissions"]
+        lines.append(
+            f"CO2 cap {number(view['options']['co2_cap_t'], lang)} t: "
+            + say(lang, "emissions before ", "phát thải trước ")
+            + f"{number(e['baseline_co2e_t'], lang)} t, "
+            + say(lang, "after ", "sau ")
+            + f"{number(e['after_co2e_t'], lang)} t"
+        )
+    scope = view["scope"]["label"]
+    console.print(
+        Panel(
+            "\n".join(lines),
+            title=title or say(lang, f"Optimised network: {scope}", f"Mạng tối ưu: {scope}"),
+            expand=False,
+        )
+    )
+    table(
+        say(lang, "Today and optimised, per year", "Hiện nay và sau tối ưu, mỗi năm"),
+        [
+            say(lang, "figure", "chỉ tiêu"),
+            say(lang, "today", "hiện nay"),
+            say(lang, "optimised", "sau tối ưu"),
+            say(lang, "gain", "tăng thêm"),
+        ],
+        _totals_lines(view["totals"], lang),
+        numeric=[1, 2, 3],
+    )
+    rows = []
+    for x in view["exchanges"]:
+        mat = cat.materials[x["material"]]
+        qty = x["quantity"]
+        rows.append(
+            [
+                x["supplier"]["code"],
+                x["receiver"]["code"],
+                mat.name_en if lang == "en" else mat.name_vi,
+                "—" if qty is None else f"{number(qty, lang)} {units.display(x['unit'])}",
+                number(x["distance_km"], lang, 1),
+                "—"
+                if x["net_benefit_vnd"] is None
+                else number(x["net_benefit_vnd"] / 1e6, lang, 1),
+                "—" if x["co2e_t"] is None else number(x["co2e_t"], lang, 0),
+                x["rule"],
+            ]
+        )
+    table(
+        say(
+            lang,
+            f"Planned exchanges: the {len(rows)} worth most of {view['planned']}",
+            f"Trao đổi theo kế hoạch: {len(rows)} trao đổi giá trị nhất trong {view['planned']}",
+        ),
+        [
+            say(lang, "supplier", "bên cung cấp"),
+            say(lang, "receiver", "bên nhận"),
+            say(lang, "material", "vật liệu"),
+            say(lang, "quantity/yr", "lượng/năm"),
+            "km",
+            say(lang, "net M VND/yr", "lợi ích ròng tr.đ/năm"),
+            say(lang, "t CO2e/yr", "t CO2e/năm"),
+            say(lang, "why", "vì sao"),
+        ],
+        rows,
+        numeric=[3, 4, 5, 6],
+    )
+    if view["investments"]:
+        table(
+            say(lang, "Built", "Đầu tư xây dựng"),
+            [
+                say(lang, "kind", "loại"),
+                say(lang, "for", "cho"),
+                say(lang, "units", "số lượng"),
+                say(lang, "investment bn VND", "vốn đầu tư tỷ đồng"),
+                say(lang, "bn VND/yr", "tỷ đồng/năm"),
+            ],
+            [
+                [
+                    i["kind"],
+                    i.get("exchange", i["rule"]),
+                    i["units"],
+                    number(i["investment_vnd"] / 1e9, lang, 2),
+                    number(i["annualised_vnd_per_year"] / 1e9, lang, 3),
+                ]
+                for i in view["investments"]
+            ],
+            numeric=[2, 3, 4],
+        )
+    _render_pieces(view["pieces"], lang)
+
+
+def _render_pieces(pieces: list[dict[str, Any]], lang: str) -> None:
+    if len(pieces) > 20:
+        solved: dict[str, int] = {}
+        for p in pieces:
+            solved[p["solver"]] = solved.get(p["solver"], 0) + 1
+        console.print(
+            say(lang, f"{len(pieces)} pieces: ", f"{len(pieces)} phần: ")
+            + ", ".join(f"{n} × {name}" for name, n in sorted(solved.items()))
+        )
+        return
+    table(
+        say(lang, "Pieces solved", "Các phần đã giải"),
+        ["piece", "solver", "status", "links", "gap", "seconds"],
+        [
+            [
+                p["key"],
+                p["solver"],
+                p["status"],
+                p["links"],
+                f"{100 * p['gap']:.2f} %" if p["gap"] == p["gap"] else "—",
+                f"{p['seconds']:.3f}",
+            ]
+            for p in pieces
+        ],
+        numeric=[3, 4, 5],
+    )
+
+
+@optimize_app.command("pareto")
+def pareto(
+    ctx: typer.Context,
+    park: ParkOpt = None,
+    region: RegionOpt = None,
+    points: Annotated[
+        int, typer.Option("--points", help="Networks on the curve (at least 5).")
+    ] = 5,
+    budget: BudgetOpt = None,
+    co2_cap: Co2CapOpt = None,
+    time_limit: TimeOpt = 60.0,
+    gap: GapOpt = 0.01,
+    top: TopOpt = 10,
+    year: YearOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The trade-off between money and CO2e: each point a feasible network."""
+    st = state(ctx)
+    with console.status("tracing the trade-off", spinner="dots"):
+        curve = service.pareto_curve(
+            st.engine(),
+            park=park,
+            region=region,
+            points=points,
+            budget_vnd=budget,
+            co2_cap_t=co2_cap,
+            time_limit_s=time_limit,
+            mip_gap=gap,
+            top=top,
+            year=year,
+        )
+    if as_json:
+        print_json(curve)
+        return
+    lang = st.lang
+    table(
+        f"Money against CO2e: {curve['scope']['label']} ({curve['year']})",
+        [
+            "point",
+            "CO2e floor t/yr",
+            "net benefit bn VND/yr",
+            "CO2e avoided t/yr",
+            "exchanges",
+            "status",
+        ],
+        [
+            [
+                p["point"],
+                "—" if p["min_co2e_t"] is None else number(p["min_co2e_t"], lang, 1),
+                number(p["net_benefit_vnd"] / 1e9, lang, 3),
+                number(p["co2e_t"], lang, 1),
+                p["exchanges"],
+                p["status"],
+            ]
+            for p in curve["points"]
+        ],
+        numeric=[1, 2, 3, 4],
+        caption=curve["note"] or curve["method"],
+    )
+
+
+def resilience(
+    ctx: typer.Context,
+    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    enterprise: Annotated[
+        str | None,
+        typer.Option("--enterprise", help="Enterprise code or id (default: each in turn)."),
+    ] = None,
+    budget: BudgetOpt = None,
+    time_limit: TimeOpt = 60.0,
+    top: TopOpt = 10,
+    year: YearOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What breaks if an enterprise leaves: exchanges, benefit lost, partners found instead."""
+    st = state(ctx)
+    with console.status("removing enterprises one by one", spinner="dots"):
+        report = service.resilience_report(
+            st.engine(),
+            park=park,
+            enterprise=enterprise,
+            budget_vnd=budget,
+            time_limit_s=time_limit,
+            top=top,
+            year=year,
+            viewer=st.viewer(),
+        )
+    if as_json:
+        print_json(report)
+        return
+    lang = st.lang
+    n = report["network"]
+    console.print(
+        f"[bold]{park}[/] {report['year']}: {n['running']} running and {n['planned']} planned "
+        f"exchanges worth {_vnd(n['benefit_vnd'], lang)} VND/yr"
+    )
+    table(
+        "If it left (per year)",
+        [
+            "enterprise",
+            "running broken",
+            "planned broken",
+            "lost bn VND",
+            "t CO2e lost",
+            "found instead",
+        ],
+        [
+            [
+                e["enterprise"]["code"],
+                len(e["broken_running"]),
+                len(e["broken_planned"]),
+                number(e["benefit_lost_vnd"] / 1e9, lang, 2),
+                number(e["co2e_lost_t"], lang, 0),
+                ", ".join(
+                    f"{a['supplier']['code']}→{a['receiver']['code']}" for a in e["alternatives"]
+                )
+                or "—",
+            ]
+            for e in report["enterprises"]
+        ],
+        numeric=[1, 2, 3, 4],
+        caption=report["method"],
+    )
+
+
+def shares(
+    ctx: typer.Context,
+    exchange: Annotated[
+        int | None, typer.Option("--exchange", help="Exchange id (`parkloop exchanges list`).")
+    ] = None,
+    enterprises: Annotated[
+        str | None,
+        typer.Option("--enterprises", help="A,B,C: enterprise codes (PARK:CODE across parks)."),
+    ] = None,
+    park: Annotated[str | None, typer.Option("--park", help="Park of the enterprises.")] = None,
+    top: TopOpt = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Split the gain of an exchange or a small coalition: Shapley, proportional, equal."""
+    if (exchange is None) == (enterprises is None):
+        raise UserError("say what to share: --exchange ID or --enterprises A,B,C")
+    st = state(ctx)
+    if exchange is not None:
+        result = service.shares_of_exchange(st.engine(), exchange)
+    else:
+        assert enterprises is not None
+        with console.status("solving every coalition", spinner="dots"):
+            result = service.shares_of_coalition(
+                st.engine(), enterprises.split(","), park=park, top=top
+            )
+    if as_json:
+        print_json(result)
+        return
+    lang = st.lang
+    table(
+        f"Shares of {number(result['total_vnd'] / 1e6, lang, 1)} million VND/yr "
+        f"({result['coalitions_solved']} coalitions solved)",
+        ["enterprise", "Shapley M VND", "proportional M VND", "equal M VND", "own side M VND"],
+        [
+            [
+                f"{p['park']}:{p['enterprise']}" + (f" ({p['role']})" if "role" in p else ""),
+                number(p["shapley_vnd"] / 1e6, lang, 1),
+                number(p["proportional_vnd"] / 1e6, lang, 1),
+                number(p["equal_vnd"] / 1e6, lang, 1),
+                number(p["own_side_vnd"] / 1e6, lang, 1),
+            ]
+            for p in result["players"]
+        ],
+        numeric=[1, 2, 3, 4],
+    )
+    for name, text in result["methods"].items():
+        console.print(f"[bold]{name}[/]: {text}", highlight=False)
+    console.print(f"proportional basis: {result['proportional_basis']}", highlight=False)
+
+
+def print_optimised_network(st: State, park: str) -> None:
+    """The optimised network of a park and its gain over today's (for ``parkloop demo``)."""
+    run = service.optimise_network(st.engine(), park=park, save=False)
+    render_run(
+        run.view(st.viewer(), limit=10),
+        st.lang,
+        title=say(
+            st.lang,
+            f"Optimised network of {park} (write it with `parkloop optimize --park {park}`)",
+            f"Mạng trao đổi tối ưu của {park} (ghi lại bằng `parkloop optimize --park {park}`)",
+        ),
+    )

@@ -1,0 +1,216 @@
+"""SQL for optimisation: runs, the planned exchanges they write, and what the optimiser
+needs to know about parks, organisations and running exchanges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from parkloop.domain.enums import ExchangeStatus
+from parkloop.domain.models import Exchange
+from parkloop.store.exchanges import exchange_from_row, parties
+from parkloop.store.schema import exchanges, optimisation_runs, organisations, parks
+
+ORIGIN = "optimisation"
+CHUNK = 5000  # ids per IN (...) list, under SQLite's variable limit
+PLAN_COLUMNS = (
+    "park_id",
+    "key",
+    "supplier_id",
+    "receiver_id",
+    "material_code",
+    "receiver_material_code",
+    "description",
+    "quantity",
+    "unit",
+    "distance_km",
+    "transport_mode",
+    "treatment",
+    "treatment_cost_vnd_per_unit",
+    "status",
+    "origin",
+    "run_id",
+    "note",
+    "data_status",
+    "source",
+)
+
+
+def park_regions(conn: Connection, park_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(park_ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = select(parks.c.id, parks.c.region).where(parks.c.id.in_(ids[start : start + CHUNK]))
+        out.update({pid: region or "" for pid, region in conn.execute(query)})
+    return out
+
+
+def organisations_by_id(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Code, names, park and location (the park's when the organisation has none)."""
+    ids = sorted(set(org_ids))
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(
+                organisations.c.id,
+                organisations.c.code,
+                organisations.c.name_vi,
+                organisations.c.name_en,
+                organisations.c.park_id,
+                parks.c.code.label("park_code"),
+                parks.c.region,
+                func.coalesce(organisations.c.lat, parks.c.lat).label("lat"),
+                func.coalesce(organisations.c.lon, parks.c.lon).label("lon"),
+            )
+            .join(parks, parks.c.id == organisations.c.park_id)
+            .where(organisations.c.id.in_(ids[start : start + CHUNK]))
+        )
+        for row in conn.execute(query).mappings():
+            out[row["id"]] = dict(row)
+    return out
+
+
+def find_organisations(conn: Connection, code: str, park: str | None = None) -> list[int]:
+    """Ids of organisations with this code (or database id), in ``park`` when given."""
+    query = select(organisations.c.id).join(parks, parks.c.id == organisations.c.park_id)
+    match = organisations.c.code == code
+    if code.isdigit():
+        match = or_(match, organisations.c.id == int(code))
+    query = query.where(match)
+    if park is not None:
+        query = query.where(parks.c.code == park)
+    return [r[0] for r in conn.execute(query.order_by(organisations.c.id))]
+
+
+def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Running exchanges whose supplier or receiver belongs to one of the parks."""
+    supplier = aliased(organisations)
+    receiver = aliased(organisations)
+    query = (
+        select(
+            exchanges.c.id,
+            exchanges.c.key,
+            parks.c.code.label("park_code"),
+            exchanges.c.supplier_id,
+            exchanges.c.receiver_id,
+            supplier.c.code.label("supplier_code"),
+            receiver.c.code.label("receiver_code"),
+            supplier.c.park_id.label("supplier_park_id"),
+            receiver.c.park_id.label("receiver_park_id"),
+            exchanges.c.material_code,
+            exchanges.c.receiver_material_code,
+            exchanges.c.quantity,
+            exchanges.c.unit,
+            exchanges.c.price_vnd_per_unit,
+        )
+        .join(parks, parks.c.id == exchanges.c.park_id)
+        .join(supplier, supplier.c.id == exchanges.c.supplier_id)
+        .join(receiver, receiver.c.id == exchanges.c.receiver_id)
+        .where(
+            exchanges.c.status == ExchangeStatus.RUNNING.value,
+            or_(supplier.c.park_id.in_(list(park_ids)), receiver.c.park_id.in_(list(park_ids))),
+        )
+        .order_by(exchanges.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def get_exchange(conn: Connection, exchange_id: int) -> Exchange | None:
+    p = parties()
+    query = (
+        select(exchanges, *[code.label(f"{name}_code") for name, code in p.codes.items()])
+        .select_from(p.joined)
+        .where(exchanges.c.id == exchange_id)
+    )
+    row = conn.execute(query).mappings().first()
+    return exchange_from_row(dict(row)) if row else None
+
+
+# -- runs and plans ----------------------------------------------------------------------
+
+
+def save_run(
+    conn: Connection,
+    scope: str,
+    objective: str,
+    status: str,
+    objective_value: float | None,
+    result: dict[str, Any],
+) -> int:
+    return int(
+        conn.execute(
+            optimisation_runs.insert()
+            .values(
+                scope=scope,
+                objective=objective,
+                status=status,
+                objective_value=objective_value,
+                result=result,
+            )
+            .returning(optimisation_runs.c.id)
+        ).scalar_one()
+    )
+
+
+def get_run(conn: Connection, run_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(optimisation_runs).where(optimisation_runs.c.id == run_id))
+    found = row.mappings().first()
+    return dict(found) if found else None
+
+
+def replace_plans(conn: Connection, park_ids: Sequence[int], rows: Sequence[Sequence[Any]]) -> int:
+    """Delete the planned exchanges earlier optimisations wrote for the parks, then insert
+    ``rows`` (tuples in ``PLAN_COLUMNS`` order). Recorded exchanges are never touched.
+    Returns how many earlier plans were removed."""
+    removed = 0
+    ids = list(park_ids)
+    for start in range(0, len(ids), CHUNK):
+        result = conn.execute(
+            exchanges.delete().where(
+                and_(
+                    exchanges.c.park_id.in_(ids[start : start + CHUNK]),
+                    exchanges.c.status == ExchangeStatus.PLANNED.value,
+                    exchanges.c.origin == ORIGIN,
+                )
+            )
+        )
+        removed += result.rowcount or 0
+    _insert(conn, exchanges.name, PLAN_COLUMNS, rows)
+    return removed
+
+
+def _insert(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Plain inserts by the database's fastest path (COPY on PostgreSQL, one prepared
+    statement run by the driver on SQLite); a key that exists already is an error."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with (
+            raw.cursor() as cur,  # type: ignore[union-attr]
+            cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    cur = raw.cursor()  # type: ignore[union-attr]
+    try:
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    finally:
+        cur.close()
+
+
+def planned_exchanges(conn: Connection, run_id: int) -> list[dict[str, Any]]:
+    query = (
+        select(exchanges)
+        .where(exchanges.c.run_id == run_id, exchanges.c.origin == ORIGIN)
+        .order_by(exchanges.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
