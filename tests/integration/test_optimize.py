@@ -21,7 +21,7 @@ from parkloop.cli.optimize import print_optimised_network
 from parkloop.cli.state import State
 from parkloop.examples import load_example
 from parkloop.optimize import Options, optimise
-from parkloop.services import accounting
+from parkloop.services import accounting, resilience
 from parkloop.services import optimize as service
 from parkloop.services.session import Database
 from parkloop.store.schema import exchanges, optimisation_runs
@@ -292,7 +292,7 @@ def test_resilience_of_the_steel_maker(nck: sa.Engine, db_url: str) -> None:
 
 
 def test_each_enterprise_in_turn(nck: sa.Engine) -> None:
-    report = service.resilience_report(nck, park="nam-cau-kien")
+    report = resilience.resilience_report(nck, park="nam-cau-kien")
     lost = [e["benefit_lost_vnd"] for e in report["enterprises"]]
     assert len(lost) > 10 and lost == sorted(lost, reverse=True)
     assert report["enterprises"][0]["enterprise"]["code"] == "viet-nhat-steel"

@@ -17,6 +17,8 @@ from parkloop.cli.state import State, state
 from parkloop.errors import UserError
 from parkloop.jsonable import jsonable
 from parkloop.services import optimize as service
+from parkloop.services import resilience as resilience_service
+from parkloop.services import shares as shares_service
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ParkOpt = Annotated[str | None, typer.Option("--park", help="Optimise inside this park.")]
@@ -443,7 +445,7 @@ def resilience(
     """What breaks if an enterprise leaves: exchanges, benefit lost, partners found instead."""
     st = state(ctx)
     with console.status("removing enterprises one by one", spinner="dots"):
-        report = service.resilience_report(
+        report = resilience_service.resilience_report(
             st.engine(),
             park=park,
             enterprise=enterprise,
@@ -509,11 +511,11 @@ def shares(
         raise UserError("say what to share: --exchange ID or --enterprises A,B,C")
     st = state(ctx)
     if exchange is not None:
-        result = service.shares_of_exchange(st.engine(), exchange)
+        result = shares_service.shares_of_exchange(st.engine(), exchange)
     else:
         assert enterprises is not None
         with console.status("solving every coalition", spinner="dots"):
-            result = service.shares_of_coalition(
+            result = shares_service.shares_of_coalition(
                 st.engine(), enterprises.split(","), park=park, top=top
             )
     if as_json:
