@@ -254,7 +254,9 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
         )
     table(
         "Tiêu chí" if vi else "Criteria",
-        ["#", "criterion", "group", "%", "verdict", "status"],
+        ["#", "tiêu chí", "nhóm", "%", "kết luận", "nguồn"]
+        if vi
+        else ["#", "criterion", "group", "%", "verdict", "status"],
         rows,
         numeric=[3],
     )
@@ -275,14 +277,18 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
             )
     table(
         "Chỉ tiêu" if vi else "Indicators",
-        ["#", "indicator", "value", "threshold", "verdict", "basis", "status"],
+        ["#", "chỉ tiêu", "giá trị", "ngưỡng", "kết luận", "căn cứ", "nguồn"]
+        if vi
+        else ["#", "indicator", "value", "threshold", "verdict", "basis", "status"],
         rows,
         numeric=[2],
     )
     if a.monitoring:
         table(
             "Chỉ tiêu theo dõi" if vi else "Monitoring indicators",
-            ["row", "indicator", "value", "reported by source", "basis", "status"],
+            ["dòng", "chỉ tiêu", "giá trị", "số liệu nguồn báo cáo", "căn cứ", "nguồn"]
+            if vi
+            else ["row", "indicator", "value", "reported by source", "basis", "status"],
             [
                 [
                     m.item.row,
@@ -298,7 +304,9 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
     if a.gaps:
         table(
             "Điểm chưa đạt và việc cần làm" if vi else "Gaps and what would close them",
-            ["#", "indicator", "verdict", "what would close it"],
+            ["#", "chỉ tiêu", "kết luận", "việc cần làm để đạt"]
+            if vi
+            else ["#", "indicator", "verdict", "what would close it"],
             [
                 [
                     g.criterion_id + ("" if g.counts else "*"),

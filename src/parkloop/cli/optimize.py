@@ -352,7 +352,9 @@ def _render_pieces(pieces: list[dict[str, Any]], lang: str) -> None:
         return
     table(
         say(lang, "Pieces solved", "Các phần đã giải"),
-        ["piece", "solver", "status", "links", "gap", "seconds"],
+        ["phần", "bộ giải", "trạng thái", "liên kết", "khoảng cách tối ưu", "giây"]
+        if lang == "vi"
+        else ["piece", "solver", "status", "links", "gap", "seconds"],
         [
             [
                 p["key"],
