@@ -476,7 +476,7 @@ def load_names(engine: Engine, net: Network, orgs: Sequence[int]) -> None:
     missing = [o for o in orgs if o not in net.names]
     if missing:
         with engine.connect() as conn:
-            net.names.update(store.organisations_by_id(conn, missing))
+            net.names.update(store.org_names(conn, missing))
 
 
 def link_views(

@@ -246,7 +246,7 @@ def resilience_report(
     in_play |= {r["supplier_id"] for r in running} | {r["receiver_id"] for r in running}
     scope_parks = set(net.candidates.park_ids)
     with engine.connect() as conn:
-        where = store.organisations_by_id(conn, in_play)
+        where = store.org_names(conn, in_play)
     if enterprise is not None:
         targets = [_enterprise_ids(engine, park, enterprise)]
     else:
@@ -302,7 +302,7 @@ def _outage_report(
     missing = [o for o in partners if o not in where]
     if missing:
         with engine.connect() as conn:
-            where.update(store.organisations_by_id(conn, missing))
+            where.update(store.org_names(conn, missing))
     freed_s, freed_d = freed_sides(net, broken_running, org, where)
     bigger = extended(net, freed_s, freed_d)
     reduced: Restricted = bigger.problem.without_orgs([org])

@@ -100,7 +100,7 @@ def shares_of_coalition(
                     f"--enterprises: '{code}' is in several parks; write PARK:CODE or add --park"
                 )
             orgs.append(ids[0])
-        where = store.organisations_by_id(conn, orgs)
+        where = store.org_names(conn, orgs)
     parks_of = {where[o]["park_code"] for o in orgs}
     regions_of = {where[o]["region"] for o in orgs}
     if len(parks_of) == 1:

@@ -515,7 +515,8 @@ def record_privacy(
 
 
 def org_names(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    ids = list(set(org_ids))
+    """Code, names, kind, park and location (the park's when the organisation has none)."""
+    ids = sorted(set(org_ids))
     out: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -528,6 +529,9 @@ def org_names(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, A
                 organisations.c.kind,
                 parks.c.code.label("park_code"),
                 parks.c.id.label("park_id"),
+                parks.c.region,
+                func.coalesce(organisations.c.lat, parks.c.lat).label("lat"),
+                func.coalesce(organisations.c.lon, parks.c.lon).label("lon"),
             )
             .join(parks, parks.c.id == organisations.c.park_id)
             .where(organisations.c.id.in_(chunk))

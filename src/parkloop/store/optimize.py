@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, and_, or_, select
 
 from parkloop.domain.enums import ExchangeStatus
 from parkloop.domain.models import Exchange
 from parkloop.store.exchanges import exchange_from_row, parties
+from parkloop.store.matching import org_names as org_names  # the optimiser's names too
 from parkloop.store.schema import exchanges, optimisation_runs, organisations, parks
+from parkloop.store.sql import fast_insert
 
 ORIGIN = "optimisation"
 CHUNK = 5000  # ids per IN (...) list, under SQLite's variable limit
@@ -48,31 +49,6 @@ def park_regions(conn: Connection, park_ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
-def organisations_by_id(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Code, names, park and location (the park's when the organisation has none)."""
-    ids = sorted(set(org_ids))
-    out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), CHUNK):
-        query = (
-            select(
-                organisations.c.id,
-                organisations.c.code,
-                organisations.c.name_vi,
-                organisations.c.name_en,
-                organisations.c.park_id,
-                parks.c.code.label("park_code"),
-                parks.c.region,
-                func.coalesce(organisations.c.lat, parks.c.lat).label("lat"),
-                func.coalesce(organisations.c.lon, parks.c.lon).label("lon"),
-            )
-            .join(parks, parks.c.id == organisations.c.park_id)
-            .where(organisations.c.id.in_(ids[start : start + CHUNK]))
-        )
-        for row in conn.execute(query).mappings():
-            out[row["id"]] = dict(row)
-    return out
-
-
 def find_organisations(conn: Connection, code: str, park: str | None = None) -> list[int]:
     """Ids of organisations with this code (or database id), in ``park`` when given."""
     query = select(organisations.c.id).join(parks, parks.c.id == organisations.c.park_id)
@@ -87,31 +63,31 @@ def find_organisations(conn: Connection, code: str, park: str | None = None) -> 
 
 def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Running exchanges whose supplier or receiver belongs to one of the parks."""
-    supplier = aliased(organisations)
-    receiver = aliased(organisations)
+    p = parties()
     query = (
         select(
             exchanges.c.id,
             exchanges.c.key,
-            parks.c.code.label("park_code"),
+            p.codes["park"].label("park_code"),
             exchanges.c.supplier_id,
             exchanges.c.receiver_id,
-            supplier.c.code.label("supplier_code"),
-            receiver.c.code.label("receiver_code"),
-            supplier.c.park_id.label("supplier_park_id"),
-            receiver.c.park_id.label("receiver_park_id"),
+            p.codes["supplier"].label("supplier_code"),
+            p.codes["receiver"].label("receiver_code"),
+            p.supplier.c.park_id.label("supplier_park_id"),
+            p.receiver.c.park_id.label("receiver_park_id"),
             exchanges.c.material_code,
             exchanges.c.receiver_material_code,
             exchanges.c.quantity,
             exchanges.c.unit,
             exchanges.c.price_vnd_per_unit,
         )
-        .join(parks, parks.c.id == exchanges.c.park_id)
-        .join(supplier, supplier.c.id == exchanges.c.supplier_id)
-        .join(receiver, receiver.c.id == exchanges.c.receiver_id)
+        .select_from(p.joined)
         .where(
             exchanges.c.status == ExchangeStatus.RUNNING.value,
-            or_(supplier.c.park_id.in_(list(park_ids)), receiver.c.park_id.in_(list(park_ids))),
+            or_(
+                p.supplier.c.park_id.in_(list(park_ids)),
+                p.receiver.c.park_id.in_(list(park_ids)),
+            ),
         )
         .order_by(exchanges.c.id)
     )
@@ -178,33 +154,8 @@ def replace_plans(conn: Connection, park_ids: Sequence[int], rows: Sequence[Sequ
             )
         )
         removed += result.rowcount or 0
-    _insert(conn, exchanges.name, PLAN_COLUMNS, rows)
+    fast_insert(conn, exchanges, PLAN_COLUMNS, rows)
     return removed
-
-
-def _insert(
-    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Plain inserts by the database's fastest path (COPY on PostgreSQL, one prepared
-    statement run by the driver on SQLite); a key that exists already is an error."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        with (
-            raw.cursor() as cur,  # type: ignore[union-attr]
-            cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    cur = raw.cursor()  # type: ignore[union-attr]
-    try:
-        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-    finally:
-        cur.close()
 
 
 def planned_exchanges(conn: Connection, run_id: int) -> list[dict[str, Any]]:

@@ -41,6 +41,32 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         conn.execute(table.insert(), list(rows[start : start + BATCH]))
 
 
+def fast_insert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Plain inserts of tuples in ``columns`` order by the database's fastest path: COPY on
+    PostgreSQL, one prepared statement run by the driver on SQLite. A key that exists
+    already is an error."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with (
+            raw.cursor() as cur,  # type: ignore[union-attr]
+            cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    cur = raw.cursor()  # type: ignore[union-attr]
+    try:
+        cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    finally:
+        cur.close()
+
+
 def fast_upsert(
     conn: Connection,
     table: Table,
