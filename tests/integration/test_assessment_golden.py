@@ -1,5 +1,5 @@
 """Golden results for the example parks, and the Nam Cầu Kiền study's 93 % cross-checked
-against the study's own table (seed 001).
+against the study's own table (the Nam Cầu Kiền circular-economy study).
 
 Regenerate the golden files after a deliberate change with PARKLOOP_UPDATE_GOLDEN=1.
 """
@@ -52,7 +52,9 @@ def test_the_example_evidence_files_are_stored_with_their_hash(engine: sa.Engine
     records = list_evidence(engine, "nam-cau-kien")
     assert len(records) >= 14
     for r in records:
-        assert r.data_status == "seed" and r.source.startswith("seed 001")
+        assert r.data_status == "seed" and r.source.startswith(
+            "Nam Cầu Kiền circular-economy study"
+        )
         content = (folder / "evidence" / r.file_name).read_bytes()
         assert r.file_sha256 == hashlib.sha256(content).hexdigest()
 
