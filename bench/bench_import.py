@@ -112,7 +112,7 @@ def generate(path: Path) -> None:
 
 def child(workbook: str, database: str) -> None:
     """One measured import in this process; prints a JSON line with the figures."""
-    from parkloop.services.importer import import_path
+    from parkloop.services.importing import import_path
     from parkloop.store import db
 
     Path(database).unlink(missing_ok=True)

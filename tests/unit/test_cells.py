@@ -69,7 +69,7 @@ def test_a_decimal_comma_without_the_option_is_refused_with_the_fix() -> None:
 def test_a_decimal_point_with_the_comma_option_is_refused_with_the_fix() -> None:
     with pytest.raises(CellError) as exc:
         parse_number("1.5", ",")
-    assert "without --decimal" in exc.value.fix
+    assert "--decimal" in exc.value.fix and "decimal point" in exc.value.message
 
 
 @pytest.mark.parametrize("text", ["abc", "1.2.3", "1,2,3", "--1", "nan", "inf", "", "12a"])

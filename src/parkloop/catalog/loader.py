@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from parkloop.domain.codes import fold as fold
 from parkloop.domain.enums import DataStatus, MaterialClass
 from parkloop.domain.models import Material
 
@@ -95,14 +95,6 @@ class Province:
     park_weight: float
     status: str
     source: str
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form of a Vietnamese or English name, for matching."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.casefold().split())
 
 
 @dataclass

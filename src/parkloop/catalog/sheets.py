@@ -28,6 +28,9 @@ TYPES = frozenset(
         "waste_code",
         "org",
         "org_ref",
+        "province",
+        "destination",
+        "material_code",
     }
 )
 
@@ -45,6 +48,7 @@ class ColumnSpec:
     max: float | None = None
     pattern: str | None = None
     references: str | None = None
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
         return self.label_vi if lang == "vi" else self.label_en
@@ -82,6 +86,10 @@ class SheetSpec:
         """Folded header text (key, Vietnamese or English label) -> column key."""
         out: dict[str, str] = {}
         for col in self.columns:
+            for text in col.aliases:
+                out[fold(text)] = col.key
+        # Keys and labels win over the words staff use for headers.
+        for col in self.columns:
             for text in (col.key, col.label_vi, col.label_en):
                 out[fold(text)] = col.key
         return out
@@ -97,7 +105,10 @@ def sheet_specs() -> tuple[SheetSpec, ...]:
         raw = yaml.safe_load(fh)
     specs = []
     for sheet in raw["sheets"]:
-        columns = tuple(ColumnSpec(**col) for col in sheet["columns"])
+        columns = tuple(
+            ColumnSpec(**{**col, "aliases": tuple(col.get("aliases", ()))})
+            for col in sheet["columns"]
+        )
         for col in columns:
             if col.type not in TYPES and col.enum is None:
                 raise ValueError(

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli import assess, data, db, demo, examples, matching, optimize, registry
+from parkloop.cli import (
+    assess,
+    data,
+    db,
+    demo,
+    examples,
+    matching,
+    optimize,
+    records,
+    registry,
+)
 from parkloop.cli.render import err_console
 from parkloop.cli.state import State
 from parkloop.errors import UserError
@@ -54,6 +64,10 @@ app.add_typer(registry.enterprises_app, name="enterprises")
 app.add_typer(registry.flows_app, name="flows")
 app.add_typer(registry.listings_app, name="listings")
 app.add_typer(registry.exchanges_app, name="exchanges")
+app.add_typer(records.materials_app, name="materials")
+records.register(
+    registry.flows_app, registry.listings_app, registry.enterprises_app, registry.exchanges_app
+)
 data.register(app)
 app.add_typer(examples.app, name="examples")
 app.command("demo")(demo.demo)

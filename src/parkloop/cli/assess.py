@@ -11,7 +11,7 @@ from rich.panel import Panel
 
 from parkloop.assessment import library
 from parkloop.cli.render import console, number, print_json, table
-from parkloop.cli.state import State, state
+from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import DataStatus
 from parkloop.errors import UserError
 from parkloop.services import assessment as service
@@ -189,7 +189,8 @@ def assess(
     ctx: typer.Context,
     ruleset: RulesetOpt,
     park: Annotated[
-        str | None, typer.Option("--park", help="Park code, e.g. nam-cau-kien.")
+        str | None,
+        typer.Option("--park", callback=park_option, help="Park code, e.g. nam-cau-kien."),
     ] = None,
     enterprise: Annotated[
         str | None,
@@ -364,7 +365,7 @@ def _date(text: str | None) -> date | None:
 @evidence_app.command("add")
 def add_evidence(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     indicator: Annotated[
         str, typer.Option("--indicator", help="Indicator id (see `rulesets list --indicators`).")
     ],
@@ -429,7 +430,7 @@ def _is_yes_no(indicator: str) -> bool:
 @evidence_app.command("list")
 def list_evidence(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     enterprise: Annotated[
         str | None, typer.Option("--enterprise", help="Only this organisation.")
     ] = None,
@@ -486,7 +487,7 @@ def load_evidence(
 
 def dossier(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     ruleset: RulesetOpt = "decree-35-2022",
     fmt: Annotated[str, typer.Option("--format", help="html or md.")] = "html",
     output: Annotated[

@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from parkloop.catalog.sheets import sheet_spec
-from parkloop.cli.render import console, err_console, progress_bar, table
-from parkloop.cli.state import state
+from parkloop.cli.render import console, err_console, number, print_json, progress_bar, say, table
+from parkloop.cli.state import park_option, state
 from parkloop.services.exporter import FORMATS, export_data
-from parkloop.services.importer import ImportProblems, ImportReport, import_path
+from parkloop.services.importing import ImportProblems, ImportReport, import_path
+from parkloop.services.sources import row_list
 from parkloop.services.template import write_template
 
 SHOWN_PROBLEMS = 200
@@ -35,8 +36,22 @@ def import_file(
         bool, typer.Option("--dry-run", help="Check everything, write nothing.")
     ] = False,
     decimal: Annotated[
-        str, typer.Option("--decimal", help="Decimal mark of numbers typed as text: '.' or ','.")
-    ] = ".",
+        str,
+        typer.Option(
+            "--decimal",
+            help="Decimal mark of numbers typed as text: '.' or ','; by default each column "
+            "is decided from its values and the workbook's language.",
+        ),
+    ] = "auto",
+    park: Annotated[
+        str | None,
+        typer.Option(
+            "--park",
+            callback=park_option,
+            help="Park of sheets that have no park column (code or name).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import a filled-in template, CSV files or an export: all of it, or nothing."""
     st = state(ctx)
@@ -48,6 +63,7 @@ def import_file(
                 file,
                 dry_run=dry_run,
                 decimal=decimal,
+                park=park,
                 progress=progress,
                 actor=None if st.viewer_spec == "admin" else st.viewer_spec,
             )
@@ -55,7 +71,10 @@ def import_file(
             bar.stop()
             _print_problems(exc)
             raise typer.Exit(1) from None
-    _print_report(report, st.lang)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    print_report(report, st.lang)
 
 
 def _print_problems(exc: ImportProblems) -> None:
@@ -67,7 +86,13 @@ def _print_problems(exc: ImportProblems) -> None:
         err_console.print(f"  … and {hidden:,} more problems", highlight=False)
 
 
-def _print_report(report: ImportReport, lang: str) -> None:
+SHOWN_READINGS = 40
+SHOWN_CHANGES = 60
+
+
+def print_report(report: ImportReport, lang: str) -> None:
+    """What an import did: rows per sheet, what it read from words and how sure it was,
+    what it filled in from the catalog, and what a re-import changed."""
     vi = lang == "vi"
     table(
         f"{report.source}"
@@ -76,6 +101,71 @@ def _print_report(report: ImportReport, lang: str) -> None:
         [[sheet_spec(key).label(lang), c.created, c.updated] for key, c in report.sheets.items()],
         numeric=[1, 2],
     )
+    doubtful = [r for r in report.readings if r.doubtful]
+    if report.readings:
+        sure = len(report.readings) - len(doubtful)
+        console.print(
+            say(
+                lang,
+                f"read from words: {len(report.readings)} distinct texts, {sure} with confidence; "
+                f"{report.review} rows left for review (parkloop materials review)",
+                f"đọc từ chữ: {len(report.readings)} cách ghi khác nhau, {sure} chắc chắn; "
+                f"{report.review} dòng cần xem lại (parkloop materials review)",
+            ),
+            highlight=False,
+        )
+    if doubtful:
+        table(
+            say(lang, "read with doubt or not read", "đọc chưa chắc hoặc chưa đọc được"),
+            [
+                say(lang, "column", "cột"),
+                say(lang, "as written", "staff ghi"),
+                say(lang, "read as", "đọc là"),
+                say(lang, "sure", "độ chắc"),
+                say(lang, "rows", "dòng"),
+                say(lang, "suggestions", "gợi ý"),
+            ],
+            [
+                [
+                    r.column,
+                    r.text,
+                    r.code or "—",
+                    f"{number(100 * r.confidence, lang)} %",
+                    row_list(r.rows, 6),
+                    "; ".join(r.suggestions[:3]),
+                ]
+                for r in doubtful[:SHOWN_READINGS]
+            ],
+            numeric=[3],
+        )
+    for rule, count in sorted(report.filled.items()):
+        console.print(
+            say(
+                lang,
+                f"filled from the catalog (estimate): {rule} on {count} rows",
+                f"điền từ danh mục (ước tính): {rule} cho {count} dòng",
+            ),
+            highlight=False,
+        )
+    if report.changes:
+        table(
+            say(lang, "values this import changes", "giá trị thay đổi khi nhập lần này"),
+            [
+                say(lang, "sheet", "trang"),
+                say(lang, "row", "dòng"),
+                say(lang, "key", "mã dòng"),
+                say(lang, "column", "cột"),
+                say(lang, "before", "trước"),
+                say(lang, "after", "sau"),
+            ],
+            [
+                [c.sheet, c.row, c.key, c.column, c.old, c.new]
+                for c in report.changes[:SHOWN_CHANGES]
+            ],
+            numeric=[1],
+        )
+        if len(report.changes) > SHOWN_CHANGES:
+            console.print(f"… {len(report.changes) - SHOWN_CHANGES:,} more (--json)")
     for warning in report.warnings:
         err_console.print(f"[yellow]note:[/] {warning}", highlight=False)
     if report.ignored:
@@ -91,7 +181,8 @@ def export(
         Path, typer.Option("-o", "--output", help="File (xlsx, json) or directory (csv) to write.")
     ],
     park: Annotated[
-        list[str] | None, typer.Option("--park", help="Only this park; repeat for several.")
+        list[str] | None,
+        typer.Option("--park", callback=park_option, help="Only this park; repeat for several."),
     ] = None,
 ) -> None:
     """Export everything you may see, in a form that imports back unchanged."""

@@ -12,7 +12,7 @@ from parkloop import units
 from parkloop.catalog import catalog
 from parkloop.cli.matching import render_matches, render_routes
 from parkloop.cli.render import console, number, print_json, say, table
-from parkloop.cli.state import State, state
+from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import MaterialClass
 from parkloop.services import accounting, matching
 from parkloop.services.summary import ParkSummary, park_summary
@@ -23,7 +23,9 @@ RULESET = {"nam-cau-kien": "nck-study"}
 
 def demo(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")] = "nam-cau-kien",
+    park: Annotated[
+        str, typer.Option("--park", callback=park_option, help="Park code.")
+    ] = "nam-cau-kien",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Print a park's summary, the worth of its exchanges, its best new matches and its

@@ -9,6 +9,7 @@ import typer
 from parkloop.cli.render import console, print_json, progress_bar, table
 from parkloop.cli.state import state
 from parkloop.examples import EXAMPLES, load_example
+from parkloop.services.importing import ImportReport
 
 app = typer.Typer(help="Example datasets: list them, load one.", no_args_is_help=True)
 
@@ -42,7 +43,9 @@ def load(
     st = state(ctx)
     with progress_bar() as (_, progress):
         result = load_example(st.engine(), name, progress=progress)
-    console.print(f"loaded example [bold]{name}[/]: {result['import']}")
+    report = result["import"]
+    assert isinstance(report, ImportReport)
+    console.print(f"loaded example [bold]{name}[/]: {report.rows:,} rows", highlight=False)
     if result["evidence"]:
         console.print(f"evidence records: {result['evidence']}")
 

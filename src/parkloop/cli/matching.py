@@ -12,7 +12,7 @@ from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog
 from parkloop.cli.render import console, number, print_json, say, table
-from parkloop.cli.state import state
+from parkloop.cli.state import park_option, state
 from parkloop.errors import UserError
 from parkloop.services import accounting, matching
 
@@ -26,7 +26,9 @@ account_app = typer.Typer(
 
 def match(
     ctx: typer.Context,
-    park: Annotated[str | None, typer.Option("--park", help="Match inside this park.")] = None,
+    park: Annotated[
+        str | None, typer.Option("--park", callback=park_option, help="Match inside this park.")
+    ] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="Match across the parks of a region.")
     ] = None,
@@ -149,7 +151,7 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
 @matches_app.command("list")
 def list_matches(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     status: Annotated[list[str] | None, typer.Option(help="proposed, accepted, rejected.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -186,7 +188,9 @@ def reject(
 @account_app.callback()
 def account(
     ctx: typer.Context,
-    park: Annotated[str | None, typer.Option("--park", help="Park code.")] = None,
+    park: Annotated[
+        str | None, typer.Option("--park", callback=park_option, help="Park code.")
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Year (default: the latest with flows).")] = None,
     attribution: Annotated[
         float | None, typer.Option(help="Share of benefits credited to the exchanges (default 1).")

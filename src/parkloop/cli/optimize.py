@@ -13,7 +13,7 @@ from rich.panel import Panel
 from parkloop import units
 from parkloop.catalog import catalog
 from parkloop.cli.render import console, err_console, number, print_json, say, table
-from parkloop.cli.state import State, state
+from parkloop.cli.state import State, park_option, state
 from parkloop.errors import UserError
 from parkloop.jsonable import jsonable
 from parkloop.services import optimize as service
@@ -21,7 +21,9 @@ from parkloop.services import resilience as resilience_service
 from parkloop.services import shares as shares_service
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ParkOpt = Annotated[str | None, typer.Option("--park", help="Optimise inside this park.")]
+ParkOpt = Annotated[
+    str | None, typer.Option("--park", callback=park_option, help="Optimise inside this park.")
+]
 RegionOpt = Annotated[
     str | None, typer.Option("--region", help="Optimise across the parks of a region.")
 ]
@@ -433,7 +435,7 @@ def pareto(
 
 def resilience(
     ctx: typer.Context,
-    park: Annotated[str, typer.Option("--park", help="Park code.")],
+    park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     enterprise: Annotated[
         str | None,
         typer.Option("--enterprise", help="Enterprise code or id (default: each in turn)."),
@@ -504,7 +506,9 @@ def shares(
         str | None,
         typer.Option("--enterprises", help="A,B,C: enterprise codes (PARK:CODE across parks)."),
     ] = None,
-    park: Annotated[str | None, typer.Option("--park", help="Park of the enterprises.")] = None,
+    park: Annotated[
+        str | None, typer.Option("--park", callback=park_option, help="Park of the enterprises.")
+    ] = None,
     top: TopOpt = 10,
     as_json: JsonOpt = False,
 ) -> None:

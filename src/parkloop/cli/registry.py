@@ -9,13 +9,15 @@ import typer
 from parkloop import units
 from parkloop.catalog import catalog
 from parkloop.cli.render import number, print_json, table
-from parkloop.cli.state import state
+from parkloop.cli.state import park_option, state
 from parkloop.domain.enums import OrgKind
 from parkloop.domain.models import Enterprise
 from parkloop.services import registry
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ParkOpt = Annotated[str, typer.Option("--park", help="Park code, e.g. nam-cau-kien.")]
+ParkOpt = Annotated[
+    str, typer.Option("--park", callback=park_option, help="Park code, e.g. nam-cau-kien.")
+]
 
 parks_app = typer.Typer(help="Industrial parks.", no_args_is_help=True)
 enterprises_app = typer.Typer(help="Enterprises and partners of a park.", no_args_is_help=True)

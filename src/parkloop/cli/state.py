@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import typer
 from sqlalchemy import Engine, select
@@ -56,3 +57,15 @@ def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     assert isinstance(obj, State)
     return obj
+
+
+def park_option(ctx: typer.Context, value: Any) -> Any:
+    """``--park`` takes a code, a name or a unique prefix; the services get the code."""
+    if value is None or ctx.resilient_parsing:
+        return value
+    from parkloop.services.registry import resolve_park
+
+    engine = state(ctx).engine()
+    if isinstance(value, list):
+        return [resolve_park(engine, v) for v in value]
+    return resolve_park(engine, value)

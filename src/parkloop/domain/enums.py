@@ -104,6 +104,7 @@ class Destination(LabelledEnum):
     DISCHARGED = ("discharged", "xả thải", "discharged")
     STORED = ("stored", "lưu kho", "stored")
     SOLD = ("sold", "bán", "sold")
+    SOLD_LOW = ("sold_low", "bán giá thấp", "sold at a low price")
     EXCHANGED = ("exchanged", "trao đổi cộng sinh", "symbiosis exchange")
     REUSED_INTERNALLY = ("reused_internally", "tái sử dụng nội bộ", "reused internally")
     UNKNOWN = ("unknown", "chưa rõ", "unknown")

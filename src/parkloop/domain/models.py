@@ -144,7 +144,7 @@ class Material:
 
 @dataclass(slots=True, kw_only=True)
 class Period:
-    """A reporting period: a year, a quarter or a month."""
+    """A reporting period: a year, a half year, a quarter or a month."""
 
     year: int
     months: int = 12
@@ -154,6 +154,8 @@ class Period:
     def label(self) -> str:
         if self.months == 12:
             return f"{self.year}"
+        if self.months == 6:
+            return f"{self.year}-H{(self.first_month - 1) // 6 + 1}"
         if self.months == 3:
             return f"{self.year}-Q{(self.first_month - 1) // 3 + 1}"
         return f"{self.year}-{self.first_month:02d}"
@@ -166,6 +168,29 @@ class Period:
     def per_year(self) -> float:
         """How many such periods make a year."""
         return 12.0 / self.months
+
+
+@dataclass(frozen=True, slots=True)
+class StaffWords:
+    """What staff wrote for a coded value, and how parkloop read it."""
+
+    text: str = ""
+    confidence: float | None = None
+    basis: str = ""
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PriceOrigin:
+    """Whether a price is the staff's own (``reported``) or filled (``estimate``), and from
+    what."""
+
+    status: str = ""
+    source: str = ""
+
+    @property
+    def filled(self) -> bool:
+        return self.status == "estimate"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -189,6 +214,9 @@ class Flow:
     data_status: DataStatus = DataStatus.REPORTED
     source: str = ""
     note: str = ""
+    material_words: StaffWords = StaffWords()
+    destination_text: str = ""
+    price_origin: PriceOrigin = PriceOrigin()
     id: int | None = None
 
     @property
@@ -218,6 +246,8 @@ class Listing:
     data_status: DataStatus = DataStatus.REPORTED
     source: str = ""
     note: str = ""
+    material_words: StaffWords = StaffWords()
+    price_origin: PriceOrigin = PriceOrigin()
     id: int | None = None
 
 

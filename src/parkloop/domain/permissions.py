@@ -71,3 +71,19 @@ def can_see(viewer: Viewer, org_id: int, park_id: int, confidentiality: Confiden
     if scope is Scope.OWN_ORG:
         return viewer.org_id is not None and viewer.org_id == org_id
     return False
+
+
+def can_write(viewer: Viewer, park_id: int | None, org_id: int | None = None) -> bool:
+    """May ``viewer`` create, change or delete a record of ``org_id`` in ``park_id``
+    (``org_id`` None: a record of the park itself, or a new organisation)?
+
+    The administrator changes anything; an operator only its own park; an enterprise only
+    its own records; an authority and the public change nothing.
+    """
+    if viewer.role is Role.ADMIN:
+        return True
+    if viewer.role is Role.OPERATOR:
+        return park_id is not None and viewer.park_id == park_id
+    if viewer.role is Role.ENTERPRISE:
+        return org_id is not None and viewer.org_id == org_id and viewer.park_id == park_id
+    return False

@@ -62,7 +62,7 @@ def load_example(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, object]:
     """Load an example through the importer (and its evidence, when it has some)."""
-    from parkloop.services.importer import import_path
+    from parkloop.services.importing import import_path
 
     chosen = example(name)
     report = import_path(engine, chosen.path, progress=progress, actor=f"example:{name}")

@@ -18,6 +18,7 @@ from typing import Any
 from parkloop.catalog.loader import fold
 from parkloop.domain.enums import LabelledEnum
 from parkloop.domain.models import Period
+from parkloop.services.numbers import COMMA, DOT, read_as
 
 
 class CellError(ValueError):
@@ -112,64 +113,47 @@ def csv_unescape(text: str) -> str:
 
 # -- numbers ------------------------------------------------------------------------------
 
-_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'"), None)
-_CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đ|₫)$")
-_PLAIN = {
-    ".": re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"),
-    ",": re.compile(r"(\d+,?\d*|,\d+)([eE][+-]?\d+)?"),
-}
-_GROUPED = {
-    ".": re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?"),
-    ",": re.compile(r"\d{1,3}(\.\d{3})+(,\d*)?"),
-}
 
-
-def parse_number(value: Any, decimal: str = ".") -> float:
-    """A number from a numeric cell or from text such as '1,234.5' or (decimal ',') '1.234,5'."""
+def parse_number(value: Any, decimal: str = DOT) -> float:
+    """A number from a numeric cell, or from text read with ``decimal`` as the decimal mark
+    ('1,234.5'; with ',' '1.234,5'). Importers decide the mark per column
+    (:func:`parkloop.services.numbers.decide_mark`)."""
     if isinstance(value, bool):
         raise CellError("a yes/no value is not a number", "type a number")
-    if isinstance(value, (int, float)):
-        number = float(value)
+    if isinstance(value, int):
+        if abs(value) > 2**63:
+            raise CellError("this number is too large", "type a smaller number")
+        return float(value)
+    if isinstance(value, float):
+        number = value
     else:
-        number = _number_from_text(as_text(value), decimal)
+        text = as_text(value)
+        read = read_as(text, decimal)
+        if read is None:
+            if read_as(text, COMMA if decimal == DOT else DOT) is not None:
+                mark, other = ("point", "comma") if decimal == DOT else ("comma", "point")
+                raise CellError(
+                    f"written with a decimal {other}, but this column is read with a decimal "
+                    f"{mark}",
+                    "write it like the column's other numbers, or choose the mark with "
+                    "--decimal . or --decimal ,",
+                )
+            example = "1234.5" if decimal == DOT else "1234,5"
+            raise CellError("not a number", f"type a number such as {example}")
+        number = read
     if not math.isfinite(number):
         raise CellError("not a finite number", "type a number")
     return number
 
 
-def _number_from_text(text: str, decimal: str) -> float:
-    body = _CURRENCY.sub("", text).translate(_SPACES)
-    sign = ""
-    if body[:1] in ("+", "-"):
-        sign, body = body[0], body[1:]
-    other = "," if decimal == "." else "."
-    if _PLAIN[decimal].fullmatch(body):
-        return float(sign + body.replace(",", "."))
-    if _GROUPED[decimal].fullmatch(body):
-        return float(sign + body.replace(other, "").replace(",", "."))
-    example = "1234.5" if decimal == "." else "1234,5"
-    # Written for the other decimal mark: say which option reads it.
-    if _PLAIN[other].fullmatch(body) or _GROUPED[other].fullmatch(body):
-        if decimal == ".":
-            raise CellError(
-                "',' is read as a thousands separator here, so this is not a number",
-                "write 1.5 for one and a half, or import with --decimal , if the file uses "
-                "a decimal comma",
-            )
-        raise CellError(
-            "with --decimal , the '.' groups thousands, so this is not a number",
-            "write 1,5 for one and a half, or import without --decimal if the file uses "
-            "a decimal point",
-        )
-    raise CellError("not a number", f"type a number such as {example}")
-
-
-def parse_integer(value: Any, decimal: str = ".") -> int:
+def parse_integer(value: Any, decimal: str = DOT) -> int:
     number = parse_number(value, decimal)
     if not number.is_integer():
         raise CellError(
             "a whole number is needed here", f"type {round(number)} or another whole number"
         )
+    if abs(number) > 2**62:
+        raise CellError("this number is too large", "type a smaller number")
     return int(number)
 
 
@@ -239,16 +223,40 @@ def parse_date(value: Any) -> date:
 
 _PERIODS = (
     (re.compile(r"(\d{4})"), "year"),
-    (re.compile(r"(\d{4})\s*[-/ ]\s*[qQ]([1-4])"), "quarter"),
-    (re.compile(r"[qQ]([1-4])\s*[-/ ]\s*(\d{4})"), "quarter_first"),
+    (re.compile(r"(\d{4})\s*[-/ ]\s*q([1-4])"), "quarter"),
+    (re.compile(r"q([1-4])\s*[-/ ]\s*(\d{4})"), "quarter_first"),
+    (re.compile(r"(\d{4})\s*[-/ ]\s*h([12])"), "half"),
+    (re.compile(r"h([12])\s*[-/ ]\s*(\d{4})"), "half_first"),
     (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
-    (re.compile(r"(\d{1,2})/(\d{4})"), "month_first"),
+    (re.compile(r"(\d{1,2})\s*[/-]\s*(\d{4})"), "month_first"),
 )
-_PERIOD_FIX = "type a year (2024), a quarter (2024-Q1) or a month (2024-03)"
+_PERIOD_FIX = "type a year (2024), a quarter (2024-Q1), a half year (2024-H1) or a month (2024-03)"
+# Words staff put around a period: "Năm 2024", "Tháng 3/2024", "Quý I năm 2024",
+# "6 tháng đầu năm 2024".
+_PERIOD_WORDS = (
+    (re.compile(r"\b6 thang dau nam\b|\bnua dau nam\b|\bfirst half( of)?\b"), "h1 "),
+    (re.compile(r"\b6 thang cuoi nam\b|\bnua cuoi nam\b|\bsecond half( of)?\b"), "h2 "),
+    (re.compile(r"\b(quy|quarter)\s*(iv|iii|ii|i|[1-4])\b"), "q"),
+    (re.compile(r"\b(thang|month|t)\s*(?=\d)"), ""),
+    (re.compile(r"\b(nam|year)\s*(?=\d)"), ""),
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def _period_text(text: str) -> str:
+    """A period written with words, reduced to the short forms parse_period reads."""
+    folded = fold(text)
+    for pattern, short in _PERIOD_WORDS:
+        if short == "q":
+            folded = pattern.sub(lambda m: "q" + _ROMAN.get(m.group(2), m.group(2)), folded)
+        else:
+            folded = pattern.sub(short, folded)
+    return " ".join(folded.replace(" nam ", " ").split())
 
 
 def parse_period(value: Any) -> Period:
-    """A year, a quarter or a month: '2024', '2024-Q1', 'Q1/2024', '2024-03', '03/2024'."""
+    """A year, a half year, a quarter or a month: '2024', '2024-Q1', 'Q1/2024', 'Quý I/2024',
+    '2024-H1', '6 tháng đầu năm 2024', '2024-03', '03/2024', 'Tháng 3/2024'."""
     if isinstance(value, datetime | date):
         # Spreadsheets turn '2024-03' into the first day of that month.
         return Period(year=value.year, months=1, first_month=value.month)
@@ -256,7 +264,7 @@ def parse_period(value: Any) -> Period:
         if float(value).is_integer():
             return _period(int(value), 12, 1)
         raise CellError("not a period", _PERIOD_FIX)
-    text = fold(as_text(value)).replace("quy ", "q")
+    text = _period_text(as_text(value))
     for pattern, kind in _PERIODS:
         m = pattern.fullmatch(text)
         if m is None:
@@ -268,6 +276,10 @@ def parse_period(value: Any) -> Period:
             return _period(a, 3, 3 * (b - 1) + 1)
         if kind == "quarter_first":
             return _period(b, 3, 3 * (a - 1) + 1)
+        if kind == "half":
+            return _period(a, 6, 6 * (b - 1) + 1)
+        if kind == "half_first":
+            return _period(b, 6, 6 * (a - 1) + 1)
         year, month = (a, b) if kind == "month" else (b, a)
         if not 1 <= month <= 12:
             raise CellError(f"there is no month {month}", _PERIOD_FIX)
@@ -346,7 +358,14 @@ def parse_vsic(value: Any, divisions: Iterable[str]) -> str:
 
 @cache
 def _enum_words(enum: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    """Folded words -> member: values, both labels, and the words staff use for them
+    (``catalog/data/choice_synonyms.csv``)."""
+    from parkloop.catalog import catalog
+
     words: dict[str, LabelledEnum] = {}
+    for row in catalog().rows("choice_synonyms.csv"):
+        if row["choice"] == enum.__name__ and row["value"] in enum.values():
+            words[fold(row["word"])] = enum(row["value"])
     for member in enum:
         for text in (member.value, member.label("vi"), member.label("en")):
             words[fold(text)] = member

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_specs
+from parkloop.domain.enums import Destination
 from parkloop.domain.models import Period
 from parkloop.domain.permissions import Viewer
 from parkloop.errors import UserError
@@ -97,8 +98,18 @@ def _sheet_row(spec: SheetSpec, stored: dict[str, Any]) -> SheetRow:
             year=stored["year"], months=stored["period_months"], first_month=stored["first_month"]
         ).label
     if "material_code" in stored:
-        row["material"] = stored["material_code"]
+        # The staff's words, and the code they were read as (or a person assigned).
+        row["material"] = stored.get("material_text") or stored["material_code"]
+        row["material_code"] = stored["material_code"]
         _entered(row, stored)
+        if stored.get("price_status") == "estimate":
+            row["price_vnd_per_unit"] = None  # filled from the catalog again on import
+    if stored.get("destination_text"):
+        row["destination"] = stored["destination_text"]
+    if spec.key == "parks" and stored.get("province_text"):
+        row["province"] = stored["province_text"]
+    if spec.key == "enterprises" and stored.get("sector_text"):
+        row["vsic"] = stored["sector_text"]
     if spec.key == "exchanges":
         row["receiver_material"] = stored["receiver_material_code"]
         for party in ("supplier", "receiver"):
@@ -192,6 +203,8 @@ def _xlsx(col: ColumnSpec, value: Any, lang: str) -> Any:
     if value is None:
         return None
     enum = col.enum
+    if col.type == "destination" and value in Destination.values():
+        return Destination(value).label(lang)
     if enum is not None:
         try:
             return enum(value).label(lang)

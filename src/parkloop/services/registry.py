@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from parkloop.domain.codes import Lookup, Named
 from parkloop.domain.enums import ExchangeStatus, OrgKind
 from parkloop.domain.models import Exchange, Flow, Listing, Organisation, Park
 from parkloop.domain.permissions import Viewer
 from parkloop.errors import UserError
 from parkloop.store import exchanges as exchange_store
-from parkloop.store import inventory, registry
+from parkloop.store import inventory, registry, writes
+
+
+def resolve_park(engine: Engine, text: str) -> str:
+    """The code of the park ``text`` names: its code in any spelling ('Quế Võ 4' for
+    que-vo-4), its name, or a unique prefix of either. An unknown park is refused with the
+    nearest known ones."""
+    with engine.connect() as conn:
+        lookup = Lookup.of(Named(code, (vi, en)) for code, vi, en in writes.park_names(conn))
+    code = lookup.find(text)
+    if code is not None:
+        return code
+    near = lookup.nearest(text)
+    if near:
+        raise UserError(f"no park '{text}'; the nearest known: {', '.join(near)}")
+    if lookup.entries:
+        known = ", ".join(sorted(e.code for e in lookup.entries)[:10])
+        raise UserError(f"no park '{text}'; known parks: {known}")
+    raise UserError(
+        f"no park '{text}'; the database has no parks yet "
+        "(try `parkloop examples load nam-cau-kien`)"
+    )
 
 
 def require_park(engine: Engine, code: str) -> Park:

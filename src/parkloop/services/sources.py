@@ -11,11 +11,12 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from parkloop.catalog.loader import fold
 from parkloop.catalog.sheets import SheetSpec, sheet_specs
@@ -49,15 +50,51 @@ class Problem:
     value: str
     message: str
     fix: str
+    rows: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         where = [f"sheet '{self.sheet}'"]
-        if self.row is not None:
+        if len(self.rows) > 1:
+            where.append(f"rows {row_list(self.rows)} ({len(self.rows):,} rows)")
+        elif self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
         shown = f"value '{_short(self.value)}'" if self.value != "" else "value (blank)"
         return f"{', '.join(where)}, {shown}: {self.message}; fix: {self.fix}"
+
+
+def row_list(rows: Iterable[int], limit: int = 12) -> str:
+    """Row numbers as ranges: '3-8, 12, 15-20'."""
+    ordered = sorted(set(rows))
+    spans: list[tuple[int, int]] = []
+    for r in ordered:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], r)
+        else:
+            spans.append((r, r))
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:limit]]
+    return ", ".join(parts) + (", …" if len(spans) > limit else "")
+
+
+def grouped(problems: list[Problem]) -> list[Problem]:
+    """One problem repeated on many rows (same sheet, column, value, message and fix) is
+    reported once with the list of rows."""
+    groups: dict[tuple[str, str | None, str, str, str], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.sheet, p.column, p.value, p.message, p.fix), []).append(p)
+    out = []
+    for (sheet, column, value, message, fix), members in groups.items():
+        rows = tuple(sorted({r for p in members for r in _rows_of(p)}))
+        if len(rows) <= 1:
+            out.append(members[0])
+            continue
+        out.append(Problem(sheet, rows[0], column, value, message, fix, rows))
+    return out
+
+
+def _rows_of(problem: Problem) -> tuple[int, ...]:
+    return problem.rows or ((problem.row,) if problem.row is not None else ())
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -69,6 +106,7 @@ class ImportProblems(UserError):
     """The input has problems; nothing was written. ``problems`` lists each one."""
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
+        problems = grouped(problems)
         self.problems = problems
         count = len(problems)
         super().__init__(
@@ -92,6 +130,7 @@ class RawSheet:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     row_numbers: list[int] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)
+    header_units: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -111,23 +150,29 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    default_park: str | None = None
 
 
-def read_source(path: Path, *, progress: Progress | None = None) -> Source:
-    """Read a workbook, a CSV file, a directory of CSV files or a JSON export."""
+def read_source(
+    path: Path, *, progress: Progress | None = None, default_park: str | None = None
+) -> Source:
+    """Read a workbook, a CSV file, a directory of CSV files or a JSON export.
+
+    ``default_park`` fills the park column of sheets that have none (``import --park``).
+    """
     path = Path(path)
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file or directory")
     if path.is_dir():
-        return _read_csv_directory(path, progress)
+        return _read_csv_directory(path, progress, default_park)
     suffix = path.suffix.lower()
     _check_size(path)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_workbook(path, progress)
+        return _read_workbook(path, progress, default_park)
     if suffix == ".csv":
-        return _read_csv_files(path, [path], progress, kind="csv")
+        return _read_csv_files(path, [path], progress, kind="csv", default_park=default_park)
     if suffix == ".json":
-        return _read_json(path)
+        return _read_json(path, default_park)
     if suffix in (".xls", ".ods", ".numbers"):
         raise UnreadableFile(
             f"{path.name}: {suffix} files cannot be read; open it and save it as an Excel "
@@ -162,8 +207,26 @@ def match_sheet(name: str) -> SheetSpec | None:
 # -- rows -> columns ----------------------------------------------------------------------
 
 
+_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*\**\s*$")
+
+
 def _header_key(text: str, header_map: dict[str, str]) -> str | None:
-    return header_map.get(fold(text.strip().rstrip("*").strip()))
+    return header_split(text, header_map)[0]
+
+
+def header_split(text: str, header_map: dict[str, str]) -> tuple[str | None, str | None]:
+    """The column a header names, and the unit written in brackets after it, if any:
+    'Khối lượng (tấn/tháng)' -> ('quantity', 'tấn/tháng')."""
+    clean = text.strip().rstrip("*").strip()
+    key = header_map.get(fold(clean))
+    if key is not None:
+        return key, None
+    m = _HEADER_UNIT.match(clean)
+    if m is not None:
+        key = header_map.get(fold(m["name"]))
+        if key is not None:
+            return key, m["unit"].strip() or None
+    return None, None
 
 
 def _collect(
@@ -176,6 +239,7 @@ def _collect(
     unescape: bool = False,
 ) -> RawSheet | None:
     """Find the header row among the first rows, then gather the data rows column by column."""
+    default_park = source.default_park
     header_map = spec.header_map()
     header: list[Any] | None = None
     header_row = 0
@@ -207,7 +271,9 @@ def _collect(
     for i, text in enumerate(header):
         if not text:
             continue
-        key = _header_key(text, header_map)
+        key, unit = header_split(text, header_map)
+        if unit is not None and key is not None:
+            sheet.header_units[key] = unit
         if key is None:
             sheet.unknown_headers.append(text)
         elif key in index:
@@ -231,7 +297,11 @@ def _collect(
             + " not known and ignored"
         )
     for col in spec.columns:
-        if col.required and col.key not in index:
+        if (
+            col.required
+            and col.key not in index
+            and not _may_be_absent(spec, col.key, sheet, index, default_park)
+        ):
             source.problems.append(
                 Problem(
                     name,
@@ -274,7 +344,22 @@ def _collect(
     if progress is not None and count:
         progress(f"read {name}", count, count)
     sheet.columns = columns
+    if "park" not in index and default_park and any(c.key == "park" for c in spec.columns):
+        sheet.columns["park"] = [default_park] * len(numbers)
+        sheet.headers["park"] = "--park"
     return sheet
+
+
+def _may_be_absent(
+    spec: SheetSpec, key: str, sheet: RawSheet, index: dict[str, int], default_park: str | None
+) -> bool:
+    """Required columns that something else stands in for."""
+    if key == "unit":
+        return "quantity" in sheet.header_units
+    if key == "park":
+        return bool(default_park)
+    pair = {"code": "name_vi", "name_vi": "code"}.get(key)
+    return spec.key in ("parks", "enterprises", "partners") and pair in index
 
 
 def _is_header(cells: Sequence[Any], header_map: dict[str, str]) -> bool:
@@ -333,16 +418,30 @@ def check_workbook_package(path: Path) -> None:
             infos = zf.infolist()
             _check_zip_members(path, infos)
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
                     with zf.open(info) as member:
-                        start = member.read(4096)
-                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        declares = _declares_dtd(member)
+                    if declares:
                         raise UnreadableFile(
-                            f"{path.name}: {info.filename} declares XML entities, which an "
-                            "Excel workbook never does; the file is refused as unsafe"
+                            f"{path.name}: {info.filename} declares a document type or XML "
+                            "entities, which an Excel workbook never does; the file is refused "
+                            "as unsafe"
                         )
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise UnreadableFile(f"{path.name}: the workbook is damaged ({exc})") from None
+
+
+def _declares_dtd(member: IO[bytes], chunk: int = 1 << 20) -> bool:
+    """Whether an XML part declares a DTD or entities anywhere in it (not only in its first
+    bytes: padding can push a declaration far down). Both need '<!DOCTYPE' or '<!ENTITY',
+    so the whole part is scanned for them, chunk by chunk with an overlap."""
+    tail = b""
+    while block := member.read(chunk):
+        window = tail + block
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            return True
+        tail = window[-16:]
+    return False
 
 
 def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -379,43 +478,39 @@ def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _read_workbook(path: Path, progress: Progress | None) -> Source:
+def _read_workbook(path: Path, progress: Progress | None, default_park: str | None) -> Source:
     check_workbook_package(path)
-    import openpyxl
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    source = Source(path=path, kind="xlsx")
+    source = Source(path=path, kind="xlsx", default_park=default_park)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except UserError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for damaged packages
+        workbook = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
         raise UnreadableFile(f"{path.name}: the workbook cannot be read ({exc})") from None
     try:
-        for ws in workbook.worksheets:
-            spec = match_sheet(ws.title)
+        for name in workbook.sheet_names:
+            spec = match_sheet(name)
             if spec is None:
-                source.ignored.append(ws.title)
+                source.ignored.append(name)
                 continue
-            max_row, max_col = ws.max_row or 0, ws.max_column or 0
-            if max_row > MAX_SHEET_ROWS or max_col > MAX_SHEET_COLUMNS:
-                raise UnreadableFile(
-                    f"{path.name}: sheet '{ws.title}' claims {max_row:,} rows and {max_col:,} "
-                    "columns, beyond what Excel allows; the file is refused as damaged"
-                )
-            # The stored dimensions may be wrong; read what is really there.
-            ws.reset_dimensions()
             try:
-                width = min(max(max_col, 64), MAX_COLUMNS_READ)
-                rows = enumerate(ws.iter_rows(max_col=width, values_only=True), start=1)
-                _add(
-                    source,
-                    _collect(spec, ws.title, rows, source, progress, total=max(max_row - 1, 0)),
+                ws = workbook.get_sheet_by_name(name)
+                if ws.total_height > MAX_SHEET_ROWS or ws.total_width > MAX_SHEET_COLUMNS:
+                    raise UnreadableFile(
+                        f"{path.name}: sheet '{name}' claims {ws.total_height:,} rows and "
+                        f"{ws.total_width:,} columns, beyond what Excel allows; the file is "
+                        "refused as damaged"
+                    )
+                cells = ws.to_python(skip_empty_area=False)
+                rows = (
+                    (number, row[:MAX_COLUMNS_READ]) for number, row in enumerate(cells, start=1)
                 )
+                _add(source, _collect(spec, name, rows, source, progress, total=len(cells) - 1))
             except UserError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # calamine raises several types for damaged sheets
                 raise UnreadableFile(
-                    f"{path.name}: sheet '{ws.title}' cannot be read ({exc})"
+                    f"{path.name}: sheet '{name}' cannot be read ({exc})"
                 ) from None
     finally:
         workbook.close()
@@ -478,9 +573,13 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def _read_csv_files(
-    path: Path, files: Iterable[Path], progress: Progress | None, kind: str
+    path: Path,
+    files: Iterable[Path],
+    progress: Progress | None,
+    kind: str,
+    default_park: str | None = None,
 ) -> Source:
-    source = Source(path=path, kind=kind)
+    source = Source(path=path, kind=kind, default_park=default_park)
     csv.field_size_limit(64 * 2**20)
     for file in files:
         spec = match_sheet(file.stem)
@@ -506,9 +605,9 @@ def spec_files() -> str:
     return ", ".join(f"{s.key}.csv" for s in sheet_specs())
 
 
-def _read_csv_directory(path: Path, progress: Progress | None) -> Source:
+def _read_csv_directory(path: Path, progress: Progress | None, default_park: str | None) -> Source:
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-    source = _read_csv_files(path, files, progress, kind="csv-directory")
+    source = _read_csv_files(path, files, progress, kind="csv-directory", default_park=default_park)
     source.ignored.extend(
         sorted(p.name for p in path.iterdir() if p.is_file() and p.suffix.lower() != ".csv")
     )
@@ -520,7 +619,7 @@ def _read_csv_directory(path: Path, progress: Progress | None) -> Source:
 # -- JSON ---------------------------------------------------------------------------------
 
 
-def _read_json(path: Path) -> Source:
+def _read_json(path: Path, default_park: str | None = None) -> Source:
     raw = path.read_bytes()
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(f"{path.name}: the file is empty")
@@ -546,7 +645,7 @@ def _read_json(path: Path) -> Source:
         raise UnreadableFile(
             f"{path.name}: made by a newer parkloop (format version {version}); upgrade parkloop"
         )
-    source = Source(path=path, kind="json")
+    source = Source(path=path, kind="json", default_park=default_park)
     for name, rows in document["sheets"].items():
         spec = match_sheet(str(name))
         if spec is None:

@@ -16,8 +16,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from parkloop.catalog import catalog
+from parkloop.catalog.places import current_provinces
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_spec, sheet_specs
-from parkloop.domain.enums import LabelledEnum
+from parkloop.domain.enums import Destination, LabelledEnum
 from parkloop.errors import UserError
 from parkloop.services.cells import bool_label
 
@@ -120,9 +121,27 @@ TYPE_HELP = {
     "period": ("2024, 2024-Q1 or 2024-03", "2024, 2024-Q1 hoặc 2024-03"),
     "list": ("items separated by ';'", "các mục cách nhau bởi ';'"),
     "region": ("a region (see Lists)", "vùng (xem Danh mục)"),
-    "material": ("a material code or name (see Lists)", "mã hoặc tên vật liệu (xem Danh mục)"),
+    "material": (
+        "a material code or name (see Lists), or the material in your own words",
+        "mã hoặc tên vật liệu (xem Danh mục), hoặc tên vật liệu theo cách anh/chị vẫn ghi",
+    ),
     "unit": ("a unit (see Lists)", "đơn vị (xem Danh mục)"),
-    "vsic": ("a VSIC 2018 code", "mã ngành VSIC 2018"),
+    "vsic": (
+        "a VSIC 2018 code, or the activity in words (e.g. Dệt nhuộm vải)",
+        "mã ngành VSIC 2018, hoặc ngành nghề bằng chữ (ví dụ Dệt nhuộm vải)",
+    ),
+    "material_code": (
+        "a material code from the Lists sheet (filled on export)",
+        "mã vật liệu trong trang Danh mục (điền khi xuất dữ liệu)",
+    ),
+    "province": (
+        "a province or city, current or pre-2025 name (see Lists)",
+        "tỉnh/thành phố, tên hiện nay hoặc tên trước 2025 (xem Danh mục)",
+    ),
+    "destination": (
+        "where the output goes today, as a choice (see Lists) or in words",
+        "đầu ra hiện đi đâu, chọn trong danh sách (xem Danh mục) hoặc ghi bằng chữ",
+    ),
     "waste_code": ("a waste code, NN NN NN", "mã chất thải, NN NN NN"),
     "org": ("an enterprise or partner code", "mã doanh nghiệp hoặc đối tác"),
     "org_ref": ("a code, or park-code:code", "mã, hoặc mã-khu:mã"),
@@ -230,6 +249,14 @@ class _Writer:
                 [bool_label(True, lang), bool_label(False, lang)],
             ),
         ]
+        lists.append(
+            (
+                "province",
+                "tỉnh/thành phố" if lang == "vi" else "province",
+                [p.name_vi for p in current_provinces().values()],
+            )
+        )
+        lists.append(("destination", "Destination", [d.label(lang) for d in Destination]))
         seen: set[str] = set()
         for spec in sheet_specs():
             for col in spec.columns:
@@ -367,8 +394,10 @@ class _Writer:
         source = None
         if enum is not None:
             source = self._list_range(enum.__name__)
-        elif col.type in ("material", "unit", "region", "bool"):
+        elif col.type in ("material", "unit", "region", "bool", "province", "destination"):
             source = self._list_range(col.type)
+        elif col.type == "material_code":
+            source = self._list_range("material")
         elif col.key == "park" or col.references == "parks":
             source = self._code_range("parks", last)
         elif col.type in ("org", "org_ref"):

@@ -27,7 +27,7 @@ from parkloop.store.schema import (
     recp_measures,
 )
 
-_INTERNAL = frozenset({"id", "park_id", "org_id", "supplier_id", "receiver_id"})
+_INTERNAL = frozenset({"id", "park_id", "org_id", "supplier_id", "receiver_id", "import_ref"})
 
 
 def _columns(table: Table) -> list[Any]:

@@ -17,7 +17,15 @@ from parkloop.domain.enums import (
     ListingStatus,
     RecpCategory,
 )
-from parkloop.domain.models import Flow, Listing, Period, Quantity, RecpMeasure
+from parkloop.domain.models import (
+    Flow,
+    Listing,
+    Period,
+    PriceOrigin,
+    Quantity,
+    RecpMeasure,
+    StaffWords,
+)
 from parkloop.domain.permissions import Viewer
 from parkloop.store.permissions import visible
 from parkloop.store.schema import flows, listings, organisations, parks, recp_measures
@@ -30,6 +38,19 @@ def _quantity(row: Mapping[str, Any]) -> Quantity:
         entered_value=row["entered_quantity"],
         entered_unit=row["entered_unit"],
     )
+
+
+def words_from_row(row: Mapping[str, Any]) -> StaffWords:
+    return StaffWords(
+        text=row["material_text"],
+        confidence=row["material_confidence"],
+        basis=row["material_basis"],
+        suggestions=tuple(row["material_suggestions"] or ()),
+    )
+
+
+def price_from_row(row: Mapping[str, Any]) -> PriceOrigin:
+    return PriceOrigin(row["price_status"], row["price_source"])
 
 
 def flow_from_row(row: Mapping[str, Any]) -> Flow:
@@ -54,6 +75,9 @@ def flow_from_row(row: Mapping[str, Any]) -> Flow:
         data_status=DataStatus(row["data_status"]),
         source=row["source"],
         note=row["note"],
+        material_words=words_from_row(row),
+        destination_text=row["destination_text"],
+        price_origin=price_from_row(row),
     )
 
 
@@ -109,6 +133,8 @@ def listing_from_row(row: Mapping[str, Any]) -> Listing:
         data_status=DataStatus(row["data_status"]),
         source=row["source"],
         note=row["note"],
+        material_words=words_from_row(row),
+        price_origin=price_from_row(row),
     )
 
 

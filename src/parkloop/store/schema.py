@@ -51,6 +51,23 @@ ACCOUNT_COLUMNS = (
 )
 
 
+def _recognition(prefix: str = "material") -> list[Column[object]]:
+    """The staff's own words for a coded value, and how they were read (never overwritten)."""
+    return [
+        Column(f"{prefix}_text", Text, nullable=False, server_default=""),
+        Column(f"{prefix}_confidence", Float),
+        Column(f"{prefix}_basis", Text, nullable=False, server_default=""),
+    ]
+
+
+def _price_provenance() -> list[Column[object]]:
+    """Whether a price is the staff's own (``reported``) or filled from the catalog."""
+    return [
+        Column("price_status", String(16), nullable=False, server_default=""),
+        Column("price_source", Text, nullable=False, server_default=""),
+    ]
+
+
 def _provenance() -> list[Column[str]]:
     """How sure a row is and where it comes from: on every table users fill in."""
     return [
@@ -84,6 +101,8 @@ parks = Table(
     Column("operator", Text, nullable=False, server_default=""),
     Column("established_year", Integer),
     Column("notes", Text, nullable=False, server_default=""),
+    Column("province_code", String(64), nullable=False, server_default=""),
+    Column("province_text", Text, nullable=False, server_default=""),
     *_provenance(),
 )
 
@@ -119,6 +138,7 @@ organisations = Table(
     Column("clubs", JSON, nullable=False, default=list),
     Column("plans_symbiosis", Boolean, nullable=False, server_default="0"),
     Column("notes", Text, nullable=False, server_default=""),
+    *_recognition("sector"),
     *_provenance(),
     UniqueConstraint("park_id", "code"),
 )
@@ -165,6 +185,11 @@ flows = Table(
     Column("destination", String(32)),
     Column("confidentiality", String(8), nullable=False, server_default="park"),
     Column("note", Text, nullable=False, server_default=""),
+    *_recognition(),
+    Column("material_suggestions", JSON, nullable=False, default=list),
+    Column("destination_text", Text, nullable=False, server_default=""),
+    *_price_provenance(),
+    Column("import_ref", Text, nullable=False, server_default=""),
     *_provenance(),
     UniqueConstraint("park_id", "key"),
     CheckConstraint("direction in ('in', 'out')", name="direction"),
@@ -196,6 +221,10 @@ listings = Table(
     Column("confidentiality", String(8), nullable=False, server_default="park"),
     Column("status", String(8), nullable=False, server_default="open"),
     Column("note", Text, nullable=False, server_default=""),
+    *_recognition(),
+    Column("material_suggestions", JSON, nullable=False, default=list),
+    *_price_provenance(),
+    Column("import_ref", Text, nullable=False, server_default=""),
     *_provenance(),
     UniqueConstraint("park_id", "key"),
     CheckConstraint("kind in ('offer', 'want')", name="kind"),
@@ -234,6 +263,7 @@ exchanges = Table(
     Column("match_id", Integer),
     Column("run_id", Integer),
     Column("note", Text, nullable=False, server_default=""),
+    *_recognition(),
     *_provenance(),
     UniqueConstraint("park_id", "key"),
     CheckConstraint("supplier_id <> receiver_id", name="not_self"),

@@ -74,6 +74,7 @@ def fast_upsert(
     rows: Iterable[Sequence[Any]],
     key: Sequence[str],
     constants: Mapping[str, Any] | None = None,
+    update: Sequence[str] | None = None,
 ) -> None:
     """Upsert many rows given as tuples in ``columns`` order, by the database's fastest
     path: one prepared statement run by the driver on SQLite, COPY into a temporary table
@@ -88,10 +89,11 @@ def fast_upsert(
         for v in constants.values()
     ]
     names = ", ".join([*columns, *constants])
-    updates = ", ".join(
-        f"{c} = excluded.{c}" for c in [*columns, *constants] if c not in (*key, "id")
+    changed = [*columns, *constants] if update is None else list(update)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in changed if c not in (*key, "id"))
+    conflict = f"ON CONFLICT ({', '.join(key)}) " + (
+        f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     )
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         temp = f"tmp_{table.name}_load"

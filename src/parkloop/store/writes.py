@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, select
+from sqlalchemy import JSON, Connection, String, Table, select, update
 
 from parkloop.store.schema import (
     exchanges,
@@ -16,7 +17,7 @@ from parkloop.store.schema import (
     parks,
     recp_measures,
 )
-from parkloop.store.sql import upsert
+from parkloop.store.sql import fast_upsert, upsert
 
 TABLES: dict[str, Table] = {
     "parks": parks,
@@ -96,5 +97,90 @@ def upsert_rows(
     update: Iterable[str],
 ) -> None:
     """Insert rows, updating only the ``update`` columns of rows whose key exists."""
+    if not rows:
+        return
     key = NATURAL_KEYS[table_name]
-    upsert(conn, TABLES[table_name], rows, key=key, update=[c for c in update if c not in key])
+    table = TABLES[table_name]
+    changed = [c for c in update if c not in key]
+    columns = [c for c in rows[0] if c in table.c]
+    wanted = set(columns)
+    if any(set(c for c in r if c in table.c) != wanted for r in rows):
+        upsert(conn, table, rows, key=key, update=changed)
+        return
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    tuples = [
+        tuple(json.dumps(r[c], ensure_ascii=False) if c in as_json else r[c] for c in columns)
+        for r in rows
+    ]
+    fast_upsert(conn, table, columns, tuples, key=key, update=changed)
+
+
+def park_names(conn: Connection) -> list[tuple[str, str, str]]:
+    """(code, Vietnamese name, English name) of every park."""
+    return [tuple(r) for r in conn.execute(select(parks.c.code, parks.c.name_vi, parks.c.name_en))]  # type: ignore[misc]
+
+
+def organisations_of(
+    conn: Connection, park_codes: Iterable[str]
+) -> list[tuple[str, str, str, str, str, str]]:
+    """(park code, code, kind, VSIC, Vietnamese name, English name) of the parks' organisations."""
+    query = (
+        select(
+            parks.c.code,
+            organisations.c.code,
+            organisations.c.kind,
+            organisations.c.vsic,
+            organisations.c.name_vi,
+            organisations.c.name_en,
+        )
+        .join(parks, parks.c.id == organisations.c.park_id)
+        .where(parks.c.code.in_(sorted(set(park_codes))))
+    )
+    return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+
+
+def stored_rows(
+    conn: Connection, table_name: str, park_codes: Iterable[str], columns: Sequence[str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Stored rows of the parks by natural key, with the given columns, their id and, for
+    rows owned by an organisation, the organisation's code (``_org``)."""
+    codes = sorted(set(park_codes))
+    table = TABLES[table_name]
+    wanted = [table.c[c] for c in columns if c in table.c and c != "id"]
+    if table_name == "parks":
+        query = select(parks.c.code, parks.c.id, *wanted).where(parks.c.code.in_(codes))
+        return {
+            (r[0], ""): {"id": r[1], **dict(zip(columns_of(wanted), r[2:], strict=True))}
+            for r in conn.execute(query)
+        }
+    second = {"land_use": "land_class", "organisations": "code"}.get(table_name, "key")
+    extra = []
+    if "org_id" in table.c:
+        extra = [organisations.c.code.label("_org")]
+        for name in ("year", "direction", "import_ref"):
+            if name in table.c and name not in columns:
+                extra.append(table.c[name])
+    query = (
+        select(parks.c.code, table.c[second], table.c.id, *wanted, *extra)
+        .select_from(table)
+        .join(parks, parks.c.id == table.c.park_id)
+        .where(parks.c.code.in_(codes))
+    )
+    if extra:
+        query = query.join(organisations, organisations.c.id == table.c.org_id)
+    names = [*columns_of(wanted), *(c.name for c in extra)]
+    return {
+        (r[0], r[1]): {"id": r[2], **dict(zip(names, r[3:], strict=True))}
+        for r in conn.execute(query)
+    }
+
+
+def columns_of(columns: Sequence[Any]) -> list[str]:
+    return [c.name for c in columns]
+
+
+def rename_keys(conn: Connection, table_name: str, keys: Mapping[int, str]) -> None:
+    """Give stored rows new keys (a corrected row keeps its identity)."""
+    table = TABLES[table_name]
+    for row_id, key in keys.items():
+        conn.execute(update(table).where(table.c.id == row_id).values(key=key))

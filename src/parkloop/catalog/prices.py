@@ -1,0 +1,97 @@
+"""Prices and fees filled from the catalog where staff give none.
+
+Staff sheets rarely carry prices. A flow without one keeps its place in matching and
+accounting with the catalog's reference value, marked ``estimate`` and citing the factor
+it came from, so every figure can say which values were the staff's and which were filled:
+
+- an output sold: the material's market price (its reference price when it has no
+  separate market price);
+- an output sold at a low price: ``sold_low_price_share`` of that;
+- an output sent to landfill, incineration, a licensed collector or treatment: the
+  disposal fee of the material;
+- an input: the price of buying the material; for a waste with no price but a disposal
+  fee (what a composter or biogas plant takes in), the receiver is paid a gate fee of
+  ``gate_fee_share`` of that fee, written as a negative price. Hazardous waste is the
+  exception: a licensed treater takes it as a service for the full fee, so its price stays
+  blank and matching treats the treater as the service it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parkloop.catalog import knowledge
+from parkloop.catalog.loader import Catalog, Factor
+
+FEE_DESTINATIONS = frozenset({"landfill", "incineration", "licensed_collector", "treatment"})
+
+
+@dataclass(frozen=True, slots=True)
+class FilledPrice:
+    """A price filled from the catalog: VND per canonical unit, and where it comes from."""
+
+    value: float
+    rule: str
+    factor: Factor
+    share: float = 1.0
+
+    @property
+    def status(self) -> str:
+        return "estimate"
+
+    @property
+    def source(self) -> str:
+        scaled = f"{self.share:g} × " if self.share != 1.0 else ""
+        return (
+            f"{self.rule} from the parkloop catalog ({scaled}{self.factor.value:,.0f} "
+            f"{self.factor.unit}, {self.factor.status}): {self.factor.source}"
+        )
+
+
+def _first(
+    cat: Catalog, material: str, parameters: tuple[str, ...], year: int | None
+) -> Factor | None:
+    for parameter in parameters:
+        factor = knowledge.material_factor(cat, material, parameter, year)
+        if factor is not None:
+            return factor
+    return None
+
+
+def fill_price(
+    cat: Catalog,
+    material: str,
+    direction: str,
+    destination: str | None = None,
+    year: int | None = None,
+) -> FilledPrice | None:
+    """The catalog's price for a flow that gives none, or None when the catalog has none
+    (or the flow's destination costs and earns nothing: stored, discharged, unknown)."""
+    if material not in cat.materials or material == "unclassified":
+        return None
+    sale = ("market_price_vnd_per_unit", "virgin_price_vnd_per_unit")
+    if direction == "out":
+        if destination in ("sold", "exchanged"):
+            factor = _first(cat, material, sale, year)
+            return None if factor is None else FilledPrice(factor.value, "market price", factor)
+        if destination == "sold_low":
+            factor = _first(cat, material, sale, year)
+            if factor is None:
+                return None
+            share = cat.parameter("sold_low_price_share")
+            return FilledPrice(
+                share * factor.value, "low-price share of the market price", factor, share
+            )
+        if destination in FEE_DESTINATIONS:
+            factor = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
+            return None if factor is None else FilledPrice(factor.value, "disposal fee", factor)
+        return None
+    factor = _first(cat, material, ("virgin_price_vnd_per_unit", "market_price_vnd_per_unit"), year)
+    if factor is not None:
+        return FilledPrice(factor.value, "purchase price", factor)
+    fee = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
+    m = cat.materials[material]
+    if fee is None or m.hazardous or m.material_class.value == "hazardous":
+        return None
+    share = cat.parameter("gate_fee_share")
+    return FilledPrice(-share * fee.value, "gate fee paid to the receiver", fee, -share)

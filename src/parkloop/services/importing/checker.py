@@ -1,0 +1,329 @@
+"""The row checker every sheet module shares: problems located as the user sees them,
+references to parks and organisations (by code, name or unique prefix), row keys,
+uniqueness and the readings made from staff's words."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from parkloop.catalog.recognise import Recognised
+from parkloop.catalog.sheets import ColumnSpec
+from parkloop.domain.codes import Lookup, Named, normalise_code
+from parkloop.services.importing.columns import ColumnReader, Converted, shown
+from parkloop.services.importing.report import Reading
+from parkloop.services.sources import Problem, Progress, RawSheet, Source
+from parkloop.store import writes
+
+# Stored columns that a sheet column feeds, where they are not the same name.
+QUANTITY_COLUMNS = ("quantity", "unit", "entered_quantity", "entered_unit")
+TARGETS: dict[str, tuple[str, ...]] = {
+    "park": ("park_id",),
+    "enterprise": ("org_id",),
+    "period": ("year", "period_months", "first_month"),
+    "material": (
+        "material_code",
+        "material_text",
+        "material_confidence",
+        "material_basis",
+        "material_suggestions",
+        *QUANTITY_COLUMNS,
+    ),
+    "quantity": QUANTITY_COLUMNS,
+    "unit": QUANTITY_COLUMNS,
+    "supplier": ("supplier_id",),
+    "receiver": ("receiver_id",),
+    "receiver_material": ("receiver_material_code",),
+    "vsic": ("vsic", "sector_text", "sector_confidence", "sector_basis"),
+    "province": ("province", "province_code", "province_text"),
+    "destination": ("destination", "destination_text"),
+    "price_vnd_per_unit": ("price_vnd_per_unit", "price_status", "price_source"),
+}
+# What a blank cell means, where it is not "nothing".
+DEFAULTS: dict[tuple[str, str], Any] = {
+    ("parks", "country"): "VN",
+    ("parks", "boundary_geojson"): None,
+    ("enterprises", "inside_park"): True,
+    ("partners", "inside_park"): True,
+    ("enterprises", "plans_symbiosis"): False,
+    ("enterprises", "recp_status"): "unaware",
+    ("flows", "frequency"): "continuous",
+    ("flows", "confidentiality"): "park",
+    ("listings", "confidentiality"): "park",
+    ("listings", "status"): "open",
+    ("exchanges", "transport_mode"): "truck",
+    ("exchanges", "operating_days_per_year"): 365.0,
+    ("exchanges", "status"): "proposed",
+    ("recp_measures", "category"): "energy_efficiency",
+    ("recp_measures", "implemented"): True,
+    **{
+        ("recp_measures", c): 0.0
+        for c in (
+            "electricity_saved_mwh",
+            "fuel_saved_gj",
+            "water_saved_m3",
+            "materials_saved_t",
+            "cost_saved_vnd",
+            "investment_vnd",
+        )
+    },
+}
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Rows of one sheet ready to write; codes are resolved to ids at write time."""
+
+    sheet: str
+    rows: list[dict[str, Any]]
+    keys: list[tuple[str, str]]
+    update: set[str]
+    row_numbers: list[int]
+
+
+class Checker:
+    """One import's shared state: what the file and the database already know, and every
+    problem found so far."""
+
+    def __init__(self, source: Source, decimal: str | None, progress: Progress | None) -> None:
+        self.source = source
+        self.progress = progress
+        self.problems: list[Problem] = list(source.problems)
+        self.warnings: list[str] = list(source.warnings)
+        self.reader = ColumnReader(source, self.problems, self.warnings, decimal)
+        self.converted: dict[str, Converted] = {}
+        self.parks = Lookup.of(())
+        self.park_names: dict[str, str] = {}
+        self.orgs: dict[str, Lookup] = {}
+        self.known_orgs: dict[tuple[str, str], str] = {}
+        self.db_orgs: dict[tuple[str, str], str] = {}
+        self.divisions: dict[tuple[str, str], str] = {}
+        self._readings: dict[tuple[str, str, str, str], list[Any]] = {}
+        self.filled: Counter[str] = Counter()
+
+    # -- step 1 ---------------------------------------------------------------------------
+    def convert(self) -> None:
+        progress = self.progress
+        for raw in self.source.sheets:
+
+            def step(done: int, total: int, raw: RawSheet = raw) -> None:
+                if progress is not None and len(raw):
+                    progress(f"check cells of {raw.name}", done, total)
+
+            self.converted[raw.spec.key] = self.reader.sheet(raw, step)
+
+    def values(self, sheet: str, column: str) -> list[Any]:
+        conv = self.converted.get(sheet)
+        return conv.values[column] if conv is not None else []
+
+    # -- step 2: what the database already holds --------------------------------------------
+    def load_context(self, conn: Connection, file_parks: Iterable[Named]) -> None:
+        stored = [Named(code, (vi, en)) for code, vi, en in writes.park_names(conn)]
+        listed = list(file_parks)
+        self.parks = Lookup.of([*listed, *stored])
+        self.park_names = {p.code: (p.names[0] if p.names else p.code) for p in [*stored, *listed]}
+
+    def load_organisations(self, conn: Connection, parks: Iterable[str]) -> None:
+        entries: dict[str, list[Named]] = defaultdict(list)
+        for park, code, kind, vsic, vi, en in writes.organisations_of(conn, parks):
+            self.db_orgs[(park, code)] = kind
+            self.known_orgs[(park, code)] = kind
+            if vsic:
+                self.divisions[(park, code)] = vsic[:2]
+            entries[park].append(Named(code, (vi, en)))
+        for park, named in entries.items():
+            self.orgs[park] = Lookup.of(named)
+
+    def add_organisations(self, park: str, named: list[Named], kinds: dict[str, str]) -> None:
+        """Organisations of the file, known before the sheets that refer to them are read."""
+        before = self.orgs.get(park)
+        self.orgs[park] = Lookup.of([*named, *(before.entries if before else ())])
+        for code, kind in kinds.items():
+            self.known_orgs[(park, code)] = kind
+
+    # -- problems ---------------------------------------------------------------------------
+    def problem(
+        self, raw: RawSheet, i: int, column: str | None, value: Any, message: str, fix: str
+    ) -> None:
+        self.reader.problem(raw, i, column, value, message, fix)
+
+    def raw_value(self, raw: RawSheet, column: str, i: int) -> Any:
+        cells = raw.columns.get(column)
+        return cells[i] if cells is not None else None
+
+    # -- readings of words ------------------------------------------------------------------
+    def reading(self, raw: RawSheet, column: str, i: int, found: Recognised) -> None:
+        """Remember how a text was read, to report it once per distinct text."""
+        key = (raw.name, raw.label(column), found.text, found.code)
+        entry = self._readings.get(key)
+        if entry is None:
+            self._readings[key] = [found, [raw.row_numbers[i]]]
+        else:
+            entry[1].append(raw.row_numbers[i])
+
+    def readings(self) -> list[Reading]:
+        return [
+            Reading(
+                sheet,
+                column,
+                text,
+                code,
+                found.confidence,
+                found.basis,
+                tuple(rows),
+                found.suggestions,
+            )
+            for (sheet, column, text, code), (found, rows) in self._readings.items()
+        ]
+
+    # -- references ---------------------------------------------------------------------
+    def park_of(self, conv: Converted, i: int, column: str = "park") -> str | None:
+        """The park code a cell stands for (code, name or unique prefix), or None with a
+        problem naming the nearest known parks."""
+        typed = conv.values[column][i]
+        if typed is None:
+            return None
+        code = self.parks.find(typed)
+        if code is not None:
+            return code
+        near = self.parks.nearest(typed)
+        self.problem(
+            conv.raw,
+            i,
+            column,
+            self.raw_value(conv.raw, column, i),
+            f"there is no park '{typed}' in this file or in the database",
+            "add it to the Parks sheet, or use the code or name of a known park"
+            + (f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""),
+        )
+        return None
+
+    def org_of(self, conv: Converted, i: int, column: str, park: str, typed: str) -> str | None:
+        lookup = self.orgs.get(park)
+        code = lookup.find(typed, prefix=False) if lookup is not None else None
+        if code is not None and (park, code) in self.known_orgs:
+            return code
+        near = lookup.nearest(typed) if lookup is not None else []
+        self.problem(
+            conv.raw,
+            i,
+            column,
+            self.raw_value(conv.raw, column, i),
+            f"park '{park}' has no enterprise or partner '{typed}' in this file or in the database",
+            "add it to the Enterprises or Partners sheet, or use its code or name"
+            + (f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""),
+        )
+        return None
+
+    def parks_column(self, conv: Converted) -> list[str | None]:
+        """The park code of every row, marking rows whose park is unknown as bad."""
+        out: list[str | None] = []
+        for i in range(len(conv.raw)):
+            park = self.park_of(conv, i)
+            if park is None and conv.values["park"][i] is not None:
+                conv.bad[i] = True
+            out.append(park)
+        return out
+
+    # -- rows -----------------------------------------------------------------------------
+    def base_row(self, conv: Converted, i: int, skip: Iterable[str]) -> dict[str, Any]:
+        sheet = conv.raw.spec.key
+        row: dict[str, Any] = {}
+        skipped = set(skip)
+        for col in conv.raw.spec.columns:
+            if col.key in skipped:
+                continue
+            value = conv.values[col.key][i]
+            row[col.key] = DEFAULTS.get((sheet, col.key), blank(col)) if value is None else value
+        return row
+
+    def update_columns(self, conv: Converted, extra: Iterable[str] = ()) -> set[str]:
+        columns = set(extra)
+        for key in conv.raw.headers:
+            columns.update(TARGETS.get(key, (key,)))
+        return columns
+
+    def unique(
+        self, conv: Converted, keys: list[tuple[str, str] | None], column: str, what: str
+    ) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        raw = conv.raw
+        for i, key in enumerate(keys):
+            if key is None:
+                continue
+            first = seen.setdefault(key, i)
+            if first != i:
+                self.problem(
+                    raw,
+                    i,
+                    column,
+                    key[1] or key[0],
+                    f"{what} repeats row {raw.row_numbers[first]}",
+                    "keep one of the two rows, or give each its own code",
+                )
+                conv.bad[i] = True
+
+    def dates_ok(self, conv: Converted, i: int, row: dict[str, Any], first: str, last: str) -> bool:
+        if row[first] is not None and row[last] is not None and row[first] > row[last]:
+            self.problem(
+                conv.raw,
+                i,
+                last,
+                self.raw_value(conv.raw, last, i),
+                f"ends before it starts ({row[first]:%d/%m/%Y})",
+                "swap the two dates or correct one of them",
+            )
+            return False
+        return True
+
+    def location_ok(self, conv: Converted, i: int, row: dict[str, Any]) -> bool:
+        if (row["lat"] is None) != (row["lon"] is None):
+            missing = "lat" if row["lat"] is None else "lon"
+            self.problem(
+                conv.raw,
+                i,
+                missing,
+                "",
+                "latitude and longitude go together",
+                "fill in both, or neither",
+            )
+            return False
+        return True
+
+    def prepared(
+        self,
+        sheet: str,
+        conv: Converted,
+        rows: list[dict[str, Any]],
+        keys: Callable[[dict[str, Any]], tuple[str, str]],
+        extra: Iterable[str] = (),
+    ) -> Prepared:
+        return Prepared(
+            sheet,
+            rows,
+            [keys(r) for r in rows],
+            self.update_columns(conv, extra),
+            [r.pop("_row") for r in rows],
+        )
+
+
+def blank(col: ColumnSpec) -> Any:
+    if col.key == "data_status":
+        return "reported"
+    if col.type in ("text", "code", "waste_code", "vsic", "region", "province", "org"):
+        return ""
+    if col.type == "list":
+        return []
+    return None
+
+
+def typed_code(text: str) -> str:
+    """A code as the database keeps it: lowercase words joined by '-'."""
+    return normalise_code(text)
+
+
+__all__ = ["DEFAULTS", "TARGETS", "Checker", "Prepared", "blank", "shown", "typed_code"]

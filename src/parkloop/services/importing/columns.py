@@ -1,0 +1,365 @@
+"""Step 1 of an import: every cell of every column read into a clean value.
+
+Each distinct cell text is parsed once. Numbers typed as text are read with the decimal
+mark decided for their column (:mod:`.numbers`); a quantity cell that carries its unit
+("12.500 tấn") gives the unit to the row; a unit written in the header ("Khối lượng
+(tấn/tháng)") serves every row that has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from parkloop.catalog import catalog, fold
+from parkloop.catalog.sheets import ColumnSpec, SheetSpec
+from parkloop.services.cells import (
+    CellError,
+    as_text,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_integer,
+    parse_list,
+    parse_number,
+    parse_period,
+    parse_waste_code,
+)
+from parkloop.services.numbers import COMMA, DOT, MarkConflict, decide_mark, read_as
+from parkloop.services.quantities import parse_entered_unit
+from parkloop.services.sources import Problem, RawSheet, Source
+from parkloop.store import writes
+
+NUMERIC = ("number", "integer")
+# Kinds of column whose cells are kept as the text typed, to be read with the row's
+# context (direction, sector, park) in the sheet modules.
+AS_TYPED = ("material", "org", "org_ref", "code", "vsic", "province", "destination")
+_QUANTITY_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0]*\d)\s*([^\d\s.,].*)$")
+_VI_LETTERS = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+
+
+@dataclass(slots=True)
+class Converted:
+    """One sheet after step 1: clean values by column key, and which rows are already bad."""
+
+    raw: RawSheet
+    values: dict[str, list[Any]]
+    bad: list[bool]
+
+
+def workbook_language(source: Source) -> str | None:
+    """'vi' or 'en' when the headers, sheet names or text cells say which; else None."""
+    vi = en = 0
+    for sheet in source.sheets:
+        for col in sheet.spec.columns:
+            written = sheet.headers.get(col.key)
+            if written is None or fold(col.label_vi) == fold(col.label_en):
+                continue
+            folded = fold(written.split("(")[0].rstrip("* "))
+            vi += folded == fold(col.label_vi) or bool(_VI_LETTERS.search(written.lower()))
+            en += folded == fold(col.label_en)
+        for cells in sheet.columns.values():
+            texts = [c for c in cells[:200] if isinstance(c, str) and c]
+            vi += sum(1 for t in texts if _VI_LETTERS.search(t.lower())) > len(texts) // 4 > 0
+    if source.kind == "json":
+        return "en"
+    if vi > en:
+        return "vi"
+    if en > vi:
+        return "en"
+    return None
+
+
+class ColumnReader:
+    """Converts the columns of every sheet, collecting problems and notes as it goes."""
+
+    def __init__(
+        self,
+        source: Source,
+        problems: list[Problem],
+        warnings: list[str],
+        decimal: str | None,
+    ) -> None:
+        self.source = source
+        self.problems = problems
+        self.warnings = warnings
+        self.decimal = decimal
+        self.language = workbook_language(source)
+        cat = catalog()
+        self._divisions = [c for c, e in cat.vsic.items() if e.level == 2]
+        self._vn_groups = list(cat.vn_waste_groups)
+        self._ewc = list(cat.ewc)
+        self._regions = {
+            fold(text): code
+            for code, r in cat.regions.items()
+            for text in (code, r.name_vi, r.name_en)
+        }
+
+    def problem(
+        self, raw: RawSheet, i: int, column: str | None, value: Any, message: str, fix: str
+    ) -> None:
+        self.problems.append(
+            Problem(
+                raw.name,
+                raw.row_numbers[i] if i >= 0 else raw.header_row,
+                raw.label(column) if column else None,
+                shown(value),
+                message,
+                fix,
+            )
+        )
+
+    def sheet(self, raw: RawSheet, progress: Callable[[int, int], None] | None) -> Converted:
+        # Without a required column no row can be complete; that is one problem, already
+        # reported for the header, not one per row.
+        incomplete = any(
+            c.required and c.key not in raw.headers and c.key not in raw.header_units
+            for c in raw.spec.columns
+            if not (c.key == "unit" and "quantity" in raw.header_units)
+        )
+        bad = [incomplete] * len(raw)
+        self._split_quantity_units(raw)
+        values: dict[str, list[Any]] = {}
+        columns = raw.spec.columns
+        for done, col in enumerate(columns, start=1):
+            values[col.key] = self._column(raw, col, bad)
+            if progress is not None:
+                progress(done, len(columns))
+        return Converted(raw, values, bad)
+
+    def _split_quantity_units(self, raw: RawSheet) -> None:
+        """'12.500 tấn' in a quantity cell: the number stays, the unit goes to the unit column
+        (where that is blank); a unit in the quantity header fills blank unit cells."""
+        quantities = raw.columns.get("quantity")
+        if quantities is None or "unit" not in {c.key for c in raw.spec.columns}:
+            return
+        units = raw.columns.get("unit")
+        if units is None:
+            units = [None] * len(raw)
+            raw.columns["unit"] = units
+            raw.headers.setdefault("unit", raw.label("quantity"))
+        header_unit = raw.header_units.get("quantity")
+        for i, cell in enumerate(quantities):
+            if isinstance(cell, str) and (m := _QUANTITY_WITH_UNIT.match(cell)):
+                try:
+                    parse_entered_unit(m.group(2))
+                except CellError:
+                    continue
+                quantities[i] = m.group(1)
+                if units[i] is None or (isinstance(units[i], str) and not units[i].strip()):
+                    units[i] = m.group(2).strip()
+            if header_unit and (
+                units[i] is None or (isinstance(units[i], str) and not units[i].strip())
+            ):
+                units[i] = header_unit
+
+    def _column(self, raw: RawSheet, col: ColumnSpec, bad: list[bool]) -> list[Any]:
+        cells = raw.columns.get(col.key)
+        n = len(raw)
+        if cells is None:
+            return [None] * n
+        out: list[Any] = [None] * n
+        numeric = col.type in NUMERIC
+        mark = self._mark(raw, col, cells, bad) if numeric else DOT
+        if mark is None:
+            return out
+        parse = self._parser(raw.spec, col, mark)
+        memo: dict[Any, tuple[bool, Any]] = {}
+        low, high = col.min, col.max
+        for i, cell in enumerate(cells):
+            if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
+                continue
+            try:
+                if numeric and cell.__class__ in (float, int) and col.type == "number":
+                    value: Any = float(cell)
+                    if value != value or value in (float("inf"), float("-inf")):
+                        raise CellError("not a finite number", "type a number")
+                else:
+                    try:
+                        ok, value = memo[cell]
+                    except KeyError:
+                        try:
+                            ok, value = True, parse(cell)
+                        except CellError as exc:
+                            ok, value = False, exc
+                        memo[cell] = ok, value
+                    except TypeError:  # an unhashable JSON value
+                        ok, value = True, parse(cell)
+                    if not ok:
+                        raise value
+                if numeric:
+                    if low is not None and value < low:
+                        raise CellError(
+                            f"must be at least {low:g}", f"type a number of {low:g} or more"
+                        )
+                    if high is not None and value > high:
+                        raise CellError(
+                            f"must be at most {high:g}", f"type a number of {high:g} or less"
+                        )
+            except CellError as exc:
+                self.problem(raw, i, col.key, cell, exc.message, exc.fix)
+                bad[i] = True
+                continue
+            if value == "" or value == []:
+                continue
+            out[i] = value
+        if col.required:
+            for i, value in enumerate(out):
+                if value is None and not bad[i] and not self._derivable(raw, col, i):
+                    self.problem(
+                        raw, i, col.key, cells[i], "this column must be filled in", _fill_hint(col)
+                    )
+                    bad[i] = True
+        return out
+
+    def _derivable(self, raw: RawSheet, col: ColumnSpec, i: int) -> bool:
+        """A blank code or name is made from the other one, where the sheet allows it."""
+        pair = {"code": "name_vi", "name_vi": "code"}.get(col.key)
+        if pair is None or raw.spec.key not in ("parks", "enterprises", "partners"):
+            return False
+        other = raw.columns.get(pair)
+        return other is not None and not _blank(other[i])
+
+    def _mark(
+        self, raw: RawSheet, col: ColumnSpec, cells: list[Any], bad: list[bool]
+    ) -> str | None:
+        texts = [(i, c) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+        if not texts:
+            return DOT
+        decision = decide_mark(texts, self.language, self.decimal, dict(enumerate(raw.row_numbers)))
+        where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
+        if isinstance(decision, MarkConflict):
+            self.problems.append(
+                Problem(
+                    raw.name,
+                    raw.row_numbers[decision.rows[0]],
+                    raw.label(col.key),
+                    shown(cells[decision.rows[0]]),
+                    decision.message,
+                    decision.fix,
+                    tuple(raw.row_numbers[i] for i in decision.rows),
+                )
+            )
+            for i in decision.rows:
+                bad[i] = True
+            return None
+        if decision.decided and decision.reason:
+            value = read_as(decision.example, decision.mark)
+            what = "decimal comma" if decision.mark == COMMA else "decimal point"
+            self.warnings.append(
+                f"{where}: read with a {what} ({decision.reason}); e.g. '{decision.example}' "
+                f"is {value:g}"
+                + (
+                    f", {len(decision.decided)} values read this way"
+                    if len(decision.decided) > 1
+                    else ""
+                )
+            )
+        return decision.mark
+
+    def _parser(self, spec: SheetSpec, col: ColumnSpec, mark: str) -> Callable[[Any], Any]:
+        enum = col.enum
+        if enum is not None:
+            return lambda v: parse_enum(enum, v).value
+        kind = col.type
+        if kind == "text":
+            return _checked_text(col)
+        if kind in AS_TYPED:
+            limit = None
+            if kind == "code" and col.key == "key":
+                limit = writes.text_limit(spec_table(spec.key), "key")
+            return _typed(limit)
+        if kind == "number":
+            return lambda v: parse_number(v, mark)
+        if kind == "integer":
+            return lambda v: parse_integer(v, mark)
+        if kind == "bool":
+            return parse_bool
+        if kind == "date":
+            return parse_date
+        if kind == "period":
+            return parse_period
+        if kind == "list":
+            return parse_list
+        if kind == "region":
+            return self._region
+        if kind == "unit":
+            return parse_entered_unit
+        if kind == "material_code":
+            return _material_code
+        if kind == "waste_code":
+            groups, ewc = self._vn_groups, self._ewc
+            return lambda v: parse_waste_code(v, groups, ewc)
+        raise AssertionError(f"no parser for column type {kind}")
+
+    def _region(self, value: Any) -> str:
+        code = self._regions.get(fold(as_text(value)))
+        if code is None:
+            raise CellError(
+                "not a known region",
+                "choose one of: " + ", ".join(sorted(set(self._regions.values()))),
+            )
+        return code
+
+
+def spec_table(sheet: str) -> str:
+    return {"enterprises": "organisations", "partners": "organisations"}.get(sheet, sheet)
+
+
+def _material_code(value: Any) -> str:
+    code = as_text(value).lower()
+    if code not in catalog().materials:
+        raise CellError(
+            "not a catalog material code",
+            "leave it blank (parkloop reads the material column), or type a code from the "
+            "Lists sheet",
+        )
+    return code
+
+
+def _typed(limit: int | None) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = as_text(value)
+        if limit is not None and len(text) > limit:
+            raise CellError(f"longer than {limit} characters", "use a shorter code")
+        return text
+
+    return parse
+
+
+def _checked_text(col: ColumnSpec) -> Callable[[Any], str]:
+    pattern = re.compile(col.pattern) if col.pattern else None
+    if pattern is None:
+        return as_text
+
+    def parse(value: Any) -> str:
+        text = as_text(value)
+        if text and not pattern.fullmatch(text):
+            hint = col.help_en or "see the Instructions sheet"
+            if not isinstance(value, str):
+                hint += "; format the column as Text so that leading zeros stay"
+            raise CellError("does not have the expected form", hint)
+        return text
+
+    return parse
+
+
+def _fill_hint(col: ColumnSpec) -> str:
+    return f"fill in {col.label_en}" + (f" ({col.help_en})" if col.help_en else "")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    try:
+        return as_text(value)
+    except CellError:
+        return str(value)

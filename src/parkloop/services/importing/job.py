@@ -1,0 +1,303 @@
+"""One import from start to end: read, convert every cell, resolve what the rows refer to,
+check each sheet, count what changes, then write it all in one transaction or nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from parkloop.catalog.sheets import sheet_specs
+from parkloop.domain.codes import Named
+from parkloop.errors import UserError
+from parkloop.services.importing import (
+    exchanges,
+    flows,
+    listings,
+    organisations,
+    parks,
+    recp,
+)
+from parkloop.services.importing.checker import Checker, Prepared
+from parkloop.services.importing.columns import spec_table
+from parkloop.services.importing.report import Change, ImportReport, SheetCount
+from parkloop.services.sources import ImportProblems, read_source
+from parkloop.store import changes, writes
+from parkloop.store.materials import sync_materials
+
+WRITE_BATCH = 5000
+# Columns whose change is bookkeeping, not something a person corrected.
+QUIET = frozenset(
+    {"import_ref", "material_basis", "material_confidence", "material_suggestions", "price_source"}
+)
+
+
+def import_path(
+    engine: Engine,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    decimal: str | None = None,
+    park: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    actor: str | None = None,
+) -> ImportReport:
+    """Read, check and (unless ``dry_run``) write everything in ``path``.
+
+    ``decimal`` ('.' or ',') settles how numbers typed as text are read; by default each
+    column is decided from its values and the workbook's language. ``park`` fills the
+    park of sheets without a park column. Raises :class:`ImportProblems` listing every
+    problem, or :class:`UnreadableFile`; in both cases nothing is written.
+    """
+    if decimal not in (None, "auto", ".", ","):
+        raise UserError(f"decimal mark '{decimal}': use '.' or ','")
+    started = time.perf_counter()
+    source = read_source(Path(path), progress=progress, default_park=park)
+    checker = Checker(source, None if decimal == "auto" else decimal, progress)
+    checker.convert()
+    report = ImportReport(source=source.path.name, dry_run=dry_run, ignored=list(source.ignored))
+    try:
+        with engine.connect() if dry_run else engine.begin() as conn:
+            prepared = _prepare(checker, conn)
+            report.sheets, report.changes, renames = _count(conn, prepared, source.path.name)
+            if not dry_run:
+                _write(conn, prepared, renames, source.path.name, actor, progress)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise UserError(
+            f"{source.path.name}: the database refused the import ({reason}); nothing was written"
+        ) from exc
+    report.warnings = checker.warnings
+    report.readings = checker.readings()
+    report.filled = checker.filled
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepare(checker: Checker, conn: Connection) -> list[Prepared]:
+    conv = checker.converted
+    file_parks: list[Named] = parks.file_parks(conv["parks"]) if "parks" in conv else []
+    checker.load_context(conn, file_parks)
+    checker.load_organisations(conn, _mentioned_parks(checker))
+    registered = {
+        sheet: (conv[sheet], *organisations.register(checker, conv[sheet]))
+        for sheet in ("enterprises", "partners")
+        if sheet in conv
+    }
+    prepared = []
+    for spec in sheet_specs():
+        c = conv.get(spec.key)
+        if c is None:
+            continue
+        rows = len(c.raw)
+        if checker.progress is not None and rows:
+            checker.progress(f"check rows of {c.raw.name}", 0, rows)
+        if spec.key in registered:
+            _, park_codes, org_codes = registered[spec.key]
+            prepared.append(organisations.build(checker, c, park_codes, org_codes))
+        else:
+            prepared.append(BUILDERS[spec.key](checker, c))
+        if checker.progress is not None and rows:
+            checker.progress(f"check rows of {c.raw.name}", rows, rows)
+    organisations.check_shared_codes(
+        checker, registered.get("enterprises"), registered.get("partners")
+    )
+    if checker.problems:
+        order = {s.key: i for i, s in enumerate(sheet_specs())}
+        names = {raw.name: order[raw.spec.key] for raw in checker.source.sheets}
+        checker.problems.sort(key=lambda p: (names.get(p.sheet, -1), p.row or 0))
+        raise ImportProblems(checker.source.path.name, checker.problems)
+    return prepared
+
+
+BUILDERS: dict[str, Callable[[Checker, Any], Prepared]] = {
+    "parks": parks.build,
+    "land_use": parks.build_land_use,
+    "flows": flows.build,
+    "listings": listings.build,
+    "exchanges": exchanges.build,
+    "recp_measures": recp.build,
+}
+
+
+def _mentioned_parks(checker: Checker) -> set[str]:
+    """Park codes the file refers to, so their organisations can be looked up."""
+    found: set[str] = {n.code for n in checker.parks.entries}
+    if len(found) > 50:
+        found = set()
+        for conv in checker.converted.values():
+            for typed in set(conv.values.get("park", ())):
+                if typed and (code := checker.parks.find(typed)):
+                    found.add(code)
+            for column in ("supplier", "receiver"):
+                for typed in set(conv.values.get(column, ())):
+                    if (
+                        typed
+                        and ":" in typed
+                        and (code := checker.parks.find(typed.rpartition(":")[0]))
+                    ):
+                        found.add(code)
+    return found
+
+
+def _count(
+    conn: Connection, prepared: list[Prepared], file_name: str
+) -> tuple[dict[str, SheetCount], list[Change], dict[str, dict[int, str]]]:
+    """Rows created and updated per sheet; the values an update changes; and the stored
+    rows a corrected row takes over (their key changes to the corrected row's)."""
+    counts: dict[str, SheetCount] = {}
+    changed: list[Change] = []
+    renames: dict[str, dict[int, str]] = {}
+    for prep in prepared:
+        table = spec_table(prep.sheet)
+        if prep.sheet in ("flows", "listings"):
+            for row, number in zip(prep.rows, prep.row_numbers, strict=True):
+                row["import_ref"] = f"{file_name}|{prep.sheet}|{number}"
+        parks_of = {k[0] for k in prep.keys}
+        columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
+        stored = writes.stored_rows(conn, table, parks_of, columns)
+        taken = _corrections(conn, prep, stored) if prep.sheet in ("flows", "listings") else {}
+        if taken:
+            renames[prep.sheet] = {stored_id: new for new, stored_id in taken.items()}
+        by_id = {values["id"]: key for key, values in stored.items()}
+        created = updated = 0
+        for row, key, number in zip(prep.rows, prep.keys, prep.row_numbers, strict=True):
+            before = stored.get(key)
+            if before is None and key[1] in taken:
+                before = stored.get(by_id[taken[key[1]]])
+            if before is None:
+                created += 1
+                continue
+            updated += 1
+            for column in columns:
+                if column in QUIET or column not in row or column == "id":
+                    continue
+                old, new = before.get(column), _comparable(row[column])
+                if _differs(old, new):
+                    changed.append(Change(prep.sheet, key[1], number, column, old, new))
+        counts[prep.sheet] = SheetCount(created=created, updated=updated)
+    return counts, changed, renames
+
+
+def _corrections(
+    conn: Connection, prep: Prepared, stored: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, int]:
+    """New keys that are corrections of a stored row: the stored row came from the same
+    file, sheet and row, belongs to the same organisation, and is not claimed by another
+    row of this file. New key -> id of the stored row it takes over."""
+    incoming = set(prep.keys)
+    refs = {
+        values["import_ref"]: (key, values)
+        for key, values in stored.items()
+        if values.get("import_ref") and key not in incoming
+    }
+    out: dict[str, int] = {}
+    for row, key in zip(prep.rows, prep.keys, strict=True):
+        if key in stored:
+            continue
+        hit = refs.get(row["import_ref"])
+        if hit is None:
+            continue
+        (park, _), values = hit
+        same = park == key[0] and values.get("_org") == row["_org"][1]
+        if prep.sheet == "flows":
+            same = (
+                same
+                and values.get("year") == row["year"]
+                and values.get("direction") == row["direction"]
+            )
+        if same:
+            out[key[1]] = values["id"]
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, float) and isinstance(new, (int, float)):
+        return abs(old - new) > 1e-9 * max(1.0, abs(old), abs(new))
+    if isinstance(old, str) and isinstance(new, (list, dict)):
+        try:
+            return json.loads(old) != new
+        except ValueError:
+            return True
+    return bool(old != new) and not (old in (None, "") and new in (None, ""))
+
+
+def _write(
+    conn: Connection,
+    prepared: list[Prepared],
+    renames: dict[str, dict[int, str]],
+    file_name: str,
+    actor: str | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    sync_materials(conn)
+    by_sheet = {p.sheet: p for p in prepared}
+    parks_in_file: set[str] = set()
+    for prep in prepared:
+        parks_in_file.update(k[0] for k in prep.keys)
+        if prep.sheet == "exchanges":
+            for row in prep.rows:
+                parks_in_file.update((row["_supplier"][0], row["_receiver"][0]))
+    per_park: dict[str, Counter[str]] = {}
+    for prep in prepared:
+        for park, _ in prep.keys:
+            per_park.setdefault(park, Counter())[prep.sheet] += 1
+    if "parks" in by_sheet:
+        _upsert(conn, by_sheet["parks"], progress)
+    park_ids = writes.park_ids(conn, parks_in_file)
+    for sheet in ("land_use", "enterprises", "partners"):
+        if sheet in by_sheet:
+            for row in by_sheet[sheet].rows:
+                row["park_id"] = park_ids[row.pop("_park")]
+            _upsert(conn, by_sheet[sheet], progress)
+    org_ids = writes.organisation_ids(conn, parks_in_file)
+    for sheet in ("flows", "listings", "exchanges", "recp_measures"):
+        if sheet not in by_sheet:
+            continue
+        for row in by_sheet[sheet].rows:
+            row["park_id"] = park_ids[row.pop("_park")]
+            if sheet == "exchanges":
+                row["supplier_id"] = org_ids[row.pop("_supplier")]
+                row["receiver_id"] = org_ids[row.pop("_receiver")]
+            else:
+                row["org_id"] = org_ids[row.pop("_org")]
+        if sheet in renames:
+            writes.rename_keys(conn, sheet, renames[sheet])
+        _upsert(conn, by_sheet[sheet], progress)
+    for park in sorted(per_park):
+        changes.record(
+            conn,
+            "import",
+            "sheets",
+            object_key=file_name,
+            park_code=park,
+            detail={"rows": dict(per_park[park])},
+            who=actor,
+        )
+
+
+def _upsert(
+    conn: Connection, prep: Prepared, progress: Callable[[str, int, int], None] | None
+) -> None:
+    table = spec_table(prep.sheet)
+    rows = prep.rows
+    update = {c for c in prep.update if c in writes.TABLES[table].c}
+    if not rows:
+        return
+    total = len(rows)
+    for start in range(0, total, WRITE_BATCH):
+        writes.upsert_rows(conn, table, rows[start : start + WRITE_BATCH], update)
+        if progress is not None:
+            progress(f"write {prep.sheet}", min(start + WRITE_BATCH, total), total)

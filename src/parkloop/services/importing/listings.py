@@ -1,0 +1,28 @@
+"""The Offers and wants sheet: what a firm offers or wants, per year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parkloop.services.importing.checker import Checker, Prepared
+from parkloop.services.importing.columns import Converted
+from parkloop.services.importing.owned import owned_rows, text_key
+
+
+def build(checker: Checker, conv: Converted) -> Prepared:
+    v = conv.values
+
+    def base_key(i: int, row: dict[str, Any]) -> str:
+        return f"{row['_org'][1]}:{v['kind'][i]}:{text_key(row['material_text'])}"
+
+    def direction(i: int) -> str | None:
+        kind = v["kind"][i]
+        return None if kind is None else ("out" if kind == "offer" else "in")
+
+    rows, kept = owned_rows(checker, conv, lambda i: 365.0, base_key, direction)
+    out = [
+        r
+        for r, i in zip(rows, kept, strict=True)
+        if checker.dates_ok(conv, i, r, "available_from", "available_until")
+    ]
+    return checker.prepared("listings", conv, out, lambda r: (r["_park"], r["key"]))

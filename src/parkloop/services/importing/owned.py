@@ -1,0 +1,200 @@
+"""Rows owned by an organisation (flows, offers and wants, RECP measures): the park and
+organisation they belong to, the material read from the staff's words, the quantity in
+the material's canonical unit, the price (the staff's or filled from the catalog) and a
+row key that stays the same when the row is corrected."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from parkloop.catalog import catalog
+from parkloop.catalog.prices import fill_price
+from parkloop.catalog.recognise import UNCLASSIFIED, Recognised, recognise_material
+from parkloop.domain.codes import normalise_code
+from parkloop.services.cells import CellError
+from parkloop.services.importing.checker import Checker
+from parkloop.services.importing.columns import Converted
+from parkloop.services.quantities import amount_factor
+from parkloop.units import ParsedUnit
+
+KEY_TEXT_LIMIT = 80
+PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
+
+
+def owned_rows(
+    checker: Checker,
+    conv: Converted,
+    period_days: Callable[[int], float],
+    base_key: Callable[[int, dict[str, Any]], str] | None,
+    direction: Callable[[int], str | None],
+    skip: tuple[str, ...] = (),
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Rows of ``conv`` with park, organisation, material, quantity and price resolved."""
+    raw, v = conv.raw, conv.values
+    has_quantity = "quantity" in v
+    rows: list[dict[str, Any]] = []
+    kept: list[int] = []
+    skipped = ("park", "enterprise", "material", "quantity", "unit", *PRICE_COLUMNS, *skip)
+    parks = checker.parks_column(conv)
+    for i in range(len(raw)):
+        # References are checked even in rows with other problems, so that one run
+        # reports all of them.
+        park, typed = parks[i], v["enterprise"][i]
+        org = checker.org_of(conv, i, "enterprise", park, typed) if park and typed else None
+        if park is not None and typed is not None and org is None:
+            conv.bad[i] = True
+        if conv.bad[i] or park is None or org is None:
+            continue
+        row = checker.base_row(conv, i, skipped)
+        row["_park"], row["_org"], row["_row"] = park, (park, org), raw.row_numbers[i]
+        if has_quantity:
+            division = checker.divisions.get((park, org))
+            if not material_quantity(checker, conv, i, row, period_days(i), direction(i), division):
+                conv.bad[i] = True
+                continue
+        rows.append(row)
+        kept.append(i)
+    if base_key is not None:
+        derive_keys(checker, conv, rows, kept, base_key)
+    pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not conv.bad[i]]
+    return [r for r, _ in pairs], [i for _, i in pairs]
+
+
+def read_material(
+    checker: Checker,
+    conv: Converted,
+    i: int,
+    column: str,
+    direction: str | None,
+    division: str | None,
+) -> Recognised | None:
+    text = conv.values[column][i]
+    if text is None:
+        return None
+    found = recognise_material(text, direction, division)
+    given = conv.values.get("material_code", [None] * (i + 1))[i] if column == "material" else None
+    if given is not None and given != found.code:
+        # A code a person settled (or an export carried): it wins over the reading.
+        found = Recognised(text, given, 1.0, "assigned", "", (), found.qualifiers)
+    checker.reading(conv.raw, column, i, found)
+    return found
+
+
+def material_quantity(
+    checker: Checker,
+    conv: Converted,
+    i: int,
+    row: dict[str, Any],
+    days: float,
+    direction: str | None,
+    division: str | None,
+) -> bool:
+    """Material, canonical quantity and price from what was typed; False (with a problem)
+    when the row cannot be read."""
+    v = conv.values
+    found = read_material(checker, conv, i, "material", direction, division)
+    if found is None:
+        return False
+    unit_text, parsed = v["unit"][i]
+    code, factor = found.code, None
+    if code != UNCLASSIFIED:
+        try:
+            factor = amount_factor(code, parsed)
+        except CellError as exc:
+            if found.confidence >= 1.0:
+                checker.problem(conv.raw, i, "unit", unit_text, exc.message, exc.fix)
+                return False
+            # The words may name another material than the unit measures: a person decides.
+            found = Recognised(
+                found.text,
+                UNCLASSIFIED,
+                found.confidence,
+                "unit-mismatch",
+                f"{found.words} ({code}, not in {unit_text})",
+                (code, *found.suggestions),
+                found.qualifiers,
+            )
+            code = UNCLASSIFIED
+    if factor is None:
+        factor = parsed.factor
+        unit = parsed.canonical
+    else:
+        unit = catalog().materials[code].canonical_unit
+    quantity = v["quantity"][i]
+    per_period = days / parsed.per_days if parsed.per_days else 1.0
+    row["material_code"] = code
+    row["material_text"] = found.text
+    row["material_confidence"] = round(found.confidence, 3)
+    row["material_basis"] = found.basis
+    if "material_suggestions" in _columns(conv):
+        row["material_suggestions"] = list(found.suggestions)
+    row["quantity"] = quantity * factor * per_period
+    row["unit"] = unit
+    row["entered_quantity"] = quantity
+    row["entered_unit"] = unit_text
+    for column in PRICE_COLUMNS:
+        if column in v:
+            price = v[column][i]
+            row[column] = None if price is None else price / factor
+    _price(checker, conv, row, direction)
+    return True
+
+
+def _columns(conv: Converted) -> set[str]:
+    return {"material_suggestions"} if conv.raw.spec.key in ("flows", "listings") else set()
+
+
+def _price(checker: Checker, conv: Converted, row: dict[str, Any], direction: str | None) -> None:
+    """The staff's price, or one filled from the catalog with its source."""
+    if conv.raw.spec.key not in ("flows", "listings") or direction is None:
+        return
+    if row.get("price_vnd_per_unit") is not None:
+        row["price_status"], row["price_source"] = "reported", ""
+        return
+    filled = fill_price(
+        catalog(), row["material_code"], direction, row.get("destination"), row.get("year")
+    )
+    if filled is None:
+        row["price_vnd_per_unit"], row["price_status"], row["price_source"] = None, "", ""
+        return
+    row["price_vnd_per_unit"] = filled.value
+    row["price_status"], row["price_source"] = filled.status, filled.source
+    checker.filled[filled.rule] += 1
+
+
+def derive_keys(
+    checker: Checker,
+    conv: Converted,
+    rows: list[dict[str, Any]],
+    kept: list[int],
+    base_key: Callable[[int, dict[str, Any]], str],
+) -> None:
+    """Row keys for rows that have none: made from the staff's own words, so a row keeps
+    its key when its material is corrected; a second row with the same key gets ':2'."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for row, i in zip(rows, kept, strict=True):
+        if row["key"]:
+            continue
+        base = base_key(i, row)
+        seen[(row["_park"], base)] += 1
+        n = seen[(row["_park"], base)]
+        row["key"] = base if n == 1 else f"{base}:{n}"
+    keys: list[tuple[str, str] | None] = [None] * len(conv.raw)
+    for row, i in zip(rows, kept, strict=True):
+        keys[i] = (row["_park"], row["key"])
+    checker.unique(conv, keys, "key", "this row key")
+
+
+def text_key(text: str) -> str:
+    """The staff's words as a key part: 'Tro bay (lò hơi)' -> 'tro-bay-lo-hoi'."""
+    return normalise_code(text)[:KEY_TEXT_LIMIT] or "x"
+
+
+def slug(text: str, limit: int = 60) -> str:
+    return re.sub(r"-+", "-", normalise_code(text))[:limit].strip("-")
+
+
+__all__ = ["ParsedUnit", "derive_keys", "material_quantity", "owned_rows", "slug", "text_key"]

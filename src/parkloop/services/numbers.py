@@ -1,0 +1,146 @@
+"""Numbers as people type them: the decimal mark is decided per column, never globally.
+
+A text such as ``12.500`` is twelve thousand five hundred where '.' groups thousands
+(Vietnamese style) and twelve and a half where '.' is the decimal point. Each column is
+read one way, decided by the values themselves (``1.234,5`` or ``12,5`` can only be read
+with a decimal comma, ``1,234.5`` or ``1.5`` only with a decimal point), then by the
+workbook's language, and only then refused, naming the column and both readings.
+Numeric spreadsheet cells are numbers already and take no part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+DOT, COMMA = ".", ","
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'"), None)
+_CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đồng|đ|₫)$")
+_PLAIN = {
+    DOT: re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"),
+    COMMA: re.compile(r"(\d+,?\d*|,\d+)([eE][+-]?\d+)?"),
+}
+_GROUPED = {
+    DOT: re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?"),
+    COMMA: re.compile(r"\d{1,3}(\.\d{3})+(,\d*)?"),
+}
+
+
+def body(text: str) -> tuple[str, str]:
+    """The sign and the digits of a number typed as text, without currency and spaces."""
+    digits = _CURRENCY.sub("", text.strip()).translate(_SPACES)
+    if digits[:1] in ("+", "-"):
+        return digits[0], digits[1:]
+    return "", digits
+
+
+def read_as(text: str, mark: str) -> float | None:
+    """``text`` read with ``mark`` as the decimal mark, or None if it is not such a number."""
+    sign, digits = body(text)
+    other = COMMA if mark == DOT else DOT
+    if _PLAIN[mark].fullmatch(digits):
+        return float(sign + digits.replace(COMMA, DOT))
+    if _GROUPED[mark].fullmatch(digits):
+        return float(sign + digits.replace(other, "").replace(COMMA, DOT))
+    return None
+
+
+def readings(text: str) -> tuple[float | None, float | None]:
+    """(value with a decimal point, value with a decimal comma)."""
+    return read_as(text, DOT), read_as(text, COMMA)
+
+
+def shown(value: float) -> str:
+    """A reading in plain digits, without thousands separators that could mislead."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+@dataclass(slots=True)
+class MarkDecision:
+    """How one column's numbers are read: the mark, why, and which values it decided."""
+
+    mark: str
+    reason: str
+    decided: list[int] = field(default_factory=list)
+    example: str = ""
+
+
+@dataclass(slots=True)
+class MarkConflict:
+    """A column that cannot be read one way: its message and the fix."""
+
+    message: str
+    fix: str
+    rows: list[int]
+
+
+def decide_mark(
+    texts: Iterable[tuple[int, str]],
+    language: str | None,
+    flag: str | None,
+    row_label: dict[int, int] | None = None,
+) -> MarkDecision | MarkConflict:
+    """The decimal mark for the ``(index, text)`` values of one column.
+
+    ``language`` is the workbook's ('vi', 'en' or None); ``flag`` a mark the user chose
+    (``--decimal``), which settles everything. ``row_label`` maps indices to the row
+    numbers the user sees, for messages.
+    """
+    label = row_label or {}
+    dot_only: list[tuple[int, str]] = []
+    comma_only: list[tuple[int, str]] = []
+    differ: list[tuple[int, str]] = []
+    for i, text in texts:
+        as_dot, as_comma = readings(text)
+        if as_dot is None and as_comma is None:
+            continue
+        if as_comma is None:
+            dot_only.append((i, text))
+        elif as_dot is None:
+            comma_only.append((i, text))
+        elif as_dot != as_comma:
+            differ.append((i, text))
+    decided = [i for i, _ in differ]
+    example = differ[0][1] if differ else ""
+    if flag in (DOT, COMMA):
+        return MarkDecision(flag, f"--decimal {flag}", decided, example)
+    if dot_only and comma_only:
+        (a, ta), (b, tb) = dot_only[0], comma_only[0]
+        return MarkConflict(
+            f"this column mixes decimal marks: '{ta}' (row {label.get(a, a)}) has a decimal "
+            f"point, '{tb}' (row {label.get(b, b)}) a decimal comma",
+            "write every number of the column the same way (1234.5 or 1234,5), or choose "
+            "with --decimal . or --decimal ,",
+            [a, b],
+        )
+    if dot_only:
+        i, text = dot_only[0]
+        return MarkDecision(
+            DOT, f"'{text}' (row {label.get(i, i)}) has a decimal point", decided, example
+        )
+    if comma_only:
+        i, text = comma_only[0]
+        return MarkDecision(
+            COMMA, f"'{text}' (row {label.get(i, i)}) has a decimal comma", decided, example
+        )
+    if not differ:
+        return MarkDecision(DOT, "", [], "")
+    if language == "vi":
+        return MarkDecision(COMMA, "Vietnamese workbook: '.' groups thousands", decided, example)
+    if language == "en":
+        return MarkDecision(DOT, "English workbook: '.' is the decimal point", decided, example)
+    i, text = differ[0]
+    as_dot, as_comma = readings(text)
+    assert as_dot is not None and as_comma is not None
+    rows = ", ".join(str(label.get(j, j)) for j, _ in differ[:5]) + (
+        ", …" if len(differ) > 5 else ""
+    )
+    return MarkConflict(
+        f"'{text}' (rows {rows}) is {shown(as_comma)} if '.' groups thousands (1.234,5) "
+        f"and {shown(as_dot)} if '.' is the decimal point (1,234.5); nothing in the file "
+        "says which",
+        "import with --decimal , if '.' groups thousands, or --decimal . if it is the "
+        "decimal point",
+        [j for j, _ in differ],
+    )
