@@ -8,6 +8,7 @@ floats are stored.
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,8 @@ _PINT_NAME = {
     "t_steam": "t_steam",
     "t_CO2e": "t_CO2e",
     "piece": "piece",
+    "m": "m",
+    "m2": "m**2",
 }
 DISPLAY = {
     "t": "t",
@@ -37,6 +40,8 @@ DISPLAY = {
     "t_steam": "t steam",
     "t_CO2e": "t CO2e",
     "piece": "pieces",
+    "m": "m",
+    "m2": "m²",
 }
 CANONICAL_UNITS = tuple(_PINT_NAME)
 _SUPERSCRIPTS = str.maketrans({"³": "3", "²": "2", "·": " ", "\u00a0": " "})
@@ -91,6 +96,17 @@ def spellings() -> dict[str, str]:
 
 
 @cache
+def _unaccented() -> dict[str, str]:
+    """Spellings typed without accents ('cai' for 'cái'), where that is unambiguous."""
+    from parkloop.domain.codes import fold
+
+    found: dict[str, set[str]] = {}
+    for spelling, unit in spellings().items():
+        found.setdefault(fold(spelling), set()).add(unit)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+@cache
 def _canonical_by_dimension() -> dict[object, str]:
     ureg = registry()
     return {ureg.Quantity(1.0, name).dimensionality: unit for unit, name in _PINT_NAME.items()}
@@ -101,10 +117,20 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_JOINED = re.compile(r"(?<=[^\W\d_])[.\-](?=[^\W\d_])")
+
+
 def _to_pint(part: str) -> pint.Quantity[Any]:
     """One side of a unit expression as a pint quantity (magnitude kept for "tạ" = 100 kg)."""
     ureg = registry()
-    expression = spellings().get(_fold(part), part.strip().translate(_SUPERSCRIPTS))
+    known = spellings()
+    if _fold(part) not in known:
+        part = _JOINED.sub(" ", part)  # 'ngày.đêm', 'ngày-đêm' as 'ngày đêm'
+    expression = known.get(_fold(part))
+    if expression is None:
+        from parkloop.domain.codes import fold
+
+        expression = _unaccented().get(fold(part), part.strip().translate(_SUPERSCRIPTS))
     try:
         parsed = ureg.parse_expression(expression)
     except Exception as exc:  # pint raises several unrelated types for bad input
@@ -142,8 +168,8 @@ def parse_unit(text: str) -> ParsedUnit:
     if canonical is None:
         raise UnitError(
             f"unit '{raw}' measures {quantity.dimensionality}, which parkloop does not store; "
-            "use a mass (t), volume (m3), energy (MWh), gas volume (Nm3), steam (t_steam) "
-            "or CO2e (tCO2e)"
+            "use a mass (t), volume (m3), energy (MWh), gas volume (Nm3), steam (t_steam), "
+            "CO2e (tCO2e), a count, a length (m) or an area (m2)"
         )
     factor = float(quantity.to(_PINT_NAME[canonical]).magnitude)
     return ParsedUnit(text=raw, canonical=canonical, factor=factor, per_days=per_days)

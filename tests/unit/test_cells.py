@@ -60,16 +60,13 @@ def test_numbers(text: object, decimal: str, expected: float) -> None:
     assert parse_number(text, decimal) == expected
 
 
-def test_a_decimal_comma_without_the_option_is_refused_with_the_fix() -> None:
-    with pytest.raises(CellError) as exc:
-        parse_number("1,5", ".")
-    assert "--decimal ," in exc.value.fix
-
-
-def test_a_decimal_point_with_the_comma_option_is_refused_with_the_fix() -> None:
-    with pytest.raises(CellError) as exc:
-        parse_number("1.5", ",")
-    assert "--decimal" in exc.value.fix and "decimal point" in exc.value.message
+def test_a_number_with_only_one_reading_is_read_so_whatever_the_column_mark() -> None:
+    # '1,5' cannot group thousands and '1.5' cannot either: each has one reading.
+    assert parse_number("1,5", ".") == 1.5
+    assert parse_number("1.5", ",") == 1.5
+    # '12.500' has two; the column's mark decides.
+    assert parse_number("12.500", ",") == 12500
+    assert parse_number("12.500", ".") == 12.5
 
 
 @pytest.mark.parametrize("text", ["abc", "1.2.3", "1,2,3", "--1", "nan", "inf", "", "12a"])

@@ -83,14 +83,14 @@ def test_rates_become_amounts_over_the_period() -> None:
 
 def test_unknown_unit_names_the_nearest_known_ones() -> None:
     with pytest.raises(UnitError) as info:
-        parse_unit("tấm")
+        parse_unit("tấnn")
     message = str(info.value)
-    assert "unknown unit 'tấm'" in message and "'t'" in message
+    assert "unknown unit 'tấnn'" in message and "'tấn'" in message
 
 
 def test_units_we_do_not_store_are_refused_with_the_choices() -> None:
     with pytest.raises(UnitError, match="does not store"):
-        parse_unit("km")
+        parse_unit("K")
     with pytest.raises(UnitError, match="only a time may follow"):
         parse_unit("t/kg")
     with pytest.raises(UnitError, match="no unit given"):
@@ -130,3 +130,15 @@ def test_rate_round_trip(value: float, days: float, spelling: str) -> None:
     assert from_canonical(canonical, spelling, period_days=days)[0] == pytest.approx(
         value, rel=1e-12, abs=1e-300
     )
+
+
+def test_goods_counted_measured_in_metres_or_square_metres_are_kept() -> None:
+    assert parse_unit("sản phẩm/năm").canonical == "piece"
+    assert parse_unit("đôi").canonical == "piece"
+    assert parse_unit("km").canonical == "m" and parse_unit("km").factor == 1000
+    assert parse_unit("m2/năm").canonical == "m2"
+
+
+def test_units_joined_by_a_dot_or_hyphen_read_as_words() -> None:
+    assert parse_unit("m3/ngày.đêm").per_days == 1.0
+    assert parse_unit("ki-lô-gam").factor == pytest.approx(1e-3)

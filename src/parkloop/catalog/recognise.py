@@ -1,48 +1,62 @@
-"""Recognise what park staff write: a material from free text, a destination from a phrase.
+"""Recognise the material park staff write in their own words.
 
 Pure: reads only the shipped lexicons (``catalog/data``) and returns what it read, how sure
 it is and the words that decided it. It never guesses silently: below the confidence
 threshold a material comes back as ``unclassified`` with the nearest candidates, for a
-person to settle.
+person to settle. Vietnamese puts the head noun first ('dung dịch kiềm tẩy dầu' is an
+alkali bath, not oil), so where words of two materials appear, the first one leads.
 
-How a material text is read, first rule that applies:
+How a text is read, first rule that applies:
 
-1. the catalog code itself, or a name, alias or lexicon term (accents and case ignored);
-2. the same once ordinary qualifiers are set aside ("thải", "đã qua sử dụng", "sau xử lý",
-   "từ lò hơi", "cột A", ...);
-3. a lexicon term found inside the text as whole words (the longest wins; two different
-   materials found side by side make the text ambiguous);
-4. a bare word ("xỉ", "bùn", "dầu") read through the flow's direction and the firm's sector
-   (``material_context.csv``);
-5. fuzzy similarity (rapidfuzz) to every name, for typos and swapped word order.
+1. the catalog code itself, or a name, alias or lexicon term (case ignored; accents must
+   agree where the text has them, so 'phoi nhôm' is not 'phôi');
+2. a bare word read by the flow's direction and the firm's sector ('bùn thải' of a dye
+   house, 'xỉ' of a steel mill; ``material_context.csv``);
+3. the same names once ordinary qualifiers are set aside ("thải", "đã qua sử dụng",
+   "sau xử lý", "từ lò hơi", "cột A"...);
+4. patterns of the hazardous-waste list (a drum + paint; rags + oil);
+5. lexicon terms inside the text as whole words, contiguous first, then in any order;
+6. a bare word inside other words ('tạp chất nhựa');
+7. fuzzy similarity (rapidfuzz) for typos and swapped words, word by word.
 
+The words before 'từ'/'from' and outside brackets say what a thing is; what follows says
+where it came from, and decides only when its reading spans those first words too.
 A hazard marker ("dính dầu", "nhiễm hóa chất") turns a non-hazardous material into
 hazardous waste, as the Vietnamese hazardous-waste list does.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.abc import Traversable
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from parkloop.catalog.loader import Catalog, fold
+from parkloop.catalog.loader import Catalog
+from parkloop.catalog.words import (
+    BRACKETS as _BRACKETS,
+)
+from parkloop.catalog.words import (
+    Words,
+    accents_agree,
+    contains,
+    find,
+    head,
+    rows,
+    split,
+)
 
 UNCLASSIFIED = "unclassified"
 
 # What each way of reading scores at most; confidence also depends on how much of the
 # text the words explain and on how far the best candidate is ahead of the next.
 EXACT, WITHOUT_QUALIFIERS, TERM_CORE = 1.0, 0.97, 0.92
-CONTAINED_BASE, CONTAINED_SPAN = 0.86, 0.12
-CONTEXT_SECTOR, CONTEXT_DIRECTION = 0.9, 0.84
-FUZZY_MIN_SCORE, FUZZY_MARGIN = 86.0, 6.0
+CONTAINED_BASE, CONTAINED_SPAN, SCATTERED = 0.86, 0.12, 0.84
+CONTEXT_SECTOR, CONTEXT_DIRECTION, INSIDE = 0.9, 0.84, 0.04
+FUZZY_MIN_SCORE, FUZZY_MARGIN, WORD_MIN_SCORE = 86.0, 6.0, 65.0
 AMBIGUOUS = 0.5
 
 # How a reading was made; shown beside the recognised code.
@@ -52,19 +66,23 @@ METHODS = {
     "name-without-qualifiers": ("tên, bỏ qua từ bổ nghĩa", "name, qualifiers set aside"),
     "term-core": ("tên chất thải, bỏ qua từ 'thải'", "waste name without its waste word"),
     "contains": ("chứa cụm từ", "contains the words"),
+    "scattered": ("chứa các từ", "contains the words, in another order"),
     "context": ("từ chung, theo chiều và ngành", "bare word, read by direction and sector"),
     "fuzzy": ("gần giống", "similar to"),
     "ambiguous": ("nhiều khả năng", "ambiguous"),
     "unknown": ("không nhận ra", "not recognised"),
+    "origin": ("chỉ nói nguồn gốc", "says only where it came from"),
     "hazard": ("có dấu hiệu nguy hại", "marked hazardous"),
+    "pattern": ("bao bì hoặc vật dụng nhiễm chất nguy hại", "contaminated packaging or items"),
+    "unit-mismatch": ("đơn vị không hợp", "unit does not fit"),
     "assigned": ("người dùng gán", "assigned by a person"),
 }
-
-_STANDARD = re.compile(r"\b(qcvn|tcvn|iso)\b[\s\d:/.\-]*(btnmt|bct|byt)?", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_NUMBER = re.compile(r"^\d+([.,]\d+)?%?$")
+_ORIGIN = frozenset({"tu", "from"})
+_LIST = re.compile(r"[,;/+]")
 _HAZARD = "hazard"
 _WASTE_KINDS = frozenset({"waste", "scrap", "used", "recovered", "surplus"})
+# (code, confidence, method, words, suggestions)
+Reading = tuple[str, float, str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,25 +107,24 @@ class Recognised:
         return f"{label} '{self.words}'" if self.words else label
 
 
-def words(text: str) -> tuple[str, ...]:
-    """Folded words of a text: accents, case, punctuation, standards and numbers set aside."""
-    folded = fold(_STANDARD.sub(" ", text))
-    return tuple(w for w in _NON_WORD.sub(" ", folded).split() if not _NUMBER.match(w))
-
-
-def _rows(data_dir: Traversable | Path, name: str) -> list[dict[str, str]]:
-    path = data_dir / name
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return [{k: (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(fh)]
-
-
 @dataclass(frozen=True, slots=True)
 class _Context:
     direction: str
     sectors: frozenset[str]
     material: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A text made ready for reading: its words, the words once qualifiers are set aside,
+    the kinds of qualifiers found and where they sit."""
+
+    words: Words
+    core: Words
+    kinds: frozenset[str]
+    qualified: frozenset[int]  # positions inside qualifier phrases
+    items: tuple[frozenset[str], ...] = ()  # words of each item of a list ('a, b, c')
+    item_of: tuple[int, ...] = ()  # the item each word belongs to
 
 
 class MaterialRecogniser:
@@ -121,26 +138,33 @@ class MaterialRecogniser:
             for code, m in cat.materials.items()
             if m.hazardous or m.material_class.value == "hazardous"
         }
-        terms: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        texts: list[tuple[str, str]] = []
         for m in cat.materials.values():
-            for text in (m.name_vi, m.name_en, *m.aliases, m.code.replace("-", " ")):
-                if w := words(text):
-                    terms[w].add(m.code)
-        for row in _rows(cat.data_dir, "material_lexicon.csv"):
-            if row.get("material") in cat.materials and (w := words(row.get("term", ""))):
-                terms[w].add(row["material"])
+            texts += [(t, m.code) for t in (m.name_vi, m.name_en, *m.aliases)]
+            texts.append((m.code.replace("-", " "), m.code))
+        for row in rows(cat.data_dir, "material_lexicon.csv"):
+            if row.get("material") in cat.materials:
+                texts.append((row.get("term", ""), row["material"]))
+        terms: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+        for text, code in texts:
+            w = split(text)
+            if w:
+                terms[w.folded].add(code)
+                self.spellings[w.folded].add(w.accented)
         self.qualifiers = sorted(
             (
-                (words(r["term"]), r["kind"])
-                for r in _rows(cat.data_dir, "material_qualifiers.csv")
-                if words(r["term"])
+                (split(r["term"]), r["kind"])
+                for r in rows(cat.data_dir, "material_qualifiers.csv")
+                if split(r["term"])
             ),
             key=lambda q: -len(q[0]),
         )
         # A term that names a material and its own parent names the more specific one;
         # a term that names two unrelated materials decides nothing on its own.
         parents = {code: m.parent for code, m in cat.materials.items()}
-        self.exact = {}
+        self.parents = parents
+        self.exact: dict[tuple[str, ...], str] = {}
         for w, codes in terms.items():
             specific = _most_specific(codes, parents)
             if specific is not None:
@@ -148,17 +172,18 @@ class MaterialRecogniser:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for w, code in self.exact.items():
             self.by_first[w[0]].append((w, code))
+        self.multiword = [(set(w), w, code) for w, code in self.exact.items() if len(w) >= 2]
         cores: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for w, code in self.exact.items():
-            core, kinds = self._strip(w)
-            if core and core != w and kinds & _WASTE_KINDS:
-                cores[core].add(code)
+            stripped = self._prepare(Words(w, w))
+            if stripped.core and stripped.core.folded != w and stripped.kinds & _WASTE_KINDS:
+                cores[stripped.core.folded].add(code)
         self.term_cores = {
             w: next(iter(c)) for w, c in cores.items() if len(c) == 1 and w not in self.exact
         }
         self.context: dict[tuple[str, ...], list[_Context]] = defaultdict(list)
         self.typical: dict[str, list[_Context]] = defaultdict(list)
-        for r in _rows(cat.data_dir, "material_context.csv"):
+        for r in rows(cat.data_dir, "material_context.csv"):
             if r["material"] not in cat.materials:
                 continue
             entry = _Context(
@@ -166,35 +191,189 @@ class MaterialRecogniser:
                 frozenset(s.strip() for s in r["sectors"].split(";") if s.strip()),
                 r["material"],
             )
-            self.context[words(r["word"])].append(entry)
+            word = split(r["word"])
+            self.context[word.folded].append(entry)
+            self.spellings[word.folded].add(word.accented)
             self.typical[r["material"]].append(entry)
-        self.exact: dict[tuple[str, ...], str]
+        self.patterns = [
+            (
+                tuple(
+                    tuple(split(alt) for alt in group.split("|") if split(alt))
+                    for group in r["all_of"].split("+")
+                ),
+                r["material"],
+            )
+            for r in rows(cat.data_dir, "material_patterns.csv")
+            if r["material"] in cat.materials
+        ]
         self.choices = [" ".join(w) for w in self.exact]
         self.choice_codes = list(self.exact.values())
 
-    # -- pieces ---------------------------------------------------------------------------
-    def _strip(self, tokens: tuple[str, ...]) -> tuple[tuple[str, ...], set[str]]:
-        """Tokens without qualifier phrases, and the kinds of qualifiers removed."""
-        kept = list(tokens)
+    # -- preparing a text ---------------------------------------------------------------
+    def _prepare(self, w: Words, text: str = "") -> _Text:
+        qualified: set[int] = set()
         kinds: set[str] = set()
         for phrase, kind in self.qualifiers:
             n = len(phrase)
-            i = 0
-            while i + n <= len(kept):
-                if tuple(kept[i : i + n]) == phrase:
-                    del kept[i : i + n]
+            for i in range(len(w) - n + 1):
+                if w.folded[i : i + n] == phrase.folded and not qualified & set(range(i, i + n)):
+                    qualified.update(range(i, i + n))
                     kinds.add(kind)
-                else:
-                    i += 1
-        return tuple(kept), kinds
+        core = w.take(i for i in range(len(w)) if i not in qualified)
+        parts = [split(part).folded for part in _LIST.split(text)] if text else []
+        item_of = tuple(n for n, part in enumerate(parts) for _ in part)
+        if len(item_of) != len(w):  # words not from this text: one item
+            parts, item_of = [w.folded], tuple(0 for _ in w.folded)
+        items = tuple(frozenset(p) for p in parts if p)
+        return _Text(w, core, frozenset(kinds), frozenset(qualified), items, item_of)
 
-    def _found_terms(self, tokens: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
-        """Lexicon terms inside ``tokens`` as (start, end, code, term), maximal spans only."""
+    def _agrees(self, t: Words, start: int, term: tuple[str, ...]) -> bool:
+        """A term found at ``start`` is really written there (accents agree, if any)."""
+        if not t.has_accents:
+            return True
+        return accents_agree(t.accented[start : start + len(term)], self.spellings[term])
+
+    def _exact(self, t: Words) -> str | None:
+        code = self.exact.get(t.folded)
+        return code if code is not None and self._agrees(t, 0, t.folded) else None
+
+    # -- reading ------------------------------------------------------------------------
+    def recognise(
+        self, text: str, direction: str | None = None, division: str | None = None
+    ) -> Recognised:
+        raw = " ".join(text.split())
+        if not raw:
+            return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
+        if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
+            return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
+        whole = self._prepare(split(raw), raw)
+        found = self._read(whole, direction, division)
+        first = _before_origin(head(raw))
+        if (
+            first
+            and first.folded != whole.words.folded
+            and found[2]
+            not in (
+                "name",
+                "name-without-qualifiers",
+            )
+        ):
+            first_text = _BRACKETS.sub(" ", raw)
+            found = self._from_first_words(
+                found, self._prepare(first, first_text), direction, division
+            )
+        quals = tuple(
+            " ".join(q.folded) for q, _ in self.qualifiers if contains(whole.words.folded, q.folded)
+        )
+        result = Recognised(text, *found, qualifiers=quals)
+        if _HAZARD in whole.kinds and result.code not in self.hazardous | {UNCLASSIFIED}:
+            marker = next(
+                " ".join(q.folded)
+                for q, k in self.qualifiers
+                if k == _HAZARD and contains(whole.words.folded, q.folded)
+            )
+            return Recognised(
+                text,
+                "hazardous-waste",
+                min(result.confidence, 0.9),
+                "hazard",
+                f"{marker} ({result.code})",
+                (result.code, *result.suggestions),
+                quals,
+            )
+        if result.confidence < self.threshold and result.code != UNCLASSIFIED:
+            suggestions = (result.code, *(s for s in result.suggestions if s != result.code))
+            return Recognised(
+                text,
+                UNCLASSIFIED,
+                result.confidence,
+                result.method,
+                result.words,
+                suggestions,
+                quals,
+            )
+        return result
+
+    def _from_first_words(
+        self, found: Reading, first: _Text, direction: str | None, division: str | None
+    ) -> Reading:
+        """What the words before 'từ' and outside brackets say, against the whole text's
+        reading: they decide unless the whole reading spans them too."""
+        second = self._read(first, direction, division)
+        spans = bool(set(found[3].split()) & set((first.core or first.words).folded))
+        if second[1] >= self.threshold:
+            if second[0] != found[0] and not spans:
+                return second[0], min(second[1], 0.9), second[2], second[3], (found[0],)
+            if found[1] < self.threshold:
+                return second[0], min(second[1], 0.9), second[2], second[3], second[4]
+            return found
+        if found[1] >= self.threshold and not spans:
+            # 'Tạp chất ... tách từ giấy phế liệu': only the origin was read.
+            return found[0], min(found[1], self.threshold - 0.05), "origin", found[3], found[4]
+        return found
+
+    def _read(self, t: _Text, direction: str | None, division: str | None) -> Reading:
+        w, core = t.words, t.core
+        if not w:
+            return UNCLASSIFIED, 0.0, "unknown", "", ()
+        if w.folded in self.context and self._agrees(w, 0, w.folded):
+            picked = self._by_context(w.folded, direction, division)
+            if picked is not None:
+                others = tuple(c for c in self._context_candidates(w.folded) if c != picked[0])
+                return picked[0], picked[1], "context", " ".join(w.folded), others
+        if (code := self._exact(w)) is not None:
+            return code, EXACT, "name", " ".join(w.folded), ()
+        if core and (code := self._exact(core)) is not None:
+            return code, WITHOUT_QUALIFIERS, "name-without-qualifiers", " ".join(core.folded), ()
+        for groups, material in self.patterns:
+            hit = [next((a for a in g if self._written(w, a)), None) for g in groups]
+            if all(h is not None for h in hit):
+                said = " + ".join(" ".join(h.folded) for h in hit if h is not None)
+                return material, 0.9, "pattern", said, ()
+        if core and (t.kinds & _WASTE_KINDS or direction == "out"):
+            code = self.term_cores.get(core.folded)
+            if code is not None:
+                return code, TERM_CORE, "term-core", " ".join(core.folded), ()
+        contained = self._contained(t, direction, division)
+        if contained is not None:
+            return contained
+        for form in (core, w):
+            candidate = form.folded
+            if candidate and candidate in self.context and self._agrees(form, 0, candidate):
+                picked = self._by_context(candidate, direction, division)
+                others = tuple(self._context_candidates(candidate))
+                if picked is not None:
+                    return picked[0], picked[1], "context", " ".join(candidate), others
+                return UNCLASSIFIED, AMBIGUOUS, "ambiguous", " ".join(candidate), others
+        inside = self._context_inside(t, direction, division)
+        if inside is not None:
+            return inside
+        return self._fuzzy(core or w, w, direction, division)
+
+    def _written(self, w: Words, phrase: Words) -> bool:
+        i = find(w.folded, phrase.folded)
+        if i < 0:
+            return False
+        return (
+            not w.has_accents
+            or phrase.accented == w.accented[i : i + len(phrase)]
+            or (phrase.accented == phrase.folded)
+        )
+
+    # -- containment ----------------------------------------------------------------------
+    def _found_terms(self, t: _Text) -> list[tuple[int, int, str, str]]:
+        """Lexicon terms written inside the text as (start, end, code, term): maximal spans,
+        not lying wholly inside a qualifier ('lò hơi' of 'trấu đốt lò hơi')."""
+        w = t.words
         found = []
-        for i, token in enumerate(tokens):
+        for i, token in enumerate(w.folded):
             for term, code in self.by_first.get(token, ()):
-                if tuple(tokens[i : i + len(term)]) == term:
-                    found.append((i, i + len(term), code, " ".join(term)))
+                end = i + len(term)
+                if w.folded[i:end] != term or not self._agrees(w, i, term):
+                    continue
+                if set(range(i, end)) <= t.qualified or _spans_items(t, i, end):
+                    continue
+                found.append((i, end, code, " ".join(term)))
         return [
             f
             for f in found
@@ -204,6 +383,107 @@ class MaterialRecogniser:
             )
         ]
 
+    def _contained(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
+        found = self._found_terms(t)
+        if not found:
+            return self._scattered(t, direction, division)
+        start: dict[str, int] = {}
+        span: dict[str, int] = defaultdict(int)
+        term_of: dict[str, str] = {}
+        for s, e, code, term in found:
+            start[code] = min(start.get(code, s), s)
+            if e - s > span[code]:
+                span[code], term_of[code] = e - s, term
+        first_start = min(start.values())
+        # A bare word written before every term is the head noun ('bùn thải trạm xử lý
+        # nước thải' is sludge, not wastewater).
+        lead = self._leading_context(t, first_start, direction, division)
+        if lead is not None:
+            return lead
+        ranked = sorted(
+            span, key=lambda c: (start[c], -span[c], -self._fits(c, direction, division))
+        )
+        best = ranked[0]
+        narrower = self._scattered(t, direction, division)
+        if narrower is not None and best in _ancestors(narrower[0], self.parents):
+            # 'hơi bão hòa áp suất thấp': steam, and more precisely low-pressure steam.
+            return narrower
+        coverage = min(1.0, span[best] / max(len(t.core), 1))
+        others = tuple(ranked[1:])
+        unexplained = [i for i in range(start[best]) if i not in t.qualified]
+        if len(unexplained) >= 2:
+            # The head words are not read ('dung dịch kiềm tẩy dầu thải'): a person decides.
+            return best, self.threshold - 0.05, "contains", term_of[best], others
+        if not others:
+            confidence = min(0.98, CONTAINED_BASE + CONTAINED_SPAN * coverage)
+            return best, confidence, "contains", term_of[best], ()
+        rivals = [c for c in others if start[c] == start[best] and span[c] == span[best]]
+        if not rivals:
+            return best, round(0.82 + 0.08 * coverage, 3), "contains", term_of[best], others
+        fits = {c: self._fits(c, direction, division) for c in (best, *rivals)}
+        top = max(fits.values())
+        winners = [c for c, f in fits.items() if f == top]
+        if top and len(winners) == 1:
+            return (
+                winners[0],
+                0.82,
+                "contains",
+                term_of[winners[0]],
+                tuple(c for c in ranked if c != winners[0]),
+            )
+        return (
+            UNCLASSIFIED,
+            AMBIGUOUS,
+            "ambiguous",
+            " / ".join(term_of[c] for c in ranked),
+            tuple(ranked),
+        )
+
+    def _leading_context(
+        self, t: _Text, first_term: int, direction: str | None, division: str | None
+    ) -> Reading | None:
+        if first_term == 0:
+            return None
+        for word in sorted(self.context, key=len, reverse=True):
+            if (
+                find(t.words.folded, word) == 0
+                and len(word) <= first_term
+                and self._agrees(t.words, 0, word)
+            ):
+                picked = self._by_context(word, direction, division)
+                if picked is not None:
+                    others = tuple(c for c in self._context_candidates(word) if c != picked[0])
+                    return (
+                        picked[0],
+                        round(picked[1] - INSIDE, 3),
+                        "context",
+                        " ".join(word),
+                        others,
+                    )
+        return None
+
+    def _scattered(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
+        """Every word of a term of two words or more, in another order or apart
+        ('hơi bão hòa áp suất thấp' holds 'hơi áp suất thấp')."""
+        # Within one item of a list: 'đất sét, tràng thạch, cao lanh' holds no 'thạch cao'.
+        present = frozenset(t.words.folded)
+        hits = [
+            (len(w), code, w)
+            for words_, w, code in self.multiword
+            if any(words_ <= item & present for item in t.items or (present,))
+        ]
+        if not hits:
+            return None
+        longest = max(n for n, _, _ in hits)
+        codes = {code for n, code, _ in hits if n == longest}
+        if len(codes) != 1:
+            return None
+        code = codes.pop()
+        term = next(w for n, c, w in hits if n == longest and c == code)
+        others = tuple(dict.fromkeys(c for _, c, _ in sorted(hits, reverse=True) if c != code))
+        return code, SCATTERED, "scattered", " ".join(term), others
+
+    # -- context --------------------------------------------------------------------------
     def _fits(self, code: str, direction: str | None, division: str | None) -> int:
         """2 when the material is typical of this direction and sector, 1 of the direction."""
         best = 0
@@ -233,146 +513,38 @@ class MaterialRecogniser:
     def _context_candidates(self, word: tuple[str, ...]) -> list[str]:
         return list(dict.fromkeys(c.material for c in self.context.get(word, ())))
 
-    # -- reading ------------------------------------------------------------------------
-    def recognise(
-        self, text: str, direction: str | None = None, division: str | None = None
-    ) -> Recognised:
-        raw = " ".join(text.split())
-        if not raw:
-            return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
-        if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
-            return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
-        tokens = words(raw)
-        core, kinds = self._strip(tokens)
-        shown = tuple(q for q, _ in self.qualifiers if _contains(tokens, q))
-        quals = tuple(" ".join(q) for q in shown)
-        found = self._read(tokens, core, kinds, direction, division)
-        result = Recognised(text, *found, qualifiers=quals)
-        if _HAZARD in kinds and result.code not in self.hazardous and result.code != UNCLASSIFIED:
-            marker = next(" ".join(q) for q, k in self.qualifiers if k == _HAZARD and q in shown)
-            return Recognised(
-                text,
-                "hazardous-waste",
-                min(result.confidence, 0.9),
-                "hazard",
-                f"{marker} ({result.code})",
-                (result.code, *result.suggestions),
-                quals,
-            )
-        if result.confidence < self.threshold and result.code != UNCLASSIFIED:
-            suggestions = (result.code, *(s for s in result.suggestions if s != result.code))
-            return Recognised(
-                text,
-                UNCLASSIFIED,
-                result.confidence,
-                result.method,
-                result.words,
-                suggestions,
-                quals,
-            )
-        return result
+    def _context_inside(
+        self, t: _Text, direction: str | None, division: str | None
+    ) -> Reading | None:
+        """A bare word inside other words ('tạp chất nhựa'): the same reading, less sure."""
+        w = t.words
+        for word in sorted(self.context, key=len, reverse=True):
+            at = find(w.folded, word)
+            if at >= 0 and self._agrees(w, at, word) and not _spans_items(t, at, at + len(word)):
+                picked = self._by_context(word, direction, division)
+                if picked is None:
+                    return None
+                others = tuple(c for c in self._context_candidates(word) if c != picked[0])
+                return picked[0], round(picked[1] - INSIDE, 3), "context", " ".join(word), others
+        return None
 
-    def _read(
-        self,
-        tokens: tuple[str, ...],
-        core: tuple[str, ...],
-        kinds: set[str],
-        direction: str | None,
-        division: str | None,
-    ) -> tuple[str, float, str, str, tuple[str, ...]]:
-        if not tokens:
-            return UNCLASSIFIED, 0.0, "unknown", "", ()
-        # A bare word whose meaning depends on the direction and sector ("bùn thải" of a
-        # dye house is industrial sludge, of a sewage plant sewage sludge) is read by them.
-        for candidate in (tokens, core):
-            if candidate in self.context:
-                picked = self._by_context(candidate, direction, division)
-                if picked is not None:
-                    others = tuple(c for c in self._context_candidates(candidate) if c != picked[0])
-                    return picked[0], picked[1], "context", " ".join(candidate), others
-        if (code := self.exact.get(tokens)) is not None:
-            return code, EXACT, "name", " ".join(tokens), ()
-        if core and (code := self.exact.get(core)) is not None:
-            return code, WITHOUT_QUALIFIERS, "name-without-qualifiers", " ".join(core), ()
-        if core and (kinds & _WASTE_KINDS or direction == "out"):
-            code = self.term_cores.get(core)
-            if code is not None:
-                return code, TERM_CORE, "term-core", " ".join(core), ()
-        contained = self._contained(tokens, core, direction, division)
-        if contained is not None:
-            return contained
-        for candidate in (core, tokens):
-            if candidate and candidate in self.context:
-                picked = self._by_context(candidate, direction, division)
-                others = tuple(self._context_candidates(candidate))
-                if picked is not None:
-                    return picked[0], picked[1], "context", " ".join(candidate), others
-                return UNCLASSIFIED, AMBIGUOUS, "ambiguous", " ".join(candidate), others
-        return self._fuzzy(core or tokens, tokens, direction, division)
-
-    def _contained(
-        self,
-        tokens: tuple[str, ...],
-        core: tuple[str, ...],
-        direction: str | None,
-        division: str | None,
-    ) -> tuple[str, float, str, str, tuple[str, ...]] | None:
-        found = self._found_terms(tokens) or self._found_terms(core)
-        if not found:
-            return None
-        span: dict[str, int] = defaultdict(int)
-        term_of: dict[str, str] = {}
-        for start, end, code, term in found:
-            if end - start > span[code]:
-                span[code], term_of[code] = end - start, term
-        ranked = sorted(span, key=lambda c: (-span[c], -self._fits(c, direction, division)))
-        best = ranked[0]
-        coverage = min(1.0, span[best] / max(len(core), 1))
-        others = tuple(ranked[1:])
-        if not others:
-            confidence = min(0.98, CONTAINED_BASE + CONTAINED_SPAN * coverage)
-            return best, confidence, "contains", term_of[best], ()
-        rivals = [c for c in others if span[c] == span[best]]
-        if not rivals:
-            return best, 0.82 + 0.08 * coverage, "contains", term_of[best], others
-        fits = {c: self._fits(c, direction, division) for c in (best, *rivals)}
-        top = max(fits.values())
-        winners = [c for c, f in fits.items() if f == top]
-        if top and len(winners) == 1:
-            return (
-                winners[0],
-                0.82,
-                "contains",
-                term_of[winners[0]],
-                tuple(c for c in ranked if c != winners[0]),
-            )
-        return (
-            UNCLASSIFIED,
-            AMBIGUOUS,
-            "ambiguous",
-            " / ".join(term_of[c] for c in ranked),
-            tuple(ranked),
-        )
-
-    def _fuzzy(
-        self,
-        core: tuple[str, ...],
-        tokens: tuple[str, ...],
-        direction: str | None,
-        division: str | None,
-    ) -> tuple[str, float, str, str, tuple[str, ...]]:
-        query = " ".join(core)
+    # -- fuzzy ----------------------------------------------------------------------------
+    def _fuzzy(self, core: Words, w: Words, direction: str | None, division: str | None) -> Reading:
+        query = " ".join(core.folded)
         hits = process.extract(
             query, self.choices, scorer=fuzz.token_sort_ratio, limit=25, score_cutoff=50
         )
         hits += process.extract(
-            " ".join(tokens), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
+            " ".join(w.folded), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
         )
         best: dict[str, tuple[float, str]] = {}
         for choice, score, index in hits:
             code = self.choice_codes[index]
             # Short words differ by one letter and mean something else: ask for more.
             if len(choice) < 5 and score < 100:
+                continue
+            # A typo changes letters, not a whole word ('rác thải' is not 'nước thải').
+            if not _words_align(core.folded, tuple(choice.split())):
                 continue
             score += self._fits(code, direction, division)
             if score > best.get(code, (0.0, ""))[0]:
@@ -388,6 +560,28 @@ class MaterialRecogniser:
         else:
             confidence *= 0.93
         return top, round(confidence, 3), "fuzzy", choice, tuple(ranked[1:4])
+
+
+def _spans_items(t: _Text, start: int, end: int) -> bool:
+    """Whether words from ``start`` to ``end`` run across two items of a list."""
+    return bool(t.item_of) and len(set(t.item_of[start:end])) > 1
+
+
+def _words_align(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Every word of each side has a near twin on the other (a typo, not another word)."""
+
+    def covered(xs: Iterable[str], ys: tuple[str, ...]) -> bool:
+        return all(max((fuzz.ratio(x, y) for y in ys), default=0.0) >= WORD_MIN_SCORE for x in xs)
+
+    return covered(a, b) and covered(b, a)
+
+
+def _before_origin(w: Words) -> Words:
+    """The words before 'từ'/'from' (what the thing is, not where it came from)."""
+    for i, token in enumerate(w.folded):
+        if token in _ORIGIN and i > 0:
+            return w.before(i)
+    return w
 
 
 def _ancestors(code: str, parents: dict[str, str]) -> set[str]:
@@ -407,67 +601,7 @@ def _most_specific(codes: set[str], parents: dict[str, str]) -> str | None:
     return None
 
 
-def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
-
-
-# -- destinations ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    tokens: tuple[str, ...]
-    destination: str
-    priority: int
-
-
-class DestinationRecogniser:
-    """Reads where an output goes today from the phrase staff write."""
-
-    def __init__(self, data_dir: Traversable | Path, values: Iterable[tuple[str, str, str]]):
-        self.labels: dict[tuple[str, ...], str] = {}
-        for value, label_vi, label_en in values:
-            for text in (value, value.replace("_", " "), label_vi, label_en):
-                self.labels[words(text)] = value
-        self.exact: dict[tuple[str, ...], str] = {}
-        self.phrases = [
-            _Phrase(words(r["phrase"]), r["destination"], int(r["priority"]))
-            for r in _rows(data_dir, "destination_lexicon.csv")
-            if words(r["phrase"])
-        ]
-        for p in self.phrases:
-            self.exact.setdefault(p.tokens, p.destination)
-        self.choices = [" ".join(p.tokens) for p in self.phrases]
-
-    def recognise(self, text: str) -> Recognised:
-        tokens = words(text)
-        if not tokens:
-            return Recognised(text, "unknown", 0.0, "unknown", "")
-        if (value := self.labels.get(tokens)) is not None:
-            return Recognised(text, value, EXACT, "code", " ".join(tokens))
-        if (value := self.exact.get(tokens)) is not None:
-            return Recognised(text, value, EXACT, "name", " ".join(tokens))
-        found = [p for p in self.phrases if _contains(tokens, p.tokens)]
-        if found:
-            found.sort(key=lambda p: (-p.priority, -len(p.tokens)))
-            best = found[0]
-            rivals = {p.destination for p in found[1:] if p.priority == best.priority}
-            confidence = 0.9 if not rivals - {best.destination} else 0.7
-            others = tuple(dict.fromkeys(p.destination for p in found if p is not best))
-            return Recognised(
-                text, best.destination, confidence, "contains", " ".join(best.tokens), others
-            )
-        hit = process.extractOne(" ".join(tokens), self.choices, scorer=fuzz.token_set_ratio)
-        if hit is not None and hit[1] >= 90 and len(hit[0]) >= 5:
-            phrase = self.phrases[hit[2]]
-            return Recognised(
-                text, phrase.destination, round(hit[1] / 100 * 0.9, 3), "fuzzy", hit[0]
-            )
-        return Recognised(text, "unknown", 0.0, "unknown", "")
-
-
-# -- shared instances -----------------------------------------------------------------------
+# -- shared instance ------------------------------------------------------------------------
 
 
 @cache
@@ -478,16 +612,6 @@ def material_recogniser() -> MaterialRecogniser:
     return MaterialRecogniser(cat, cat.parameter("material_confidence_threshold"))
 
 
-@cache
-def destination_recogniser() -> DestinationRecogniser:
-    from parkloop.catalog import catalog
-    from parkloop.domain.enums import Destination
-
-    return DestinationRecogniser(
-        catalog().data_dir, [(d.value, d.label("vi"), d.label("en")) for d in Destination]
-    )
-
-
 @lru_cache(maxsize=65536)
 def recognise_material(
     text: str, direction: str | None = None, division: str | None = None
@@ -496,6 +620,7 @@ def recognise_material(
     return material_recogniser().recognise(text, direction, division)
 
 
-@lru_cache(maxsize=16384)
 def recognise_destination(text: str) -> Recognised:
-    return destination_recogniser().recognise(text)
+    from parkloop.catalog.destinations import recognise_destination as read
+
+    return read(text)

@@ -11,7 +11,7 @@ from parkloop import units
 from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, number, print_json, say, table
+from parkloop.cli.render import console, err_console, number, print_json, say, table
 from parkloop.cli.state import park_option, state
 from parkloop.errors import UserError
 from parkloop.services import accounting, matching
@@ -80,6 +80,7 @@ def match(
                 "supplies": run.supplies,
                 "demands": run.demands,
                 "seconds": run.seconds,
+                "inventory": run.inventory,
                 "matches": [matching.match_view(m, viewer) for m in run.matches],
                 "factors": run.factors,
             }
@@ -92,6 +93,33 @@ def match(
         f"{len(run)} matches for {run.supplies} supplies and {run.demands} demands "
         f"({run.year}); the {len(best)} worth most",
     )
+    render_inventory(run.inventory, st.lang)
+
+
+def render_inventory(inventory: dict[str, int], lang: str) -> None:
+    """What the figures leave out or rest on: flows awaiting a material, filled prices."""
+    if inventory.get("unclassified"):
+        err_console.print(
+            say(
+                lang,
+                f"note: {inventory['unclassified']} of {inventory['flows']} flows have a material "
+                "not yet settled and take no part (parkloop materials review)",
+                f"lưu ý: {inventory['unclassified']}/{inventory['flows']} dòng chưa xác định vật "
+                "liệu nên chưa được tính (parkloop materials review)",
+            ),
+            highlight=False,
+        )
+    if inventory.get("prices_filled"):
+        err_console.print(
+            say(
+                lang,
+                f"note: {inventory['prices_filled']} prices are catalog estimates, "
+                f"{inventory['prices_reported']} the enterprises' own",
+                f"lưu ý: {inventory['prices_filled']} đơn giá là ước tính theo danh mục, "
+                f"{inventory['prices_reported']} do doanh nghiệp cung cấp",
+            ),
+            highlight=False,
+        )
 
 
 def render_matches(views: list[dict[str, object]], lang: str, title: str) -> None:
@@ -236,6 +264,7 @@ def account(
         numeric=[2, 3, 4, 5, 6],
     )
     render_routes(result.routes, lang)
+    render_inventory(result.inventory, lang)
 
 
 def render_routes(routes: list[dict[str, object]], lang: str) -> None:

@@ -12,11 +12,14 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 _NOT_CODE = re.compile(r"[^a-z0-9]+")
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # Legal forms that say nothing about which firm it is; dropped when a code is made from a
 # name ("Công ty TNHH Thép Việt Nhật" -> "thep-viet-nhat").
 _LEGAL = re.compile(
     r"\b(cong ty|cty|ct|tnhh|mtv|co phan|cp|ctcp|tap doan|chi nhanh|nha may|jsc|co ltd|"
-    r"company limited|company|limited|ltd|corporation|corp|inc|llc|plc|group)\b"
+    r"company limited|company|limited|ltd|corporation|corp|inc|llc|plc|group|"
+    r"kcn|ccn|kcx|kkt|khu cong nghiep|cum cong nghiep|khu che xuat|khu kinh te|"
+    r"industrial park|industrial zone)\b"
 )
 CODE_LIMIT = 64
 
@@ -86,10 +89,35 @@ class Lookup:
         return cls(by_form, listed)
 
     def find(self, text: str, prefix: bool = True) -> str | None:
-        """The code ``text`` stands for, or None if it names none (or several)."""
+        """The code ``text`` stands for, or None if it names none (or several).
+
+        Tried in turn: the code or a name in any spelling; the words of a shortened name
+        ('Gỗ Trường Thành' for 'Công ty TNHH Chế biến gỗ Trường Thành') when they belong
+        to one name only; with ``prefix``, a unique prefix of a code or name."""
         for form in (text.strip(), normalise_code(text), fold(text), short_name(text)):
             if form and form in self.by_form:
                 return self.by_form[form]
+        outside = _BRACKETS.sub(" ", text)
+        if outside.strip() and outside != text:
+            # 'Hạ tầng KCN X (trạm XLNT TT)': the name outside the brackets, or inside them.
+            for part in (outside, *_BRACKETS.findall(text)):
+                found = self.find(part.strip("()[] "), prefix=False)
+                if found is not None:
+                    return found
+        typed = set(short_name(text).split())
+        if len(typed) >= 2:
+            hits = {
+                e.code
+                for e in self.entries
+                for name in e.names
+                if typed <= set(short_name(name).split())
+            }
+            if len(hits) == 1:
+                return next(iter(hits))
+        if len(typed) >= 2:
+            near = self._closest(text)
+            if near is not None:
+                return near
         if not prefix:
             return None
         typed = normalise_code(text)
@@ -99,6 +127,25 @@ class Lookup:
             code for form, code in self.by_form.items() if normalise_code(form).startswith(typed)
         }
         return next(iter(hits)) if len(hits) == 1 else None
+
+    def _closest(self, text: str) -> str | None:
+        """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang
+        Vinh'): one name clearly nearest by its words, and no other close."""
+        short = short_name(text)
+        names = [(short_name(n), e.code) for e in self.entries for n in e.names]
+        if not names:
+            return None
+        hits = process.extract(
+            short, [n for n, _ in names], scorer=fuzz.token_set_ratio, limit=8, score_cutoff=88
+        )
+        best: dict[str, float] = {}
+        for _, score, index in hits:
+            code = names[index][1]
+            best[code] = max(best.get(code, 0.0), score)
+        ranked = sorted(best.values(), reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0] - ranked[1] < 8):
+            return None
+        return max(best, key=lambda c: best[c])
 
     def nearest(self, text: str, limit: int = 3) -> list[str]:
         """Known codes nearest to ``text``, for a message."""

@@ -68,6 +68,7 @@ class ParkAccount:
     recp: dict[str, Any]
     method: dict[str, str] = field(default_factory=dict)
     factors: dict[str, Any] = field(default_factory=dict)
+    inventory: dict[str, int] = field(default_factory=dict)
 
 
 def _ratio(supply: str, demand: str) -> float:
@@ -302,6 +303,7 @@ def circularity_by_enterprise(
                 products += q
             if f.direction is Direction.OUT and f.destination in (
                 Destination.SOLD,
+                Destination.SOLD_LOW,
                 Destination.EXCHANGED,
             ):
                 other_out += q
@@ -377,7 +379,18 @@ def account_park(
             "transport_cost_vnd_per_day": TRANSPORT_METHOD,
         },
         factors=factors,
+        inventory=_inventory(engine, park, year),
     )
+
+
+def _inventory(engine: Engine, park: str, year: int) -> dict[str, int]:
+    """Flows of the year still awaiting a material (left out of every figure) and prices
+    filled from the catalog (estimates) against the staff's own."""
+    from parkloop.store import edits, writes
+
+    with engine.connect() as conn:
+        park_id = writes.park_ids(conn, [park])[park]
+        return edits.inventory_quality(conn, [park_id], year)
 
 
 def registry_recp(engine: Engine, park: str, year: int, book: FactorBook) -> dict[str, Any]:

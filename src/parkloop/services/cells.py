@@ -18,7 +18,7 @@ from typing import Any
 from parkloop.catalog.loader import fold
 from parkloop.domain.enums import LabelledEnum
 from parkloop.domain.models import Period
-from parkloop.services.numbers import COMMA, DOT, read_as
+from parkloop.services.numbers import DOT, read_number
 
 
 class CellError(ValueError):
@@ -115,8 +115,9 @@ def csv_unescape(text: str) -> str:
 
 
 def parse_number(value: Any, decimal: str = DOT) -> float:
-    """A number from a numeric cell, or from text read with ``decimal`` as the decimal mark
-    ('1,234.5'; with ',' '1.234,5'). Importers decide the mark per column
+    """A number from a numeric cell, or from text as a person reads it: '1,234.5',
+    '1.234,5', '12,5' each have one reading; a text with two ('12.500') is read with
+    ``decimal`` as the decimal mark, which importers decide per column
     (:func:`parkloop.services.numbers.decide_mark`)."""
     if isinstance(value, bool):
         raise CellError("a yes/no value is not a number", "type a number")
@@ -127,17 +128,8 @@ def parse_number(value: Any, decimal: str = DOT) -> float:
     if isinstance(value, float):
         number = value
     else:
-        text = as_text(value)
-        read = read_as(text, decimal)
+        read = read_number(as_text(value), decimal)
         if read is None:
-            if read_as(text, COMMA if decimal == DOT else DOT) is not None:
-                mark, other = ("point", "comma") if decimal == DOT else ("comma", "point")
-                raise CellError(
-                    f"written with a decimal {other}, but this column is read with a decimal "
-                    f"{mark}",
-                    "write it like the column's other numbers, or choose the mark with "
-                    "--decimal . or --decimal ,",
-                )
             example = "1234.5" if decimal == DOT else "1234,5"
             raise CellError("not a number", f"type a number such as {example}")
         number = read

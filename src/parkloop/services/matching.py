@@ -34,7 +34,7 @@ from parkloop.matching.engine import (
 )
 from parkloop.matching.rules import Rule, build_rules
 from parkloop.matching.tables import Side, pair_keys
-from parkloop.store import changes
+from parkloop.store import changes, edits
 from parkloop.store import matching as store
 from parkloop.store.schema import ACCOUNT_COLUMNS, parks
 
@@ -66,6 +66,7 @@ class MatchRun:
     supplies: int
     demands: int
     seconds: dict[str, float] = field(default_factory=dict)
+    inventory: dict[str, int] = field(default_factory=dict)
     _matches: list[Match] | None = None
 
     def __len__(self) -> int:
@@ -357,6 +358,7 @@ def run_matching(
         names = store.org_names(
             conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
         )
+        inventory = edits.inventory_quality(conn, list(scope_ids), year)
     timings["explain"] = time.perf_counter() - t2
     if save:
         if progress:
@@ -392,6 +394,7 @@ def run_matching(
         supplies=len(supplies),
         demands=len(demands),
         seconds={k: round(v, 3) for k, v in timings.items()},
+        inventory=inventory,
     )
 
 

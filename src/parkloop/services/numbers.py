@@ -1,11 +1,11 @@
 """Numbers as people type them: the decimal mark is decided per column, never globally.
 
 A text such as ``12.500`` is twelve thousand five hundred where '.' groups thousands
-(Vietnamese style) and twelve and a half where '.' is the decimal point. Each column is
-read one way, decided by the values themselves (``1.234,5`` or ``12,5`` can only be read
-with a decimal comma, ``1,234.5`` or ``1.5`` only with a decimal point), then by the
-workbook's language, and only then refused, naming the column and both readings.
-Numeric spreadsheet cells are numbers already and take no part.
+(Vietnamese style) and twelve and a half where '.' is the decimal point. A value that can
+be read only one way (``1.234,5``, ``12,5``, ``1,234.5``, ``1.5``) is read that way. A
+value that reads two ways takes its column's mark, decided by the column's other values,
+then by the workbook's language; only when neither says is the value refused, naming the
+column and both readings. Numeric spreadsheet cells are numbers already.
 """
 
 from __future__ import annotations
@@ -49,6 +49,17 @@ def read_as(text: str, mark: str) -> float | None:
 def readings(text: str) -> tuple[float | None, float | None]:
     """(value with a decimal point, value with a decimal comma)."""
     return read_as(text, DOT), read_as(text, COMMA)
+
+
+def read_number(text: str, mark: str) -> float | None:
+    """``text`` as a person reads it: its only reading, or, when it reads two ways,
+    the reading with ``mark``; None if it is not a number at all."""
+    as_dot, as_comma = readings(text)
+    if as_dot is None:
+        return as_comma
+    if as_comma is None or as_dot == as_comma:
+        return as_dot
+    return as_dot if mark == DOT else as_comma
 
 
 def shown(value: float) -> str:
@@ -105,31 +116,27 @@ def decide_mark(
     example = differ[0][1] if differ else ""
     if flag in (DOT, COMMA):
         return MarkDecision(flag, f"--decimal {flag}", decided, example)
-    if dot_only and comma_only:
-        (a, ta), (b, tb) = dot_only[0], comma_only[0]
-        return MarkConflict(
-            f"this column mixes decimal marks: '{ta}' (row {label.get(a, a)}) has a decimal "
-            f"point, '{tb}' (row {label.get(b, b)}) a decimal comma",
-            "write every number of the column the same way (1234.5 or 1234,5), or choose "
-            "with --decimal . or --decimal ,",
-            [a, b],
-        )
-    if dot_only:
+    if dot_only and not comma_only:
         i, text = dot_only[0]
         return MarkDecision(
             DOT, f"'{text}' (row {label.get(i, i)}) has a decimal point", decided, example
         )
-    if comma_only:
+    if comma_only and not dot_only:
         i, text = comma_only[0]
         return MarkDecision(
             COMMA, f"'{text}' (row {label.get(i, i)}) has a decimal comma", decided, example
         )
     if not differ:
         return MarkDecision(DOT, "", [], "")
+    mixed = " (the column mixes decimal points and commas)" if dot_only else ""
     if language == "vi":
-        return MarkDecision(COMMA, "Vietnamese workbook: '.' groups thousands", decided, example)
+        return MarkDecision(
+            COMMA, "Vietnamese workbook: '.' groups thousands" + mixed, decided, example
+        )
     if language == "en":
-        return MarkDecision(DOT, "English workbook: '.' is the decimal point", decided, example)
+        return MarkDecision(
+            DOT, "English workbook: '.' is the decimal point" + mixed, decided, example
+        )
     i, text = differ[0]
     as_dot, as_comma = readings(text)
     assert as_dot is not None and as_comma is not None

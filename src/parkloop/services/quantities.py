@@ -24,6 +24,8 @@ _KIND = {
     "t_steam": "a steam mass",
     "t_CO2e": "an emission",
     "piece": "a count",
+    "m": "a length",
+    "m2": "an area",
 }
 
 
@@ -49,6 +51,11 @@ def amount_factor(material: str, parsed: ParsedUnit) -> float:
     mat = catalog().materials[material]
     target = mat.canonical_unit
     if parsed.canonical == target:
+        return parsed.factor
+    if {parsed.canonical, target} == {"t", "t_steam"}:
+        return parsed.factor  # a tonne of steam is a tonne: 'tấn' of 'hơi nước' is t steam
+    if {parsed.canonical, target} == {"m3", "Nm3"}:
+        # Gas meters at site read about normal conditions; 'm3' of biogas is taken as Nm³.
         return parsed.factor
     density = catalog().densities.get(material)
     if density and {parsed.canonical, target} == {"t", "m3"}:

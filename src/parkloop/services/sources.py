@@ -300,7 +300,7 @@ def _collect(
         if (
             col.required
             and col.key not in index
-            and not _may_be_absent(spec, col.key, sheet, index, default_park)
+            and not may_be_absent(spec, col.key, sheet, set(index), default_park)
         ):
             source.problems.append(
                 Problem(
@@ -350,8 +350,8 @@ def _collect(
     return sheet
 
 
-def _may_be_absent(
-    spec: SheetSpec, key: str, sheet: RawSheet, index: dict[str, int], default_park: str | None
+def may_be_absent(
+    spec: SheetSpec, key: str, sheet: RawSheet, present: set[str], default_park: str | None
 ) -> bool:
     """Required columns that something else stands in for."""
     if key == "unit":
@@ -359,7 +359,7 @@ def _may_be_absent(
     if key == "park":
         return bool(default_park)
     pair = {"code": "name_vi", "name_vi": "code"}.get(key)
-    return spec.key in ("parks", "enterprises", "partners") and pair in index
+    return spec.key in ("parks", "enterprises", "partners") and pair in present
 
 
 def _is_header(cells: Sequence[Any], header_map: dict[str, str]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, case, delete, func, select, update
 
 from parkloop.domain.permissions import Viewer
 from parkloop.store.permissions import visible
@@ -115,10 +115,21 @@ def unclassified(
     return out
 
 
-def unclassified_count(conn: Connection, park_ids: list[int], year: int | None = None) -> int:
-    query = select(func.count()).where(
-        flows.c.park_id.in_(park_ids), flows.c.material_code == "unclassified"
-    )
+def inventory_quality(
+    conn: Connection, park_ids: list[int], year: int | None = None
+) -> dict[str, int]:
+    """How many flows of the parks (in ``year``) await a material, and how many prices are
+    the staff's own or filled from the catalog."""
+    where = [flows.c.park_id.in_(park_ids)]
     if year is not None:
-        query = query.where(flows.c.year == year)
-    return conn.scalar(query) or 0
+        where.append(flows.c.year == year)
+    unclassified = func.sum(case((flows.c.material_code == "unclassified", 1), else_=0))
+    filled = func.sum(case((flows.c.price_status == "estimate", 1), else_=0))
+    reported = func.sum(case((flows.c.price_status == "reported", 1), else_=0))
+    row = conn.execute(select(func.count(), unclassified, filled, reported).where(*where)).one()
+    return {
+        "flows": int(row[0] or 0),
+        "unclassified": int(row[1] or 0),
+        "prices_filled": int(row[2] or 0),
+        "prices_reported": int(row[3] or 0),
+    }

@@ -233,7 +233,9 @@ def _flow_sides(
             np.where(hidden_sale, Destination.SOLD.value, dest),
         )
     fee = np.isin(dest, list(FEE_DESTINATIONS)) & ~np.isnan(price)
-    sold = dest == Destination.SOLD.value
+    # Sold at a low price: the revenue is real and foregone, but the output is offered.
+    cheap = dest == Destination.SOLD_LOW.value
+    sold = (dest == Destination.SOLD.value) | cheap
     low = np.array([low_value.get(m, -np.inf) for m in material])
     supply = (
         out
@@ -241,7 +243,7 @@ def _flow_sides(
         & located
         & (dest != Destination.REUSED_INTERNALLY.value)
         & ~(exchanged & ~np.asarray(hide_exchanges))
-        & (~sold | hidden_sale | (~np.isnan(price) & (price < low)))
+        & (~sold | cheap | hidden_sale | (~np.isnan(price) & (price < low)))
     )
     less = np.array([received.get((o, m), 0.0) for o, m in zip(org, material, strict=True)])
     demand_qty = qty - less

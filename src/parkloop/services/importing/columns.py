@@ -29,7 +29,7 @@ from parkloop.services.cells import (
 )
 from parkloop.services.numbers import COMMA, DOT, MarkConflict, decide_mark, read_as
 from parkloop.services.quantities import parse_entered_unit
-from parkloop.services.sources import Problem, RawSheet, Source
+from parkloop.services.sources import Problem, RawSheet, Source, may_be_absent
 from parkloop.store import writes
 
 NUMERIC = ("number", "integer")
@@ -37,6 +37,10 @@ NUMERIC = ("number", "integer")
 # context (direction, sector, park) in the sheet modules.
 AS_TYPED = ("material", "org", "org_ref", "code", "vsic", "province", "destination")
 _QUANTITY_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0]*\d)\s*([^\d\s.,].*)$")
+_PRICE_PER_UNIT = re.compile(
+    r"(?i)^\s*([-+]?[\d.,\s\u00a0]*\d)\s*(?:vnđ|vnd|đồng|dong|đ|₫)?\s*/\s*(\S.*)$"
+)
+PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
 _VI_LETTERS = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 
 
@@ -115,18 +119,23 @@ class ColumnReader:
         # Without a required column no row can be complete; that is one problem, already
         # reported for the header, not one per row.
         incomplete = any(
-            c.required and c.key not in raw.headers and c.key not in raw.header_units
+            c.required
+            and c.key not in raw.headers
+            and not may_be_absent(raw.spec, c.key, raw, set(raw.headers), self.source.default_park)
             for c in raw.spec.columns
-            if not (c.key == "unit" and "quantity" in raw.header_units)
         )
         bad = [incomplete] * len(raw)
         self._split_quantity_units(raw)
+        self._split_price_units(raw)
         values: dict[str, list[Any]] = {}
         columns = raw.spec.columns
         for done, col in enumerate(columns, start=1):
             values[col.key] = self._column(raw, col, bad)
             if progress is not None:
                 progress(done, len(columns))
+        for column in PRICE_COLUMNS:
+            if f"{column}:unit" in raw.columns:
+                values[f"{column}:unit"] = raw.columns[f"{column}:unit"]
         return Converted(raw, values, bad)
 
     def _split_quantity_units(self, raw: RawSheet) -> None:
@@ -154,6 +163,24 @@ class ColumnReader:
                 units[i] is None or (isinstance(units[i], str) and not units[i].strip())
             ):
                 units[i] = header_unit
+
+    def _split_price_units(self, raw: RawSheet) -> None:
+        """'1.500 đ/kg' in a price cell: the number stays, the unit it is per is kept
+        beside it (``<column>:unit``) so the price is converted by its own unit."""
+        for column in PRICE_COLUMNS:
+            cells = raw.columns.get(column)
+            if cells is None:
+                continue
+            units: list[str | None] = [None] * len(cells)
+            for i, cell in enumerate(cells):
+                if isinstance(cell, str) and (m := _PRICE_PER_UNIT.match(cell)):
+                    try:
+                        parse_entered_unit(m.group(2))
+                    except CellError:
+                        continue
+                    cells[i], units[i] = m.group(1), m.group(2).strip()
+            if any(units):
+                raw.columns[f"{column}:unit"] = units
 
     def _column(self, raw: RawSheet, col: ColumnSpec, bad: list[bool]) -> list[Any]:
         cells = raw.columns.get(col.key)

@@ -108,6 +108,8 @@ def _prepare(checker: Checker, conn: Connection) -> list[Prepared]:
     organisations.check_shared_codes(
         checker, registered.get("enterprises"), registered.get("partners")
     )
+    if not checker.problems and any(any(c.bad) for c in conv.values()):
+        raise AssertionError("rows were left out without a problem saying why")
     if checker.problems:
         order = {s.key: i for i, s in enumerate(sheet_specs())}
         names = {raw.name: order[raw.spec.key] for raw in checker.source.sheets}

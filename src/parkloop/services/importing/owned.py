@@ -17,7 +17,7 @@ from parkloop.domain.codes import normalise_code
 from parkloop.services.cells import CellError
 from parkloop.services.importing.checker import Checker
 from parkloop.services.importing.columns import Converted
-from parkloop.services.quantities import amount_factor
+from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.units import ParsedUnit
 
 KEY_TEXT_LIMIT = 80
@@ -104,7 +104,7 @@ def material_quantity(
         try:
             factor = amount_factor(code, parsed)
         except CellError as exc:
-            if found.confidence >= 1.0:
+            if found.method == "code":
                 checker.problem(conv.raw, i, "unit", unit_text, exc.message, exc.fix)
                 return False
             # The words may name another material than the unit measures: a person decides.
@@ -138,9 +138,28 @@ def material_quantity(
     for column in PRICE_COLUMNS:
         if column in v:
             price = v[column][i]
-            row[column] = None if price is None else price / factor
+            row[column] = None if price is None else price / _price_factor(
+                v, column, i, code, factor, unit
+            )
     _price(checker, conv, row, direction)
     return True
+
+
+def _price_factor(
+    v: dict[str, list[Any]], column: str, i: int, code: str, factor: float, unit: str
+) -> float:
+    """Canonical units per unit the price is given for: the unit written with the price
+    ('1.500 đ/kg'), else the unit of the quantity."""
+    per = v.get(f"{column}:unit")
+    if per is None or per[i] is None:
+        return factor
+    _, parsed = parse_entered_unit(per[i])
+    if code != UNCLASSIFIED:
+        try:
+            return amount_factor(code, parsed)
+        except CellError:
+            return factor
+    return parsed.factor if parsed.canonical == unit else factor
 
 
 def _columns(conv: Converted) -> set[str]:

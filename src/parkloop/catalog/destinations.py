@@ -1,0 +1,85 @@
+"""Where an output goes today, read from the phrase staff write ('Thuê đơn vị có chức năng
+thu gom, xử lý', 'Bán rẻ cho cơ sở tái chế', 'Xả vào hệ thống XLNT tập trung').
+
+Phrases of ``destination_lexicon.csv`` carry a priority: the most specific phrase found in
+the text decides ('bán rẻ' over 'bán', 'thuê đơn vị có chức năng' over 'xử lý'). A value or
+label typed as it is (``landfill``, 'chôn lấp') is read as that value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.abc import Traversable
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from parkloop.catalog.recognise import EXACT, Recognised
+from parkloop.catalog.words import contains, rows, words
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    tokens: tuple[str, ...]
+    destination: str
+    priority: int
+
+
+class DestinationRecogniser:
+    def __init__(self, data_dir: Traversable | Path, values: Iterable[tuple[str, str, str]]):
+        self.labels: dict[tuple[str, ...], str] = {}
+        for value, label_vi, label_en in values:
+            for text in (value, value.replace("_", " "), label_vi, label_en):
+                self.labels[words(text)] = value
+        self.phrases = [
+            _Phrase(words(r["phrase"]), r["destination"], int(r["priority"]))
+            for r in rows(data_dir, "destination_lexicon.csv")
+            if words(r["phrase"])
+        ]
+        self.exact: dict[tuple[str, ...], str] = {}
+        for p in self.phrases:
+            self.exact.setdefault(p.tokens, p.destination)
+        self.choices = [" ".join(p.tokens) for p in self.phrases]
+
+    def recognise(self, text: str) -> Recognised:
+        tokens = words(text)
+        if not tokens:
+            return Recognised(text, "unknown", 0.0, "unknown", "")
+        if (value := self.labels.get(tokens)) is not None:
+            return Recognised(text, value, EXACT, "code", " ".join(tokens))
+        if (value := self.exact.get(tokens)) is not None:
+            return Recognised(text, value, EXACT, "name", " ".join(tokens))
+        found = [p for p in self.phrases if contains(tokens, p.tokens)]
+        if found:
+            found.sort(key=lambda p: (-p.priority, -len(p.tokens)))
+            best = found[0]
+            rivals = {p.destination for p in found[1:] if p.priority == best.priority}
+            confidence = 0.9 if not rivals - {best.destination} else 0.7
+            others = tuple(dict.fromkeys(p.destination for p in found if p is not best))
+            return Recognised(
+                text, best.destination, confidence, "contains", " ".join(best.tokens), others
+            )
+        hit = process.extractOne(" ".join(tokens), self.choices, scorer=fuzz.token_set_ratio)
+        if hit is not None and hit[1] >= 90 and len(hit[0]) >= 5:
+            phrase = self.phrases[hit[2]]
+            return Recognised(
+                text, phrase.destination, round(hit[1] / 100 * 0.9, 3), "fuzzy", hit[0]
+            )
+        return Recognised(text, "unknown", 0.0, "unknown", "")
+
+
+@cache
+def destination_recogniser() -> DestinationRecogniser:
+    from parkloop.catalog import catalog
+    from parkloop.domain.enums import Destination
+
+    return DestinationRecogniser(
+        catalog().data_dir, [(d.value, d.label("vi"), d.label("en")) for d in Destination]
+    )
+
+
+@lru_cache(maxsize=16384)
+def recognise_destination(text: str) -> Recognised:
+    return destination_recogniser().recognise(text)

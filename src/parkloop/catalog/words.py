@@ -1,0 +1,136 @@
+"""Words of a text as staff write it, in two forms kept side by side: folded (no accents,
+for matching typed-without-accents text) and accented (to tell 'phôi' billet from 'phoi'
+turnings, 'lò' furnace from 'lọ' jar, 'giày' shoe from 'giấy' paper). Abbreviations are
+spelled out ('XLNT' -> 'xử lý nước thải'), standards and bare numbers set aside."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.abc import Traversable
+from pathlib import Path
+
+from parkloop.catalog.loader import default_data_dir, fold
+
+_STANDARD = re.compile(r"\b(qcvn|tcvn|iso)\b[\s\d:/.\-]*(btnmt|bct|byt)?", re.IGNORECASE)
+_SPLIT = re.compile(r"[^\w]+|_")
+_NUMBER = re.compile(r"^\d+([.,]\d+)?%?$")
+BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text's words, folded and accented, position by position."""
+
+    folded: tuple[str, ...]
+    accented: tuple[str, ...]
+
+    @property
+    def has_accents(self) -> bool:
+        return any(a != f for a, f in zip(self.accented, self.folded, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.folded)
+
+    def __bool__(self) -> bool:
+        return bool(self.folded)
+
+    def take(self, keep: Iterable[int]) -> Words:
+        kept = list(keep)
+        return Words(tuple(self.folded[i] for i in kept), tuple(self.accented[i] for i in kept))
+
+    def before(self, end: int) -> Words:
+        return Words(self.folded[:end], self.accented[:end])
+
+
+def rows(data_dir: Traversable | Path, name: str) -> list[dict[str, str]]:
+    """The rows of a CSV file of the catalog (none if the file is absent)."""
+    path = data_dir / name
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [{k: (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(fh)]
+
+
+@cache
+def abbreviations() -> dict[str, tuple[str, ...]]:
+    """Folded abbreviation -> its accented words (``abbreviations.csv``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in rows(default_data_dir(), "abbreviations.csv"):
+        expansion = _lower(row["expansion"]).split()
+        if expansion:
+            out[fold(row["abbreviation"])] = tuple(expansion)
+    return out
+
+
+def _lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@lru_cache(maxsize=65536)
+def split(text: str) -> Words:
+    """The words of ``text`` in both forms."""
+    spelled = abbreviations()
+    folded: list[str] = []
+    accented: list[str] = []
+    for raw in _SPLIT.split(_lower(_STANDARD.sub(" ", text))):
+        if not raw or _NUMBER.match(raw):
+            continue
+        f = fold(raw)
+        expansion = spelled.get(f)
+        if expansion is None:
+            folded.append(f)
+            accented.append(raw)
+        else:
+            folded.extend(fold(w) for w in expansion)
+            accented.extend(expansion)
+    return Words(tuple(folded), tuple(accented))
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Folded words of a text (accents, case, punctuation, numbers set aside)."""
+    return split(text).folded
+
+
+def head(text: str) -> Words:
+    """The words outside brackets: 'Sinh khối (trấu, mùn cưa ép)' -> 'sinh khối'."""
+    return split(BRACKETS.sub(" ", text))
+
+
+def contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
+
+
+def find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int:
+    """Where ``phrase`` starts in ``tokens``, or -1."""
+    n = len(phrase)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == phrase:
+            return i
+    return -1
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+@lru_cache(maxsize=65536)
+def detone(word: str) -> str:
+    """A word without its tone marks but with its letters (â, ê, ô, ơ, ư, ă, đ): typos put
+    the wrong tone more often than the wrong letter ('giẽ lau' for 'giẻ lau'), while the
+    letters tell words apart ('phôi'/'phoi', 'giày'/'giấy', 'đầu'/'dầu')."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+
+
+def accents_agree(written: tuple[str, ...], term: set[tuple[str, ...]]) -> bool:
+    """Whether words written with accents are the term's words (one of its spellings, tone
+    marks aside). A term spelled without accents (an English term) agrees with anything."""
+    plain = tuple(detone(w) for w in written)
+    return any(
+        t == tuple(fold(w) for w in t) or tuple(detone(w) for w in t) == plain for t in term
+    )

@@ -1,0 +1,104 @@
+"""Numbers as Vietnamese and English staff type them: the decimal mark per column."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parkloop.services.cells import parse_number
+from parkloop.services.numbers import (
+    COMMA,
+    DOT,
+    MarkConflict,
+    MarkDecision,
+    decide_mark,
+    read_number,
+    readings,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "as_dot", "as_comma"),
+    [
+        ("12.500", 12.5, 12500.0),
+        ("1.234,5", None, 1234.5),
+        ("1,234.5", 1234.5, None),
+        ("12,5", None, 12.5),
+        ("1.5", 1.5, None),
+        ("1,234", 1234.0, 1.234),
+        ("1.234.567", None, 1234567.0),
+        ("1 234,5", None, 1234.5),
+        ("150.000 đ", 150.0, 150000.0),
+        ("-0,8", None, -0.8),
+        ("2024", 2024.0, 2024.0),
+        ("abc", None, None),
+    ],
+)
+def test_each_text_has_its_readings(text: str, as_dot: float | None, as_comma: float | None) -> None:
+    assert readings(text) == (as_dot, as_comma)
+
+
+def test_a_vietnamese_workbook_reads_thousands_separators_as_such() -> None:
+    decision = decide_mark([(0, "12.500"), (1, "180.000"), (2, "42.000")], "vi", None)
+    assert isinstance(decision, MarkDecision)
+    assert decision.mark == COMMA and decision.decided == [0, 1, 2]
+    assert "Vietnamese" in decision.reason
+
+
+def test_one_decisive_value_settles_the_column() -> None:
+    decision = decide_mark([(0, "12.500"), (1, "3,5")], None, None, {0: 7, 1: 9})
+    assert isinstance(decision, MarkDecision) and decision.mark == COMMA
+    assert "'3,5' (row 9)" in decision.reason
+    assert decide_mark([(0, "12.500"), (1, "1.5")], None, None).mark == DOT  # type: ignore[union-attr]
+
+
+def test_an_ambiguous_column_with_nothing_to_settle_it_is_refused_naming_both_readings() -> None:
+    decision = decide_mark([(0, "12.500"), (1, "180.000")], None, None, {0: 3, 1: 4})
+    assert isinstance(decision, MarkConflict)
+    assert "12500" in decision.message and "12.5" in decision.message
+    assert "rows 3, 4" in decision.message
+    assert "--decimal ," in decision.fix and "--decimal ." in decision.fix
+    assert decision.rows == [0, 1]
+
+
+def test_the_flag_settles_everything() -> None:
+    decision = decide_mark([(0, "12.500")], None, COMMA)
+    assert isinstance(decision, MarkDecision) and decision.mark == COMMA
+
+
+def test_a_column_mixing_marks_still_reads_each_unambiguous_value() -> None:
+    decision = decide_mark([(0, "8.5"), (1, "36,5")], None, None)
+    assert isinstance(decision, MarkDecision)
+    assert read_number("8.5", decision.mark) == 8.5
+    assert read_number("36,5", decision.mark) == 36.5
+    # With a value that reads two ways and no language, that value is refused.
+    assert isinstance(decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], None, None), MarkConflict)
+    mixed = decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], "vi", None)
+    assert isinstance(mixed, MarkDecision) and mixed.mark == COMMA
+
+
+def vi_style(value: float, decimals: int) -> str:
+    whole, _, frac = f"{value:,.{decimals}f}".partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+def en_style(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+quantities = st.tuples(st.integers(0, 10**9), st.integers(0, 3)).map(
+    lambda t: (round(t[0] / 10 ** t[1], t[1]), t[1])
+)
+
+
+@given(st.lists(quantities, min_size=1, max_size=20), st.sampled_from(["vi", "en"]))
+def test_quantities_written_in_either_style_read_back_exactly(
+    values: list[tuple[float, int]], lang: str
+) -> None:
+    style = vi_style if lang == "vi" else en_style
+    texts = [(i, style(v, d)) for i, (v, d) in enumerate(values)]
+    decision = decide_mark(texts, lang, None)
+    assert isinstance(decision, MarkDecision)
+    for (value, _), (_, text) in zip(values, texts, strict=True):
+        assert parse_number(text, decision.mark) == pytest.approx(value, rel=0, abs=1e-9)
