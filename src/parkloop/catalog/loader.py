@@ -97,7 +97,7 @@ class Province:
     source: str
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one catalog, many cached lookups
 class Catalog:
     """All shipped reference data. Build with :func:`parkloop.catalog.load_catalog`."""
 

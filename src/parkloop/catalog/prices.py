@@ -19,6 +19,7 @@ it came from, so every figure can say which values were the staff's and which we
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from parkloop.catalog import knowledge
 from parkloop.catalog.loader import Catalog, Factor
@@ -26,7 +27,7 @@ from parkloop.catalog.loader import Catalog, Factor
 FEE_DESTINATIONS = frozenset({"landfill", "incineration", "licensed_collector", "treatment"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FilledPrice:
     """A price filled from the catalog: VND per canonical unit, and where it comes from."""
 
@@ -39,7 +40,7 @@ class FilledPrice:
     def status(self) -> str:
         return "estimate"
 
-    @property
+    @cached_property
     def source(self) -> str:
         scaled = f"{self.share:g} × " if self.share != 1.0 else ""
         return (
@@ -58,6 +59,7 @@ def _first(
     return None
 
 
+@lru_cache(maxsize=65536)
 def fill_price(
     cat: Catalog,
     material: str,

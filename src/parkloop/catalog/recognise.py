@@ -125,6 +125,7 @@ class _Text:
     qualified: frozenset[int]  # positions inside qualifier phrases
     items: tuple[frozenset[str], ...] = ()  # words of each item of a list ('a, b, c')
     item_of: tuple[int, ...] = ()  # the item each word belongs to
+    said: tuple[tuple[str, str], ...] = ()  # qualifier phrases found, with their kinds
 
 
 class MaterialRecogniser:
@@ -160,6 +161,9 @@ class MaterialRecogniser:
             ),
             key=lambda q: -len(q[0]),
         )
+        self.qualifiers_by_first: dict[str, list[tuple[Words, str]]] = defaultdict(list)
+        for phrase, kind in self.qualifiers:
+            self.qualifiers_by_first[phrase.folded[0]].append((phrase, kind))
         # A term that names a material and its own parent names the more specific one;
         # a term that names two unrelated materials decides nothing on its own.
         parents = {code: m.parent for code, m in cat.materials.items()}
@@ -172,10 +176,14 @@ class MaterialRecogniser:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for w, code in self.exact.items():
             self.by_first[w[0]].append((w, code))
-        self.multiword = [(set(w), w, code) for w, code in self.exact.items() if len(w) >= 2]
+        self.multiword = [(frozenset(w), w, code) for w, code in self.exact.items() if len(w) >= 2]
+        self.multiword_by_token: dict[str, list[int]] = defaultdict(list)
+        for n, (tokens, _, _) in enumerate(self.multiword):
+            for token in tokens:
+                self.multiword_by_token[token].append(n)
         cores: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for w, code in self.exact.items():
-            stripped = self._prepare(Words(w, w))
+            stripped = self._prepare(Words(w, w, False))
             if stripped.core and stripped.core.folded != w and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
         self.term_cores = {
@@ -208,24 +216,39 @@ class MaterialRecogniser:
         ]
         self.choices = [" ".join(w) for w in self.exact]
         self.choice_codes = list(self.exact.values())
+        self.sectors = frozenset(
+            s for entries in self.context.values() for c in entries for s in c.sectors
+        )
+        self.sector_words = [
+            w for w, entries in self.context.items() if any(c.sectors for c in entries)
+        ]
+        self._prepared: dict[str, tuple[_Text, _Text | None]] = {}
+        self._sector_matters: dict[str, bool] = {}
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
         qualified: set[int] = set()
         kinds: set[str] = set()
-        for phrase, kind in self.qualifiers:
-            n = len(phrase)
-            for i in range(len(w) - n + 1):
-                if w.folded[i : i + n] == phrase.folded and not qualified & set(range(i, i + n)):
-                    qualified.update(range(i, i + n))
-                    kinds.add(kind)
+        hits = []
+        for i, token in enumerate(w.folded):
+            for phrase, kind in self.qualifiers_by_first.get(token, ()):
+                n = len(phrase)
+                if w.folded[i : i + n] == phrase.folded:
+                    hits.append((-n, i, kind))
+        said: list[tuple[str, str]] = []
+        for negative, i, kind in sorted(hits):  # longest phrases first
+            span = set(range(i, i - negative))
+            if not qualified & span:
+                qualified |= span
+                kinds.add(kind)
+                said.append((" ".join(w.folded[i : i - negative]), kind))
         core = w.take(i for i in range(len(w)) if i not in qualified)
         parts = [split(part).folded for part in _LIST.split(text)] if text else []
         item_of = tuple(n for n, part in enumerate(parts) for _ in part)
         if len(item_of) != len(w):  # words not from this text: one item
             parts, item_of = [w.folded], tuple(0 for _ in w.folded)
         items = tuple(frozenset(p) for p in parts if p)
-        return _Text(w, core, frozenset(kinds), frozenset(qualified), items, item_of)
+        return _Text(w, core, frozenset(kinds), frozenset(qualified), items, item_of, tuple(said))
 
     def _agrees(self, t: Words, start: int, term: tuple[str, ...]) -> bool:
         """A term found at ``start`` is really written there (accents agree, if any)."""
@@ -262,16 +285,10 @@ class MaterialRecogniser:
             found = self._from_first_words(
                 found, self._prepare(first, first_text), direction, division
             )
-        quals = tuple(
-            " ".join(q.folded) for q, _ in self.qualifiers if contains(whole.words.folded, q.folded)
-        )
+        quals = tuple(phrase for phrase, _ in whole.said)
         result = Recognised(text, *found, qualifiers=quals)
         if _HAZARD in whole.kinds and result.code not in self.hazardous | {UNCLASSIFIED}:
-            marker = next(
-                " ".join(q.folded)
-                for q, k in self.qualifiers
-                if k == _HAZARD and contains(whole.words.folded, q.folded)
-            )
+            marker = next(phrase for phrase, kind in whole.said if kind == _HAZARD)
             return Recognised(
                 text,
                 "hazardous-waste",
@@ -293,6 +310,28 @@ class MaterialRecogniser:
                 quals,
             )
         return result
+
+    def sector_matters(self, raw: str) -> bool:
+        """Whether the text holds a bare word read by the firm's sector ('xỉ', 'bùn')."""
+        found = self._sector_matters.get(raw)
+        if found is None:
+            folded = self._texts(raw)[0].words.folded
+            found = any(contains(folded, word) for word in self.sector_words)
+            self._sector_matters[raw] = found
+        return found
+
+    def _texts(self, raw: str) -> tuple[_Text, _Text | None]:
+        """The whole text and its first words (before 'từ', outside brackets), prepared
+        once per distinct text whatever the direction and sector."""
+        cached = self._prepared.get(raw)
+        if cached is None:
+            whole = self._prepare(split(raw), raw)
+            first_words = _before_origin(head(raw))
+            first = None
+            if first_words and first_words.folded != whole.words.folded:
+                first = self._prepare(first_words, _BRACKETS.sub(" ", raw))
+            cached = self._prepared[raw] = (whole, first)
+        return cached
 
     def _from_first_words(
         self, found: Reading, first: _Text, direction: str | None, division: str | None
@@ -467,9 +506,10 @@ class MaterialRecogniser:
         ('hơi bão hòa áp suất thấp' holds 'hơi áp suất thấp')."""
         # Within one item of a list: 'đất sét, tràng thạch, cao lanh' holds no 'thạch cao'.
         present = frozenset(t.words.folded)
+        candidates = {n for token in present for n in self.multiword_by_token.get(token, ())}
         hits = [
             (len(w), code, w)
-            for words_, w, code in self.multiword
+            for words_, w, code in (self.multiword[n] for n in sorted(candidates))
             if any(words_ <= item & present for item in t.items or (present,))
         ]
         if not hits:
@@ -612,11 +652,20 @@ def material_recogniser() -> MaterialRecogniser:
     return MaterialRecogniser(cat, cat.parameter("material_confidence_threshold"))
 
 
-@lru_cache(maxsize=65536)
 def recognise_material(
     text: str, direction: str | None = None, division: str | None = None
 ) -> Recognised:
     """The material a text names, read with the flow's direction and the firm's division."""
+    recogniser = material_recogniser()
+    if division not in recogniser.sectors or not recogniser.sector_matters(text):
+        # No rule tells this sector apart, or the text has no word whose meaning
+        # depends on it: one reading serves every sector.
+        division = None
+    return _recognise(text, direction, division)
+
+
+@lru_cache(maxsize=65536)
+def _recognise(text: str, direction: str | None, division: str | None) -> Recognised:
     return material_recogniser().recognise(text, direction, division)
 
 

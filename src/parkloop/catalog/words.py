@@ -28,10 +28,7 @@ class Words:
 
     folded: tuple[str, ...]
     accented: tuple[str, ...]
-
-    @property
-    def has_accents(self) -> bool:
-        return any(a != f for a, f in zip(self.accented, self.folded, strict=True))
+    has_accents: bool = False
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -41,10 +38,14 @@ class Words:
 
     def take(self, keep: Iterable[int]) -> Words:
         kept = list(keep)
-        return Words(tuple(self.folded[i] for i in kept), tuple(self.accented[i] for i in kept))
+        return of(tuple(self.folded[i] for i in kept), tuple(self.accented[i] for i in kept))
 
     def before(self, end: int) -> Words:
-        return Words(self.folded[:end], self.accented[:end])
+        return of(self.folded[:end], self.accented[:end])
+
+
+def of(folded: tuple[str, ...], accented: tuple[str, ...]) -> Words:
+    return Words(folded, accented, folded != accented)
 
 
 def rows(data_dir: Traversable | Path, name: str) -> list[dict[str, str]]:
@@ -88,7 +89,7 @@ def split(text: str) -> Words:
         else:
             folded.extend(fold(w) for w in expansion)
             accented.extend(expansion)
-    return Words(tuple(folded), tuple(accented))
+    return of(tuple(folded), tuple(accented))
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -131,6 +132,4 @@ def accents_agree(written: tuple[str, ...], term: set[tuple[str, ...]]) -> bool:
     """Whether words written with accents are the term's words (one of its spellings, tone
     marks aside). A term spelled without accents (an English term) agrees with anything."""
     plain = tuple(detone(w) for w in written)
-    return any(
-        t == tuple(fold(w) for w in t) or tuple(detone(w) for w in t) == plain for t in term
-    )
+    return any(t == tuple(fold(w) for w in t) or tuple(detone(w) for w in t) == plain for t in term)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DOT, COMMA = ".", ","
 _SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'"), None)
@@ -46,6 +47,7 @@ def read_as(text: str, mark: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=262144)
 def readings(text: str) -> tuple[float | None, float | None]:
     """(value with a decimal point, value with a decimal comma)."""
     return read_as(text, DOT), read_as(text, COMMA)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, String, Table, select, update
@@ -102,16 +103,24 @@ def upsert_rows(
     key = NATURAL_KEYS[table_name]
     table = TABLES[table_name]
     changed = [c for c in update if c not in key]
-    columns = [c for c in rows[0] if c in table.c]
-    wanted = set(columns)
-    if any(set(c for c in r if c in table.c) != wanted for r in rows):
+    first = rows[0].keys()
+    if any(r.keys() != first for r in rows):
         upsert(conn, table, rows, key=key, update=changed)
         return
-    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    tuples = [
-        tuple(json.dumps(r[c], ensure_ascii=False) if c in as_json else r[c] for c in columns)
-        for r in rows
-    ]
+    columns = [c for c in first if c in table.c]
+    as_json = [n for n, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    pick = itemgetter(*columns)
+    tuples: list[Any] = (
+        [pick(r) for r in rows] if len(columns) > 1 else [(r[columns[0]],) for r in rows]
+    )
+    if as_json:
+        dumped: dict[str, str] = {}
+        for n, row in enumerate(tuples):
+            values = list(row)
+            for c in as_json:
+                text = json.dumps(values[c], ensure_ascii=False)
+                values[c] = dumped.setdefault(text, text)
+            tuples[n] = values
     fast_upsert(conn, table, columns, tuples, key=key, update=changed)
 
 

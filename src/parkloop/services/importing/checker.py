@@ -103,6 +103,9 @@ class Checker:
         self.db_orgs: dict[tuple[str, str], str] = {}
         self.divisions: dict[tuple[str, str], str] = {}
         self._readings: dict[tuple[str, str, str, str], list[Any]] = {}
+        self._org_cache: dict[tuple[str, str], str | None] = {}
+        self._column_cache: dict[tuple[int, tuple[str, ...]], list[tuple[str, list[Any], Any]]] = {}
+        self._park_cache: dict[str, str | None] = {}
         self.filled: Counter[str] = Counter()
 
     # -- step 1 ---------------------------------------------------------------------------
@@ -140,6 +143,7 @@ class Checker:
 
     def add_organisations(self, park: str, named: list[Named], kinds: dict[str, str]) -> None:
         """Organisations of the file, known before the sheets that refer to them are read."""
+        self._org_cache.clear()
         before = self.orgs.get(park)
         self.orgs[park] = Lookup.of([*named, *(before.entries if before else ())])
         for code, kind in kinds.items():
@@ -187,7 +191,9 @@ class Checker:
         typed = conv.values[column][i]
         if typed is None:
             return None
-        code = self.parks.find(typed)
+        if typed not in self._park_cache:
+            self._park_cache[typed] = self.parks.find(typed)
+        code = self._park_cache[typed]
         if code is not None:
             return code
         near = self.parks.nearest(typed)
@@ -203,10 +209,16 @@ class Checker:
         return None
 
     def org_of(self, conv: Converted, i: int, column: str, park: str, typed: str) -> str | None:
-        lookup = self.orgs.get(park)
-        code = lookup.find(typed, prefix=False) if lookup is not None else None
+        key = (park, typed)
+        if key in self._org_cache:
+            code = self._org_cache[key]
+        else:
+            lookup = self.orgs.get(park)
+            code = lookup.find(typed, prefix=False) if lookup is not None else None
+            self._org_cache[key] = code
         if code is not None and (park, code) in self.known_orgs:
             return code
+        lookup = self.orgs.get(park)
         near = lookup.nearest(typed) if lookup is not None else []
         self.problem(
             conv.raw,
@@ -231,15 +243,27 @@ class Checker:
 
     # -- rows -----------------------------------------------------------------------------
     def base_row(self, conv: Converted, i: int, skip: Iterable[str]) -> dict[str, Any]:
-        sheet = conv.raw.spec.key
-        row: dict[str, Any] = {}
-        skipped = set(skip)
-        for col in conv.raw.spec.columns:
-            if col.key in skipped:
-                continue
-            value = conv.values[col.key][i]
-            row[col.key] = DEFAULTS.get((sheet, col.key), blank(col)) if value is None else value
-        return row
+        """The row's values by column, blanks replaced by the column's default."""
+        columns = self._columns_of(conv, tuple(skip))
+        return {
+            key: default if (value := values[i]) is None else value
+            for key, values, default in columns
+        }
+
+    def _columns_of(
+        self, conv: Converted, skip: tuple[str, ...]
+    ) -> list[tuple[str, list[Any], Any]]:
+        key = (id(conv), skip)
+        found = self._column_cache.get(key)
+        if found is None:
+            sheet = conv.raw.spec.key
+            found = [
+                (col.key, conv.values[col.key], DEFAULTS.get((sheet, col.key), blank(col)))
+                for col in conv.raw.spec.columns
+                if col.key not in skip
+            ]
+            self._column_cache[key] = found
+        return found
 
     def update_columns(self, conv: Converted, extra: Iterable[str] = ()) -> set[str]:
         columns = set(extra)

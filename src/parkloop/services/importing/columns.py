@@ -187,51 +187,53 @@ class ColumnReader:
         n = len(raw)
         if cells is None:
             return [None] * n
-        out: list[Any] = [None] * n
         numeric = col.type in NUMERIC
         mark = self._mark(raw, col, cells, bad) if numeric else DOT
         if mark is None:
-            return out
+            return [None] * n
         parse = self._parser(raw.spec, col, mark)
-        memo: dict[Any, tuple[bool, Any]] = {}
-        low, high = col.min, col.max
+        # Each distinct value is read once; the column is then mapped in one pass.
+        memo: dict[Any, Any] = {}
+        failed: dict[Any, CellError] = {}
+        unhashable: dict[int, Any] = {}
         for i, cell in enumerate(cells):
+            try:
+                if cell in memo or cell in failed:
+                    continue
+            except TypeError:  # an unhashable JSON value
+                unhashable[i] = cell
+                continue
             if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
+                memo[cell] = None
                 continue
             try:
-                if numeric and cell.__class__ in (float, int) and col.type == "number":
-                    value: Any = float(cell)
-                    if value != value or value in (float("inf"), float("-inf")):
-                        raise CellError("not a finite number", "type a number")
+                value = self._value(col, cell, parse, numeric)
+            except CellError as exc:
+                failed[cell] = exc
+                continue
+            memo[cell] = None if value == "" or value == [] else value
+        if unhashable:
+            out: list[Any] = [None if i in unhashable else memo.get(c) for i, c in enumerate(cells)]
+        else:
+            out = [memo.get(c) for c in cells]
+        if failed or unhashable:
+            for i, cell in enumerate(cells):
+                if i in unhashable:
+                    try:
+                        out[i] = self._value(col, cell, parse, numeric)
+                        continue
+                    except CellError as exc:
+                        error = exc
                 else:
                     try:
-                        ok, value = memo[cell]
-                    except KeyError:
-                        try:
-                            ok, value = True, parse(cell)
-                        except CellError as exc:
-                            ok, value = False, exc
-                        memo[cell] = ok, value
-                    except TypeError:  # an unhashable JSON value
-                        ok, value = True, parse(cell)
-                    if not ok:
-                        raise value
-                if numeric:
-                    if low is not None and value < low:
-                        raise CellError(
-                            f"must be at least {low:g}", f"type a number of {low:g} or more"
-                        )
-                    if high is not None and value > high:
-                        raise CellError(
-                            f"must be at most {high:g}", f"type a number of {high:g} or less"
-                        )
-            except CellError as exc:
-                self.problem(raw, i, col.key, cell, exc.message, exc.fix)
+                        error = failed.get(cell)  # type: ignore[assignment]
+                    except TypeError:
+                        continue
+                    if error is None:
+                        continue
+                self.problem(raw, i, col.key, cell, error.message, error.fix)
                 bad[i] = True
-                continue
-            if value == "" or value == []:
-                continue
-            out[i] = value
+                out[i] = None
         if col.required:
             for i, value in enumerate(out):
                 if value is None and not bad[i] and not self._derivable(raw, col, i):
@@ -240,6 +242,21 @@ class ColumnReader:
                     )
                     bad[i] = True
         return out
+
+    def _value(self, col: ColumnSpec, cell: Any, parse: Callable[[Any], Any], numeric: bool) -> Any:
+        if numeric and cell.__class__ in (float, int) and col.type == "number":
+            value: Any = float(cell)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise CellError("not a finite number", "type a number")
+        else:
+            value = parse(cell)
+        if numeric:
+            low, high = col.min, col.max
+            if low is not None and value < low:
+                raise CellError(f"must be at least {low:g}", f"type a number of {low:g} or more")
+            if high is not None and value > high:
+                raise CellError(f"must be at most {high:g}", f"type a number of {high:g} or less")
+        return value
 
     def _derivable(self, raw: RawSheet, col: ColumnSpec, i: int) -> bool:
         """A blank code or name is made from the other one, where the sheet allows it."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Callable
 from typing import Any
 
@@ -75,7 +76,8 @@ def read_material(
     if text is None:
         return None
     found = recognise_material(text, direction, division)
-    given = conv.values.get("material_code", [None] * (i + 1))[i] if column == "material" else None
+    codes = conv.values.get("material_code") if column == "material" else None
+    given = codes[i] if codes is not None else None
     if given is not None and given != found.code:
         # A code a person settled (or an export carried): it wins over the reading.
         found = Recognised(text, given, 1.0, "assigned", "", (), found.qualifiers)
@@ -138,8 +140,8 @@ def material_quantity(
     for column in PRICE_COLUMNS:
         if column in v:
             price = v[column][i]
-            row[column] = None if price is None else price / _price_factor(
-                v, column, i, code, factor, unit
+            row[column] = (
+                None if price is None else price / _price_factor(v, column, i, code, factor, unit)
             )
     _price(checker, conv, row, direction)
     return True
@@ -207,6 +209,7 @@ def derive_keys(
     checker.unique(conv, keys, "key", "this row key")
 
 
+@lru_cache(maxsize=65536)
 def text_key(text: str) -> str:
     """The staff's words as a key part: 'Tro bay (lò hơi)' -> 'tro-bay-lo-hoi'."""
     return normalise_code(text)[:KEY_TEXT_LIMIT] or "x"
