@@ -18,7 +18,6 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import openpyxl
 import pytest
@@ -151,5 +150,3 @@ def test_the_song_cau_park_is_found_by_name_and_its_province_is_current(
     assert firms["thep-song-cau"].startswith("24")
     assert sectors == len(park.ENTERPRISE_ROWS)
     assert any("Bắc Giang" in w for w in report.warnings)
-
-

@@ -35,7 +35,9 @@ from parkloop.services.numbers import (
         ("abc", None, None),
     ],
 )
-def test_each_text_has_its_readings(text: str, as_dot: float | None, as_comma: float | None) -> None:
+def test_each_text_has_its_readings(
+    text: str, as_dot: float | None, as_comma: float | None
+) -> None:
     assert readings(text) == (as_dot, as_comma)
 
 
@@ -73,7 +75,9 @@ def test_a_column_mixing_marks_still_reads_each_unambiguous_value() -> None:
     assert read_number("8.5", decision.mark) == 8.5
     assert read_number("36,5", decision.mark) == 36.5
     # With a value that reads two ways and no language, that value is refused.
-    assert isinstance(decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], None, None), MarkConflict)
+    assert isinstance(
+        decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], None, None), MarkConflict
+    )
     mixed = decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], "vi", None)
     assert isinstance(mixed, MarkDecision) and mixed.mark == COMMA
 

@@ -169,25 +169,27 @@ class MaterialRecogniser:
         parents = {code: m.parent for code, m in cat.materials.items()}
         self.parents = parents
         self.exact: dict[tuple[str, ...], str] = {}
-        for w, codes in terms.items():
+        for term, codes in terms.items():
             specific = _most_specific(codes, parents)
             if specific is not None:
-                self.exact[w] = specific
+                self.exact[term] = specific
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for w, code in self.exact.items():
-            self.by_first[w[0]].append((w, code))
-        self.multiword = [(frozenset(w), w, code) for w, code in self.exact.items() if len(w) >= 2]
+        for term, code in self.exact.items():
+            self.by_first[term[0]].append((term, code))
+        self.multiword = [
+            (frozenset(term), term, code) for term, code in self.exact.items() if len(term) >= 2
+        ]
         self.multiword_by_token: dict[str, list[int]] = defaultdict(list)
         for n, (tokens, _, _) in enumerate(self.multiword):
             for token in tokens:
                 self.multiword_by_token[token].append(n)
         cores: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for w, code in self.exact.items():
-            stripped = self._prepare(Words(w, w, False))
-            if stripped.core and stripped.core.folded != w and stripped.kinds & _WASTE_KINDS:
+        for term, code in self.exact.items():
+            stripped = self._prepare(Words(term, term, False))
+            if stripped.core and stripped.core.folded != term and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
         self.term_cores = {
-            w: next(iter(c)) for w, c in cores.items() if len(c) == 1 and w not in self.exact
+            t: next(iter(c)) for t, c in cores.items() if len(c) == 1 and t not in self.exact
         }
         self.context: dict[tuple[str, ...], list[_Context]] = defaultdict(list)
         self.typical: dict[str, list[_Context]] = defaultdict(list)
@@ -578,8 +580,10 @@ class MaterialRecogniser:
             " ".join(w.folded), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
         )
         best: dict[str, tuple[float, str]] = {}
+        loose: dict[str, float] = {}
         for choice, score, index in hits:
             code = self.choice_codes[index]
+            loose[code] = max(loose.get(code, 0.0), score)
             # Short words differ by one letter and mean something else: ask for more.
             if len(choice) < 5 and score < 100:
                 continue
@@ -590,7 +594,9 @@ class MaterialRecogniser:
             if score > best.get(code, (0.0, ""))[0]:
                 best[code] = (score, choice)
         if not best:
-            return UNCLASSIFIED, 0.0, "unknown", "", ()
+            # Nothing near enough to be read: the nearest names are offered to a person.
+            nearest = tuple(sorted(loose, key=lambda c: -loose[c])[:3])
+            return UNCLASSIFIED, 0.0, "unknown", "", nearest
         ranked = sorted(best, key=lambda c: -best[c][0])
         top, (score, choice) = ranked[0], best[ranked[0]]
         second = best[ranked[1]][0] if len(ranked) > 1 else 0.0

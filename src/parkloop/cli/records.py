@@ -131,6 +131,7 @@ def flows_set(
         destination=destination,
         confidentiality=confidentiality,
         actor=by,
+        lang=st.lang,
     )
     _print_edit(edit, st.lang)
 
@@ -236,6 +237,7 @@ def exchanges_set(
         quantity=quantity,
         distance_km=distance_km,
         actor=by,
+        lang=st.lang,
     )
     _print_edit(edit, st.lang)
 

@@ -104,17 +104,16 @@ class Lookup:
                 found = self.find(part.strip("()[] "), prefix=False)
                 if found is not None:
                     return found
-        typed = set(short_name(text).split())
-        if len(typed) >= 2:
+        named = set(short_name(text).split())
+        if len(named) >= 2:
             hits = {
                 e.code
                 for e in self.entries
                 for name in e.names
-                if typed <= set(short_name(name).split())
+                if named <= set(short_name(name).split())
             }
             if len(hits) == 1:
                 return next(iter(hits))
-        if len(typed) >= 2:
             near = self._closest(text)
             if near is not None:
                 return near
@@ -123,10 +122,10 @@ class Lookup:
         typed = normalise_code(text)
         if len(typed) < 3:
             return None
-        hits = {
+        starts = {
             code for form, code in self.by_form.items() if normalise_code(form).startswith(typed)
         }
-        return next(iter(hits)) if len(hits) == 1 else None
+        return next(iter(starts)) if len(starts) == 1 else None
 
     def _closest(self, text: str) -> str | None:
         """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang

@@ -173,6 +173,7 @@ def set_flow(
     destination: str | None = None,
     confidentiality: str | None = None,
     actor: str | None = None,
+    lang: str = "vi",
 ) -> Edit:
     """Change one flow the way its row would be typed: a quantity and unit, a material in
     words or as a code, a price per unit typed, a destination phrase."""
@@ -202,7 +203,7 @@ def set_flow(
             values["confidentiality"] = _choice(Confidentiality, confidentiality, "confidentiality")
         typed = dict(row)
         if quantity is not None:
-            typed["entered_quantity"] = _number(quantity, "quantity")
+            typed["entered_quantity"] = _number(quantity, "quantity", lang)
         if unit is not None:
             typed["entered_unit"] = unit
         if quantity is not None or unit is not None or material is not None:
@@ -220,7 +221,7 @@ def set_flow(
             _, parsed = _unit(typed["entered_unit"] or typed["unit"])
             factor = parsed.factor if code == UNCLASSIFIED else amount_factor(code, parsed)
             values.update(
-                price_vnd_per_unit=_number(price, "price") / factor,
+                price_vnd_per_unit=_number(price, "price", lang) / factor,
                 price_status="reported",
                 price_source="",
             )
@@ -263,6 +264,7 @@ def set_exchange(
     quantity: str | None = None,
     distance_km: str | None = None,
     actor: str | None = None,
+    lang: str = "vi",
 ) -> Edit:
     with engine.begin() as conn:
         row = _row(conn, "exchange", row_id, viewer)
@@ -274,11 +276,15 @@ def set_exchange(
         if status is not None:
             values["status"] = _choice(ExchangeStatus, status, "status")
         if quantity is not None:
-            typed = {**row, "entered_quantity": _number(quantity, "quantity"), "period_months": 12}
+            typed = {
+                **row,
+                "entered_quantity": _number(quantity, "quantity", lang),
+                "period_months": 12,
+            }
             values["quantity"], values["unit"] = _quantity_in(row["material_code"], typed)
             values["entered_quantity"] = typed["entered_quantity"]
         if distance_km is not None:
-            values["distance_km"] = _number(distance_km, "distance")
+            values["distance_km"] = _number(distance_km, "distance", lang)
         if not values:
             raise UserError("say what to change: a status, --quantity or --distance-km")
         return _apply(conn, "exchange", row, values, actor, viewer)
@@ -307,6 +313,7 @@ def set_organisation(
     sector: str | None = None,
     employees: str | None = None,
     actor: str | None = None,
+    lang: str = "vi",
 ) -> Edit:
     with engine.begin() as conn:
         row = edits.organisation(conn, park, code)
@@ -336,7 +343,7 @@ def set_organisation(
                 sector_basis=found.basis,
             )
         if employees is not None:
-            values["employees"] = int(_number(employees, "employees"))
+            values["employees"] = int(_number(employees, "employees", lang))
         if not values:
             raise UserError("say what to change: --name, --sector or --employees")
         return _apply(conn, "organisation", row, values, actor, viewer)
@@ -406,9 +413,12 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain1(v) for k, v in row.items() if k not in ("org_vsic",)}
 
 
-def _number(text: str, what: str) -> float:
+def _number(text: str, what: str, lang: str = "vi") -> float:
+    """A number typed on the command line, read the way the user's language writes it
+    ('1.300' is one thousand three hundred in Vietnamese); a number with one reading only
+    ('1,5', '1.5') is read that way."""
     try:
-        return parse_number(text.strip(), "," if "," in text and "." not in text else ".")
+        return parse_number(text.strip(), "," if lang == "vi" else ".")
     except CellError as exc:
         raise UserError(f"{what} '{text}': {exc.message}; {exc.fix}") from None
 

@@ -63,7 +63,8 @@ def workbook_language(source: Source) -> str | None:
                 continue
             folded = fold(written.split("(")[0].rstrip("* "))
             vi += folded == fold(col.label_vi) or bool(_VI_LETTERS.search(written.lower()))
-            en += folded == fold(col.label_en)
+            # A header written as the column key says nothing about the language.
+            en += folded == fold(col.label_en) != fold(col.key)
         for cells in sheet.columns.values():
             texts = [c for c in cells[:200] if isinstance(c, str) and c]
             vi += sum(1 for t in texts if _VI_LETTERS.search(t.lower())) > len(texts) // 4 > 0

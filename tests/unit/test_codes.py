@@ -1,0 +1,83 @@
+"""Codes people can type: one normal form, and a code found from a code, a name or a prefix."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parkloop.domain.codes import Lookup, Named, code_from_name, normalise_code, short_name
+
+
+def test_a_code_typed_with_capitals_accents_and_spaces_has_one_form() -> None:
+    assert normalise_code("Quế Võ 4") == "que-vo-4"
+    assert normalise_code("  KCN  Đình Vũ  ") == "kcn-dinh-vu"
+    assert normalise_code("New-A") == normalise_code("new-a") == "new-a"
+    assert normalise_code("HD-LKĐ") == "hd-lkd"
+    assert normalise_code("---") == ""
+
+
+def test_a_code_made_from_a_firm_name_leaves_out_the_legal_form() -> None:
+    assert code_from_name("Công ty TNHH Thép Việt Nhật") == "thep-viet-nhat"
+    assert code_from_name("CÔNG TY CỔ PHẦN GIẤY VIỆT HƯNG") == "giay-viet-hung"
+    assert code_from_name("Cty TNHH MTV Môi trường Xanh") == "moi-truong-xanh"
+    assert code_from_name("Công ty TNHH") == "cong-ty-tnhh"  # nothing else to go by
+    assert short_name("Nhà máy nhiệt điện Sông Cầu") == "nhiet dien song cau"
+
+
+@given(st.text(max_size=40))
+def test_normal_codes_are_lowercase_ascii_words_joined_by_hyphens(text: str) -> None:
+    code = normalise_code(text)
+    assert code == normalise_code(code)
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in code)
+    assert code == code.lower() and not code.startswith("-") and not code.endswith("-")
+    assert "--" not in code and len(code) <= 64
+
+
+PARKS = Lookup.of(
+    [
+        Named("nam-cau-kien", ("Khu công nghiệp Nam Cầu Kiền", "Nam Cau Kien Industrial Park")),
+        Named("que-vo-4", ("KCN Quế Võ 4",)),
+        Named("que-vo-2", ("KCN Quế Võ 2",)),
+        Named("E094897", ()),
+    ]
+)
+
+
+def test_a_park_is_found_by_code_name_or_unique_prefix() -> None:
+    assert PARKS.find("nam-cau-kien") == "nam-cau-kien"
+    assert PARKS.find("Nam Cầu Kiền") == "nam-cau-kien"
+    assert PARKS.find("KCN Nam Cầu Kiền") == "nam-cau-kien"
+    assert PARKS.find("Quế Võ 4") == "que-vo-4"
+    assert PARKS.find("nam-c") == "nam-cau-kien"
+    assert PARKS.find("E094897") == "E094897"  # a stored code keeps its own spelling
+    assert PARKS.find("e094897") == "E094897"
+
+
+def test_an_ambiguous_prefix_or_unknown_park_finds_nothing_but_names_the_nearest() -> None:
+    assert PARKS.find("que-vo") is None
+    assert PARKS.find("Đình Vũ") is None
+    assert PARKS.nearest("Que Vo 3")[:2] == ["que-vo-2", "que-vo-4"] or set(
+        PARKS.nearest("Que Vo 3")[:2]
+    ) == {"que-vo-2", "que-vo-4"}
+
+
+FIRMS = Lookup.of(
+    [
+        Named("che-bien-go-truong-thanh", ("Công ty TNHH Chế biến gỗ Trường Thành",)),
+        Named("giay-quang-vinh", ("Công ty CP Giày Quang Vinh",)),
+        Named("thep-song-cau", ("Công ty TNHH Thép Sông Cầu",)),
+        Named("nhiet-dien-song-cau", ("Nhà máy nhiệt điện sinh khối Sông Cầu",)),
+        Named("ha-tang", ("Công ty Hạ tầng KCN Lai Khê",)),
+    ]
+)
+
+
+def test_a_firm_is_found_by_a_shortened_or_slightly_different_name() -> None:
+    assert FIRMS.find("Gỗ Trường Thành", prefix=False) == "che-bien-go-truong-thanh"
+    assert FIRMS.find("Giày da Quang Vinh", prefix=False) == "giay-quang-vinh"
+    assert FIRMS.find("Thép Sông Cầu", prefix=False) == "thep-song-cau"
+    assert FIRMS.find("Hạ tầng KCN Lai Khê (trạm XLNT)", prefix=False) == "ha-tang"
+
+
+def test_words_shared_by_several_firms_name_none_of_them() -> None:
+    assert FIRMS.find("Sông Cầu", prefix=False) is None

@@ -1,0 +1,128 @@
+"""Reading materials and destinations from the words staff write (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parkloop.catalog.destinations import recognise_destination
+from parkloop.catalog.recognise import UNCLASSIFIED, recognise_material
+from parkloop.catalog.words import detone, split
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "division", "code"),
+    [
+        ("steel-slag", None, None, "steel-slag"),  # the code itself
+        ("Xỉ thép", "out", None, "steel-slag"),  # a name
+        ("xi thep", "out", None, "steel-slag"),  # without accents
+        ("Tro bay từ lò hơi", "out", "35", "fly-ash"),  # a qualifier set aside
+        ("Nước thải sau xử lý đạt cột A", "out", None, "treated-wastewater"),
+        ("Nước thải sau XL đạt cột A QCVN 40:2011/BTNMT", "out", None, "treated-wastewater"),
+        ("Thép phế liệu", "out", None, "steel-scrap"),  # word order swapped
+        ("Dầu nhớt đã qua sử dụng", "out", None, "used-oil"),
+        ("Vải vụn, biên vải", "out", None, "textile-scrap"),
+        ("Dầu ăn thải", "out", None, "used-cooking-oil"),
+        ("bã bia", "out", None, "brewers-spent-grain"),
+        ("Thạch cau FGD", "out", None, "fgd-gypsum"),  # a typo
+        ("Trấu", "in", None, "rice-husk"),  # a child material, not its parent (biomass)
+        ("Mùn cưa, dăm bào", "out", None, "sawdust"),
+    ],
+)
+def test_materials_as_staff_write_them(
+    text: str, direction: str | None, division: str | None, code: str
+) -> None:
+    found = recognise_material(text, direction, division)
+    assert found.code == code, found
+    assert found.confidence >= 0.8
+    assert found.basis
+
+
+def test_a_bare_word_is_read_by_the_direction_and_the_sector() -> None:
+    assert recognise_material("xỉ", "out", "24").code == "steel-slag"
+    assert recognise_material("xỉ", "out", "35").code == "bottom-ash"
+    assert recognise_material("Bùn thải", "out", "37").code == "sewage-sludge"
+    assert recognise_material("Bùn thải", "out", "13").code == "industrial-sludge"
+    assert recognise_material("Nhựa", "in", None).code == "virgin-plastic-resin"
+    assert recognise_material("Nhựa", "out", None).code == "plastic-scrap"
+    # With no sector that tells it apart, 'xỉ' is not guessed.
+    undecided = recognise_material("xỉ", "out", None)
+    assert undecided.code == UNCLASSIFIED and set(undecided.suggestions) >= {
+        "steel-slag",
+        "bottom-ash",
+    }
+
+
+def test_accents_tell_apart_words_that_fold_alike() -> None:
+    # 'phoi' (turnings) is not 'phôi' (billet); 'Đầu' (heads) is not 'dầu' (oil).
+    assert recognise_material("Bavia nhôm, phoi nhôm", "out", "25").code != "steel-billet"
+    assert recognise_material("Đầu, xương, da, mỡ cá tra", "out", "10").code != "used-oil"
+    # A wrong tone mark is a typo, not another word.
+    assert detone("giẽ") == detone("giẻ")
+    assert detone("phôi") != detone("phoi") and detone("giày") != detone("giấy")
+
+
+def test_the_head_words_decide_over_where_a_thing_came_from() -> None:
+    assert recognise_material("Tạp chất nhựa từ bột giấy", "out", None).code == "plastic-scrap"
+    assert recognise_material("Bùn thải từ hệ thống XLNT", "out", "13").code == "sewage-sludge"
+    origin_only = recognise_material("Tạp chất (nilon, ghim) tách từ giấy phế liệu", "out", None)
+    assert origin_only.code == UNCLASSIFIED and "paper-scrap" in origin_only.suggestions
+
+
+def test_words_of_different_items_of_a_list_do_not_make_one_term() -> None:
+    # 'tràng thạch, cao lanh' is feldspar and kaolin, not 'thạch cao' (gypsum).
+    assert recognise_material("ĐẤT SÉT, TRÀNG THẠCH, CAO LANH", "in", "23").code == UNCLASSIFIED
+
+
+def test_hazard_marks_and_hazardous_packaging() -> None:
+    found = recognise_material("Bao bì nhựa dính dầu", "out", None)
+    assert found.code == "hazardous-waste" and found.method in ("hazard", "pattern")
+    assert recognise_material("Thùng sơn, thùng keo thải", "out", None).code == "hazardous-waste"
+    assert recognise_material("Giẻ lau dính dầu, keo", "out", None).code == "oily-rags"
+
+
+def test_a_fuzzy_match_never_swaps_a_whole_word() -> None:
+    # 'rác thải sinh hoạt' (household refuse) is one word away from 'nước thải sinh hoạt'.
+    assert recognise_material("Rác thải sinh hoạt", "out", "37").code != "industrial-wastewater"
+
+
+def test_what_cannot_be_read_is_left_for_a_person_with_suggestions() -> None:
+    for text in ("Vải mộc", "Malt đại mạch", "Hàng xyz 123", ""):
+        found = recognise_material(text, "in", None)
+        assert found.code == UNCLASSIFIED, text
+    assert recognise_material("Vải mộc", "in", None).suggestions
+
+
+def test_words_keep_abbreviations_spelled_out() -> None:
+    words = split("Bùn XLNT, CTNH")
+    assert words.folded == ("bun", "xu", "ly", "nuoc", "thai", "chat", "thai", "nguy", "hai")
+    assert words.has_accents
+
+
+@pytest.mark.parametrize(
+    ("phrase", "destination"),
+    [
+        ("chôn lấp", "landfill"),
+        ("landfill", "landfill"),
+        ("Bán phế liệu", "sold"),
+        ("bán rẻ cho dân", "sold_low"),
+        ("Cho nông dân làm phân bón", "sold_low"),
+        ("sold cheaply", "sold_low"),
+        ("Thuê đơn vị có chức năng thu gom, vận chuyển, xử lý", "licensed_collector"),
+        ("Hợp đồng với Công ty TNHH MTV Môi trường Đô thị", "licensed_collector"),
+        ("Bán cho đơn vị thu gom", "sold"),
+        ("Chôn lấp tại bãi rác Tràng Cát", "landfill"),
+        ("Đốt trong lò đốt CTNH", "incineration"),
+        ("Xả vào hệ thống thu gom nước thải tập trung của KCN", "discharged"),
+        ("Lưu giữ tại kho", "stored"),
+        ("Tái sử dụng làm nhiên liệu lò hơi", "reused_internally"),
+        ("chưa xác định", "unknown"),
+    ],
+)
+def test_destination_phrases(phrase: str, destination: str) -> None:
+    assert recognise_destination(phrase).code == destination
+
+
+def test_a_destination_typed_as_a_value_or_label_is_read_as_that() -> None:
+    assert recognise_destination("chôn lấp").method == "code"
+    assert recognise_destination("bán giá thấp").method == "code"
+    assert recognise_destination("qwerty").code == "unknown"
