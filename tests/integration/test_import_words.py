@@ -155,22 +155,48 @@ def test_a_problem_repeated_on_many_rows_is_reported_once_with_the_rows(
 def test_an_ambiguous_number_column_with_nothing_to_settle_it_is_refused_with_both_readings(
     engine: sa.Engine, tmp_path: Path
 ) -> None:
-    sheets = {
+    base = {
         "parks": [["code", "name_vi"], ["p", "P"]],
         "enterprises": [["park", "code", "name_vi"], ["p", "a", "A"]],
-        "flows": [
-            ["park", "enterprise", "period", "direction", "material", "quantity", "unit"],
-            ["p", "a", "2024", "out", "steel-slag", "12.500", "t"],
-            ["p", "a", "2024", "out", "fly-ash", "180.000", "t"],
-        ],
     }
+    import_path(engine, write(tmp_path / "base", base))
+    # Headers half in Vietnamese, half in English, no Vietnamese text: nothing says how
+    # '12.500' is meant.
+    flows = [
+        ["Mã khu", "Mã doanh nghiệp", "Kỳ", "Chiều", "Material", "Quantity", "Unit", "Note"],
+        ["p", "a", "2024", "out", "steel-slag", "12.500", "t", ""],
+        ["p", "a", "2024", "out", "fly-ash", "180.000", "t", ""],
+    ]
+    path = write(tmp_path / "flows", {"flows": flows})
     with pytest.raises(ImportProblems) as info:
-        import_path(engine, write(tmp_path / "a", sheets))
+        import_path(engine, path)
     (line,) = [d for d in info.value.details if "12.500" in d]
     assert "12500" in line and "12.5" in line and "--decimal ," in line
-    report = import_path(engine, write(tmp_path / "a", sheets), decimal=",")
+    report = import_path(engine, path, decimal=",")
     assert report.sheets["flows"].created == 2
     assert sorted(stored(engine, "select quantity from flows")) == [(12500.0,), (180000.0,)]
+
+
+def test_a_vietnamese_workbook_reads_thousands_and_its_coordinates_as_people_do(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    sheets = {
+        "parks": [
+            ["Mã khu", "Tên tiếng Việt", "Vĩ độ", "Kinh độ"],
+            ["p", "Khu P", "20.930", "106.615"],
+        ],
+        "enterprises": [["Mã khu", "Mã doanh nghiệp", "Tên tiếng Việt"], ["p", "a", "Công ty A"]],
+        "flows": [
+            ["Mã khu", "Mã doanh nghiệp", "Kỳ", "Chiều", "Vật liệu", "Khối lượng", "Đơn vị"],
+            ["p", "a", "2024", "ra", "Xỉ thép", "12.500", "tấn"],
+            ["p", "a", "2024", "ra", "Tro bay", "180.000", "tấn"],
+        ],
+    }
+    report = import_path(engine, write(tmp_path / "a", sheets))
+    assert report.sheets["flows"].created == 2
+    assert sorted(stored(engine, "select quantity from flows")) == [(12500.0,), (180000.0,)]
+    assert stored(engine, "select lat, lon from parks") == [(20.93, 106.615)]
+    assert any("12.500" in w and "12500" in w for w in report.warnings)
 
 
 def test_a_unit_in_the_header_or_the_cell_and_a_price_per_its_own_unit(

@@ -69,6 +69,10 @@ def shown(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+def _within(value: float, low: float | None, high: float | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 @dataclass(slots=True)
 class MarkDecision:
     """How one column's numbers are read: the mark, why, and which values it decided."""
@@ -93,6 +97,7 @@ def decide_mark(
     language: str | None,
     flag: str | None,
     row_label: dict[int, int] | None = None,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> MarkDecision | MarkConflict:
     """The decimal mark for the ``(index, text)`` values of one column.
 
@@ -104,8 +109,13 @@ def decide_mark(
     dot_only: list[tuple[int, str]] = []
     comma_only: list[tuple[int, str]] = []
     differ: list[tuple[int, str]] = []
+    low, high = bounds
     for i, text in texts:
         as_dot, as_comma = readings(text)
+        if as_dot is not None and not _within(as_dot, low, high):
+            as_dot = None
+        if as_comma is not None and not _within(as_comma, low, high):
+            as_comma = None
         if as_dot is None and as_comma is None:
             continue
         if as_comma is None:

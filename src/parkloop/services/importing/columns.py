@@ -63,8 +63,9 @@ def workbook_language(source: Source) -> str | None:
                 continue
             folded = fold(written.split("(")[0].rstrip("* "))
             vi += folded == fold(col.label_vi) or bool(_VI_LETTERS.search(written.lower()))
-            # A header written as the column key says nothing about the language.
-            en += folded == fold(col.label_en) != fold(col.key)
+            # Headers written as column keys are parkloop's own layout (an export): its
+            # numbers are written with a decimal point, as the English ones are.
+            en += folded in (fold(col.label_en), fold(col.key))
         for cells in sheet.columns.values():
             texts = [c for c in cells[:200] if isinstance(c, str) and c]
             vi += sum(1 for t in texts if _VI_LETTERS.search(t.lower())) > len(texts) // 4 > 0
@@ -317,9 +318,9 @@ class ColumnReader:
                 limit = writes.text_limit(spec_table(spec.key), "key")
             return _typed(limit)
         if kind == "number":
-            return lambda v: parse_number(v, mark)
+            return lambda v: _within(parse_number, v, mark, col)
         if kind == "integer":
-            return lambda v: parse_integer(v, mark)
+            return lambda v: _within(parse_integer, v, mark, col)
         if kind == "bool":
             return parse_bool
         if kind == "date":
@@ -351,6 +352,24 @@ class ColumnReader:
 
 def spec_table(sheet: str) -> str:
     return {"enterprises": "organisations", "partners": "organisations"}.get(sheet, sheet)
+
+
+def _within(parse: Callable[[Any, str], Any], value: Any, mark: str, col: ColumnSpec) -> Any:
+    """A number read with the column's mark, unless only the other reading fits the
+    column's range (a longitude '106.615' in a Vietnamese workbook)."""
+    number = parse(value, mark)
+    if isinstance(value, str) and not _fits(number, col):
+        try:
+            other = parse(value, COMMA if mark == DOT else DOT)
+        except CellError:
+            return number
+        if _fits(other, col):
+            return other
+    return number
+
+
+def _fits(number: float, col: ColumnSpec) -> bool:
+    return (col.min is None or number >= col.min) and (col.max is None or number <= col.max)
 
 
 def _material_code(value: Any) -> str:
