@@ -36,6 +36,9 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from parkloop.catalog.loader import Catalog
+from parkloop.catalog.recognised import METHODS as METHODS
+from parkloop.catalog.recognised import UNCLASSIFIED as UNCLASSIFIED
+from parkloop.catalog.recognised import Recognised as Recognised
 from parkloop.catalog.words import (
     BRACKETS as _BRACKETS,
 )
@@ -49,8 +52,6 @@ from parkloop.catalog.words import (
     split,
 )
 
-UNCLASSIFIED = "unclassified"
-
 # What each way of reading scores at most; confidence also depends on how much of the
 # text the words explain and on how far the best candidate is ahead of the next.
 EXACT, WITHOUT_QUALIFIERS, TERM_CORE = 1.0, 0.97, 0.92
@@ -59,52 +60,12 @@ CONTEXT_SECTOR, CONTEXT_DIRECTION, INSIDE = 0.9, 0.84, 0.04
 FUZZY_MIN_SCORE, FUZZY_MARGIN, WORD_MIN_SCORE = 86.0, 6.0, 65.0
 AMBIGUOUS = 0.5
 
-# How a reading was made; shown beside the recognised code.
-METHODS = {
-    "code": ("mã danh mục", "catalog code"),
-    "name": ("tên hoặc từ đồng nghĩa", "name or synonym"),
-    "name-without-qualifiers": ("tên, bỏ qua từ bổ nghĩa", "name, qualifiers set aside"),
-    "term-core": ("tên chất thải, bỏ qua từ 'thải'", "waste name without its waste word"),
-    "contains": ("chứa cụm từ", "contains the words"),
-    "scattered": ("chứa các từ", "contains the words, in another order"),
-    "context": ("từ chung, theo chiều và ngành", "bare word, read by direction and sector"),
-    "fuzzy": ("gần giống", "similar to"),
-    "ambiguous": ("nhiều khả năng", "ambiguous"),
-    "unknown": ("không nhận ra", "not recognised"),
-    "origin": ("chỉ nói nguồn gốc", "says only where it came from"),
-    "hazard": ("có dấu hiệu nguy hại", "marked hazardous"),
-    "pattern": ("bao bì hoặc vật dụng nhiễm chất nguy hại", "contaminated packaging or items"),
-    "unit-mismatch": ("đơn vị không hợp", "unit does not fit"),
-    "assigned": ("người dùng gán", "assigned by a person"),
-}
 _ORIGIN = frozenset({"tu", "from"})
 _LIST = re.compile(r"[,;/+]")
 _HAZARD = "hazard"
 _WASTE_KINDS = frozenset({"waste", "scrap", "used", "recovered", "surplus"})
 # (code, confidence, method, words, suggestions)
 Reading = tuple[str, float, str, str, tuple[str, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class Recognised:
-    """What a text was read as. ``code`` is ``unclassified`` when no reading is sure enough."""
-
-    text: str
-    code: str
-    confidence: float
-    method: str
-    words: str
-    suggestions: tuple[str, ...] = ()
-    qualifiers: tuple[str, ...] = ()
-
-    @property
-    def basis(self) -> str:
-        """The words that decided it, stored beside the code: ``method: words``."""
-        return f"{self.method}: {self.words}" if self.words else self.method
-
-    def describe(self, lang: str = "vi") -> str:
-        label = METHODS.get(self.method, (self.method, self.method))[0 if lang == "vi" else 1]
-        return f"{label} '{self.words}'" if self.words else label
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from parkloop.cli.render import console, err_console, number, print_json, progre
 from parkloop.cli.state import park_option, state
 from parkloop.services.exporter import FORMATS, export_data
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
-from parkloop.services.sources import row_list
+from parkloop.services.problems import row_list
 from parkloop.services.template import write_template
 
 SHOWN_PROBLEMS = 200

@@ -13,7 +13,8 @@ One module per sheet (:mod:`.parks`, :mod:`.organisations`, :mod:`.flows`,
 
 from parkloop.services.importing.job import import_path
 from parkloop.services.importing.report import Change, ImportReport, Reading, SheetCount
-from parkloop.services.sources import ImportProblems, Problem, UnreadableFile
+from parkloop.services.problems import ImportProblems, Problem
+from parkloop.services.sources import UnreadableFile
 
 __all__ = [
     "Change",

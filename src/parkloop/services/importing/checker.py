@@ -16,7 +16,8 @@ from parkloop.catalog.sheets import ColumnSpec
 from parkloop.domain.codes import Lookup, Named, normalise_code
 from parkloop.services.importing.columns import ColumnReader, Converted, shown
 from parkloop.services.importing.report import Reading
-from parkloop.services.sources import Problem, Progress, RawSheet, Source
+from parkloop.services.problems import Problem
+from parkloop.services.sources import Progress, RawSheet, Source
 from parkloop.store import writes
 
 # Stored columns that a sheet column feeds, where they are not the same name.

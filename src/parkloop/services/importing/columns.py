@@ -28,8 +28,9 @@ from parkloop.services.cells import (
     parse_waste_code,
 )
 from parkloop.services.numbers import COMMA, DOT, MarkConflict, decide_mark, read_as
+from parkloop.services.problems import Problem
 from parkloop.services.quantities import parse_entered_unit
-from parkloop.services.sources import Problem, RawSheet, Source, may_be_absent
+from parkloop.services.sources import RawSheet, Source, may_be_absent
 from parkloop.store import writes
 
 NUMERIC = ("number", "integer")

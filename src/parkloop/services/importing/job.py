@@ -27,7 +27,8 @@ from parkloop.services.importing import (
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import spec_table
 from parkloop.services.importing.report import Change, ImportReport, SheetCount
-from parkloop.services.sources import ImportProblems, read_source
+from parkloop.services.problems import ImportProblems
+from parkloop.services.sources import read_source
 from parkloop.store import changes, writes
 from parkloop.store.materials import sync_materials
 
