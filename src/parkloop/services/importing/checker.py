@@ -251,6 +251,18 @@ class Checker:
             for key, values, default in columns
         }
 
+    def base_rows(
+        self, conv: Converted, indices: list[int], skip: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """:meth:`base_row` for many rows at once."""
+        columns = self._columns_of(conv, tuple(skip))
+        keys = [key for key, _, _ in columns]
+        filled = [
+            [default if (value := values[i]) is None else value for i in indices]
+            for _, values, default in columns
+        ]
+        return [dict(zip(keys, row, strict=True)) for row in zip(*filled, strict=True)]
+
     def _columns_of(
         self, conv: Converted, skip: tuple[str, ...]
     ) -> list[tuple[str, list[Any], Any]]:

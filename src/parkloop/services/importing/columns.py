@@ -54,8 +54,16 @@ class Converted:
     bad: list[bool]
 
 
+def keys_layout(source: Source) -> bool:
+    """Whether every header is a column key: parkloop's own layout (an export)."""
+    written = [(key, text) for sheet in source.sheets for key, text in sheet.headers.items()]
+    return bool(written) and all(fold(text) == fold(key) for key, text in written)
+
+
 def workbook_language(source: Source) -> str | None:
     """'vi' or 'en' when the headers, sheet names or text cells say which; else None."""
+    if keys_layout(source):
+        return "en"  # parkloop's own layout writes numbers with a decimal point
     vi = en = 0
     for sheet in source.sheets:
         for col in sheet.spec.columns:
@@ -292,6 +300,8 @@ class ColumnReader:
             for i in decision.rows:
                 bad[i] = True
             return None
+        if decision.reason.startswith("English workbook") and keys_layout(self.source):
+            decision.reason = "headers are parkloop's column keys: '.' is the decimal point"
         if decision.decided and decision.reason:
             value = read_as(decision.example, decision.mark)
             what = "decimal comma" if decision.mark == COMMA else "decimal point"

@@ -33,35 +33,140 @@ def owned_rows(
     direction: Callable[[int], str | None],
     skip: tuple[str, ...] = (),
 ) -> tuple[list[dict[str, Any]], list[int]]:
-    """Rows of ``conv`` with park, organisation, material, quantity and price resolved."""
+    """Rows of ``conv`` with park, organisation, material, quantity and price resolved.
+
+    Whole columns at a time: each distinct organisation name and material text is read
+    once; only the arithmetic is done row by row."""
     raw, v = conv.raw, conv.values
-    has_quantity = "quantity" in v
-    rows: list[dict[str, Any]] = []
-    kept: list[int] = []
     skipped = ("park", "enterprise", "material", "quantity", "unit", *PRICE_COLUMNS, *skip)
     parks = checker.parks_column(conv)
+    typed = v["enterprise"]
+    bad = conv.bad
+    kept: list[int] = []
+    orgs: list[str] = []
     for i in range(len(raw)):
         # References are checked even in rows with other problems, so that one run
         # reports all of them.
-        park, typed = parks[i], v["enterprise"][i]
-        org = checker.org_of(conv, i, "enterprise", park, typed) if park and typed else None
-        if park is not None and typed is not None and org is None:
-            conv.bad[i] = True
-        if conv.bad[i] or park is None or org is None:
+        park, name = parks[i], typed[i]
+        org = checker.org_of(conv, i, "enterprise", park, name) if park and name else None
+        if park is not None and name is not None and org is None:
+            bad[i] = True
+        if bad[i] or park is None or org is None:
             continue
-        row = checker.base_row(conv, i, skipped)
-        row["_park"], row["_org"], row["_row"] = park, (park, org), raw.row_numbers[i]
-        if has_quantity:
-            division = checker.divisions.get((park, org))
-            if not material_quantity(checker, conv, i, row, period_days(i), direction(i), division):
-                conv.bad[i] = True
-                continue
-        rows.append(row)
         kept.append(i)
+        orgs.append(org)
+    rows = checker.base_rows(conv, kept, skipped)
+    numbers = raw.row_numbers
+    for row, i, org in zip(rows, kept, orgs, strict=True):
+        park = parks[i]
+        row["_park"], row["_org"], row["_row"] = park, (park, org), numbers[i]
+    if "quantity" in v:
+        read = _Reader(checker, conv)
+        for row, i, org in zip(rows, kept, orgs, strict=True):
+            division = checker.divisions.get((parks[i], org))
+            if not read.quantity(i, row, period_days(i), direction(i), division):
+                bad[i] = True
+    pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
+    rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
     if base_key is not None:
         derive_keys(checker, conv, rows, kept, base_key)
-    pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not conv.bad[i]]
-    return [r for r, _ in pairs], [i for _, i in pairs]
+        pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
+        rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
+    return rows, kept
+
+
+class _Reader:
+    """Material, quantity and price of the rows of one sheet, with what repeats (a text
+    read, a unit against a material, a price filled) worked out once."""
+
+    def __init__(self, checker: Checker, conv: Converted) -> None:
+        self.checker = checker
+        self.conv = conv
+        self.factors: dict[tuple[str, ParsedUnit], float | CellError] = {}
+        self.units = {code: m.canonical_unit for code, m in catalog().materials.items()}
+        self.suggestions = "material_suggestions" in _columns(conv)
+
+    def factor(self, code: str, parsed: ParsedUnit) -> float | CellError:
+        key = (code, parsed)
+        found = self.factors.get(key)
+        if found is None:
+            try:
+                found = amount_factor(code, parsed)
+            except CellError as exc:
+                found = exc
+            self.factors[key] = found
+        return found
+
+    def quantity(
+        self,
+        i: int,
+        row: dict[str, Any],
+        days: float,
+        direction: str | None,
+        division: str | None,
+    ) -> bool:
+        checker, conv = self.checker, self.conv
+        v = conv.values
+        found = read_material(checker, conv, i, "material", direction, division)
+        if found is None:
+            return False
+        unit_text, parsed = v["unit"][i]
+        code = found.code
+        factor: float | None = None
+        if code != UNCLASSIFIED:
+            got = self.factor(code, parsed)
+            if isinstance(got, CellError):
+                if found.method == "code":
+                    checker.problem(conv.raw, i, "unit", unit_text, got.message, got.fix)
+                    return False
+                # The words may name another material than the unit measures: a person
+                # decides.
+                found = _mismatch(found, code, unit_text)
+                code = UNCLASSIFIED
+            else:
+                factor = got
+        if factor is None:
+            factor, unit = parsed.factor, parsed.canonical
+        else:
+            unit = self.units[code]
+        _fill(row, found, code, self.suggestions)
+        quantity = v["quantity"][i]
+        per_period = days / parsed.per_days if parsed.per_days else 1.0
+        row["quantity"] = quantity * factor * per_period
+        row["unit"] = unit
+        row["entered_quantity"] = quantity
+        row["entered_unit"] = unit_text
+        for column in PRICE_COLUMNS:
+            if column in v:
+                price = v[column][i]
+                row[column] = (
+                    None
+                    if price is None
+                    else price / _price_factor(v, column, i, code, factor, unit)
+                )
+        _price(checker, conv, row, direction)
+        return True
+
+
+def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
+    return Recognised(
+        found.text,
+        UNCLASSIFIED,
+        found.confidence,
+        "unit-mismatch",
+        f"{found.words} ({code}, not in {unit_text})",
+        (code, *found.suggestions),
+        found.qualifiers,
+    )
+
+
+def _fill(row: dict[str, Any], found: Recognised, code: str, suggestions: bool) -> None:
+    row["material_code"] = code
+    row["material_text"] = found.text
+    row["material_confidence"] = round(found.confidence, 3)
+    row["material_basis"] = found.basis
+    if suggestions:
+        row["material_suggestions"] = list(found.suggestions)
 
 
 def read_material(
@@ -94,57 +199,9 @@ def material_quantity(
     direction: str | None,
     division: str | None,
 ) -> bool:
-    """Material, canonical quantity and price from what was typed; False (with a problem)
-    when the row cannot be read."""
-    v = conv.values
-    found = read_material(checker, conv, i, "material", direction, division)
-    if found is None:
-        return False
-    unit_text, parsed = v["unit"][i]
-    code, factor = found.code, None
-    if code != UNCLASSIFIED:
-        try:
-            factor = amount_factor(code, parsed)
-        except CellError as exc:
-            if found.method == "code":
-                checker.problem(conv.raw, i, "unit", unit_text, exc.message, exc.fix)
-                return False
-            # The words may name another material than the unit measures: a person decides.
-            found = Recognised(
-                found.text,
-                UNCLASSIFIED,
-                found.confidence,
-                "unit-mismatch",
-                f"{found.words} ({code}, not in {unit_text})",
-                (code, *found.suggestions),
-                found.qualifiers,
-            )
-            code = UNCLASSIFIED
-    if factor is None:
-        factor = parsed.factor
-        unit = parsed.canonical
-    else:
-        unit = catalog().materials[code].canonical_unit
-    quantity = v["quantity"][i]
-    per_period = days / parsed.per_days if parsed.per_days else 1.0
-    row["material_code"] = code
-    row["material_text"] = found.text
-    row["material_confidence"] = round(found.confidence, 3)
-    row["material_basis"] = found.basis
-    if "material_suggestions" in _columns(conv):
-        row["material_suggestions"] = list(found.suggestions)
-    row["quantity"] = quantity * factor * per_period
-    row["unit"] = unit
-    row["entered_quantity"] = quantity
-    row["entered_unit"] = unit_text
-    for column in PRICE_COLUMNS:
-        if column in v:
-            price = v[column][i]
-            row[column] = (
-                None if price is None else price / _price_factor(v, column, i, code, factor, unit)
-            )
-    _price(checker, conv, row, direction)
-    return True
+    """Material, canonical quantity and price of one row from what was typed; False (with
+    a problem) when the row cannot be read."""
+    return _Reader(checker, conv).quantity(i, row, days, direction, division)
 
 
 def _price_factor(
