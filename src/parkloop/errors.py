@@ -15,3 +15,11 @@ class UserError(Exception):
         if not self.details:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {d}" for d in self.details)
+
+
+class NotAllowed(UserError):
+    """The viewer may not do this (the web answers 403; the command line exits with 1)."""
+
+
+class NotFound(UserError):
+    """No such record, or none the viewer may see (the web answers 404)."""

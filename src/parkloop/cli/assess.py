@@ -202,8 +202,12 @@ def assess(
         int | None, typer.Option("--year", help="Year (default: latest with data).")
     ] = None,
     save: Annotated[
-        bool, typer.Option("--save/--no-save", help="Keep the result in the history.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--save/--no-save",
+            help="Keep the result in the history (by default when you are the park operator).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Assess a park (or one enterprise) against a rule set: score per criterion, overall
@@ -216,7 +220,7 @@ def assess(
             engine, park_code, org_code, ruleset, year, save=save, viewer=st.viewer()
         )
     elif park:
-        report = service.assess_park(engine, park, ruleset, year, save=save)
+        report = service.assess_park(engine, park, ruleset, year, save=save, viewer=st.viewer())
     else:
         raise UserError("say what to assess: --park CODE, or --enterprise PARK:ORG")
     if as_json:
@@ -347,7 +351,9 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
 
 def print_park_assessment(st: State, park: str, ruleset: str) -> None:
     """The park's assessment as ``parkloop assess`` prints it (used by ``parkloop demo``)."""
-    show_report(service.assess_park(st.engine(), park, ruleset, save=False), st.lang)
+    show_report(
+        service.assess_park(st.engine(), park, ruleset, save=False, viewer=st.viewer()), st.lang
+    )
 
 
 # -- evidence --------------------------------------------------------------------------------
@@ -418,7 +424,8 @@ def add_evidence(
         data_status=status,
         source=source,
     )
-    evidence_id = evidence_service.add_evidence(state(ctx).engine(), item)
+    st = state(ctx)
+    evidence_id = evidence_service.add_evidence(st.engine(), item, st.viewer())
     console.print(f"evidence #{evidence_id} stored for {indicator} ({item.year})")
 
 
@@ -478,7 +485,8 @@ def load_evidence(
     ],
 ) -> None:
     """Load an evidence.csv; one bad row refuses the whole file."""
-    count = evidence_service.load_evidence_csv(state(ctx).engine(), path)
+    st = state(ctx)
+    count = evidence_service.load_evidence_csv(st.engine(), path, st.viewer())
     console.print(f"{path.name}: {count} evidence rows stored")
 
 
@@ -501,7 +509,9 @@ def dossier(
     if fmt not in ("html", "md"):
         raise typer.BadParameter("use html or md", param_hint="--format")
     st = state(ctx)
-    text = service.dossier(st.engine(), park, ruleset, year, lang=st.lang, fmt=fmt)
+    text = service.dossier(
+        st.engine(), park, ruleset, year, lang=st.lang, fmt=fmt, viewer=st.viewer()
+    )
     if output is None:
         typer.echo(text, nl=False)
         return

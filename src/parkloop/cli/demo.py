@@ -14,6 +14,7 @@ from parkloop.cli.matching import render_matches, render_routes
 from parkloop.cli.render import console, number, print_json, say, table
 from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import MaterialClass
+from parkloop.domain.permissions import sees_everything_of
 from parkloop.services import accounting, matching
 from parkloop.services.summary import ParkSummary, park_summary
 
@@ -31,10 +32,16 @@ def demo(
     """Print a park's summary, the worth of its exchanges, its best new matches and its
     assessment."""
     st = state(ctx)
-    summary = park_summary(st.engine(), park, st.viewer())
-    account = accounting.account_park(st.engine(), park)
-    run = matching.run_matching(st.engine(), park=park)
     viewer = st.viewer()
+    summary = park_summary(st.engine(), park, viewer)
+    account = accounting.account_park(st.engine(), park, viewer=viewer)
+    # The operator's look saves the proposals it finds; anyone else only looks.
+    run = matching.run_matching(
+        st.engine(),
+        park=park,
+        viewer=viewer,
+        save=sees_everything_of(viewer, summary.park.id or -1),
+    )
     best = [matching.match_view(m, viewer) for m in run.best(10)]
     if as_json:
         print_json(

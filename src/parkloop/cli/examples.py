@@ -42,7 +42,7 @@ def load(
     """Load an example into the database (again: it updates, it does not duplicate)."""
     st = state(ctx)
     with progress_bar() as (_, progress):
-        result = load_example(st.engine(), name, progress=progress)
+        result = load_example(st.engine(create=True), name, progress=progress, viewer=st.viewer())
     report = result["import"]
     assert isinstance(report, ImportReport)
     console.print(f"loaded example [bold]{name}[/]: {report.rows:,} rows", highlight=False)
@@ -60,10 +60,14 @@ def generate(
 ) -> None:
     """Generate a synthetic national dataset (marked synthetic) for scale tests."""
     from parkloop.examples.synthetic import generate as run
+    from parkloop.services.confidentiality import require_admin
 
     st = state(ctx)
+    require_admin(st.viewer(), "generate a synthetic dataset")
     with progress_bar() as (_, progress):
-        counts = run(st.engine(), enterprises, parks, seed=seed, year=year, progress=progress)
+        counts = run(
+            st.engine(create=True), enterprises, parks, seed=seed, year=year, progress=progress
+        )
     console.print(
         f"generated {counts.parks} parks, {counts.enterprises} enterprises, "
         f"{counts.partners} partners "

@@ -69,6 +69,7 @@ def match(
             year=year,
             save=save,
             progress=progress,
+            viewer=st.viewer(),
         )
     viewer = st.viewer()
     if as_json:
@@ -185,10 +186,7 @@ def list_matches(
 ) -> None:
     """List saved matches of a park."""
     st = state(ctx)
-    viewer = st.viewer()
-    views = [
-        matching.match_view(m, viewer) for m in matching.list_matches(st.engine(), park, status)
-    ]
+    views = matching.matches_for(st.engine(), park, st.viewer(), status)
     if as_json:
         print_json(views)
         return
@@ -198,7 +196,8 @@ def list_matches(
 @matches_app.command("accept")
 def accept(ctx: typer.Context, match_id: Annotated[int, typer.Argument(help="Match id.")]) -> None:
     """Accept a match: it becomes an exchange in negotiation."""
-    result = matching.accept_match(state(ctx).engine(), match_id)
+    st = state(ctx)
+    result = matching.accept_match(st.engine(), match_id, viewer=st.viewer())
     console.print(f"match {match_id} accepted: exchange {result['exchange_id']} is now negotiating")
 
 
@@ -209,7 +208,8 @@ def reject(
     reason: Annotated[str, typer.Option("--reason", help="Why it does not work.")],
 ) -> None:
     """Reject a match; it is not proposed again unless its data change."""
-    matching.reject_match(state(ctx).engine(), match_id, reason)
+    st = state(ctx)
+    matching.reject_match(st.engine(), match_id, reason, viewer=st.viewer())
     console.print(f"match {match_id} rejected: {reason}")
 
 
@@ -236,7 +236,9 @@ def account(
             "say which park: parkloop account --park CODE (or `parkloop account transport --help`)"
         )
     st = state(ctx)
-    result = accounting.account_park(st.engine(), park, year, attribution, deadweight)
+    result = accounting.account_park(
+        st.engine(), park, year, attribution, deadweight, viewer=st.viewer()
+    )
     if as_json:
         print_json(result)
         return

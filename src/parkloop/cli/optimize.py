@@ -120,6 +120,7 @@ def optimize(
     with console.status("optimising", spinner="dots"):
         run = service.optimise_network(
             st.engine(),
+            viewer=st.viewer(),
             park=park,
             region=region,
             all_parks=all_parks,
@@ -393,6 +394,7 @@ def pareto(
     with console.status("tracing the trade-off", spinner="dots"):
         curve = service.pareto_curve(
             st.engine(),
+            viewer=st.viewer(),
             park=park,
             region=region,
             points=points,
@@ -517,12 +519,12 @@ def shares(
         raise UserError("say what to share: --exchange ID or --enterprises A,B,C")
     st = state(ctx)
     if exchange is not None:
-        result = shares_service.shares_of_exchange(st.engine(), exchange)
+        result = shares_service.shares_of_exchange(st.engine(), exchange, st.viewer())
     else:
         assert enterprises is not None
         with console.status("solving every coalition", spinner="dots"):
             result = shares_service.shares_of_coalition(
-                st.engine(), enterprises.split(","), park=park, top=top
+                st.engine(), enterprises.split(","), park=park, top=top, viewer=st.viewer()
             )
     if as_json:
         print_json(result)
@@ -551,7 +553,7 @@ def shares(
 
 def print_optimised_network(st: State, park: str) -> None:
     """The optimised network of a park and its gain over today's (for ``parkloop demo``)."""
-    run = service.optimise_network(st.engine(), park=park, save=False)
+    run = service.optimise_network(st.engine(), park=park, save=False, viewer=st.viewer())
     render_run(
         run.view(st.viewer(), limit=10),
         st.lang,

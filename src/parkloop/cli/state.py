@@ -20,8 +20,10 @@ class State:
     lang: str = "vi"
     viewer_spec: str = "admin"
 
-    def engine(self) -> Engine:
-        return self.database.engine()
+    def engine(self, create: bool = False) -> Engine:
+        """The database's engine. Only commands that load data pass ``create``: they may
+        create a missing database or upgrade an SQLite one; the others refuse to."""
+        return self.database.engine(create=create)
 
     def viewer(self) -> Viewer:
         """Parse --as: admin | operator:PARK | enterprise:PARK:ORG | authority | public."""

@@ -94,6 +94,7 @@ class Organisation:
     data_status: DataStatus = DataStatus.REPORTED
     source: str = ""
     id: int | None = None
+    park_id: int | None = None
 
     @property
     def name(self) -> str:
@@ -363,5 +364,7 @@ class Match:
     receiver_park_id: int = 0
     supply_private: bool = False
     demand_private: bool = False
+    supply_level: int = 1  # confidentiality of each side's record: 0 public, 1 park, 2 private
+    demand_level: int = 1
     supply_quality: str = ""
     id: int | None = None

@@ -3,8 +3,13 @@ SQL filter from the same matrix, and every page, export and report goes through 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from parkloop.domain.enums import Confidentiality
 
@@ -15,6 +20,9 @@ class Role(StrEnum):
     ENTERPRISE = "enterprise"  # a tenant: its own records, and what others share
     AUTHORITY = "authority"  # a management board or ministry: public records and aggregates
     PUBLIC = "public"
+    # Not a user: the records an aggregate published to others may rest on (never private
+    # ones), under the disclosure rule.
+    AGGREGATE = "aggregate"
 
 
 class Scope(StrEnum):
@@ -46,6 +54,11 @@ VISIBILITY: dict[Role, dict[Confidentiality, Scope]] = {
         Confidentiality.PARK: Scope.NONE,
         Confidentiality.PUBLIC: Scope.ALL,
     },
+    Role.AGGREGATE: {
+        Confidentiality.PRIVATE: Scope.NONE,
+        Confidentiality.PARK: Scope.ALL,
+        Confidentiality.PUBLIC: Scope.ALL,
+    },
 }
 
 
@@ -59,6 +72,11 @@ class Viewer:
     @classmethod
     def admin(cls) -> Viewer:
         return cls(Role.ADMIN, name="admin")
+
+    @classmethod
+    def aggregate(cls) -> Viewer:
+        """The records a published aggregate may rest on: all but private ones."""
+        return cls(Role.AGGREGATE, name="aggregate")
 
 
 def can_see(viewer: Viewer, org_id: int, park_id: int, confidentiality: Confidentiality) -> bool:
@@ -87,3 +105,69 @@ def can_write(viewer: Viewer, park_id: int | None, org_id: int | None = None) ->
     if viewer.role is Role.ENTERPRISE:
         return org_id is not None and viewer.org_id == org_id and viewer.park_id == park_id
     return False
+
+
+LEVELS = {Confidentiality.PUBLIC: 0, Confidentiality.PARK: 1, Confidentiality.PRIVATE: 2}
+
+
+def may_see_level(
+    viewer: Viewer | None, org_id: int | None, park_id: int | None, level: int
+) -> bool:
+    """:func:`can_see` for a level given as its number (0 public, 1 park, 2 private);
+    no viewer means the administrator."""
+    if viewer is None:
+        return True
+    confidentiality = next(c for c, n in LEVELS.items() if n == level)
+    return can_see(viewer, org_id if org_id is not None else -1, park_id or -1, confidentiality)
+
+
+def visible_rows(
+    viewer: Viewer | None,
+    org: NDArray[np.int64],
+    park: NDArray[np.int64],
+    level: NDArray[np.int8],
+) -> NDArray[np.bool_]:
+    """Which rows (organisation, park, level) ``viewer`` may see: the same matrix as
+    :func:`can_see`, for whole columns of records entering a computation."""
+    if viewer is None or viewer.role is Role.ADMIN:
+        return np.ones(org.shape, dtype=bool)
+    seen = np.zeros(org.shape, dtype=bool)
+    for confidentiality, scope in VISIBILITY[viewer.role].items():
+        at_level = level == LEVELS[confidentiality]
+        if scope is Scope.ALL:
+            seen |= at_level
+        elif scope is Scope.OWN_PARK and viewer.park_id is not None:
+            seen |= at_level & (park == viewer.park_id)
+        elif scope is Scope.OWN_ORG and viewer.org_id is not None:
+            seen |= at_level & (org == viewer.org_id)
+    return seen
+
+
+def sees_park_records(viewer: Viewer | None, park_id: int | None) -> bool:
+    """Whether ``viewer`` may see a park's shared records (its people, operator, admin)."""
+    return viewer is None or can_see(viewer, -1, park_id or -1, Confidentiality.PARK)
+
+
+def sees_everything_of(viewer: Viewer | None, park_id: int) -> bool:
+    """Whether ``viewer`` may see every record of a park (its operator and the admin)."""
+    if viewer is None or viewer.role is Role.ADMIN:
+        return True
+    return viewer.role is Role.OPERATOR and viewer.park_id == park_id
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureRule:
+    """When an aggregate over records a viewer may not see can still be published: enough
+    contributors and none dominant (the usual statistical-disclosure rule)."""
+
+    min_contributors: int = 3
+    max_share: float = 0.8
+
+    def allows(self, contributions: Mapping[Any, float]) -> bool:
+        values = [abs(v) for v in contributions.values() if v]
+        total = sum(values)
+        return (
+            len(values) >= self.min_contributors
+            and total > 0
+            and (max(values) <= self.max_share * total)
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from parkloop.domain.permissions import Viewer
 from parkloop.errors import UserError
 
 
@@ -60,8 +61,13 @@ def load_example(
     engine: Engine,
     name: str,
     progress: Callable[[str, int, int], None] | None = None,
+    viewer: Viewer | None = None,
 ) -> dict[str, object]:
-    """Load an example through the importer (and its evidence, when it has some)."""
+    """Load an example through the importer (and its evidence, when it has some); only
+    the administrator may."""
+    from parkloop.services.confidentiality import require_admin
+
+    require_admin(viewer, "load an example")
     from parkloop.services.importing import import_path
 
     chosen = example(name)

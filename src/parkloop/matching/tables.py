@@ -36,6 +36,7 @@ class Side:
     end_day: NDArray[np.int32]
     max_km: NDArray[np.float64]
     private: NDArray[np.bool_]
+    level: NDArray[np.int8]  # confidentiality: 0 public, 1 park, 2 private
     waste_code: NDArray[np.object_]
     quality: NDArray[np.object_]
     text: NDArray[np.object_]
@@ -77,11 +78,16 @@ class Side:
             "end_day": np.int32,
             "max_km": np.float64,
             "private": np.bool_,
+            "level": np.int8,
             "waste_code": np.object_,
             "quality": np.object_,
             "text": np.object_,
         }
-        return cls(**{name: np.asarray(columns[name], dtype=dt) for name, dt in dtypes.items()})
+        given = dict(columns)
+        if "level" not in given:
+            # Records without a level given are private or shared with the park.
+            given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)
+        return cls(**{name: np.asarray(given[name], dtype=dt) for name, dt in dtypes.items()})
 
 
 def pair_keys(s_uid: NDArray[np.int64], d_uid: NDArray[np.int64]) -> NDArray[np.int64]:

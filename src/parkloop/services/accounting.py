@@ -20,6 +20,7 @@ from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog, knowledge
 from parkloop.domain.enums import (
     DISPOSAL_DESTINATIONS,
+    Confidentiality,
     Destination,
     Direction,
     ExchangeStatus,
@@ -27,8 +28,8 @@ from parkloop.domain.enums import (
 )
 from parkloop.domain.geo import distance_km
 from parkloop.domain.models import Exchange, Flow, Organisation
-from parkloop.domain.permissions import Viewer
-from parkloop.services import registry
+from parkloop.domain.permissions import Viewer, can_see
+from parkloop.services import confidentiality, registry
 
 MASS_CLASSES = frozenset(
     {
@@ -334,12 +335,54 @@ def account_park(
     year: int | None = None,
     attribution: float | None = None,
     deadweight: float | None = None,
+    viewer: Viewer | None = None,
+) -> ParkAccount:
+    """Every exchange of a park, its routes, totals, circularity and RECP, from the
+    records ``viewer`` may see; outside the park, totals only under the disclosure rule."""
+    park_row = registry.require_park(engine, park)
+    computing, aggregate_only = confidentiality.computing_viewer(viewer, park_row.id)
+    account = _account_park(engine, park, year, attribution, deadweight, computing)
+    return _published(account) if aggregate_only else account
+
+
+def _published(account: ParkAccount) -> ParkAccount:
+    """A park's account as a viewer outside the park gets it: totals under the disclosure
+    rule, nothing per exchange or per enterprise."""
+    contributions: dict[str, float] = defaultdict(float)
+    for row in account.exchanges:
+        if row["status"] == ExchangeStatus.RUNNING.value:
+            for side in ("supplier", "receiver"):
+                contributions[row[side]] += abs(float(row["net_benefit_vnd"])) / 2
+    totals, note = confidentiality.publish(account.totals, contributions)
+    firms = {m: float(v) for m, v in account.recp.pop("by_firm", {}).items()}
+    recp, recp_note = confidentiality.publish(account.recp, firms)
+    return ParkAccount(
+        park=account.park,
+        year=account.year,
+        attribution=account.attribution,
+        deadweight=account.deadweight,
+        exchanges=[],
+        routes=[],
+        totals={**(totals or {"exchanges": None, "in_words": note}), "note": note},
+        circularity=[],
+        recp={**(recp or {}), "note": recp_note},
+        method=account.method,
+        factors=account.factors if totals else {},
+        inventory={},
+    )
+
+
+def _account_park(
+    engine: Engine,
+    park: str,
+    year: int | None,
+    attribution: float | None,
+    deadweight: float | None,
+    viewer: Viewer,
 ) -> ParkAccount:
     cat = catalog()
     attribution = cat.parameter("attribution") if attribution is None else attribution
     deadweight = cat.parameter("deadweight") if deadweight is None else deadweight
-    viewer = Viewer.admin()
-    registry.require_park(engine, park)
     flows = registry.flows(engine, park, viewer)
     year = year or max((f.period.year for f in flows), default=None) or 2024
     book = build_book(cat, year)
@@ -355,7 +398,14 @@ def account_park(
     year_flows = [f for f in flows if f.period.year == year]
     accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight)
     recp = registry_recp(engine, park, year, book)
-    tenants = [o for o in orgs.values() if o.park_code == park]
+    # An enterprise's circularity rests on all its records: shown to those who see them.
+    tenants = [
+        o
+        for o in orgs.values()
+        if o.park_code == park
+        and o.id is not None
+        and can_see(viewer, o.id, park_id_of(o), Confidentiality.PRIVATE)
+    ]
     factors: dict[str, Any] = {}
     for row in accounted:
         for key in row["factors"]:
@@ -379,18 +429,22 @@ def account_park(
             "transport_cost_vnd_per_day": TRANSPORT_METHOD,
         },
         factors=factors,
-        inventory=_inventory(engine, park, year),
+        inventory=_inventory(engine, park, year, viewer),
     )
 
 
-def _inventory(engine: Engine, park: str, year: int) -> dict[str, int]:
+def park_id_of(org: Organisation) -> int:
+    return int(org.park_id) if org.park_id is not None else -1
+
+
+def _inventory(engine: Engine, park: str, year: int, viewer: Viewer) -> dict[str, int]:
     """Flows of the year still awaiting a material (left out of every figure) and prices
     filled from the catalog (estimates) against the staff's own."""
     from parkloop.store import edits, writes
 
     with engine.connect() as conn:
         park_id = writes.park_ids(conn, [park])[park]
-        return edits.inventory_quality(conn, [park_id], year)
+        return edits.inventory_quality(conn, [park_id], year, viewer)
 
 
 def registry_recp(engine: Engine, park: str, year: int, book: FactorBook) -> dict[str, Any]:
@@ -412,6 +466,11 @@ def registry_recp(engine: Engine, park: str, year: int, book: FactorBook) -> dic
         "water_saved_m3": round(sum(m.water_saved_m3 for m in measures), 1),
         "materials_saved_t": round(sum(m.materials_saved_t for m in measures), 1),
         "cost_saved_vnd": round(sum(m.cost_saved_vnd for m in measures), 0),
+        "by_firm": {
+            org: sum(m.electricity_saved_mwh * grid.value for m in measures if m.org_code == org)
+            + sum(m.cost_saved_vnd for m in measures if m.org_code == org) / 1e9
+            for org in {m.org_code for m in measures}
+        },
         "co2e_avoided_t": round(electricity * grid.value, 1),
         "method": (
             "sums of implemented measures of the year; CO2e counts electricity saved × the grid "

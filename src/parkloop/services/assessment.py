@@ -12,8 +12,9 @@ from parkloop.assessment import Assessment, RuleSet, compare, library, scoring
 from parkloop.assessment.model import Level
 from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality
-from parkloop.domain.permissions import Viewer, can_see
-from parkloop.errors import UserError
+from parkloop.domain.permissions import Viewer, can_see, sees_everything_of
+from parkloop.errors import NotAllowed, UserError
+from parkloop.services import confidentiality
 from parkloop.store import assessment as store
 
 
@@ -71,9 +72,17 @@ def _history(
 
 
 def assess_park(
-    engine: Engine, park_code: str, ruleset_id: str, year: int | None = None, save: bool = True
+    engine: Engine,
+    park_code: str,
+    ruleset_id: str,
+    year: int | None = None,
+    save: bool | None = None,
+    viewer: Viewer | None = None,
 ) -> AssessmentReport:
-    """Assess a park on a rule set for a year (default: the latest year with data)."""
+    """Assess a park on a rule set for a year (default: the latest year with data), from
+    the records ``viewer`` may see (outside the park: none private). The result is kept in
+    the history (``save``; by default when the viewer is the park's operator or the
+    administrator, who alone may)."""
     lib = library()
     ruleset = lib.ruleset(ruleset_id)
     if Level.PARK not in ruleset.levels:
@@ -82,8 +91,17 @@ def assess_park(
         )
     with engine.begin() as conn:
         park = _park(conn, park_code)
+        may_save = sees_everything_of(viewer, park["id"])
+        if save and not may_save:
+            raise NotAllowed(
+                f"{viewer.name if viewer else ''} may not keep an assessment of '{park_code}' "
+                "in its history (only the park operator may); add --no-save"
+            )
+        save = may_save if save is None else save
+        computing, _ = confidentiality.computing_viewer(viewer, park["id"])
         year = year or store.default_year(conn, park["id"])
-        result = scoring.assess_park(ruleset, store.park_facts(conn, park, year), lib)
+        facts = store.park_facts(conn, park, year, computing)
+        result = scoring.assess_park(ruleset, facts, lib)
         current = result.to_dict()
         if save:
             store.save_assessment(
@@ -138,7 +156,7 @@ def assess_enterprise(
         if viewer is not None and not can_see(
             viewer, org["id"], park["id"], Confidentiality.PRIVATE
         ):
-            raise UserError(f"{viewer.name or viewer.role} may not assess '{org_code}'")
+            raise NotAllowed(f"{viewer.name or viewer.role} may not assess '{org_code}'")
         year = year or store.default_year(conn, park["id"])
         result = scoring.assess_enterprise(
             ruleset, store.enterprise_scope(conn, park, org, year), lib
@@ -185,10 +203,12 @@ def dossier(
     year: int | None = None,
     lang: str = "vi",
     fmt: str = "html",
+    viewer: Viewer | None = None,
 ) -> str:
-    """The certification self-assessment dossier (Decree 35/2022 Art. 41) as HTML or Markdown."""
+    """The certification self-assessment dossier (Decree 35/2022 Art. 41) as HTML or
+    Markdown, from the records ``viewer`` may see."""
     from parkloop.reports.dossier import DossierData, render
 
-    report = assess_park(engine, park_code, ruleset_id, year)
+    report = assess_park(engine, park_code, ruleset_id, year, viewer=viewer)
     profile = park_profile(engine, park_code, report.assessment.year)
     return render(DossierData(report=report.to_dict(), profile=profile), lang=lang, fmt=fmt)

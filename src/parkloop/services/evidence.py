@@ -17,8 +17,8 @@ from parkloop.assessment.facts import EvidenceRecord, exact
 from parkloop.assessment.model import Level
 from parkloop.assessment.scoring import evidence_value
 from parkloop.domain.enums import Confidentiality, DataStatus
-from parkloop.domain.permissions import Viewer, can_see
-from parkloop.errors import UserError
+from parkloop.domain.permissions import Viewer, can_see, can_write
+from parkloop.errors import NotAllowed, UserError
 from parkloop.store import assessment as store
 from parkloop.store import changes
 
@@ -143,7 +143,9 @@ def _problems(
     )
 
 
-def _store(conn: Connection, row: store.NewEvidence, park_code: str) -> tuple[int, bool]:
+def _store(
+    conn: Connection, row: store.NewEvidence, park_code: str, who: str | None = None
+) -> tuple[int, bool]:
     existing = store.find_evidence(conn, row)
     if existing is not None:
         return existing, False
@@ -155,19 +157,27 @@ def _store(conn: Connection, row: store.NewEvidence, park_code: str) -> tuple[in
         f"{row.indicator_id}#{new_id}",
         park_code,
         {"year": row.year, "file": row.file_name, "sha256": row.file_sha256},
+        who=who,
     )
     return new_id, True
 
 
-def add_evidence(engine: Engine, item: EvidenceInput) -> int:
-    """Store one piece of evidence (with its file's name, sha256 and bytes); return its id."""
+def add_evidence(engine: Engine, item: EvidenceInput, viewer: Viewer | None = None) -> int:
+    """Store one piece of evidence (with its file's name, sha256 and bytes); return its id.
+    The park's operator files park evidence; an enterprise files only its own."""
     with engine.begin() as conn:
         problems, row = _problems(conn, item)
+        if row is not None and not can_write(viewer or Viewer.admin(), row.park_id, row.org_id):
+            who = viewer.name if viewer else ""
+            raise NotAllowed(
+                f"{who} may not file evidence for '{item.org_code or item.park_code}': the park "
+                "operator files park evidence, an enterprise only its own; nothing was stored"
+            )
         if row is None:
             raise UserError(
                 "evidence refused", details=[f"{column}: {message}" for column, message in problems]
             )
-        evidence_id, _ = _store(conn, row, item.park_code)
+        evidence_id, _ = _store(conn, row, item.park_code, changes.actor_of(viewer))
     return evidence_id
 
 
@@ -221,7 +231,7 @@ def _parse_row(
     )
 
 
-def load_evidence_csv(engine: Engine, path: Path) -> int:
+def load_evidence_csv(engine: Engine, path: Path, viewer: Viewer | None = None) -> int:
     """Load an evidence.csv in one transaction; return how many of its rows are now stored.
 
     Every row is checked first, and one bad row refuses the file with the row, the column and
@@ -255,7 +265,11 @@ def load_evidence_csv(engine: Engine, path: Path) -> int:
             item, problems = _parse_row(full, path.parent)
             if item is not None:
                 problems, row = _problems(conn, item)
-                if row is not None:
+                if row is not None and not can_write(
+                    viewer or Viewer.admin(), row.park_id, row.org_id
+                ):
+                    problems = [("park", "you may not file evidence for this park or enterprise")]
+                elif row is not None:
                     rows.append((row, item.park_code))
             errors.extend(f"row {line}, column {column}: {message}" for column, message in problems)
         if errors:
@@ -263,7 +277,7 @@ def load_evidence_csv(engine: Engine, path: Path) -> int:
                 f"{path.name}: nothing loaded, {len(errors)} problem(s)", details=errors
             )
         for row, park_code in rows:
-            _store(conn, row, park_code)
+            _store(conn, row, park_code, changes.actor_of(viewer))
     return len(rows)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -22,8 +23,15 @@ from parkloop.catalog import catalog, knowledge
 from parkloop.domain.enums import Confidentiality, ExchangeStatus
 from parkloop.domain.geo import distances_km
 from parkloop.domain.models import Match
-from parkloop.domain.permissions import Viewer, can_see
-from parkloop.errors import UserError
+from parkloop.domain.permissions import (
+    Role,
+    Viewer,
+    can_see,
+    can_write,
+    may_see_level,
+    sees_everything_of,
+)
+from parkloop.errors import NotAllowed, UserError
 from parkloop.matching.engine import (
     NAME_RULE,
     WASTE_CODE_RULE,
@@ -36,6 +44,7 @@ from parkloop.matching.rules import Rule, build_rules
 from parkloop.matching.tables import Side, pair_keys
 from parkloop.store import changes, edits
 from parkloop.store import matching as store
+from parkloop.store.changes import actor_of
 from parkloop.store.schema import ACCOUNT_COLUMNS, parks
 
 Progress = Callable[[str, int, int], None]
@@ -181,6 +190,7 @@ def _prepare(
     attribution: float | None,
     deadweight: float | None,
     keep_decided: bool = False,
+    viewer: Viewer | None = None,
 ) -> _Prepared:
     cat = catalog()
     t0 = time.perf_counter()
@@ -220,6 +230,7 @@ def _prepare(
                 for c, i in book.index.items()
                 if not np.isnan(book.market_price[i]) and book.mode[i] == TRUCK
             },
+            viewer=viewer,
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
@@ -283,10 +294,22 @@ def candidate_network(
     year: int | None = None,
     attribution: float | None = None,
     deadweight: float | None = None,
+    viewer: Viewer | None = None,
 ) -> CandidateNetwork:
-    """Candidate links of a scope for network optimisation (nothing is saved)."""
+    """Candidate links of a scope for network optimisation (nothing is saved), from the
+    records ``viewer`` may see."""
     prep = _prepare(
-        engine, park, region, all_parks, radius_km, top, year, False, attribution, deadweight
+        engine,
+        park,
+        region,
+        all_parks,
+        radius_km,
+        top,
+        year,
+        False,
+        attribution,
+        deadweight,
+        viewer=viewer,
     )
     found = find_matches(
         prep.supplies, prep.demands, rules(), prep.book, prep.params, check=_quality_check
@@ -318,8 +341,12 @@ def run_matching(
     attribution: float | None = None,
     deadweight: float | None = None,
     progress: Progress | None = None,
+    viewer: Viewer | None = None,
 ) -> MatchRun:
-    """Match supplies with demands in a park, a region or everywhere; save the proposals."""
+    """Match supplies with demands in a park, a region or everywhere; save the proposals.
+
+    A run uses only the records ``viewer`` may see; only the administrator, or the
+    operator of the one park in scope, may save proposals (the broker's run)."""
     timings: dict[str, float] = {}
     if progress:
         progress("loading supplies and demands", 0, 1)
@@ -334,7 +361,13 @@ def run_matching(
         hide_exchanges,
         attribution,
         deadweight,
+        viewer=viewer,
     )
+    if save and not all(sees_everything_of(viewer, p) for p in prep.scope_ids):
+        raise NotAllowed(
+            f"{viewer.name if viewer else 'this user'} may not save proposals for this scope "
+            "(only its park operator may); run with --no-save to see your own matches"
+        )
     scope_ids, year, book, supplies, demands, params = (
         prep.scope_ids,
         prep.year,
@@ -358,7 +391,7 @@ def run_matching(
         names = store.org_names(
             conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
         )
-        inventory = edits.inventory_quality(conn, list(scope_ids), year)
+        inventory = edits.inventory_quality(conn, list(scope_ids), year, viewer)
     timings["explain"] = time.perf_counter() - t2
     if save:
         if progress:
@@ -375,6 +408,7 @@ def run_matching(
                 object_key=f"{len(found)} proposals",
                 park_code=park or region or "*",
                 detail={"year": year, "radius_km": radius_km, "top": top},
+                who=actor_of(viewer),
             )
         timings["save"] = time.perf_counter() - t3
     return MatchRun(
@@ -457,6 +491,8 @@ def _proposals(
         "status": np.full(len(s), "proposed", dtype=object),
         "supply_private": supplies.private[s],
         "demand_private": demands.private[d],
+        "supply_level": supplies.level[s],
+        "demand_level": demands.level[d],
         "supply_quality": supplies.quality[s],
     }
     return columns
@@ -622,6 +658,8 @@ def match_from_row(row: dict[str, Any], names: dict[int, dict[str, Any]]) -> Mat
         supply_private=bool(row.get("supply_private", False)),
         supply_quality=str(row.get("supply_quality") or ""),
         demand_private=bool(row.get("demand_private", False)),
+        supply_level=int(row.get("supply_level", 2 if row.get("supply_private") else 1)),
+        demand_level=int(row.get("demand_level", 2 if row.get("demand_private") else 1)),
     )
 
 
@@ -713,25 +751,110 @@ def list_matches(engine: Engine, park: str, statuses: Sequence[str] | None = Non
             | {(r["demand_kind"], r["demand_id"]) for r in rows},
         )
     for r in rows:
-        r["supply_private"], r["supply_quality"] = private.get(
-            (r["supply_kind"], r["supply_id"]), (False, "")
+        r["supply_level"], r["supply_quality"] = private.get(
+            (r["supply_kind"], r["supply_id"]), (2, "")
         )
-        r["demand_private"] = private.get((r["demand_kind"], r["demand_id"]), (False, ""))[0]
+        r["demand_level"] = private.get((r["demand_kind"], r["demand_id"]), (2, ""))[0]
+        r["supply_private"] = r["supply_level"] == 2
+        r["demand_private"] = r["demand_level"] == 2
     return [match_from_row(r, names) for r in rows]
 
 
-def _require(conn: Connection, match_id: int) -> dict[str, Any]:
+def matches_for(
+    engine: Engine, park: str, viewer: Viewer, statuses: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Saved matches of a park as ``viewer`` may see them. A match whose records the
+    viewer may not see is not shown until it is accepted; once accepted its parties see
+    it with the other side's details hidden. Ranks count only the matches shown, so a
+    hidden match never shows through another's rank."""
+    shown: list[tuple[Match, bool]] = []
+    for m in list_matches(engine, park, statuses):
+        sees_supply = may_see_level(viewer, m.supplier_id, m.supplier_park_id, m.supply_level)
+        sees_demand = may_see_level(viewer, m.receiver_id, m.receiver_park_id, m.demand_level)
+        if sees_supply and sees_demand:
+            shown.append((m, True))
+        elif m.status == "accepted" and (
+            may_see_level(viewer, m.supplier_id, m.supplier_park_id, 2)
+            or may_see_level(viewer, m.receiver_id, m.receiver_park_id, 2)
+        ):
+            shown.append((m, False))
+    rank: dict[tuple[str, int], int] = defaultdict(int)
+    views = []
+    for m, whole in sorted(shown, key=lambda x: (x[0].supply_kind, x[0].supply_id, x[0].rank)):
+        rank[(m.supply_kind, m.supply_id)] += 1
+        view = match_view(m, viewer) if whole else _redacted(m)
+        view["rank"] = rank[(m.supply_kind, m.supply_id)]
+        views.append(view)
+    views.sort(key=lambda v: -(v["net_benefit_vnd_per_year"] or 0.0))
+    return views
+
+
+def _redacted(m: Match) -> dict[str, Any]:
+    """An accepted match as the other party sees it: who and what, not the other side's
+    confidential figures."""
+    hidden = "confidential"
+    return {
+        "id": m.id,
+        "rank": None,
+        "status": m.status,
+        "park": m.park_code,
+        "supplier": {
+            "park": m.supplier_park_code,
+            "code": m.supplier_code,
+            "name": m.supplier_name,
+        },
+        "receiver": {
+            "park": m.receiver_park_code,
+            "code": m.receiver_code,
+            "name": m.receiver_name,
+        },
+        "material": m.material_code,
+        "receiver_material": m.receiver_material_code,
+        "rule": m.rule_id,
+        "channel": m.channel,
+        "score": None,
+        "quantity": None,
+        "unit": m.unit,
+        "distance_km": m.distance_km,
+        "net_benefit_vnd_per_year": None,
+        "co2e_t_per_year": None,
+        "reasons": [],
+        "accounting": {"hidden": hidden},
+    }
+
+
+def _require(conn: Connection, match_id: int, viewer: Viewer | None = None) -> dict[str, Any]:
+    """A match that ``viewer`` may decide: one of its parties, their park operator, or
+    the administrator. Anyone else is told nothing of it, or that they may not."""
     row = store.get_match(conn, match_id)
+    missing = f"no match {match_id}; list them with `parkloop matches list --park CODE`"
     if row is None:
-        raise UserError(f"no match {match_id}; list them with `parkloop matches list --park CODE`")
+        raise UserError(missing)
+    if viewer is None or viewer.role is Role.ADMIN:
+        return row
+    where = store.org_names(conn, [row["supplier_id"], row["receiver_id"]])
+    parties = [
+        (row["supplier_id"], where[row["supplier_id"]]["park_id"]),
+        (row["receiver_id"], where[row["receiver_id"]]["park_id"]),
+    ]
+    if not any(can_write(viewer, park_id, org) for org, park_id in parties):
+        if any(may_see_level(viewer, org, park_id, 1) for org, park_id in parties):
+            raise NotAllowed(
+                f"{viewer.name or viewer.role.value} may not decide match {match_id}: only its "
+                "two parties and their park operator may; nothing was changed"
+            )
+        raise UserError(missing)
     return row
 
 
-def accept_match(engine: Engine, match_id: int, who: str | None = None) -> dict[str, Any]:
+def accept_match(
+    engine: Engine, match_id: int, who: str | None = None, viewer: Viewer | None = None
+) -> dict[str, Any]:
     """Accept a match: it becomes an exchange in negotiation between the two parties."""
+    who = who or (viewer.name if viewer and viewer.role is not Role.ADMIN else None)
     who = who or changes.actor()
     with engine.begin() as conn:
-        row = _require(conn, match_id)
+        row = _require(conn, match_id, viewer)
         if row["status"] == "accepted":
             raise UserError(f"match {match_id} is already accepted (exchange {row['exchange_id']})")
         from parkloop.store.exchanges import insert_exchange
@@ -759,7 +882,9 @@ def accept_match(engine: Engine, match_id: int, who: str | None = None) -> dict[
             },
         )
         store.decide(conn, match_id, "accepted", who, exchange_id=exchange_id)
-        changes.record(conn, "accept", "match", str(match_id), detail={"exchange_id": exchange_id})
+        changes.record(
+            conn, "accept", "match", str(match_id), detail={"exchange_id": exchange_id}, who=who
+        )
     return {
         "match": match_id,
         "status": "accepted",
@@ -769,14 +894,19 @@ def accept_match(engine: Engine, match_id: int, who: str | None = None) -> dict[
 
 
 def reject_match(
-    engine: Engine, match_id: int, reason: str, who: str | None = None
+    engine: Engine,
+    match_id: int,
+    reason: str,
+    who: str | None = None,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     """Reject a match; it is not proposed again unless its supply or demand changes."""
     if not reason.strip():
         raise UserError("say why the match is rejected: --reason TEXT")
+    who = who or (viewer.name if viewer and viewer.role is not Role.ADMIN else None)
     who = who or changes.actor()
     with engine.begin() as conn:
-        row = _require(conn, match_id)
+        row = _require(conn, match_id, viewer)
         if row["status"] == "accepted":
             raise UserError(
                 f"match {match_id} was accepted as exchange {row['exchange_id']}; "
@@ -790,7 +920,7 @@ def reject_match(
             now.get((row["demand_kind"], row["demand_id"])),
         )
         store.decide(conn, match_id, "rejected", who, reason=reason, fingerprint=fingerprint)
-        changes.record(conn, "reject", "match", str(match_id), detail={"reason": reason})
+        changes.record(conn, "reject", "match", str(match_id), detail={"reason": reason}, who=who)
     return {"match": match_id, "status": "rejected", "reason": reason}
 
 

@@ -18,8 +18,8 @@ from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
 from parkloop.accounting.pairs import METHODS
 from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality
-from parkloop.domain.permissions import Viewer, can_see
-from parkloop.errors import UserError
+from parkloop.domain.permissions import Viewer, can_see, may_see_level, sees_everything_of
+from parkloop.errors import NotAllowed, UserError
 from parkloop.jsonable import jsonable
 from parkloop.matching.engine import Candidates
 from parkloop.matching.tables import FLOW, Side
@@ -171,6 +171,7 @@ class Network:
     scope: dict[str, Any]
     seconds: dict[str, float] = field(default_factory=dict)
     names: dict[int, dict[str, Any]] = field(default_factory=dict)
+    viewer: Viewer | None = None  # whose records the network is built from
 
     @property
     def book(self) -> FactorBook:
@@ -223,8 +224,10 @@ def network(
     top: int = 10,
     radius_km: float | None = None,
     year: int | None = None,
+    viewer: Viewer | None = None,
 ) -> Network:
-    """Candidate links of the scope (the matcher's, ``top`` per supply) as a problem."""
+    """Candidate links of the scope (the matcher's, ``top`` per supply) as a problem, from
+    the records ``viewer`` may see."""
     if sum(bool(x) for x in (park, region, all_parks)) != 1:
         raise UserError("say what to optimise: --park CODE, --region NAME or --all")
     t0 = time.perf_counter()
@@ -236,6 +239,7 @@ def network(
         radius_km=radius_km,
         top=top,
         year=year,
+        viewer=viewer,
     )
     t1 = time.perf_counter()
     with engine.connect() as conn:
@@ -257,6 +261,7 @@ def network(
             "radius_km": radius_km,
         },
         seconds={"candidates": t1 - t0, "problem": t2 - t1},
+        viewer=viewer,
     )
 
 
@@ -264,11 +269,16 @@ def network(
 
 
 def running_accounts(engine: Engine, net: Network) -> list[dict[str, Any]]:
-    """Running exchanges touching the scope, accounted as ``parkloop account`` does, each
-    with its organisations' ids and the waste it keeps from disposal."""
+    """Running exchanges touching the scope that the network's viewer may see, accounted as
+    ``parkloop account`` does, each with its organisations' ids and the waste it keeps from
+    disposal."""
     park_ids = list(net.candidates.park_ids)
     with engine.connect() as conn:
-        rows = store.running_exchanges(conn, park_ids)
+        rows = [
+            r
+            for r in store.running_exchanges(conn, park_ids)
+            if may_see_level(net.viewer, None, r["park_id"], 1)
+        ]
     if not rows:
         return []
     book = net.book
@@ -283,6 +293,7 @@ def running_accounts(engine: Engine, net: Network) -> list[dict[str, Any]]:
             year=net.candidates.year,
             attribution=net.candidates.attribution,
             deadweight=net.candidates.deadweight,
+            viewer=net.viewer,
         )
         figures = {(a["key"], a["supplier"], a["receiver"]): a for a in account.exchanges}
         for row in items:
@@ -699,9 +710,11 @@ def optimise_network(
     radius_km: float | None = None,
     year: int | None = None,
     save: bool = True,
+    viewer: Viewer | None = None,
 ) -> OptimisationRun:
-    """The best network of the scope; with ``save``, a run is recorded and its chosen links
-    replace the scope's earlier planned exchanges."""
+    """The best network of the scope, from the records ``viewer`` may see; with ``save``
+    (the administrator, or the operator of the one park in scope), a run is recorded and
+    its chosen links replace the scope's earlier planned exchanges."""
     options = options_from(
         objective, budget_vnd, co2_cap_t, treatment_capacity, time_limit_s, mip_gap
     )
@@ -713,7 +726,13 @@ def optimise_network(
         top=top,
         radius_km=radius_km,
         year=year,
+        viewer=viewer,
     )
+    if save and not all(sees_everything_of(viewer, p) for p in net.candidates.park_ids):
+        raise NotAllowed(
+            f"{viewer.name if viewer else 'this user'} may not save a plan for this scope "
+            "(only its park operator may); run with --no-save to see the best network"
+        )
     return optimise_prepared(engine, net, options, save=save)
 
 
@@ -769,6 +788,7 @@ def write_back(engine: Engine, run: OptimisationRun) -> None:
                 "planned": len(rows),
                 "status": run.result.status,
             },
+            who=changes.actor_of(net.viewer),
         )
     run.run_id = run_id
 
@@ -790,14 +810,18 @@ def pareto_curve(
     mip_gap: float = 0.01,
     top: int = 10,
     year: int | None = None,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
-    """Networks from the one worth most to the one avoiding most CO2e (nothing is saved)."""
+    """Networks from the one worth most to the one avoiding most CO2e (nothing is saved),
+    from the records ``viewer`` may see."""
     if points < 5:
         raise UserError("--points: a trade-off curve here has at least 5 points")
     options = options_from(
         NET_BENEFIT, budget_vnd, co2_cap_t, treatment_capacity, time_limit_s, mip_gap
     )
-    net = network(engine, park=park, region=region, all_parks=all_parks, top=top, year=year)
+    net = network(
+        engine, park=park, region=region, all_parks=all_parks, top=top, year=year, viewer=viewer
+    )
     curve = pareto(net.problem, options, points)
     running = running_accounts(engine, net)
     out_points = []

@@ -15,7 +15,7 @@ from parkloop.catalog.recognise import UNCLASSIFIED, recognise_destination, reco
 from parkloop.catalog.sectors import recognise_sector
 from parkloop.domain.enums import Confidentiality, ExchangeStatus
 from parkloop.domain.permissions import Viewer, can_write
-from parkloop.errors import UserError
+from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services.cells import CellError, parse_enum, parse_number
 from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.services.registry import require_park
@@ -83,7 +83,7 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
     row = edits.owned_row(conn, kind, row_id)
     what = {"flow": "flow", "listing": "offer or want", "exchange": "exchange"}.get(kind, kind)
     if row is None:
-        raise UserError(
+        raise NotFound(
             f"no {what} {row_id}; `parkloop {KINDS.get(kind, kind + 's')} list` shows ids"
         )
     if "confidentiality" in row and row["confidentiality"] == Confidentiality.PRIVATE.value:
@@ -91,12 +91,12 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
         from parkloop.domain.permissions import can_see
 
         if not can_see(viewer, row["org_id"], row["park_id"], Confidentiality.PRIVATE):
-            raise UserError(
+            raise NotFound(
                 f"no {what} {row_id}; `parkloop {KINDS.get(kind, kind + 's')} list` shows ids"
             )
     org = row.get("org_id")
     if not can_write(viewer, row["park_id"], org):
-        raise UserError(
+        raise NotAllowed(
             f"{viewer.name or viewer.role.value} may not change {what} {row_id} "
             f"(of {row.get('org_code') or row['park_code']}); nothing was changed"
         )
@@ -271,7 +271,7 @@ def set_exchange(
         if not can_write(viewer, row["park_id"], row["supplier_id"]) and not can_write(
             viewer, row["park_id"], row["receiver_id"]
         ):
-            raise UserError(f"{viewer.name or viewer.role.value} may not change exchange {row_id}")
+            raise NotAllowed(f"{viewer.name or viewer.role.value} may not change exchange {row_id}")
         values: dict[str, Any] = {}
         if status is not None:
             values["status"] = _choice(ExchangeStatus, status, "status")
@@ -318,9 +318,9 @@ def set_organisation(
     with engine.begin() as conn:
         row = edits.organisation(conn, park, code)
         if row is None:
-            raise UserError(f"park '{park}' has no enterprise or partner '{code}'")
+            raise NotFound(f"park '{park}' has no enterprise or partner '{code}'")
         if not can_write(viewer, row["park_id"], row["id"]):
-            raise UserError(
+            raise NotAllowed(
                 f"{viewer.name or viewer.role.value} may not change '{code}'; nothing was changed"
             )
         values: dict[str, Any] = {}

@@ -8,7 +8,7 @@ from parkloop.domain.codes import Lookup, Named
 from parkloop.domain.enums import ExchangeStatus, OrgKind
 from parkloop.domain.models import Exchange, Flow, Listing, Organisation, Park
 from parkloop.domain.permissions import Viewer
-from parkloop.errors import UserError
+from parkloop.errors import NotFound, UserError
 from parkloop.store import exchanges as exchange_store
 from parkloop.store import inventory, registry, writes
 
@@ -44,7 +44,7 @@ def require_park(engine: Engine, code: str) -> Park:
                 if known
                 else "; the database has no parks yet (try `parkloop examples load nam-cau-kien`)"
             )
-            raise UserError(f"no park '{code}'{hint}")
+            raise NotFound(f"no park '{code}'{hint}")
         return park
 
 

@@ -237,7 +237,7 @@ def resilience_report(
 ) -> dict[str, Any]:
     """Remove an enterprise (or each in turn): exchanges broken, benefit lost, partners found."""
     options = options_from(NET_BENEFIT, budget_vnd, None, None, time_limit_s, mip_gap)
-    net = network(engine, park=park, top=top, year=year)
+    net = network(engine, park=park, top=top, year=year, viewer=viewer)
     base = optimise(net.problem, options)
     running = running_accounts(engine, net)
     chosen = base.flows.chosen(net.problem)

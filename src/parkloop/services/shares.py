@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from parkloop.domain.permissions import Viewer, may_see_level
 from parkloop.errors import UserError
 from parkloop.optimize import (
     NET_BENEFIT,
@@ -18,19 +19,24 @@ from parkloop.optimize.shares import MAX_PLAYERS, fair_shares, too_many
 from parkloop.services import accounting
 from parkloop.services.optimize import network, options_from, running_accounts
 from parkloop.store import optimize as store
+from parkloop.store import writes
 
 # -- fair shares -----------------------------------------------------------------------------------
 
 
-def shares_of_exchange(engine: Engine, exchange_id: int) -> dict[str, Any]:
-    """Split an exchange's net benefit between its supplier and its receiver."""
+def shares_of_exchange(
+    engine: Engine, exchange_id: int, viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """Split an exchange's net benefit between its supplier and its receiver (an exchange
+    ``viewer`` may see, valued from the records it may see)."""
     with engine.connect() as conn:
         x = store.get_exchange(conn, exchange_id)
-    if x is None:
+        park_id = writes.park_ids(conn, [x.park_code]).get(x.park_code) if x else None
+    if x is None or not may_see_level(viewer or Viewer.admin(), None, park_id, 1):
         raise UserError(
             f"no exchange {exchange_id}; list them with `parkloop exchanges list --park CODE`"
         )
-    account = accounting.account_park(engine, x.park_code)
+    account = accounting.account_park(engine, x.park_code, viewer=viewer)
     row = next(
         (
             a
@@ -78,9 +84,10 @@ def shares_of_coalition(
     park: str | None = None,
     top: int = 10,
     time_limit_s: float = 60.0,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     """Split the gain of a small coalition: running exchanges among its members and the
-    best new network among them."""
+    best new network among them, from the records ``viewer`` may see."""
     codes = [c.strip() for c in enterprises if c.strip()]
     if len(set(codes)) != len(codes):
         raise UserError("--enterprises: each enterprise once")
@@ -104,11 +111,11 @@ def shares_of_coalition(
     parks_of = {where[o]["park_code"] for o in orgs}
     regions_of = {where[o]["region"] for o in orgs}
     if len(parks_of) == 1:
-        net = network(engine, park=next(iter(parks_of)), top=top)
+        net = network(engine, park=next(iter(parks_of)), top=top, viewer=viewer)
     elif len(regions_of) == 1 and next(iter(regions_of)):
-        net = network(engine, region=next(iter(regions_of)), top=top)
+        net = network(engine, region=next(iter(regions_of)), top=top, viewer=viewer)
     else:
-        net = network(engine, all_parks=True, top=top)
+        net = network(engine, all_parks=True, top=top, viewer=viewer)
     options = options_from(NET_BENEFIT, time_limit_s=time_limit_s)
     running = running_accounts(engine, net)
     p = net.problem

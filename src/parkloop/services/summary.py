@@ -11,7 +11,7 @@ from parkloop.catalog import catalog
 from parkloop.domain.enums import ExchangeStatus, LandUseClass, OrgKind
 from parkloop.domain.models import Enterprise, Exchange, Park
 from parkloop.domain.permissions import Viewer
-from parkloop.services import registry
+from parkloop.services import confidentiality, registry
 
 
 @dataclass
@@ -31,9 +31,11 @@ class ParkSummary:
 
 
 def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -> ParkSummary:
-    viewer = viewer or Viewer.admin()
+    """A park at a glance, from the records ``viewer`` may see; outside the park, totals
+    by material class only under the disclosure rule."""
     cat = catalog()
     park = registry.require_park(engine, park_code)
+    viewer, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
     orgs = registry.organisations(engine, park_code)
     tenants = [o for o in orgs if isinstance(o, Enterprise)]
     sectors: Counter[str] = Counter()
@@ -56,12 +58,21 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
     by_class: dict[str, dict[str, dict[str, float]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(float))
     )
+    contributors: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in flows:
         if f.period.year != year:
             continue
         cls = cat.materials[f.material_code].material_class.value
         by_class[cls][f.direction.value][f.quantity.unit] += f.annual_quantity
-    exchanges = registry.exchanges(engine, park_code)
+        contributors[cls][f.org_code] += f.annual_quantity
+    notes = []
+    if aggregate_only:
+        for cls in list(by_class):
+            shown, note = confidentiality.publish({"_": 1}, contributors[cls])
+            if shown is None:
+                del by_class[cls]
+                notes.append(f"{cls}: {note}")
+    exchanges = [] if aggregate_only else registry.exchanges(engine, park_code)
     statuses = Counter(x.status.value for x in exchanges)
     share = park.land_share(
         {LandUseClass.GREEN, LandUseClass.TRAFFIC, LandUseClass.SHARED_INFRASTRUCTURE}
@@ -77,6 +88,7 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
         exchanges_by_status=dict(statuses),
         running=[x for x in exchanges if x.status is ExchangeStatus.RUNNING],
         land_share_green_traffic_shared=share,
+        notes=notes,
     )
 
 

@@ -23,6 +23,8 @@ from parkloop.assessment.facts import (
     PartnerFacts,
     exact,
 )
+from parkloop.domain.permissions import Viewer
+from parkloop.store.permissions import visible
 from parkloop.store.schema import (
     assessments,
     evidence,
@@ -149,7 +151,11 @@ def _measures(
 
 
 def _flows(
-    conn: Connection, park_id: int, year: int, org_id: int | None = None
+    conn: Connection,
+    park_id: int,
+    year: int,
+    org_id: int | None = None,
+    viewer: Viewer | None = None,
 ) -> dict[int, list[FlowFacts]]:
     query = (
         select(
@@ -168,6 +174,8 @@ def _flows(
     )
     if org_id is not None:
         query = query.where(flows.c.org_id == org_id)
+    if viewer is not None:
+        query = query.where(visible(viewer, flows))
     by_org: dict[int, list[FlowFacts]] = {}
     for r in conn.execute(query).mappings():
         by_org.setdefault(r["org_id"], []).append(
@@ -257,11 +265,14 @@ def _enterprise(
     )
 
 
-def park_facts(conn: Connection, park: RowMapping, year: int) -> ParkFacts:
-    """Everything a park assessment reads, for one year, in a handful of queries."""
+def park_facts(
+    conn: Connection, park: RowMapping, year: int, viewer: Viewer | None = None
+) -> ParkFacts:
+    """Everything a park assessment reads, for one year, in a handful of queries; flows
+    only those ``viewer`` may see."""
     park_id = park["id"]
     measures = _measures(conn, park_id, year)
-    by_org = _flows(conn, park_id, year)
+    by_org = _flows(conn, park_id, year, viewer=viewer)
     enterprises, partners = [], []
     for r in conn.execute(
         select(organisations)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from parkloop.domain.permissions import Role, Viewer
 from parkloop.store.schema import change_log
 
 
@@ -15,6 +16,14 @@ def actor() -> str:
         return getpass.getuser()
     except Exception:
         return "unknown"
+
+
+def actor_of(viewer: Viewer | None) -> str | None:
+    """Who a change is logged under: the viewer's name, or the system user for the
+    administrator at the command line."""
+    if viewer is None or viewer.role is Role.ADMIN:
+        return None
+    return viewer.name or viewer.role.value
 
 
 def record(

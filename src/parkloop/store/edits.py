@@ -116,11 +116,13 @@ def unclassified(
 
 
 def inventory_quality(
-    conn: Connection, park_ids: list[int], year: int | None = None
+    conn: Connection, park_ids: list[int], year: int | None = None, viewer: Viewer | None = None
 ) -> dict[str, int]:
-    """How many flows of the parks (in ``year``) await a material, and how many prices are
-    the staff's own or filled from the catalog."""
+    """How many flows of the parks (in ``year``) that ``viewer`` may see await a material,
+    and how many prices are the staff's own or filled from the catalog."""
     where = [flows.c.park_id.in_(park_ids)]
+    if viewer is not None:
+        where.append(visible(viewer, flows))
     if year is not None:
         where.append(flows.c.year == year)
     unclassified = func.sum(case((flows.c.material_code == "unclassified", 1), else_=0))

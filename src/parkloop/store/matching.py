@@ -11,7 +11,13 @@ import numpy as np
 from sqlalchemy import Connection, func, literal, select, update
 
 from parkloop.catalog import fold
-from parkloop.domain.enums import DISPOSAL_DESTINATIONS, Destination, ExchangeStatus
+from parkloop.domain.enums import (
+    DISPOSAL_DESTINATIONS,
+    Confidentiality,
+    Destination,
+    ExchangeStatus,
+)
+from parkloop.domain.permissions import LEVELS, Viewer, visible_rows
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
 from parkloop.store.sql import fast_upsert, fetch_tuples, reserve_ids
@@ -51,6 +57,7 @@ def load_sides(
     hide_exchanges: bool = False,
     disposal_fee: Mapping[str, float] | None = None,
     reference_price: Mapping[str, float] | None = None,
+    viewer: Viewer | None = None,
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added).
@@ -60,7 +67,8 @@ def load_sides(
     Outputs already exchanged are left out unless ``hide_exchanges``; then they count as
     open, going to disposal at ``disposal_fee`` (used to check the matcher rediscovers
     known exchanges). Demands are inputs, less what running exchanges already deliver, and
-    open wants.
+    open wants. With ``viewer``, only records the viewer may see enter (the rest do not
+    exist for that computation).
     """
     disposal_fee = disposal_fee or {}
     reference_price = reference_price or {}
@@ -77,7 +85,7 @@ def load_sides(
             flows.c.quantity,
             flows.c.period_months,
             flows.c.price_vnd_per_unit,
-            (flows.c.confidentiality == "private").label("private"),
+            flows.c.confidentiality,
             flows.c.quality,
             flows.c.description,
             flows.c.waste_code,
@@ -126,7 +134,11 @@ def load_sides(
         target = listing_supply if row["kind"] == "offer" else listing_demand
         _append(
             target,
-            {**row, "private": row["confidentiality"] == "private"},
+            {
+                **row,
+                "private": row["confidentiality"] == "private",
+                "level": LEVELS[Confidentiality(row["confidentiality"])],
+            },
             LISTING,
             material_index,
             float(row["quantity"]),
@@ -138,7 +150,15 @@ def load_sides(
             end,
             max_km,
         )
-    return _merge(supply_cols, listing_supply), _merge(demand_cols, listing_demand)
+    supplies = _merge(supply_cols, listing_supply)
+    demands = _merge(demand_cols, listing_demand)
+    return seen_by(viewer, supplies), seen_by(viewer, demands)
+
+
+def seen_by(viewer: Viewer | None, side: Side) -> Side:
+    """The rows of ``side`` that ``viewer`` may see."""
+    mask = visible_rows(viewer, side.org, side.park, side.level)
+    return side if mask.all() else side.take(np.flatnonzero(mask))
 
 
 def _flow_sides(
@@ -174,7 +194,8 @@ def _flow_sides(
     qty = qty.astype(float)
     months = months.astype(float)
     price = np.array([np.nan if p is None else float(p) for p in price])
-    private = private.astype(bool)
+    level = np.array([LEVELS[Confidentiality(c)] for c in private], dtype=np.int8)
+    private = level == 2
     # Flows of one organisation, material, direction and destination in the year count as
     # one: quantities are summed and annualised, prices weighted by quantity.
     codes = {m: i for i, m in enumerate(sorted(set(material)))}
@@ -200,6 +221,9 @@ def _flow_sides(
             inverse, weights=np.where(priced, qty * np.nan_to_num(price), 0.0), minlength=n
         )
         any_private = np.bincount(inverse, weights=private.astype(float), minlength=n) > 0
+        # A group is as confidential as its most confidential flow.
+        most = np.zeros(n, dtype=np.int8)
+        np.maximum.at(most, inverse, level)
         keep = np.sort(first)
         group_of_kept = inverse[keep]
         ids, org, park, material, direction, dest, quality, text, waste, lat, lon = (
@@ -210,6 +234,7 @@ def _flow_sides(
         with np.errstate(invalid="ignore", divide="ignore"):
             price = np.where(priced_qty > 0, value / priced_qty, np.nan)[group_of_kept]
         private = any_private[group_of_kept]
+        level = most[group_of_kept]
     known = np.array([m in material_index for m in material], dtype=bool)
     located = np.array([a is not None and b is not None for a, b in zip(lat, lon, strict=True)])
     mat_idx = np.array([material_index.get(m, -1) for m in material], dtype=np.int32)
@@ -270,6 +295,7 @@ def _flow_sides(
             "end_day": np.full(n, I32_MAX, dtype=np.int32),
             "max_km": np.full(n, np.inf),
             "private": private[mask],
+            "level": level[mask],
             "waste_code": np.array([w or "" for w in waste[mask]], dtype=object),
             "quality": np.array([q or "" for q in quality[mask]], dtype=object),
             "text": np.array([fold(t or "") for t in text[mask]], dtype=object),
@@ -326,6 +352,7 @@ def _append(
     cols["end_day"].append(end)
     cols["max_km"].append(max_km)
     cols["private"].append(bool(row["private"]))
+    cols["level"].append(int(row["level"]))
     cols["waste_code"].append(row["waste_code"] or "")
     cols["quality"].append(row["quality"] or "")
     cols["text"].append(fold(row["description"] or ""))
@@ -500,9 +527,10 @@ def record_fingerprints(
 
 def record_privacy(
     conn: Connection, refs: Iterable[tuple[str, int]]
-) -> dict[tuple[str, int], tuple[bool, str]]:
-    """Whether each flow or listing is private now, and the quality it states."""
-    out: dict[tuple[str, int], tuple[bool, str]] = {}
+) -> dict[tuple[str, int], tuple[int, str]]:
+    """The confidentiality level of each flow or listing now (0 public, 1 park, 2 private),
+    and the quality it states."""
+    out: dict[tuple[str, int], tuple[int, str]] = {}
     refs = list(refs)
     for kind, table in (("flow", flows), ("listing", listings)):
         ids = [i for k, i in refs if k == kind]
@@ -512,7 +540,7 @@ def record_privacy(
                 table.c.id.in_(chunk)
             )
             for rid, conf, quality in conn.execute(query):
-                out[(kind, rid)] = (conf == "private", quality or "")
+                out[(kind, rid)] = (LEVELS[Confidentiality(conf)], quality or "")
     return out
 
 

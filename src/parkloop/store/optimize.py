@@ -68,6 +68,7 @@ def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[st
         select(
             exchanges.c.id,
             exchanges.c.key,
+            exchanges.c.park_id,
             p.codes["park"].label("park_code"),
             exchanges.c.supplier_id,
             exchanges.c.receiver_id,

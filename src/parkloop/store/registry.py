@@ -79,6 +79,7 @@ def park_ids(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, 
 def organisation_from_row(row: Mapping[str, Any], park_code: str) -> Organisation:
     common = {
         "id": row["id"],
+        "park_id": row["park_id"],
         "park_code": park_code,
         "code": row["code"],
         "name_vi": row["name_vi"],

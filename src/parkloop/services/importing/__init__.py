@@ -11,7 +11,7 @@ One module per sheet (:mod:`.parks`, :mod:`.organisations`, :mod:`.flows`,
 (:mod:`.checker`) and cell reader (:mod:`.columns`); :mod:`.job` runs an import.
 """
 
-from parkloop.services.importing.job import import_path
+from parkloop.services.importing.job import import_path, import_rows
 from parkloop.services.importing.report import Change, ImportReport, Reading, SheetCount
 from parkloop.services.problems import ImportProblems, Problem
 from parkloop.services.sources import UnreadableFile
@@ -25,4 +25,5 @@ __all__ = [
     "SheetCount",
     "UnreadableFile",
     "import_path",
+    "import_rows",
 ]

@@ -4,6 +4,7 @@ check each sheet, count what changes, then write it all in one transaction or no
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from parkloop.catalog.sheets import sheet_specs
 from parkloop.domain.codes import Named
+from parkloop.domain.permissions import Role, Viewer, can_write
 from parkloop.errors import UserError
 from parkloop.services.importing import (
     exchanges,
@@ -27,7 +29,7 @@ from parkloop.services.importing import (
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import spec_table
 from parkloop.services.importing.report import Change, ImportReport, SheetCount
-from parkloop.services.problems import ImportProblems
+from parkloop.services.problems import ImportProblems, Problem
 from parkloop.services.sources import read_source
 from parkloop.store import changes, writes
 from parkloop.store.materials import sync_materials
@@ -48,6 +50,7 @@ def import_path(
     park: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     actor: str | None = None,
+    viewer: Viewer | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run``) write everything in ``path``.
 
@@ -66,6 +69,7 @@ def import_path(
     try:
         with engine.connect() if dry_run else engine.begin() as conn:
             prepared = _prepare(checker, conn)
+            _authorise(conn, checker, prepared, viewer)
             report.sheets, report.changes, renames = _count(conn, prepared, source.path.name)
             if not dry_run:
                 _write(conn, prepared, renames, source.path.name, actor, progress)
@@ -79,6 +83,27 @@ def import_path(
     report.filled = checker.filled
     report.seconds = time.perf_counter() - started
     return report
+
+
+def import_rows(
+    engine: Engine,
+    sheets: dict[str, list[dict[str, Any]]],
+    *,
+    name: str = "form",
+    viewer: Viewer | None = None,
+    actor: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import rows typed one at a time (a web form, an API call) exactly as a file's rows
+    are: the same reading of words, units and numbers, the same checks and problems (the
+    sheet is ``name``), the same authorisation and change log."""
+    with tempfile.TemporaryDirectory(prefix="parkloop-rows-") as folder:
+        path = Path(folder) / f"{name}.json"
+        path.write_text(
+            json.dumps({"format": "parkloop", "sheets": sheets}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        return import_path(engine, path, viewer=viewer, actor=actor, dry_run=dry_run)
 
 
 def _prepare(checker: Checker, conn: Connection) -> list[Prepared]:
@@ -127,6 +152,55 @@ BUILDERS: dict[str, Callable[[Checker, Any], Prepared]] = {
     "exchanges": exchanges.build,
     "recp_measures": recp.build,
 }
+
+
+def _authorise(
+    conn: Connection, checker: Checker, prepared: list[Prepared], viewer: Viewer | None
+) -> None:
+    """Refuse, row by row, what ``viewer`` may not write; nothing is written if any."""
+    if viewer is None or viewer.role is Role.ADMIN:
+        return
+    names = {c.raw.spec.key: c.raw for c in checker.converted.values()}
+    parks_in = {k[0] for p in prepared for k in p.keys}
+    for p in prepared:
+        if p.sheet == "exchanges":
+            parks_in |= {r["_supplier"][0] for r in p.rows} | {r["_receiver"][0] for r in p.rows}
+    park_ids = writes.park_ids(conn, parks_in)
+    org_ids = writes.organisation_ids(conn, parks_in)
+    who = viewer.name or viewer.role.value
+    problems = []
+    for prep in prepared:
+        raw = names[prep.sheet]
+        for row, key, number in zip(prep.rows, prep.keys, prep.row_numbers, strict=True):
+            park = key[0]
+            park_id = park_ids.get(park)
+            if prep.sheet == "parks":
+                allowed = park_id is not None and can_write(viewer, park_id)
+            elif prep.sheet == "land_use":
+                allowed = can_write(viewer, park_id)
+            elif prep.sheet in ("enterprises", "partners"):
+                allowed = can_write(viewer, park_id, org_ids.get((park, key[1])))
+            elif prep.sheet == "exchanges":
+                allowed = any(
+                    can_write(viewer, park_ids.get(party[0]), org_ids.get(party))
+                    for party in (row["_supplier"], row["_receiver"])
+                )
+            else:
+                allowed = can_write(viewer, park_id, org_ids.get(row["_org"]))
+            if not allowed:
+                problems.append(
+                    Problem(
+                        raw.name,
+                        number,
+                        None,
+                        key[1] or key[0],
+                        f"{who} may not write this record (of park '{park}')",
+                        "an enterprise changes only its own records, an operator only its "
+                        "park; ask the park operator",
+                    )
+                )
+    if problems:
+        raise ImportProblems(checker.source.path.name, problems)
 
 
 def _mentioned_parks(checker: Checker) -> set[str]:

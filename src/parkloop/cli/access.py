@@ -1,0 +1,72 @@
+"""What each command may do, declared once. ``read``: anyone may run it and gets what
+they may see (docs/confidentiality.md); ``write``: it changes records, and every record is
+checked against who is writing (an enterprise its own, an operator its park); ``admin``:
+the administrator only. A test fails for a command missing here, and runs every ``read``
+command as every kind of viewer to show private records never show through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+READ, WRITE, ADMIN = "read", "write", "admin"
+
+ACCESS: dict[str, str] = {
+    "db upgrade": ADMIN,
+    "db status": READ,
+    "parks list": READ,
+    "enterprises list": READ,
+    "enterprises set": WRITE,
+    "enterprises delete": WRITE,
+    "flows list": READ,
+    "flows set": WRITE,
+    "flows delete": WRITE,
+    "listings list": READ,
+    "listings delete": WRITE,
+    "exchanges list": READ,
+    "exchanges set": WRITE,
+    "exchanges set-status": WRITE,
+    "exchanges delete": WRITE,
+    "materials review": READ,
+    "materials assign": WRITE,
+    "import": WRITE,
+    "export": READ,
+    "template": READ,
+    "examples list": READ,
+    "examples load": ADMIN,
+    "examples generate": ADMIN,
+    "demo": READ,  # the operator's look also saves the proposals it finds
+    "match": WRITE,  # saves proposals (the operator's run); --no-save reads
+    "matches list": READ,
+    "matches accept": WRITE,
+    "matches reject": WRITE,
+    "account": READ,
+    "account transport": READ,
+    "optimize": WRITE,  # saves a plan (the operator's run); --no-save reads
+    "optimize pareto": READ,
+    "resilience": READ,
+    "shares": READ,
+    "rulesets list": READ,
+    "rulesets show": READ,
+    "assess": WRITE,  # keeps the result in the history (the operator's); --no-save reads
+    "evidence add": WRITE,
+    "evidence list": READ,
+    "evidence load": WRITE,
+    "dossier": READ,
+}
+
+
+def commands(root: Any) -> Iterator[tuple[str, Any]]:
+    """Every command of the command line (a Click command tree), by its path."""
+
+    def walk(command: Any, prefix: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+        subs = getattr(command, "commands", None)
+        if subs:
+            if prefix and getattr(command, "invoke_without_command", False):
+                yield " ".join(prefix), command
+            for name, sub in subs.items():
+                yield from walk(sub, (*prefix, name))
+        else:
+            yield " ".join(prefix), command
+
+    yield from walk(root, ())
