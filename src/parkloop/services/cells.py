@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -33,23 +33,106 @@ class CellError(ValueError):
 # -- text ---------------------------------------------------------------------------------
 
 # Control characters other than tab and newline, the BOM, zero-width spaces and lone
-# surrogates (which JSON escapes can produce) never belong in stored text.
-_DROP = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160))}
-_DROP.update({0xFEFF: None, 0x200B: None, 0xFFFE: None, 0xFFFF: None})
+# surrogates (which JSON escapes can produce) never belong in stored text. Neither do
+# invisible format characters: bidirectional overrides and isolates, which can make a
+# text display as something else than it is (U+202A-U+202E, U+2066-U+2069), direction
+# marks (U+200E, U+200F, U+061C), the soft hyphen, joiners and invisible operators.
+_INVISIBLE = (
+    0x00AD,
+    0x034F,
+    0x061C,
+    0x115F,
+    0x1160,
+    0x17B4,
+    0x17B5,
+    0x180E,
+    *range(0x200B, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2070),
+    0x3164,
+    0xFEFF,
+    0xFFA0,
+    *range(0xFFF9, 0xFFFC),
+    0xFFFE,
+    0xFFFF,
+    *range(0xE0000, 0xE0080),
+)
+_DROP: dict[int, str | None] = {
+    c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160), *_INVISIBLE)
+}
+# Line and paragraph separators are line breaks that look like nothing.
+_DROP.update({0x2028: "\n", 0x2029: "\n"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """NFC, one newline convention, no control characters, no surrounding space."""
+    """NFC, one newline convention, no control or invisible characters, no surrounding
+    space."""
     if value.isascii() and value.isprintable():
         return value.strip()
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     text = _SURROGATES.sub("", text.translate(_DROP))
-    return text.strip()
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+class ErrorCell:
+    """A spreadsheet cell that shows a formula error (#DIV/0!, #N/A...) or holds a formula
+    that was never calculated, so it has no value to read."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ErrorCell) and other.code == self.code
+
+    def __hash__(self) -> int:
+        return hash((ErrorCell, self.code))
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __repr__(self) -> str:
+        return f"ErrorCell({self.code!r})"
+
+    def problem(self) -> CellError:
+        if self.code.startswith("="):
+            return CellError(
+                "this cell holds a formula that was never calculated, so it has no value",
+                "open the workbook in Excel and save it, or paste the values instead of the "
+                "formula",
+            )
+        return CellError(
+            f"this cell shows the formula error {self.code}",
+            "correct the formula in the workbook, or type the value",
+        )
+
+
+# What a spreadsheet shows in a cell whose formula failed (also as text in CSV files).
+FORMULA_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 
 
 def as_text(value: Any) -> str:
@@ -58,14 +141,26 @@ def as_text(value: Any) -> str:
         return clean_text(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError("this cell holds a number that is not finite", "type a value")
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return str(value)
     if isinstance(value, datetime):
         return (
             value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
         )
-    if isinstance(value, (int, float, date)):
-        return str(value) if not isinstance(value, date) else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, int):
+        if abs(value) > _LARGEST:
+            raise CellError("this number is too large", "type a smaller number")
+        return str(value)
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, ErrorCell):
+        raise value.problem()
     raise CellError("this cell holds a structure, not a value", "type a single value")
 
 
@@ -122,30 +217,53 @@ def parse_number(value: Any, decimal: str = DOT) -> float:
     if isinstance(value, bool):
         raise CellError("a yes/no value is not a number", "type a number")
     if isinstance(value, int):
-        if abs(value) > 2**63:
+        if abs(value) > _LARGEST:
             raise CellError("this number is too large", "type a smaller number")
         return float(value)
     if isinstance(value, float):
         number = value
+    elif isinstance(value, ErrorCell):
+        raise value.problem()
     else:
-        read = read_number(as_text(value), decimal)
+        text = as_text(value)
+        read = read_number(text, decimal)
         if read is None:
-            example = "1234.5" if decimal == DOT else "1234,5"
-            raise CellError("not a number", f"type a number such as {example}")
+            raise _not_a_number(text, decimal)
         number = read
     if not math.isfinite(number):
+        if number == number and isinstance(value, str):  # '1e400'
+            raise CellError("this number is too large", "type a smaller number")
         raise CellError("not a finite number", "type a number")
-    return number
+    return number + 0.0  # -0 is 0
+
+
+# Whole numbers larger than this are typing slips (a pasted code, a key held down).
+_LARGEST = 10**18
+
+
+def _not_a_number(text: str, decimal: str) -> CellError:
+    if text.startswith("="):
+        return CellError(
+            "this is a formula; formulas are not read",
+            "paste the values (Paste Special > Values) instead of the formula",
+        )
+    if text.upper() in FORMULA_ERRORS:
+        return CellError(
+            f"this cell shows the formula error {text.upper()}",
+            "correct the formula in the workbook, or type the value",
+        )
+    example = "1234.5" if decimal == DOT else "1234,5"
+    return CellError("not a number", f"type a number such as {example}")
 
 
 def parse_integer(value: Any, decimal: str = DOT) -> int:
     number = parse_number(value, decimal)
+    if abs(number) > 2**62:
+        raise CellError("this number is too large", "type a smaller number")
     if not number.is_integer():
         raise CellError(
             "a whole number is needed here", f"type {round(number)} or another whole number"
         )
-    if abs(number) > 2**62:
-        raise CellError("this number is too large", "type a smaller number")
     return int(number)
 
 
@@ -182,12 +300,28 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_FIX = "write the date as dd/mm/yyyy, e.g. 25/03/2024"
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_date(value: Any) -> date:
-    """dd/mm/yyyy (also with '.' or '-'), yyyy-mm-dd, or a real spreadsheet date."""
+    """dd/mm/yyyy (also with '.' or '-'), yyyy-mm-dd, or a real spreadsheet date, in the
+    years 1900 to 2100."""
+    found = _date(value)
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise CellError(
+            f"the year {found.year} is out of range",
+            f"type a date between {FIRST_YEAR} and {LAST_YEAR}, as dd/mm/yyyy",
+        )
+    return found
+
+
+def _date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, ErrorCell):
+        raise value.problem()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A date cell that lost its format shows its serial number (days since 1899-12-30).
         if 1 <= value <= 73415:
@@ -251,9 +385,11 @@ def parse_period(value: Any) -> Period:
     '2024-H1', '6 tháng đầu năm 2024', '2024-03', '03/2024', 'Tháng 3/2024'."""
     if isinstance(value, datetime | date):
         # Spreadsheets turn '2024-03' into the first day of that month.
-        return Period(year=value.year, months=1, first_month=value.month)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer():
+        return _period(value.year, 1, value.month)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _period(value, 12, 1)
+    if isinstance(value, float):
+        if value.is_integer():
             return _period(int(value), 12, 1)
         raise CellError("not a period", _PERIOD_FIX)
     text = _period_text(as_text(value))
@@ -280,8 +416,11 @@ def parse_period(value: Any) -> Period:
 
 
 def _period(year: int, months: int, first_month: int) -> Period:
-    if not 1900 <= year <= 2100:
-        raise CellError(f"the year {year} is out of range", "type a year between 1900 and 2100")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CellError(
+            f"the year {year} is out of range" if abs(year) < 10**9 else "the year is out of range",
+            f"type a year between {FIRST_YEAR} and {LAST_YEAR}",
+        )
     return Period(year=year, months=months, first_month=first_month)
 
 
@@ -294,7 +433,7 @@ WASTE_CODE_FIX = "write 2, 4 or 6 digits in pairs, e.g. 05 01 02, or an EWC code
 def parse_waste_code(value: Any, vn_groups: Iterable[str], ewc_codes: Iterable[str]) -> str:
     """A Vietnamese waste code (NN, NN NN, NN NN NN) or an EWC code ('*' marks hazardous)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        digits = str(int(value))
+        digits = _digits(value)
         text = digits.zfill(len(digits) + len(digits) % 2)
     else:
         text = as_text(value)
@@ -329,7 +468,7 @@ def parse_waste_code(value: Any, vn_groups: Iterable[str], ewc_codes: Iterable[s
 def parse_vsic(value: Any, divisions: Iterable[str]) -> str:
     """A VSIC 2018 code: a 2-digit division or a longer code under it."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = str(int(value)).zfill(2)
+        text = _digits(value).zfill(2)
     else:
         text = as_text(value).replace(" ", "").replace(".", "")
     if not re.fullmatch(r"\d{2,5}", text):
@@ -343,6 +482,15 @@ def parse_vsic(value: Any, divisions: Iterable[str]) -> str:
             "type a division from the VSIC 2018 list, e.g. 24 for basic metals",
         )
     return text
+
+
+def _digits(value: float) -> str:
+    """The digits of a code typed into a numeric cell (a waste code, a VSIC code)."""
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return as_text(value)  # not a code; the caller refuses it
+    if not 0 <= value < 10**9:
+        return str(value)[:12]
+    return str(int(value))
 
 
 # -- enumerations -------------------------------------------------------------------------

@@ -32,6 +32,18 @@ class Problem:
         shown = f"value '{_short(self.value)}'" if self.value != "" else "value (blank)"
         return f"{', '.join(where)}, {shown}: {self.message}; fix: {self.fix}"
 
+    def as_dict(self) -> dict[str, object]:
+        """The problem as the web page's table and the API's problem document show it."""
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "rows": list(self.rows) or ([self.row] if self.row is not None else []),
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
 
 def row_list(rows: Iterable[int], limit: int = 12) -> str:
     """Row numbers as ranges: '3-8, 12, 15-20'."""

@@ -10,18 +10,25 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
+import posixpath
 import re
+import struct
+import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from defusedxml import ElementTree as defused_tree
+
 from parkloop.catalog.loader import fold
 from parkloop.catalog.sheets import SheetSpec, sheet_specs
 from parkloop.errors import UserError
-from parkloop.services.cells import csv_unescape
+from parkloop.services.cells import ErrorCell, csv_unescape
 from parkloop.services.problems import Problem
 
 Progress = Callable[[str, int, int], None]
@@ -325,8 +332,13 @@ def _expected_names() -> str:
 # -- workbooks ----------------------------------------------------------------------------
 
 
-def check_workbook_package(path: Path) -> None:
-    """Refuse files that are not a real .xlsx package, or that would inflate dangerously."""
+def check_workbook_package(path: Path) -> set[str]:
+    """Refuse files that are not a real .xlsx package, or that would inflate dangerously.
+
+    Every part is inflated here, by parkloop, before the workbook reader sees it: a part
+    that inflates to more than its declared size is refused (a bomb can lie about its
+    size), and no part may declare a document type or XML entities anywhere in it.
+    Returns the parts that may hold formulas or formula errors."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -342,32 +354,129 @@ def check_workbook_package(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            _check_zip_members(path, infos)
+        _check_zip_members(path, infos)
+        formulas: set[str] = set()
+        with path.open("rb") as fh:
             for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                    with zf.open(info) as member:
-                        declares = _declares_dtd(member)
-                    if declares:
-                        raise UnreadableFile(
-                            f"{path.name}: {info.filename} declares a document type or XML "
-                            "entities, which an Excel workbook never does; the file is refused "
-                            "as unsafe"
-                        )
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                if info.is_dir():
+                    continue
+                if _declares_dtd(_inflated(path, fh, info), info.filename, formulas):
+                    raise UnreadableFile(
+                        f"{path.name}: {info.filename} declares a document type or XML "
+                        "entities, which an Excel workbook never does; the file is refused "
+                        "as unsafe"
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
         raise UnreadableFile(f"{path.name}: the workbook is damaged ({exc})") from None
+    return formulas
 
 
-def _declares_dtd(member: IO[bytes], chunk: int = 1 << 20) -> bool:
-    """Whether an XML part declares a DTD or entities anywhere in it (not only in its first
-    bytes: padding can push a declaration far down). Both need '<!DOCTYPE' or '<!ENTITY',
-    so the whole part is scanned for them, chunk by chunk with an overlap."""
+def _inflated(path: Path, fh: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The bytes of one part, inflated from the package by parkloop itself; refused as a
+    bomb when they outgrow the size the package declares for the part."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"{info.filename}: no local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    fh.seek(info.header_offset + 30 + name_length + extra_length)
+    left = info.compress_size
+    method = info.compress_type
+    if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnreadableFile(
+            f"{path.name}: {info.filename} is compressed in a way Excel never uses; open the "
+            "workbook in Excel and save it again"
+        )
+    inflate = zlib.decompressobj(-15) if method == zipfile.ZIP_DEFLATED else None
+    size = 0
+    while left > 0:
+        chunk = fh.read(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError(f"{info.filename} is cut short")
+        left -= len(chunk)
+        while chunk:
+            if inflate is None:
+                out, chunk = chunk, b""
+            else:
+                out = inflate.decompress(chunk, 1 << 20)
+                chunk = inflate.unconsumed_tail
+            size += len(out)
+            if size > info.file_size or size > MAX_ZIP_MEMBER_BYTES:
+                raise UnreadableFile(
+                    f"{path.name}: {info.filename} inflates to more than the "
+                    f"{info.file_size:,} bytes its package declares; the file is refused as a "
+                    "possible workbook bomb"
+                )
+            if out:
+                yield out
+            if inflate is not None and inflate.eof:
+                return
+
+
+# What an XML declaration of a document type or entity starts with, in the encodings an
+# XML part may use, for parts that are not well-formed XML (legacy VML drawings).
+_DECLARATIONS = tuple(
+    word.encode(codec)
+    for word in ("<!doctype", "<!entity")
+    for codec in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+class _Declared(Exception):
+    pass
+
+
+class _Root(Exception):
+    pass
+
+
+def _refuse(*_: Any) -> None:
+    raise _Declared
+
+
+def _root(*_: Any) -> None:
+    raise _Root
+
+
+def _declares_dtd(
+    chunks: Iterable[bytes], name: str = "", formulas: set[str] | None = None
+) -> bool:
+    """Whether a part declares a DTD or entities anywhere in it (not only in its first
+    bytes: padding can push a declaration far down).
+
+    The prolog of an XML part, where a declaration takes effect, is parsed by expat in
+    whatever encoding the part is written, with handlers that stop at any declaration;
+    the whole part (and any part that is not XML) is also scanned for the words that
+    start a declaration, in ASCII and UTF-16, in any case. Parts where a formula or a
+    formula error may be are added to ``formulas``."""
+    parser: Any = None
     tail = b""
-    while block := member.read(chunk):
-        window = tail + block
-        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+    for number, block in enumerate(chunks):
+        if number == 0 and _looks_like_xml(block):
+            parser = xml.parsers.expat.ParserCreate()
+            parser.StartDoctypeDeclHandler = _refuse
+            parser.EntityDeclHandler = _refuse
+            parser.UnparsedEntityDeclHandler = _refuse
+            parser.StartElementHandler = _root
+        if parser is not None:
+            try:
+                parser.Parse(block, False)
+            except _Declared:
+                return True
+            except (_Root, xml.parsers.expat.ExpatError):
+                parser = None  # the prolog is over (or is not XML): bytes from here on
+        window = (tail + block).lower()
+        if any(word in window for word in _DECLARATIONS):
             return True
-        tail = window[-16:]
+        if formulas is not None and any(marker in window for marker in _FORMULA_MARKERS):
+            formulas.add(name)
+        tail = window[-32:]
     return False
+
+
+def _looks_like_xml(block: bytes) -> bool:
+    start = block[:64].lstrip(b" \t\r\n")
+    return start.startswith((b"<", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -405,10 +514,11 @@ def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _read_workbook(path: Path, progress: Progress | None, default_park: str | None) -> Source:
-    check_workbook_package(path)
+    formulas = check_workbook_package(path)
     from python_calamine import CalamineError, CalamineWorkbook
 
     source = Source(path=path, kind="xlsx", default_park=default_park)
+    errors = error_cells(path, formulas) if formulas else {}
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -428,6 +538,7 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
                         "refused as damaged"
                     )
                 cells = ws.to_python(skip_empty_area=False)
+                _mark_errors(cells, errors.get(name, {}))
                 rows = (
                     (number, row[:MAX_COLUMNS_READ]) for number, row in enumerate(cells, start=1)
                 )
@@ -448,6 +559,126 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
     return _ordered(source)
 
 
+def _mark_errors(cells: list[list[Any]], errors: dict[tuple[int, int], ErrorCell]) -> None:
+    """Put back the formula errors and never-calculated formulas that the workbook reader
+    shows as blank cells, so that they are refused where they are."""
+    for (row, column), error in errors.items():
+        if row < len(cells) and column < len(cells[row]) and cells[row][column] in ("", None):
+            cells[row][column] = error
+
+
+_FORMULA_MARKERS = (b"<f", b":f", b'"e"', b"'e'")
+_NAMESPACED = rb"(?:[A-Za-z_][\w.\-]*:)?"
+_CELL_START = re.compile(rb"<" + _NAMESPACED + rb"c[\s>/]")
+_CELL_END = re.compile(rb"</" + _NAMESPACED + rb"c>")
+_FORMULA = re.compile(rb"<" + _NAMESPACED + rb"f[\s>/]")
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
+_VALUE = re.compile(rb"<" + _NAMESPACED + rb"v(?:\s[^>]*)?>([^<]*)</")
+_FORMULA_TEXT = re.compile(rb"<" + _NAMESPACED + rb"f(?:\s[^>]*)?>([^<]*)</")
+
+
+def error_cells(
+    path: Path, parts: set[str] | None = None
+) -> dict[str, dict[tuple[int, int], ErrorCell]]:
+    """Cells that show a formula error (#DIV/0!, #N/A...) or hold a formula never
+    calculated (as workbooks written by programs often do), by sheet name and (row,
+    column) from 0; the workbook reader gives both as blank. Only ``parts`` are read,
+    when given."""
+    out: dict[str, dict[tuple[int, int], ErrorCell]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, part in _sheet_parts(zf).items():
+                if match_sheet(name) is None or part not in zf.namelist():
+                    continue
+                if parts is not None and part not in parts:
+                    continue
+                data = zf.read(part)
+                found = _errors_in(data)
+                if found:
+                    out[name] = found
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, SyntaxError, zlib.error):
+        return out  # the workbook reader says what is wrong with the package
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the package part that holds it, from the workbook and its links."""
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets = {
+        _attribute(e, "Id"): _attribute(e, "Target")
+        for e in defused_tree.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter()
+        if _local(e.tag) == "Relationship"
+    }
+    parts = {}
+    for e in defused_tree.fromstring(zf.read("xl/workbook.xml")).iter():
+        if _local(e.tag) != "sheet":
+            continue
+        target = targets.get(_attribute(e, "id"))
+        if target:
+            joined = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            parts[_attribute(e, "name")] = posixpath.normpath(joined)
+    return parts
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rpartition("}")[2]
+
+
+def _attribute(element: Any, name: str) -> str:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return str(value)
+    return ""
+
+
+def _errors_in(data: bytes) -> dict[tuple[int, int], ErrorCell]:
+    found: dict[tuple[int, int], ErrorCell] = {}
+    if not any(marker in data.lower() for marker in _FORMULA_MARKERS):
+        return found
+    for marker in itertools.chain(_FORMULA.finditer(data), _ERROR_TYPE.finditer(data)):
+        at = marker.start()
+        start = None
+        for m in _CELL_START.finditer(data, max(0, at - 512), at):
+            start = m.start()
+        if start is None:
+            continue
+        head_end = data.find(b">", start)
+        close = _CELL_END.search(data, start, start + 65536)
+        if head_end < 0 or close is None or not at < close.start():
+            continue
+        head, body = data[start:head_end], data[head_end : close.end()]
+        formula_marker = marker.re is _FORMULA
+        if formula_marker == (at < head_end):
+            continue  # an error type outside a cell's tag, or a formula outside its body
+        ref = _CELL_REF.search(head)
+        if ref is None:
+            continue
+        letters, digits = ref.groups()
+        column = 0
+        for letter in letters.decode():
+            column = column * 26 + ord(letter) - 64
+        key = (int(digits) - 1, column - 1)
+        value = _VALUE.search(body)
+        cached = value.group(1).strip() if value is not None else b""
+        if _ERROR_TYPE.search(head) and cached:
+            found[key] = ErrorCell(_unescaped(cached))
+        elif formula_marker and not cached and key not in found:
+            formula = _FORMULA_TEXT.search(body)
+            text = _unescaped(formula.group(1)) if formula is not None else ""
+            found[key] = ErrorCell("=" + (text[:60] or "…"))
+    return found
+
+
+def _unescaped(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
+
+
 # -- CSV ----------------------------------------------------------------------------------
 
 
@@ -461,7 +692,12 @@ def decode_csv(path: Path) -> str:
             f"{path.name}: this is a zip package (an Excel workbook?), not CSV text; rename it "
             "to .xlsx, or save it as CSV UTF-8"
         )
-    save_as = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
+    save_as = _SAVE_AS
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _utf16(raw[:4096]):
+        raise UnreadableFile(
+            f"{path.name}: this is UTF-16 text without a byte-order mark, which cannot be told "
+            f"apart from other encodings; {save_as}"
+        )
     try:
         if raw.startswith(codecs.BOM_UTF8):
             text = raw[3:].decode("utf-8")
@@ -478,6 +714,15 @@ def decode_csv(path: Path) -> str:
     return text
 
 
+def _utf16(head: bytes) -> bool:
+    """Whether bytes look like UTF-16 text of mostly ASCII characters: every other byte
+    is zero."""
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0), odd.count(0)) >= 0.4 * len(head) / 2
+
+
 def sniff_delimiter(text: str) -> str:
     """',' ';' or tab: whichever splits the first line (outside quotes) most often."""
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -492,10 +737,67 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, Sequence[Any]]]:
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The records of a CSV text, numbered as a spreadsheet numbers its rows. A quoted cell
+    that is never closed, which would swallow the rest of the file, is refused naming the
+    line where the quote opened."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, record in enumerate(reader, start=1):
-        yield number, list(record)
+    line = 1  # where the next record starts
+    first = 1
+    try:
+        for number, record in enumerate(reader, start=1):
+            first, line = line, reader.line_num + 1
+            yield number, record
+    except csv.Error as exc:
+        _refuse_open_quote(text, delimiter, line, name)
+        raise UnreadableFile(
+            f"{name}: the CSV text is malformed in the record that starts on line {line} "
+            f"({exc}); {_SAVE_AS}"
+        ) from None
+    if '"' in text:
+        _refuse_open_quote(text, delimiter, first, name)
+
+
+_SAVE_AS = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
+
+
+def _refuse_open_quote(text: str, delimiter: str, line: int, name: str) -> None:
+    """Refuse the text if the record that starts on ``line`` opens a quoted cell that the
+    rest of the file never closes."""
+    lines = io.StringIO(text, newline="")
+    tail = "".join(itertools.islice(lines, line - 1, None))
+    opened = _open_quote(tail, delimiter)
+    if opened is None:
+        return
+    before = tail[:opened]
+    at = line + before.count("\n") + before.count("\r") - before.count("\r\n")
+    raise UnreadableFile(
+        f'{name}: line {at} opens a quoted cell (") that is never closed, so everything after '
+        "it would be read as one cell; close the quote or remove it, then save the file again"
+    )
+
+
+def _open_quote(text: str, delimiter: str) -> int | None:
+    """Where a quoted field opens that runs to the end of ``text`` (read as CSV does: a
+    quote opens a field only at its start; two quotes inside it are one)."""
+    at, end, field_start = 0, len(text), True
+    while at < end:
+        char = text[at]
+        if char == '"' and field_start:
+            search = at + 1
+            while True:
+                close = text.find('"', search)
+                if close < 0:
+                    return at
+                if text.startswith('""', close):
+                    search = close + 2
+                    continue
+                break
+            at, field_start = close + 1, False
+            continue
+        field_start = char in (delimiter, "\r", "\n")
+        at += 1
+    return None
 
 
 def _read_csv_files(
@@ -518,12 +820,11 @@ def _read_csv_files(
             raise UnreadableFile(
                 f"{file.name}: name a CSV file after its sheet, e.g. {spec_files()}"
             )
-        try:
-            rows = _csv_rows(text, sniff_delimiter(text))
-            total = text.count("\n")
-            _add(source, _collect(spec, file.name, rows, source, progress, total, unescape=True))
-        except csv.Error as exc:
-            raise UnreadableFile(f"{file.name}: the CSV text is malformed ({exc})") from None
+        rows = _csv_rows(text, sniff_delimiter(text), file.name)
+        total = text.count("\n")
+        _add(source, _collect(spec, file.name, rows, source, progress, total, unescape=True))
+        for _ in rows:  # what the header search left unread is still checked
+            pass
     return _ordered(source)
 
 
@@ -561,6 +862,8 @@ def _read_json(path: Path, default_park: str | None = None) -> Source:
         ) from None
     except RecursionError:
         raise UnreadableFile(f"{path.name}: the JSON is nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise UnreadableFile(f"{path.name}: not valid JSON ({exc})") from None
     if not isinstance(document, dict) or not isinstance(document.get("sheets"), dict):
         raise UnreadableFile(
             f'{path.name}: not a parkloop export; expected an object with "sheets": '
@@ -591,11 +894,19 @@ def _read_json(path: Path, default_park: str | None = None) -> Source:
             continue
         if not rows:
             continue
-        headers: list[str] = []
+        header_map = spec.header_map()
+        seen: dict[str, None] = {}
         for row in rows:
-            for key in row:
-                if key not in headers:
-                    headers.append(str(key))
+            seen.update(dict.fromkeys(row))
+        if len(seen) > MAX_SHEET_COLUMNS:
+            raise UnreadableFile(
+                f"{path.name}: sheet '{name}' has {len(seen):,} different column names, more "
+                "than a sheet can have; the file is refused as damaged"
+            )
+        # Known columns, and a few unknown ones to name in a warning.
+        known = [k for k in seen if _header_key(k, header_map)]
+        unknown = [k for k in seen if not _header_key(k, header_map)]
+        headers = known + unknown[: max(0, 50 - len(known))]
 
         def records(
             rows: list[dict[str, Any]] = rows, headers: list[str] = headers

@@ -129,6 +129,11 @@ def park_names(conn: Connection) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in conn.execute(select(parks.c.code, parks.c.name_vi, parks.c.name_en))]  # type: ignore[misc]
 
 
+def park_countries(conn: Connection) -> dict[str, str]:
+    """The country code of every stored park, by park code."""
+    return {code: country for code, country in conn.execute(select(parks.c.code, parks.c.country))}
+
+
 def organisations_of(
     conn: Connection, park_codes: Iterable[str]
 ) -> list[tuple[str, str, str, str, str, str]]:

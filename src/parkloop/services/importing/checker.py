@@ -99,6 +99,7 @@ class Checker:
         self.converted: dict[str, Converted] = {}
         self.parks = Lookup.of(())
         self.park_names: dict[str, str] = {}
+        self.park_countries: dict[str, str] = {}  # parks already stored, by code
         self.orgs: dict[str, Lookup] = {}
         self.known_orgs: dict[tuple[str, str], str] = {}
         self.db_orgs: dict[tuple[str, str], str] = {}
@@ -130,6 +131,7 @@ class Checker:
         listed = list(file_parks)
         self.parks = Lookup.of([*listed, *stored])
         self.park_names = {p.code: (p.names[0] if p.names else p.code) for p in [*stored, *listed]}
+        self.park_countries = writes.park_countries(conn)
 
     def load_organisations(self, conn: Connection, parks: Iterable[str]) -> None:
         entries: dict[str, list[Named]] = defaultdict(list)

@@ -17,11 +17,11 @@ from parkloop.catalog import catalog, fold
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec
 from parkloop.services.cells import (
     CellError,
+    ErrorCell,
     as_text,
     parse_bool,
     parse_date,
     parse_enum,
-    parse_integer,
     parse_list,
     parse_number,
     parse_period,
@@ -201,7 +201,13 @@ class ColumnReader:
         numeric = col.type in NUMERIC
         mark = self._mark(raw, col, cells, bad) if numeric else DOT
         if mark is None:
-            return [None] * n
+            # The column's texts read two ways (reported once for the column); its numeric
+            # cells are still read, so that every other problem of the rows is found.
+            texts = {i for i, c in enumerate(cells) if isinstance(c, str) and c.strip()}
+            for i in texts:
+                bad[i] = True
+            cells = [None if i in texts else c for i, c in enumerate(cells)]
+            mark = DOT
         parse = self._parser(raw.spec, col, mark)
         # Each distinct value is read once; the column is then mapped in one pass.
         memo: dict[Any, Any] = {}
@@ -255,18 +261,30 @@ class ColumnReader:
         return out
 
     def _value(self, col: ColumnSpec, cell: Any, parse: Callable[[Any], Any], numeric: bool) -> Any:
-        if numeric and cell.__class__ in (float, int) and col.type == "number":
-            value: Any = float(cell)
+        if cell.__class__ is ErrorCell:
+            raise cell.problem()
+        if cell.__class__ is str and len(cell) > NAME_LIMIT and col.type not in FREE_TEXT:
+            raise _too_long(cell, NAME_LIMIT)  # a number, date, unit or choice is short
+        if numeric and cell.__class__ is float and col.type == "number":
+            value: Any = cell
             if value != value or value in (float("inf"), float("-inf")):
                 raise CellError("not a finite number", "type a number")
+            value += 0.0  # -0 is 0
         else:
             value = parse(cell)
         if numeric:
-            low, high = col.min, col.max
-            if low is not None and value < low:
-                raise CellError(f"must be at least {low:g}", f"type a number of {low:g} or more")
-            if high is not None and value > high:
-                raise CellError(f"must be at most {high:g}", f"type a number of {high:g} or less")
+            low, high = bounds(col)
+            if value < low:
+                raise CellError(f"must be at least {plain(low)}", _range_fix(col, low, high))
+            if value > high:
+                raise CellError(f"must be at most {plain(high)}", _range_fix(col, low, high))
+            if col.type == "integer":
+                if not float(value).is_integer():
+                    raise CellError(
+                        "a whole number is needed here",
+                        f"type {round(value)} or another whole number",
+                    )
+                value = int(value)
         return value
 
     def _derivable(self, raw: RawSheet, col: ColumnSpec, i: int) -> bool:
@@ -322,16 +340,11 @@ class ColumnReader:
             return lambda v: parse_enum(enum, v).value
         kind = col.type
         if kind == "text":
-            return _checked_text(col)
+            return _checked_text(col, text_limit(spec, col))
         if kind in AS_TYPED:
-            limit = None
-            if kind == "code" and col.key == "key":
-                limit = writes.text_limit(spec_table(spec.key), "key")
-            return _typed(limit)
-        if kind == "number":
+            return _typed(text_limit(spec, col))
+        if kind in NUMERIC:
             return lambda v: _within(parse_number, v, mark, col)
-        if kind == "integer":
-            return lambda v: _within(parse_integer, v, mark, col)
         if kind == "bool":
             return parse_bool
         if kind == "date":
@@ -339,7 +352,7 @@ class ColumnReader:
         if kind == "period":
             return parse_period
         if kind == "list":
-            return parse_list
+            return _limited_list(text_limit(spec, col))
         if kind == "region":
             return self._region
         if kind == "unit":
@@ -380,7 +393,98 @@ def _within(parse: Callable[[Any, str], Any], value: Any, mark: str, col: Column
 
 
 def _fits(number: float, col: ColumnSpec) -> bool:
-    return (col.min is None or number >= col.min) and (col.max is None or number <= col.max)
+    low, high = bounds(col)
+    return low <= number <= high
+
+
+# Numbers larger than this are typing slips (a pasted code, a key held down), not amounts:
+# 10^15 VND is forty billion dollars. It also keeps every product of a number and a unit
+# factor finite.
+NUMBER_LIMIT = 1e15
+# What an INTEGER column holds on every database (PostgreSQL's is 32 bits).
+INTEGER_LIMIT = 2**31 - 1
+
+
+def bounds(col: ColumnSpec) -> tuple[float, float]:
+    """The smallest and largest value a number column takes: its own range from
+    sheets.yaml, within what the database can hold."""
+    limit = INTEGER_LIMIT if col.type == "integer" else NUMBER_LIMIT
+    low = -limit if col.min is None else max(col.min, -limit)
+    high = limit if col.max is None else min(col.max, limit)
+    return low, high
+
+
+def plain(number: float) -> str:
+    """A bound as people read it: 2100, 0.5, 1000000000000000."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _range_fix(col: ColumnSpec, low: float, high: float) -> str:
+    if col.key in ("lat", "lon"):
+        other = "longitude" if col.key == "lat" else "latitude"
+        return (
+            f"type a {'latitude' if col.key == 'lat' else 'longitude'} between {plain(low)} "
+            f"and {plain(high)} in decimal degrees; if this is the {other}, swap the "
+            "latitude and longitude columns"
+        )
+    return f"type a number between {plain(low)} and {plain(high)}"
+
+
+# The longest text a column takes where the schema does not bound it (Text columns):
+# names and words read into codes, and free notes. String(n) columns take their n.
+NAME_LIMIT = 500
+FREE_TEXT = ("text", "list", *AS_TYPED)
+NOTE_LIMIT = 10_000
+LIST_LIMIT = 2_000
+TEXT_LIMITS = {
+    "notes": NOTE_LIMIT,
+    "note": NOTE_LIMIT,
+    "description": NOTE_LIMIT,
+    "quality": NOTE_LIMIT,
+    "treatment": NOTE_LIMIT,
+    "source": NOTE_LIMIT,
+    "boundary_geojson": 1_000_000,
+}
+# Columns whose typed text is stored in another column than their own (the column of
+# the same name holds the code read from it), or not at all (references; codes and
+# countries, normalised first and checked then).
+TYPED_TEXT = {
+    "material": "material_text",
+    "vsic": "sector_text",
+    "province": "province_text",
+    "destination": "destination_text",
+    "park": None,
+    "enterprise": None,
+    "supplier": None,
+    "receiver": None,
+    "receiver_material": None,
+    "code": None,
+    "country": None,
+}
+
+
+def text_limit(spec: SheetSpec, col: ColumnSpec) -> int:
+    """The longest text the column takes: the length of its database column where that
+    is bounded, else its limit above."""
+    stored = TYPED_TEXT.get(col.key, col.key)
+    if col.key == "code" and spec.key not in ("parks", "enterprises", "partners"):
+        stored = "code"
+    table = writes.TABLES[spec_table(spec.key)]
+    if stored is not None and stored in table.c:
+        length = writes.text_limit(table.name, stored)
+        if length is not None:
+            return length
+    if col.type == "list":
+        return LIST_LIMIT
+    return TEXT_LIMITS.get(col.key, NAME_LIMIT)
+
+
+def _too_long(text: str, limit: int) -> CellError:
+    return CellError(
+        f"{len(text):,} characters, longer than the {limit:,} this column takes",
+        f"shorten it to at most {limit:,} characters"
+        + ("; keep longer texts in a document and refer to it" if limit >= NOTE_LIMIT else ""),
+    )
 
 
 def _material_code(value: Any) -> str:
@@ -394,24 +498,35 @@ def _material_code(value: Any) -> str:
     return code
 
 
-def _typed(limit: int | None) -> Callable[[Any], str]:
+def _typed(limit: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = as_text(value)
-        if limit is not None and len(text) > limit:
-            raise CellError(f"longer than {limit} characters", "use a shorter code")
+        if len(text) > limit:
+            raise _too_long(text, limit)
         return text
 
     return parse
 
 
-def _checked_text(col: ColumnSpec) -> Callable[[Any], str]:
+def _limited_list(limit: int) -> Callable[[Any], list[str]]:
+    def parse(value: Any) -> list[str]:
+        items = parse_list(value)
+        length = sum(map(len, items)) + 2 * max(len(items) - 1, 0)
+        if length > limit:
+            raise _too_long("; ".join(items), limit)
+        return items
+
+    return parse
+
+
+def _checked_text(col: ColumnSpec, limit: int) -> Callable[[Any], str]:
     pattern = re.compile(col.pattern) if col.pattern else None
-    if pattern is None:
-        return as_text
 
     def parse(value: Any) -> str:
         text = as_text(value)
-        if text and not pattern.fullmatch(text):
+        if len(text) > limit:
+            raise _too_long(text, limit)
+        if pattern is not None and text and not pattern.fullmatch(text):
             hint = col.help_en or "see the Instructions sheet"
             if not isinstance(value, str):
                 hint += "; format the column as Text so that leading zeros stay"
@@ -430,10 +545,18 @@ def _blank(value: Any) -> bool:
 
 
 def shown(value: Any) -> str:
+    """A cell as a problem shows it."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value.strip()
+    if isinstance(value, dict):
+        return "{...}"
+    if isinstance(value, (list, tuple)):
+        return "[...]"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        digits = len(str(abs(value)))
+        return f"{'-' if value < 0 else ''}{str(abs(value))[:6]}… ({digits} digits)"
     try:
         return as_text(value)
     except CellError:

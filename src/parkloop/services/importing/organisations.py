@@ -12,6 +12,7 @@ from parkloop.catalog.sectors import recognise_sector
 from parkloop.domain.codes import Named, code_from_name, normalise_code
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
+from parkloop.services.importing.parks import code_too_long, countries, location_in_country
 
 # Columns a partner row does not have; inserted with the enterprise defaults.
 ENTERPRISE_ONLY = {
@@ -87,7 +88,12 @@ def build(
     raw, v = conv.raw, conv.values
     sheet = raw.spec.key
     enterprise = sheet == "enterprises"
+    # The country of each park: as the file lists it, else as stored.
+    listed = countries(checker.converted["parks"]) if "parks" in checker.converted else {}
+    country_of = {**checker.park_countries, **listed}
     for i, code in enumerate(org_codes):
+        if not conv.bad[i] and code_too_long(checker, conv, i):
+            conv.bad[i] = True
         if code is None and parks[i] is not None and not conv.bad[i]:
             checker.problem(
                 raw, i, "code", v["code"][i], "this row has no code and no name", "fill in either"
@@ -135,6 +141,8 @@ def build(
             )
             continue
         if not checker.location_ok(conv, i, row):
+            continue
+        if not location_in_country(checker, conv, i, row, country_of.get(park)):
             continue
         row["_park"], row["_row"] = park, raw.row_numbers[i]
         rows.append(row)

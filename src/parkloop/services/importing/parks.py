@@ -6,12 +6,92 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from parkloop.catalog import catalog, fold
 from parkloop.catalog.places import current_provinces, resolve_province
-from parkloop.domain.codes import Named, code_from_name, normalise_code
+from parkloop.domain.codes import CODE_LIMIT, Named, code_from_name, normalise_code
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The box a country's coordinates fall in (``catalog/data/country_bounds.csv``)."""
+
+    country: str
+    name: str
+    lat: tuple[float, float]
+    lon: tuple[float, float]
+
+    def holds(self, lat: float, lon: float) -> bool:
+        return self.lat[0] <= lat <= self.lat[1] and self.lon[0] <= lon <= self.lon[1]
+
+    def said(self) -> str:
+        return (
+            f"latitude {self.lat[0]:g} to {self.lat[1]:g}, "
+            f"longitude {self.lon[0]:g} to {self.lon[1]:g}"
+        )
+
+
+@cache
+def country_bounds() -> dict[str, Bounds]:
+    return {
+        r["country"]: Bounds(
+            r["country"],
+            r["name_en"],
+            (float(r["lat_min"]), float(r["lat_max"])),
+            (float(r["lon_min"]), float(r["lon_max"])),
+        )
+        for r in catalog().rows("country_bounds.csv")
+    }
+
+
+def location_in_country(
+    checker: Checker, conv: Converted, i: int, row: dict[str, Any], country: str | None
+) -> bool:
+    """Coordinates of a park or firm inside its country's box, where the box is known;
+    swapped latitude and longitude, the usual slip, are named as such."""
+    bounds = country_bounds().get(country or "")
+    lat, lon = row.get("lat"), row.get("lon")
+    if bounds is None or lat is None or lon is None or bounds.holds(lat, lon):
+        return True
+    if bounds.holds(lon, lat):
+        message = f"latitude {lat:g} and longitude {lon:g} look swapped: they are outside " + (
+            f"{bounds.name}, and the other way round they are inside"
+        )
+        fix = f"swap them: latitude {lon:g}, longitude {lat:g}"
+    else:
+        message = f"{lat:g}, {lon:g} is outside {bounds.name} ({bounds.said()})"
+        fix = (
+            "type the coordinates in decimal degrees, latitude first (e.g. 20.93 and 106.62), "
+            f"or give the country of a park outside {bounds.name}"
+        )
+    column = "lat" if not bounds.lat[0] <= lat <= bounds.lat[1] else "lon"
+    checker.problem(conv.raw, i, column, checker.raw_value(conv.raw, column, i), message, fix)
+    return False
+
+
+_NOT_CODE = re.compile(r"[^a-z0-9]+")
+
+
+def code_too_long(checker: Checker, conv: Converted, i: int) -> bool:
+    """A typed code whose normal form is longer than a code may be (it would be cut, and
+    two long codes could become one)."""
+    typed = conv.values["code"][i]
+    if not typed or len(_NOT_CODE.sub("-", fold(typed)).strip("-")) <= CODE_LIMIT:
+        return False
+    checker.problem(
+        conv.raw,
+        i,
+        "code",
+        typed,
+        f"a code has at most {CODE_LIMIT} letters, digits and '-'",
+        "type a shorter code, and the full name in the name column",
+    )
+    return True
 
 
 def codes(conv: Converted) -> list[str | None]:
@@ -43,6 +123,8 @@ def build(checker: Checker, conv: Converted) -> Prepared:
     raw, v = conv.raw, conv.values
     park_codes = codes(conv)
     for i, code in enumerate(park_codes):
+        if not conv.bad[i] and code_too_long(checker, conv, i):
+            conv.bad[i] = True
         if code is None and not conv.bad[i]:
             checker.problem(
                 raw, i, "code", v["code"][i], "this row has no code and no name", "fill in either"
@@ -73,6 +155,8 @@ def build(checker: Checker, conv: Converted) -> Prepared:
         row["country"] = country
         _province(checker, conv, i, row)
         if not checker.location_ok(conv, i, row):
+            continue
+        if not location_in_country(checker, conv, i, row, country):
             continue
         geo = row["boundary_geojson"]
         if geo is not None and not _is_geojson(geo):
@@ -136,9 +220,19 @@ def build_land_use(checker: Checker, conv: Converted) -> Prepared:
     return checker.prepared("land_use", conv, rows, lambda r: (r["_park"], r["land_class"]))
 
 
+def countries(conv: Converted) -> dict[str, str]:
+    """The country of each park of the sheet, by code ('VN' when blank)."""
+    typed = conv.values["country"]
+    return {
+        code: str(typed[i] or "VN").strip().upper()
+        for i, code in enumerate(codes(conv))
+        if code is not None
+    }
+
+
 def _is_geojson(text: str) -> bool:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(data, dict) and isinstance(data.get("type"), str)
