@@ -2,8 +2,9 @@
 
 Integration tests take the ``engine`` fixture and run once on SQLite and once on
 PostgreSQL. PostgreSQL comes from PARKLOOP_TEST_PG_URL, or the tests start a throw-away
-cluster with scripts/pgtemp. If none can be had, PostgreSQL tests are skipped and the
-summary says so loudly; with PARKLOOP_REQUIRE_PG=1 (CI) they fail instead.
+cluster with scripts/pgtemp (its URL carries the password it generated). If none can be
+had, PostgreSQL tests are skipped and the summary says so loudly; with
+PARKLOOP_REQUIRE_PG=1 (CI) they fail instead.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -93,10 +96,7 @@ def db_url(
         return
     template = request.getfixturevalue("pg_template")
     if pg_server is None or template is None:
-        message = _PG_PROBLEM[0] if _PG_PROBLEM else "no PostgreSQL server"
-        if os.environ.get("PARKLOOP_REQUIRE_PG") == "1":
-            pytest.fail(f"PostgreSQL is required here (PARKLOOP_REQUIRE_PG=1): {message}")
-        pytest.skip(f"PostgreSQL unavailable: {message}")
+        _pg_unavailable()
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(db.resolve_url(pg_server), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -109,6 +109,22 @@ def db_url(
         admin.dispose()
 
 
+def _pg_unavailable() -> NoReturn:
+    message = _PG_PROBLEM[0] if _PG_PROBLEM else "no PostgreSQL server"
+    if os.environ.get("PARKLOOP_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL is required here (PARKLOOP_REQUIRE_PG=1): {message}")
+    pytest.skip(f"PostgreSQL unavailable: {message}")
+
+
+@pytest.fixture
+def pg_admin_url(pg_server: str | None) -> str:
+    """The PostgreSQL server's URL (its ``postgres`` database), for tests that make or
+    break databases of their own."""
+    if pg_server is None:
+        _pg_unavailable()
+    return pg_server
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = db.make_engine(db_url)
@@ -117,6 +133,7 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    _report_generated_files(terminalreporter)
     skipped = [
         r
         for r in terminalreporter.stats.get("skipped", [])
@@ -129,3 +146,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "install PostgreSQL 15 (apt-get install postgresql) or set PARKLOOP_TEST_PG_URL.",
             red=True,
         )
+
+
+def _report_generated_files(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz suite's count of generated files, summed over the workers of this run."""
+    total, by_outcome = 0, Counter[str]()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "teardown":
+                continue
+            for prop in getattr(report, "user_properties", ()):
+                if prop[0] == "generated_files":
+                    total += prop[1]
+                elif prop[0] == "generated":
+                    by_outcome[prop[1]] += prop[2]
+    if total:
+        said = ", ".join(f"{n} {what}" for what, n in sorted(by_outcome.items()))
+        terminalreporter.write_sep("-", f"fuzz: {total} generated files ({said})")

@@ -3,8 +3,11 @@ docs/settings.md; a test fails when one is not."""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+
+from parkloop.errors import UserError
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,46 @@ SETTINGS: tuple[Setting, ...] = (
         "PARKLOOP_LANG",
         "Language of labels in printed output: vi or en; the global option --lang overrides it.",
     ),
+    Setting(
+        "sqlite_busy_timeout_s",
+        "30",
+        "PARKLOOP_SQLITE_BUSY_TIMEOUT",
+        "Seconds a command waits for another command's write to an SQLite database to finish "
+        "(an import, say) before it gives up with a message.",
+    ),
+    Setting(
+        "disclosure_min_contributors",
+        "3",
+        "PARKLOOP_DISCLOSURE_MIN_CONTRIBUTORS",
+        "An aggregate over a park's records is shown to viewers outside the park only when at "
+        "least this many enterprises contribute to it (docs/confidentiality.md).",
+    ),
+    Setting(
+        "disclosure_max_share",
+        "0.8",
+        "PARKLOOP_DISCLOSURE_MAX_SHARE",
+        "An aggregate over a park's records is shown to viewers outside the park only when no "
+        "single enterprise contributes more than this share of it (above 0, at most 1).",
+    ),
+    Setting(
+        "session_hours",
+        "12",
+        "PARKLOOP_SESSION_HOURS",
+        "Hours a web session lasts without use; each page moves the end on.",
+    ),
+    Setting(
+        "password_min_length",
+        "10",
+        "PARKLOOP_PASSWORD_MIN_LENGTH",
+        "Fewest characters a password may have.",
+    ),
+    Setting(
+        "login_max_failures",
+        "5",
+        "PARKLOOP_LOGIN_MAX_FAILURES",
+        "Failed sign-ins for one account within 15 minutes before it is locked for the rest "
+        "of them (ten times as many from one address).",
+    ),
 )
 
 
@@ -40,3 +83,16 @@ def setting(name: str) -> str:
         if s.name == name:
             return s.value()
     raise KeyError(name)
+
+
+def seconds(name: str) -> float:
+    """A setting that is a number of seconds, zero or more."""
+    entry = next(s for s in SETTINGS if s.name == name)
+    text = entry.value()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise UserError(f"{entry.env}={text!r}: give a number of seconds, 0 or more")
+    return value

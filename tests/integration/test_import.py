@@ -669,6 +669,7 @@ def test_an_enterprise_never_gets_another_enterprises_private_flows(
         park_id = writes.park_ids(conn, ["kcn-a"])["kcn-a"]
     for fmt, name in (("json", "x.json"), ("csv", "x"), ("xlsx", "x.xlsx")):
         viewer = Viewer(Role.ENTERPRISE, park_id=park_id, org_id=ids[("kcn-a", "thep")])
+        (tmp_path / "thep").mkdir(exist_ok=True)
         out = export_data(engine, tmp_path / "thep" / name, fmt, viewer=viewer)
         other = import_path(engine, out, dry_run=True)  # what thep got
         assert other.sheets["flows"].rows == 4, fmt  # all but nhua's private plastic scrap
@@ -700,6 +701,7 @@ def test_csv_export_escapes_formula_text_and_writes_numbers_as_numbers(
                 "code": "kcn-f",
                 "name_vi": '=HYPERLINK("http://x")',
                 "notes": "-5 t",
+                "country": "AU",
                 "lat": -33.5,
                 "lon": 115.8,
             }

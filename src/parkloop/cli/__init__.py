@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -21,7 +21,13 @@ from parkloop.cli import (
 from parkloop.cli.render import err_console
 from parkloop.cli.state import State
 from parkloop.errors import UserError
-from parkloop.services.session import Database
+from parkloop.services.session import (
+    OPERATIONAL_ERRORS,
+    Database,
+    busy_advice,
+    database_error_message,
+    mask_passwords,
+)
 from parkloop.settings import setting
 
 app = typer.Typer(
@@ -79,9 +85,19 @@ optimize.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: exit 0 on success, 1 on a user error, 2 on a usage error."""
+    """Entry point: exit 0 on success, 1 on a user error, 2 on a usage error.
+
+    A database that is busy, unreachable or failing is a message too, never a traceback.
+    """
     try:
         app(args=argv)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
+        advice = busy_advice(exc)
+        _fail(str(exc) if advice is None else f"{exc}: {advice}")
+    except OPERATIONAL_ERRORS as exc:
+        _fail(database_error_message(exc))
+
+
+def _fail(message: str) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {mask_passwords(message)}", highlight=False)
+    sys.exit(1)

@@ -55,7 +55,7 @@ def import_file(
 ) -> None:
     """Import a filled-in template, CSV files or an export: all of it, or nothing."""
     st = state(ctx)
-    engine = st.engine()
+    engine = st.engine(create=not dry_run)
     with progress_bar() as (bar, progress):
         try:
             report = import_path(
@@ -66,6 +66,7 @@ def import_file(
                 park=park,
                 progress=progress,
                 actor=None if st.viewer_spec == "admin" else st.viewer_spec,
+                viewer=st.viewer(),
             )
         except ImportProblems as exc:
             bar.stop()

@@ -25,7 +25,7 @@ from parkloop.errors import UserError
 from parkloop.services.cells import CellError, csv_escape
 from parkloop.services.quantities import entered_price
 from parkloop.services.sources import JSON_FORMAT, JSON_VERSION
-from parkloop.services.template import write_workbook
+from parkloop.services.template import check_output_file, check_output_folder, write_workbook
 from parkloop.store import dump, writes
 from parkloop.units import UnitError
 
@@ -49,6 +49,8 @@ def export_data(
         raise UserError(f"format '{fmt}': use one of {', '.join(FORMATS)}")
     if lang not in ("vi", "en"):
         raise UserError(f"language '{lang}': use vi or en")
+    out = Path(out)
+    _check_output(out, fmt)
     with engine.connect() as conn:
         if park_codes:
             known = writes.park_ids(conn, park_codes)
@@ -56,7 +58,6 @@ def export_data(
             if missing:
                 raise UserError(f"no park {', '.join(repr(m) for m in missing)} in the database")
         data = collect(conn, park_codes or None, viewer)
-    out = Path(out)
     if fmt == "json":
         return _write_json(out, data)
     if fmt == "csv":
@@ -72,6 +73,17 @@ def export_data(
             for spec in sheet_specs()
         },
     )
+
+
+def _check_output(out: Path, fmt: str) -> None:
+    """Before any work: csv writes a folder (made here if only it is missing), the other
+    formats a file; a missing parent folder is refused, not created."""
+    if fmt != "csv":
+        check_output_file(out)
+    elif out.exists() and not out.is_dir():
+        raise UserError(f"{out}: a CSV export is a directory, and this is a file")
+    else:
+        check_output_folder(out)
 
 
 def collect(
@@ -163,7 +175,6 @@ def _write_json(out: Path, data: dict[str, list[SheetRow]]) -> Path:
             for key, rows in data.items()
         },
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 
@@ -186,9 +197,7 @@ def csv_cell(col: ColumnSpec, value: Any) -> str:
 
 
 def _write_csv(out: Path, data: dict[str, list[SheetRow]]) -> Path:
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out}: a CSV export is a directory, and this is a file")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     for spec in sheet_specs():
         # UTF-8 with a BOM, so that Excel shows Vietnamese text as it is.
         with (out / f"{spec.key}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
