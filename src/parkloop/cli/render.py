@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from babel.numbers import format_decimal
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -20,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from parkloop.formats import number as number  # every printed number is formatted there
 from parkloop.jsonable import jsonable
 
 
@@ -35,20 +35,10 @@ def _width() -> int | None:
 console = Console(soft_wrap=False, width=_width())
 err_console = Console(stderr=True, soft_wrap=True)
 
-LOCALES = {"vi": "vi_VN", "en": "en_GB"}
-
 
 def say(lang: str, en: str, vi: str) -> str:
     """The Vietnamese or English wording of a printed label."""
     return vi if lang == "vi" else en
-
-
-def number(value: float | None, lang: str = "vi", digits: int = 0) -> str:
-    """A number with the reader's grouping and decimal marks (1.234,5 in vi; 1,234.5 in en)."""
-    if value is None:
-        return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "en_GB"))
 
 
 def print_json(data: Any) -> None:

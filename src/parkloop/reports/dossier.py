@@ -11,13 +11,12 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from babel.numbers import format_decimal
 
+from parkloop import formats
 from parkloop.assessment.model import Basis, Verdict
 from parkloop.domain.enums import DataStatus, LandUseClass
 
 FORMATS = ("html", "md")
-LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 NOT_FOUND = {"vi": "không tìm thấy", "en": "not found"}
 
 
@@ -38,10 +37,7 @@ def labels() -> dict[str, dict[str, str]]:
 
 
 def number(value: Any, lang: str, digits: int = 0) -> str:
-    if value is None or isinstance(value, bool):
-        return "—"
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "en_GB"))
+    return formats.number(value, lang, digits, fixed=False)
 
 
 def status_label(status: str, lang: str) -> str:
@@ -262,7 +258,7 @@ def render(data: DossierData, lang: str = "vi", fmt: str = "html") -> str:
     """The dossier as an HTML page or a Markdown document."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    if lang not in LOCALES:
+    if lang not in formats.LOCALES:
         raise ValueError("language must be vi or en")
     import jinja2
 

@@ -15,6 +15,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from parkloop import formats
 from parkloop.catalog import catalog
 from parkloop.catalog.places import current_provinces
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_spec, sheet_specs
@@ -163,10 +164,10 @@ def write_workbook(path: Path, lang: str, data: Mapping[str, Sequence[Sequence[A
     if lang not in LANGS:
         raise UserError(f"language '{lang}': use vi or en")
     path = Path(path)
+    check_output_file(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"{path.name}: a workbook's name ends in .xlsx")
     _check_fits(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Shared strings make the file quick to read back; past a size, memory matters more.
     large = sum(len(rows) for rows in data.values()) > CONSTANT_MEMORY_ROWS
     workbook = xlsxwriter.Workbook(
@@ -180,6 +181,23 @@ def write_workbook(path: Path, lang: str, data: Mapping[str, Sequence[Sequence[A
     writer.lists()
     workbook.close()
     return path
+
+
+def check_output_file(path: Path) -> None:
+    """Refuse to write a file over a folder, or into a folder that does not exist: a
+    mistyped path should not leave a new folder tree behind."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give the name of the file to write in it")
+    check_output_folder(path)
+
+
+def check_output_folder(path: Path) -> None:
+    """Refuse an output whose folder does not exist (or is a file)."""
+    folder = path.absolute().parent
+    if not folder.exists():
+        raise UserError(f"folder {folder} does not exist; create it first")
+    if not folder.is_dir():
+        raise UserError(f"{folder} is a file, not a folder; choose where to write again")
 
 
 def _check_fits(data: Mapping[str, Sequence[Sequence[Any]]]) -> None:
@@ -330,9 +348,9 @@ class _Writer:
             kind = vi if lang == "vi" else en
         bounds = []
         if col.min is not None:
-            bounds.append(f"≥ {col.min:g}")
+            bounds.append(f"≥ {formats.number(col.min, lang, 6, fixed=False)}")
         if col.max is not None:
-            bounds.append(f"≤ {col.max:g}")
+            bounds.append(f"≤ {formats.number(col.max, lang, 6, fixed=False)}")
         text = kind + (f" ({', '.join(bounds)})" if bounds else "")
         help_text = col.help(lang)
         return f"{text}. {help_text}" if help_text else text

@@ -1,0 +1,55 @@
+"""How parkloop writes numbers and dates for a reader: one place, used by the command
+line, the reports, the workbook template and the web pages, so that a figure reads the
+same wherever it is shown (1.234,5 in Vietnamese; 1,234.5 in English)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from numbers import Real
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+DEFAULT_LANG = "vi"
+MISSING = "—"
+
+
+def locale(lang: str) -> str:
+    """The Babel locale of a language parkloop speaks (Vietnamese when unknown)."""
+    return LOCALES.get(lang, LOCALES[DEFAULT_LANG])
+
+
+def number(value: object, lang: str = DEFAULT_LANG, digits: int = 0, fixed: bool = True) -> str:
+    """A number with the reader's grouping and decimal marks; ``digits`` decimals, always
+    shown when ``fixed``, else only as many as the value needs. None reads as a dash."""
+    if value is None or isinstance(value, bool) or not isinstance(value, Real):
+        return MISSING
+    decimals = ("0" if fixed else "#") * digits
+    pattern = "#,##0" + ("." + decimals if digits else "")
+    return format_decimal(value, format=pattern, locale=locale(lang))
+
+
+def percent(share: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """A share (0.25) as a percentage in the reader's style ('25 %' in Vietnamese)."""
+    if share is None:
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + (" %" if lang == "vi" else "%")
+    return format_percent(share, format=pattern, locale=locale(lang))
+
+
+def date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:
+    """A date as the reader writes it (30/11/2026 in Vietnamese, 30 Nov 2026 in English)."""
+    if value is None:
+        return MISSING
+    return format_date(
+        value, format="dd/MM/yyyy" if lang == "vi" else "d MMM y", locale=locale(lang)
+    )
+
+
+def moment(value: dt.datetime | None, lang: str = DEFAULT_LANG) -> str:
+    """A date and time to the minute, in the reader's style."""
+    if value is None:
+        return MISSING
+    pattern = "HH:mm dd/MM/yyyy" if lang == "vi" else "d MMM y HH:mm"
+    return format_datetime(value, format=pattern, locale=locale(lang))
