@@ -75,6 +75,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed sign-ins for one account within 15 minutes before it is locked for the rest "
         "of them (ten times as many from one address).",
     ),
+    Setting(
+        "job_stale_after_s",
+        "60",
+        "PARKLOOP_JOB_STALE_AFTER",
+        "Seconds without a sign of life after which a running background job counts as "
+        "stopped (its worker was killed or lost) and is marked failed.",
+    ),
+    Setting(
+        "tiles_url",
+        "",
+        "PARKLOOP_TILES_URL",
+        "Map tile URL template (https://tile.example.org/{z}/{x}/{y}.png); empty: maps show "
+        "only the Viet Nam outline shipped with parkloop. `parkloop serve --tiles` overrides it.",
+    ),
+    Setting(
+        "tiles_attribution",
+        "",
+        "PARKLOOP_TILES_ATTRIBUTION",
+        "Attribution printed on maps for the tiles of tiles_url.",
+    ),
 )
 
 

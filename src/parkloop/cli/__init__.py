@@ -17,6 +17,8 @@ from parkloop.cli import (
     optimize,
     records,
     registry,
+    web,
+    worker,
 )
 from parkloop.cli.render import err_console
 from parkloop.cli.state import State
@@ -77,6 +79,10 @@ records.register(
 data.register(app)
 app.add_typer(examples.app, name="examples")
 app.command("demo")(demo.demo)
+app.command("serve")(web.serve)
+app.command("worker")(worker.worker)
+app.add_typer(web.users_app, name="users")
+app.add_typer(web.tokens_app, name="tokens")
 app.command("match")(matching.match)
 app.add_typer(matching.matches_app, name="matches")
 app.add_typer(matching.account_app, name="account")

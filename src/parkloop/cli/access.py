@@ -1,15 +1,17 @@
 """What each command may do, declared once. ``read``: anyone may run it and gets what
 they may see (docs/confidentiality.md); ``write``: it changes records, and every record is
 checked against who is writing (an enterprise its own, an operator its park); ``admin``:
-the administrator only. A test fails for a command missing here, and runs every ``read``
-command as every kind of viewer to show private records never show through."""
+the administrator only; ``server``: it runs the web application or a job worker, whose
+every request or job checks its own caller. A test fails for a command missing here, and
+runs every ``read`` command as every kind of viewer to show private records never show
+through."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-READ, WRITE, ADMIN = "read", "write", "admin"
+READ, WRITE, ADMIN, SERVER = "read", "write", "admin", "server"
 
 ACCESS: dict[str, str] = {
     "db upgrade": ADMIN,
@@ -53,6 +55,14 @@ ACCESS: dict[str, str] = {
     "evidence list": READ,
     "evidence load": WRITE,
     "dossier": READ,
+    "serve": SERVER,
+    "worker": SERVER,
+    "users add": WRITE,  # the administrator; an operator its enterprises' accounts
+    "users list": READ,
+    "users disable": WRITE,
+    "users enable": WRITE,
+    "users password": WRITE,
+    "tokens create": WRITE,
 }
 
 

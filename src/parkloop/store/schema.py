@@ -391,3 +391,96 @@ change_log = Table(
     Column("park_code", String(64), nullable=False, server_default=""),
     Column("detail", JSON, nullable=False, default=dict),
 )
+
+# -- accounts of the web application -------------------------------------------------------
+
+ACCOUNT_ROLES = ("admin", "operator", "enterprise", "authority")
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),  # stored lower-case
+    Column("name", Text, nullable=False, server_default=""),
+    Column("role", String(16), nullable=False),
+    Column("park_id", ForeignKey("parks.id", ondelete="SET NULL")),
+    Column("org_id", ForeignKey("organisations.id", ondelete="SET NULL")),
+    Column("password_hash", Text, nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("lang", String(2), nullable=False, server_default="vi"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("password_changed_at", DateTime(timezone=True)),
+    CheckConstraint("role in ('admin', 'operator', 'enterprise', 'authority')", name="role"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ip", String(64), nullable=False, server_default=""),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE")),
+    # 'api': a script's token; 'setup': the one-time link that creates the administrator.
+    Column("purpose", String(16), nullable=False, server_default="api"),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    CheckConstraint("purpose in ('api', 'setup')", name="purpose"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("ip", String(64), nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("ok", Boolean, nullable=False),
+    Index("ix_login_attempts_email_at", "email", "at"),
+    Index("ix_login_attempts_ip_at", "ip", "at"),
+)
+
+# -- background jobs -------------------------------------------------------------------------
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("params", JSON, nullable=False, default=dict),
+    # An uploaded file the job reads (a workbook to import), kept in the database so a
+    # worker on another machine can read it; cleared when the job ends.
+    Column("payload", LargeBinary),
+    Column("status", String(16), nullable=False, server_default="queued"),
+    Column("stage", Text, nullable=False, server_default=""),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("result", JSON, nullable=False, default=dict),
+    Column("actor", Text, nullable=False, server_default=""),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("park_code", String(64), nullable=False, server_default=""),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("worker", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint("status in ('queued', 'running', 'done', 'failed')", name="status"),
+    Index("ix_jobs_status", "status"),
+)

@@ -124,6 +124,21 @@ def upsert_rows(
     fast_upsert(conn, table, columns, tuples, key=key, update=changed)
 
 
+def current_values(
+    conn: Connection, table_name: str, columns: Sequence[str], park_ids: Iterable[int]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored ``columns`` (and id) of the rows of ``park_ids``, by natural key: what
+    an import is about to change, for the change log."""
+    key = NATURAL_KEYS[table_name]
+    table = TABLES[table_name]
+    wanted = [c for c in dict.fromkeys((*key, "id", *columns)) if c in table.c]
+    query = select(*(table.c[c] for c in wanted)).where(table.c.park_id.in_(list(park_ids)))
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in conn.execute(query).mappings():
+        found[tuple(row[k] for k in key)] = dict(row)
+    return found
+
+
 def park_names(conn: Connection) -> list[tuple[str, str, str]]:
     """(code, Vietnamese name, English name) of every park."""
     return [tuple(r) for r in conn.execute(select(parks.c.code, parks.c.name_vi, parks.c.name_en))]  # type: ignore[misc]

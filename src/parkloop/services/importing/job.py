@@ -4,6 +4,7 @@ check each sheet, count what changes, then write it all in one transaction or no
 from __future__ import annotations
 
 import json
+import secrets
 import tempfile
 import time
 from collections import Counter
@@ -18,6 +19,7 @@ from parkloop.catalog.sheets import sheet_specs
 from parkloop.domain.codes import Named
 from parkloop.domain.permissions import Role, Viewer, can_write
 from parkloop.errors import UserError
+from parkloop.jsonable import jsonable
 from parkloop.services.importing import (
     exchanges,
     flows,
@@ -93,17 +95,23 @@ def import_rows(
     viewer: Viewer | None = None,
     actor: str | None = None,
     dry_run: bool = False,
+    decimal: str | None = None,
 ) -> ImportReport:
     """Import rows typed one at a time (a web form, an API call) exactly as a file's rows
     are: the same reading of words, units and numbers, the same checks and problems (the
-    sheet is ``name``), the same authorisation and change log."""
+    sheet is ``name``), the same authorisation and change log. ``decimal`` is the decimal
+    mark of numbers typed as text (a form in Vietnamese: ","); None decides from them."""
     with tempfile.TemporaryDirectory(prefix="parkloop-rows-") as folder:
-        path = Path(folder) / f"{name}.json"
+        # Each call is its own "file": a row typed now is never taken for the correction
+        # of a row typed earlier (which a second import of the same file's row would be).
+        path = Path(folder) / f"{name}-{secrets.token_hex(6)}.json"
         path.write_text(
             json.dumps({"format": "parkloop", "sheets": sheets}, ensure_ascii=False),
             encoding="utf-8",
         )
-        return import_path(engine, path, viewer=viewer, actor=actor, dry_run=dry_run)
+        return import_path(
+            engine, path, viewer=viewer, actor=actor, dry_run=dry_run, decimal=decimal
+        )
 
 
 def _prepare(checker: Checker, conn: Connection) -> list[Prepared]:
@@ -334,10 +342,12 @@ def _write(
     if "parks" in by_sheet:
         _upsert(conn, by_sheet["parks"], progress)
     park_ids = writes.park_ids(conn, parks_in_file)
+    park_codes = {v: k for k, v in park_ids.items()}
     for sheet in ("land_use", "enterprises", "partners"):
         if sheet in by_sheet:
             for row in by_sheet[sheet].rows:
                 row["park_id"] = park_ids[row.pop("_park")]
+            _log_updates(conn, by_sheet[sheet], park_codes, actor)
             _upsert(conn, by_sheet[sheet], progress)
     org_ids = writes.organisation_ids(conn, parks_in_file)
     for sheet in ("flows", "listings", "exchanges", "recp_measures"):
@@ -352,6 +362,7 @@ def _write(
                 row["org_id"] = org_ids[row.pop("_org")]
         if sheet in renames:
             writes.rename_keys(conn, sheet, renames[sheet])
+        _log_updates(conn, by_sheet[sheet], park_codes, actor)
         _upsert(conn, by_sheet[sheet], progress)
     for park in sorted(per_park):
         changes.record(
@@ -363,6 +374,54 @@ def _write(
             detail={"rows": dict(per_park[park])},
             who=actor,
         )
+
+
+# The records whose changes by an import are logged one by one (old and new values); a
+# record an import creates is logged with the import itself.
+AUDITED = {
+    "enterprises": "organisation",
+    "partners": "organisation",
+    "flows": "flow",
+    "listings": "listing",
+    "exchanges": "exchange",
+}
+
+
+def _log_updates(
+    conn: Connection, prep: Prepared, park_codes: dict[int, str], actor: str | None
+) -> None:
+    """Log each stored record the import is about to change, with its old and new values."""
+    kind = AUDITED.get(prep.sheet)
+    if kind is None or not prep.rows:
+        return
+    table = spec_table(prep.sheet)
+    key = writes.NATURAL_KEYS[table]
+    columns = [c for c in prep.update if c in writes.TABLES[table].c and c not in key]
+    parks_of_rows = {row["park_id"] for row in prep.rows}
+    stored = writes.current_values(conn, table, columns, parks_of_rows)
+    if not stored:
+        return
+    entries = []
+    for row in prep.rows:
+        old = stored.get(tuple(row[k] for k in key))
+        if old is None:
+            continue
+        changed = {
+            c: [jsonable(old[c]), jsonable(row[c])]
+            for c in columns
+            if c in row and jsonable(old[c]) != jsonable(row[c])
+        }
+        if changed:
+            entries.append(
+                {
+                    "action": "update",
+                    "object_type": kind,
+                    "object_key": str(row.get("key") or row.get("code") or old["id"]),
+                    "park_code": park_codes.get(row["park_id"], ""),
+                    "detail": {"id": old["id"], "changed": changed, "via": "import"},
+                }
+            )
+    changes.record_many(conn, entries, who=actor)
 
 
 def _upsert(

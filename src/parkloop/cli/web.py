@@ -1,0 +1,217 @@
+"""parkloop serve, users ..., tokens ...: the web application and its accounts."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from parkloop.cli.render import console, print_json, table
+from parkloop.cli.state import state
+from parkloop.services import accounts
+from parkloop.settings import setting
+
+# Seconds a web worker may take to answer the server's health check before it is killed
+# and started again. A new worker first imports parkloop, several seconds of CPU; with
+# uvicorn's default of 5 s, workers starting together on a busy two-core machine were
+# killed and started again without end, and the server never answered.
+WORKER_ANSWER_S = 60
+
+users_app = typer.Typer(help="Accounts of the web application.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Web worker processes (more than 1 needs PostgreSQL).", min=1)
+    ] = 1,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            help="Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; "
+            "empty: the offline base map only. Default: the tiles_url setting."
+        ),
+    ] = None,
+    attribution: Annotated[
+        str | None,
+        typer.Option(help="Credit shown for the tiles. Default: the tiles_attribution setting."),
+    ] = None,
+    proxy: Annotated[
+        bool, typer.Option(help="Trust X-Forwarded-* headers from a reverse proxy on this host.")
+    ] = False,
+) -> None:
+    """Run the web application: pages at /, the REST API at /api/v1."""
+    import uvicorn
+
+    st = state(ctx)
+    engine = st.engine(create=True)
+    sqlite = engine.dialect.name == "sqlite"
+    if workers > 1 and sqlite:
+        raise typer.BadParameter(
+            "several workers need PostgreSQL (PARKLOOP_DATABASE_URL=postgresql://...); on "
+            "SQLite run one",
+            param_hint="--workers",
+        )
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown_host}:{port}"
+    console.print(f"parkloop: {base}  (database {st.database.shown})", highlight=False)
+    token = accounts.setup_link_token(engine)
+    if token is not None:
+        console.print(
+            f"first run: create the administrator at {base}/setup?token={token}\n"
+            "  (the link works once, for a day; or use `parkloop users add EMAIL --role admin`)",
+            highlight=False,
+        )
+    os.environ["PARKLOOP_DATABASE_URL"] = st.database.resolved_url
+    os.environ["PARKLOOP_TILES_URL"] = setting("tiles_url") if tiles is None else tiles
+    os.environ["PARKLOOP_TILES_ATTRIBUTION"] = (
+        setting("tiles_attribution") if attribution is None else attribution
+    )
+    uvicorn.run(
+        "parkloop.web.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy,
+        forwarded_allow_ips="127.0.0.1" if proxy else None,
+        log_level="info",
+        access_log=False,
+        timeout_worker_healthcheck=WORKER_ANSWER_S,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    role: Annotated[str, typer.Option(help="admin, operator, enterprise or authority.")],
+    park: Annotated[str | None, typer.Option(help="Park of an operator or enterprise.")] = None,
+    org: Annotated[str | None, typer.Option(help="Enterprise of an enterprise account.")] = None,
+    name: Annotated[str, typer.Option(help="The person's name.")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PARKLOOP_NEW_PASSWORD",
+            help="First password (asked for when not given; or PARKLOOP_NEW_PASSWORD).",
+        ),
+    ] = "",
+) -> None:
+    """Create an account."""
+    st = state(ctx)
+    user = accounts.add_user(
+        st.engine(),
+        email,
+        role,
+        st.viewer(),
+        park_code=park,
+        org_code=org,
+        name=name,
+        password=password or None,
+        lang=st.lang,
+    )
+    where = f" of {user.park_code}" + (f":{user.org_code}" if user.org_code else "")
+    console.print(
+        f"created {user.role} account {user.email}{where if user.park_code else ''}",
+        highlight=False,
+    )
+
+
+@users_app.command("list")
+def users_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List accounts (an operator: those of its park)."""
+    st = state(ctx)
+    found = accounts.users(st.engine(), st.viewer())
+    rows = [
+        {
+            "email": u.email,
+            "name": u.name,
+            "role": u.role,
+            "park": u.park_code,
+            "enterprise": u.org_code,
+            "active": u.active,
+        }
+        for u in found
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        "Accounts",
+        ["e-mail", "name", "role", "park", "enterprise", "active"],
+        [
+            [
+                r["email"],
+                r["name"],
+                r["role"],
+                r["park"] or "",
+                r["enterprise"] or "",
+                "yes" if r["active"] else "no",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@users_app.command("disable")
+def users_disable(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The account.")]
+) -> None:
+    """Disable an account: it cannot sign in, its sessions end at once."""
+    st = state(ctx)
+    accounts.set_active(st.engine(), email, False, st.viewer())
+    console.print(f"disabled {email}", highlight=False)
+
+
+@users_app.command("enable")
+def users_enable(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The account.")]
+) -> None:
+    """Enable a disabled account again."""
+    st = state(ctx)
+    accounts.set_active(st.engine(), email, True, st.viewer())
+    console.print(f"enabled {email}", highlight=False)
+
+
+@users_app.command("password")
+def users_password(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The account.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PARKLOOP_NEW_PASSWORD",
+            help="The new password (asked for when not given).",
+        ),
+    ],
+) -> None:
+    """Set an account's password; its sessions end."""
+    st = state(ctx)
+    accounts.set_password(st.engine(), email, password, st.viewer())
+    console.print(f"password of {email} set", highlight=False)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The account the token acts as.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+    days: Annotated[int, typer.Option(help="Days it is valid (0: no end).", min=0)] = 90,
+) -> None:
+    """Create an API token (printed once; only its hash is kept)."""
+    st = state(ctx)
+    token = accounts.create_token(st.engine(), email, name, days or None, st.viewer())
+    console.print(token, highlight=False, soft_wrap=True)
