@@ -15,6 +15,10 @@ demo: $(STAMP)
 	$(BIN)/parkloop db upgrade
 	$(BIN)/parkloop examples load nam-cau-kien
 	$(BIN)/parkloop demo --park nam-cau-kien
+	@echo
+	@echo "Open the demo park in the web application:"
+	@echo "  $(BIN)/parkloop serve"
+	@echo "then http://127.0.0.1:8000/parks/nam-cau-kien (the first run prints a link to create the administrator)."
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2

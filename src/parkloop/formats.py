@@ -47,9 +47,12 @@ def date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:
     )
 
 
-def moment(value: dt.datetime | None, lang: str = DEFAULT_LANG) -> str:
-    """A date and time to the minute, in the reader's style."""
+def moment(value: dt.datetime | str | None, lang: str = DEFAULT_LANG) -> str:
+    """A date and time to the minute, in the reader's style (a datetime, or one written in
+    ISO 8601 as the JSON views of jobs carry it)."""
     if value is None:
         return MISSING
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     pattern = "HH:mm dd/MM/yyyy" if lang == "vi" else "d MMM y HH:mm"
     return format_datetime(value, format=pattern, locale=locale(lang))

@@ -166,7 +166,7 @@ def list_listings(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -
 def list_exchanges(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -> None:
     """List the exchanges of a park: recorded, accepted from matches, or planned."""
     st = state(ctx)
-    items = registry.exchanges(st.engine(), park)
+    items = registry.exchanges(st.engine(), park, viewer=st.viewer())
     if as_json:
         print_json(items)
         return

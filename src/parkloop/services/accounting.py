@@ -386,7 +386,13 @@ def _account_park(
     flows = registry.flows(engine, park, viewer)
     year = year or max((f.period.year for f in flows), default=None) or 2024
     book = build_book(cat, year)
-    items = registry.exchanges(engine, park)
+    items = registry.exchanges(engine, park, viewer=viewer)
+    # An exchange accepted from a proposal on private records carries their quantity: it
+    # is counted only for viewers shown that proposal (the map's rule, one mechanism).
+    from parkloop.services.geo import exchange_figures_shown
+
+    shown = exchange_figures_shown(engine, items, viewer)
+    items = [x for x in items if x.id in shown]
     orgs = {(o.park_code, o.code): o for o in registry.organisations(engine, park)}
     for x in items:
         for p, c in (

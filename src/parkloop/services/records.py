@@ -13,7 +13,7 @@ from parkloop.catalog import catalog
 from parkloop.catalog.prices import fill_price
 from parkloop.catalog.recognise import UNCLASSIFIED, recognise_destination, recognise_material
 from parkloop.catalog.sectors import recognise_sector
-from parkloop.domain.enums import Confidentiality, ExchangeStatus
+from parkloop.domain.enums import Confidentiality, ExchangeStatus, ListingStatus
 from parkloop.domain.permissions import Viewer, can_write
 from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services.cells import CellError, parse_enum, parse_number
@@ -94,8 +94,13 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
             raise NotFound(
                 f"no {what} {row_id}; `parkloop {KINDS.get(kind, kind + 's')} list` shows ids"
             )
-    org = row.get("org_id")
-    if not can_write(viewer, row["park_id"], org):
+    if kind == "exchange":
+        # Either party of an exchange may change it (an exchange has two owners).
+        owners = [row.get("supplier_id"), row.get("receiver_id")]
+        allowed = any(can_write(viewer, row["park_id"], o) for o in owners if o is not None)
+    else:
+        allowed = can_write(viewer, row["park_id"], row.get("org_id"))
+    if not allowed:
         raise NotAllowed(
             f"{viewer.name or viewer.role.value} may not change {what} {row_id} "
             f"(of {row.get('org_code') or row['park_code']}); nothing was changed"
@@ -301,6 +306,35 @@ def exchange_id(engine: Engine, reference: str, park: str | None) -> int:
     if found is None:
         raise UserError(f"park '{park}' has no exchange '{reference}'")
     return found
+
+
+def set_listing_status(
+    engine: Engine,
+    row_id: int,
+    viewer: Viewer,
+    status: str,
+    *,
+    park: str | None = None,
+    actor: str | None = None,
+) -> Edit:
+    """Close an offer or want (or open it again); the change log keeps the old status.
+    With ``park``, an offer or want of another park is not found."""
+    with engine.begin() as conn:
+        row = _row(conn, "listing", row_id, viewer)
+        if park is not None and row["park_code"] != park:
+            raise NotFound(f"park '{park}' has no offer or want {row_id}")
+        values = {"status": _choice(ListingStatus, status, "status")}
+        return _apply(conn, "listing", row, values, actor, viewer)
+
+
+def may_change(engine: Engine, kind: str, row_id: int, viewer: Viewer) -> bool:
+    """Whether ``viewer`` may change one record: the check every change above makes."""
+    with engine.connect() as conn:
+        try:
+            _row(conn, kind, row_id, viewer)
+        except (NotAllowed, NotFound):
+            return False
+    return True
 
 
 def set_organisation(

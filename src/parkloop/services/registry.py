@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from parkloop.domain.codes import Lookup, Named
 from parkloop.domain.enums import ExchangeStatus, OrgKind
 from parkloop.domain.models import Exchange, Flow, Listing, Organisation, Park
-from parkloop.domain.permissions import Viewer
+from parkloop.domain.permissions import Viewer, sees_everything_of
 from parkloop.errors import NotFound, UserError
 from parkloop.store import exchanges as exchange_store
 from parkloop.store import inventory, registry, writes
@@ -74,8 +74,17 @@ def listings(engine: Engine, park_code: str, viewer: Viewer) -> list[Listing]:
 
 
 def exchanges(
-    engine: Engine, park_code: str, statuses: list[ExchangeStatus] | None = None
+    engine: Engine,
+    park_code: str,
+    statuses: list[ExchangeStatus] | None = None,
+    viewer: Viewer | None = None,
 ) -> list[Exchange]:
-    require_park(engine, park_code)
+    """The exchanges of a park. With ``viewer``, those of a kept optimisation plan
+    (``planned``) only when the viewer sees every record of the park: a plan's quantities
+    rest on every enterprise's records, private ones included."""
+    park = require_park(engine, park_code)
     with engine.connect() as conn:
-        return exchange_store.list_exchanges(conn, park_code, statuses)
+        found = exchange_store.list_exchanges(conn, park_code, statuses)
+    if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
+        found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
+    return found

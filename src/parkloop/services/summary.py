@@ -72,7 +72,7 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
             if shown is None:
                 del by_class[cls]
                 notes.append(f"{cls}: {note}")
-    exchanges = [] if aggregate_only else registry.exchanges(engine, park_code)
+    exchanges = [] if aggregate_only else registry.exchanges(engine, park_code, viewer=viewer)
     statuses = Counter(x.status.value for x in exchanges)
     share = park.land_share(
         {LandUseClass.GREEN, LandUseClass.TRAFFIC, LandUseClass.SHARED_INFRASTRUCTURE}

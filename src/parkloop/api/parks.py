@@ -1,0 +1,103 @@
+"""Parks and their pictures as data: the registry's parks, GeoJSON for maps, the network
+graph, the Sankey."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from parkloop.api.models import ParkOut, park_of
+from parkloop.api.support import (
+    IfNoneMatch,
+    Page,
+    Paging,
+    list_responses,
+    one_responses,
+    paging,
+    send,
+    send_page,
+    wanted,
+    words,
+)
+from parkloop.services import diagrams, geo, registry
+from parkloop.web.access import Caller, anyone
+
+router = APIRouter(tags=["parks"])
+
+
+@router.get(
+    "/parks/{code}.geojson",
+    name="park_geojson",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def park_geojson(
+    request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, lang: str = ""
+) -> JSONResponse:
+    """The park, its organisations and exchanges as a GeoJSON FeatureCollection
+    (longitude first), with the figures the caller may see."""
+    data = geo.park_geojson(request.app.state.engine, code, caller.viewer, lang or caller.lang)
+    return JSONResponse(data, media_type="application/geo+json")
+
+
+@router.get("/parks/{code}/graph", name="park_graph")
+def park_graph(
+    request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, lang: str = ""
+) -> dict[str, Any]:
+    """The symbiosis network (organisations and exchanges) as ECharts graph data."""
+    return diagrams.symbiosis_graph(
+        request.app.state.engine, code, caller.viewer, lang or caller.lang
+    )
+
+
+@router.get("/parks/{code}/sankey", name="park_sankey")
+def park_sankey(
+    request: Request,
+    caller: Annotated[Caller, Depends(anyone)],
+    code: str,
+    year: int | None = None,
+    lang: str = "",
+) -> dict[str, Any]:
+    """The park's flows as ECharts Sankey nodes and links (outside the park, totals by
+    material class under the disclosure rule)."""
+    return diagrams.park_sankey(
+        request.app.state.engine, code, caller.viewer, year, lang or caller.lang
+    )
+
+
+@router.get(
+    "/parks",
+    name="api_parks",
+    response_model=Page[ParkOut],
+    responses=list_responses(),
+)
+def parks_list(
+    request: Request,
+    caller: Annotated[Caller, Depends(anyone)],
+    at: Annotated[Paging, Depends(paging)],
+    if_none_match: IfNoneMatch = None,
+    region: Annotated[str, Query(max_length=100, description="Only parks of this region")] = "",
+    q: Annotated[str, Query(max_length=200, description="Words of the code or name")] = "",
+) -> Response:
+    """The parks of the registry."""
+    found = registry.parks(request.app.state.engine, region or None)
+    text = wanted(q)
+    if text:
+        found = [p for p in found if text in words(p.code, p.name_vi, p.name_en, p.province)]
+    return send_page(
+        request, Page[ParkOut], found, lambda p: park_of(p, caller.lang), at, if_none_match
+    )
+
+
+@router.get("/parks/{code}", name="api_park", response_model=ParkOut, responses=one_responses())
+def park_one(
+    request: Request,
+    caller: Annotated[Caller, Depends(anyone)],
+    code: str,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """One park of the registry."""
+    park = registry.require_park(request.app.state.engine, code)
+    return send(park_of(park, caller.lang), if_none_match)

@@ -1,0 +1,1 @@
+"""The web application (pages) over the same services as the command line."""

@@ -1,0 +1,183 @@
+"""Who is calling, and what a route lets them do: declared once per route.
+
+Every page and endpoint takes exactly one of the dependencies below (``anyone``,
+``signed_in``, ``operator``, ``admin``). Each resolves the caller from the session cookie
+or an API token and hands the handler a :class:`Caller` whose ``viewer`` every service
+filters by, so a handler never decides confidentiality itself. A test walks the routes
+and fails for one without a declared access.
+
+Forms are protected against cross-site requests by a double-submit token: a random
+``parkloop_csrf`` cookie (HttpOnly, SameSite=Lax) whose value every form and every htmx
+request sends back (field ``csrf`` or header ``X-CSRF-Token``). Requests authenticated by
+an API token carry no cookies and need none.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from fastapi import Request
+
+from parkloop.domain.permissions import Role, Viewer
+from parkloop.errors import NotAllowed
+from parkloop.services import accounts
+from parkloop.store.accounts import User
+
+SESSION_COOKIE = "parkloop_session"
+CSRF_COOKIE = "parkloop_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Access(StrEnum):
+    ANYONE = "anyone"  # no account needed; sees what the public sees
+    SIGNED_IN = "signed_in"  # any account; sees what its role sees
+    OPERATOR = "operator"  # a park operator or the administrator
+    ADMIN = "admin"  # the administrator only
+
+
+class SignInNeeded(Exception):
+    """No valid session or token where one is needed: pages redirect to the sign-in page,
+    the API answers 401."""
+
+
+class CsrfRefused(Exception):
+    """A form or request without the cross-site token of this browser."""
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User | None
+    viewer: Viewer
+    via: str  # "session", "token" or "anonymous"
+    csrf: str  # the token forms must send back ("" for API tokens)
+    lang: str
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user is not None
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's cross-site token: the cookie's, or a new one the response sets."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", "")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf = token
+    return token
+
+
+def language(request: Request, user: User | None) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get("parkloop_lang")
+    if chosen in ("vi", "en"):
+        return chosen
+    return user.lang if user is not None else "vi"
+
+
+async def _check_csrf(request: Request, expected: str) -> None:
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf")
+            sent = value if isinstance(value, str) else ""
+    if not expected or not sent or not hmac.compare_digest(sent, expected):
+        raise CsrfRefused()
+
+
+async def resolve(request: Request) -> Caller:
+    """The caller of ``request``: by API token, else by session cookie, else anonymous."""
+    cached = getattr(request.state, "caller", None)
+    if isinstance(cached, Caller):
+        return cached
+    engine = request.app.state.engine
+    authorization = request.headers.get("authorization", "")
+    user: User | None = None
+    via = "anonymous"
+    if authorization.lower().startswith("bearer "):
+        user = accounts.token_user(engine, authorization[7:].strip())
+        if user is None:
+            raise SignInNeeded()
+        via = "token"
+    else:
+        session = request.cookies.get(SESSION_COOKIE, "")
+        if session:
+            user = accounts.session_user(engine, session)
+            via = "session" if user is not None else "anonymous"
+    csrf = "" if via == "token" else csrf_token(request)
+    if request.method in UNSAFE and via != "token":
+        await _check_csrf(request, request.cookies.get(CSRF_COOKIE, ""))
+    viewer = accounts.viewer_of(user) if user is not None else Viewer(Role.PUBLIC, name="public")
+    caller = Caller(user, viewer, via, csrf, language(request, user))
+    request.state.caller = caller
+    return caller
+
+
+def _dependency(access: Access) -> Callable[[Request], Awaitable[Caller]]:
+    async def dependency(request: Request) -> Caller:
+        caller = await resolve(request)
+        if access is Access.ANYONE:
+            return caller
+        if caller.user is None:
+            raise SignInNeeded()
+        role = caller.viewer.role
+        if access is Access.OPERATOR and role not in (Role.OPERATOR, Role.ADMIN):
+            raise NotAllowed("only a park operator or the administrator may open this")
+        if access is Access.ADMIN and role is not Role.ADMIN:
+            raise NotAllowed("only the administrator may open this")
+        return caller
+
+    dependency.access = access  # type: ignore[attr-defined]
+    dependency.__name__ = f"access_{access.value}"
+    return dependency
+
+
+anyone = _dependency(Access.ANYONE)
+signed_in = _dependency(Access.SIGNED_IN)
+operator = _dependency(Access.OPERATOR)
+admin = _dependency(Access.ADMIN)
+
+
+def declared_access(route: Any) -> list[Access]:
+    """The access levels a route declares (a test requires exactly one)."""
+    found: list[Access] = []
+
+    def walk(dependant: Any) -> None:
+        for dep in dependant.dependencies:
+            level = getattr(dep.call, "access", None)
+            if isinstance(level, Access):
+                found.append(level)
+            walk(dep)
+
+    dependant = getattr(route, "dependant", None)
+    if dependant is not None:
+        walk(dependant)
+    return found
+
+
+def endpoints(app: Any) -> list[tuple[str, Any]]:
+    """Every route of ``app`` with its full path, routers included in routers flattened
+    (FastAPI keeps an included router as one entry that holds its routes)."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(items: Any, prefix: str) -> None:
+        for item in items:
+            inner = getattr(item, "original_router", None)
+            if inner is not None:
+                context = getattr(item, "include_context", None)
+                walk(inner.routes, prefix + getattr(context, "prefix", ""))
+            elif hasattr(item, "path"):
+                found.append((prefix + item.path, item))
+
+    walk(app.routes, "")
+    return found

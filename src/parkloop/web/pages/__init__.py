@@ -1,0 +1,20 @@
+"""The pages of the web application, one module per part of the product."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from parkloop.web.pages import analysis, auth, data, exchange, inventory, parks, pictures, users
+
+    return [
+        auth.router,
+        parks.router,
+        inventory.router,
+        data.router,
+        pictures.router,
+        users.router,
+        exchange.router,
+        analysis.router,
+    ]

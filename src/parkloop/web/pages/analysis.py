@@ -1,0 +1,329 @@
+"""Analyses of a park: optimisation scenarios (run as background jobs, compared side by
+side), the trade-off between money and CO2e, what breaks when an enterprise leaves, and
+fair shares of a gain. Every figure comes from the services, computed from the records the
+caller may see; the pages only ask and show."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from parkloop.domain.enums import OrgKind
+from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.services import jobs, registry, scenarios
+from parkloop.web.access import Caller, signed_in
+from parkloop.web.pages import assessment
+from parkloop.web.render import page
+
+router = APIRouter()
+
+RUN_DEFAULTS = {
+    "objective": "net-benefit",
+    "budget_vnd": "",
+    "co2_cap_t": "",
+    "time_limit_s": "60",
+    "mip_gap": "0.01",
+    "top": "10",
+    "year": "",
+    "capacity_rule": [""] * scenarios.CAPACITY_ROWS,
+    "capacity_quantity": [""] * scenarios.CAPACITY_ROWS,
+    "keep": True,
+}
+
+
+def _refused(exc: UserError) -> bool:
+    """Whether an error is one the page shows beside its form (bad input), not an error
+    page (not allowed, not found)."""
+    return not isinstance(exc, (NotAllowed, NotFound))
+
+
+def _number(text: str, name: str) -> float | None:
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise UserError(f"{name}: '{text}' is not a number") from None
+
+
+def _whole(text: str, name: str, default: int | None) -> int | None:
+    value = _number(text, name)
+    if value is None:
+        return default
+    if value != int(value):
+        raise UserError(f"{name}: '{text}' is not a whole number")
+    return int(value)
+
+
+# -- scenarios ------------------------------------------------------------------------------------
+
+
+def _optimisation_page(
+    request: Request,
+    caller: Caller,
+    code: str,
+    compare: list[str],
+    show: str,
+    error: str = "",
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    data = scenarios.park_scenarios(
+        engine, code, caller.viewer, caller.user_id, compare=compare, show=show
+    )
+    values = {**RUN_DEFAULTS, **(form or {})}
+    rows = scenarios.CAPACITY_ROWS
+    values["capacity_rule"] = (list(values["capacity_rule"]) + [""] * rows)[:rows]
+    values["capacity_quantity"] = (list(values["capacity_quantity"]) + [""] * rows)[:rows]
+    return page(
+        request,
+        caller,
+        "optimisation.html",
+        status_code=status_code,
+        title="Optimisation",
+        park=park,
+        data=data,
+        rules=scenarios.rule_choices(),
+        form=values,
+        error=error,
+        time_limit_max=int(scenarios.TIME_LIMIT_MAX_S),
+    )
+
+
+@router.get("/parks/{code}/optimisation", name="optimisation")
+def optimisation(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    compare: Annotated[list[str] | None, Query(max_length=32)] = None,
+    show: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
+    """The park's scenarios: the list, a side-by-side comparison, one in full, and the form
+    to run another."""
+    return _optimisation_page(request, caller, code, compare or [], show)
+
+
+@router.post("/parks/{code}/optimisation", name="optimisation_run")
+def optimisation_run(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    objective: Annotated[str, Form(max_length=32)] = "net-benefit",
+    budget_vnd: Annotated[str, Form(max_length=40)] = "",
+    co2_cap_t: Annotated[str, Form(max_length=40)] = "",
+    capacity_rule: Annotated[list[str] | None, Form(max_length=120)] = None,
+    capacity_quantity: Annotated[list[str] | None, Form(max_length=40)] = None,
+    time_limit_s: Annotated[str, Form(max_length=20)] = "60",
+    mip_gap: Annotated[str, Form(max_length=20)] = "0.01",
+    top: Annotated[str, Form(max_length=10)] = "10",
+    year: Annotated[str, Form(max_length=10)] = "",
+    keep: Annotated[bool, Form()] = False,
+) -> Response:
+    """Run a scenario as a background job; its page shows the progress, and this page its
+    plan once it is done."""
+    engine = request.app.state.engine
+    form: dict[str, Any] = {
+        "objective": objective,
+        "budget_vnd": budget_vnd,
+        "co2_cap_t": co2_cap_t,
+        "capacity_rule": capacity_rule or [],
+        "capacity_quantity": capacity_quantity or [],
+        "time_limit_s": time_limit_s,
+        "mip_gap": mip_gap,
+        "top": top,
+        "year": year,
+        "keep": keep,
+    }
+    try:
+        params = scenarios.scenario_params(
+            code,
+            caller.viewer,
+            engine,
+            objective=objective,
+            budget_vnd=budget_vnd,
+            co2_cap_t=co2_cap_t,
+            capacity_rules=capacity_rule or [],
+            capacity_quantities=capacity_quantity or [],
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            top=top,
+            year=year,
+            keep=keep,
+        )
+        job_id = jobs.submit(engine, "optimize", params, caller.viewer, caller.user_id)
+    except UserError as exc:
+        if not _refused(exc):
+            raise
+        return _optimisation_page(
+            request, caller, code, [], "", error=str(exc), form=form, status_code=400
+        )
+    return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
+
+
+# -- the trade-off curve --------------------------------------------------------------------------
+
+
+@router.get("/parks/{code}/optimisation/pareto", name="pareto")
+def pareto(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    points: Annotated[str, Query(max_length=10)] = "5",
+    budget_vnd: Annotated[str, Query(max_length=40)] = "",
+    co2_cap_t: Annotated[str, Query(max_length=40)] = "",
+    top: Annotated[str, Query(max_length=10)] = "10",
+    year: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """Networks from the one worth most to the one avoiding most CO2e: a chart and its
+    table, from the records the caller may see."""
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    form = {
+        "points": points,
+        "budget_vnd": budget_vnd,
+        "co2_cap_t": co2_cap_t,
+        "top": top,
+        "year": year,
+    }
+    curve: dict[str, Any] | None = None
+    error = ""
+    try:
+        curve = scenarios.pareto_view(
+            engine,
+            code,
+            caller.viewer,
+            points=_whole(points, "points", 5) or 5,
+            budget_vnd=_number(budget_vnd, "budget"),
+            co2_cap_t=_number(co2_cap_t, "CO2e cap"),
+            top=_whole(top, "candidates per supply", 10) or 10,
+            year=_whole(year, "year", None),
+        )
+    except UserError as exc:
+        if not _refused(exc):
+            raise
+        error = str(exc)
+    return page(
+        request,
+        caller,
+        "pareto.html",
+        status_code=400 if error else 200,
+        title="Money against CO2e",
+        park=park,
+        curve=curve,
+        form=form,
+        error=error,
+    )
+
+
+# -- resilience -----------------------------------------------------------------------------------
+
+
+@router.get("/parks/{code}/resilience", name="resilience")
+def resilience(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    enterprise: Annotated[str, Query(max_length=64)] = "",
+    budget_vnd: Annotated[str, Query(max_length=40)] = "",
+    top: Annotated[str, Query(max_length=10)] = "10",
+    year: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """What breaks if an enterprise leaves (one, or each in turn): exchanges broken, benefit
+    lost, partners found instead."""
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    form = {"enterprise": enterprise, "budget_vnd": budget_vnd, "top": top, "year": year}
+    report: dict[str, Any] | None = None
+    error = ""
+    try:
+        report = scenarios.resilience_view(
+            engine,
+            code,
+            caller.viewer,
+            enterprise=enterprise or None,
+            budget_vnd=_number(budget_vnd, "budget"),
+            top=_whole(top, "candidates per supply", 10) or 10,
+            year=_whole(year, "year", None),
+        )
+    except UserError as exc:
+        if not _refused(exc):
+            raise
+        error = str(exc)
+    return page(
+        request,
+        caller,
+        "resilience.html",
+        status_code=400 if error else 200,
+        title="Resilience",
+        park=park,
+        report=report,
+        form=form,
+        error=error,
+        enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
+    )
+
+
+# -- fair shares ----------------------------------------------------------------------------------
+
+
+@router.get("/parks/{code}/shares", name="shares")
+def shares(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    exchange: Annotated[str, Query(max_length=20)] = "",
+    enterprises: Annotated[list[str] | None, Query(max_length=64)] = None,
+    top: Annotated[str, Query(max_length=10)] = "10",
+) -> Response:
+    """Split the gain of an exchange or of a small coalition of enterprises: Shapley,
+    proportional and equal shares."""
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    chosen = [e for e in enterprises or [] if e]
+    form = {"exchange": exchange, "enterprises": chosen, "top": top}
+    result: dict[str, Any] | None = None
+    error = ""
+    asked = bool(exchange.strip() or chosen)
+    if asked:
+        try:
+            result = scenarios.shares_view(
+                engine,
+                code,
+                caller.viewer,
+                exchange_id=_whole(exchange, "exchange", None),
+                enterprises=chosen,
+                top=_whole(top, "candidates per supply", 10) or 10,
+            )
+        except UserError as exc:
+            if not _refused(exc):
+                raise
+            error = str(exc)
+    return page(
+        request,
+        caller,
+        "shares.html",
+        status_code=400 if error else 200,
+        title="Fair shares",
+        park=park,
+        result=result,
+        form=form,
+        error=error,
+        exchanges=scenarios.shareable_exchanges(engine, code, caller.viewer),
+        enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
+        max_players=_max_players(),
+    )
+
+
+def _max_players() -> int:
+    from parkloop.optimize.shares import MAX_PLAYERS
+
+    return int(MAX_PLAYERS)
+
+
+# The assessment pages (web/pages/assessment.py) come with the analyses.
+router.include_router(assessment.router)

@@ -1,0 +1,224 @@
+"""The parks, a park's dashboard and its enterprises: what each role sees first."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from parkloop.catalog import catalog
+from parkloop.domain.models import Enterprise, Flow
+from parkloop.domain.permissions import Role, sees_everything_of
+from parkloop.errors import NotFound, UserError
+from parkloop.services import dashboard, matching, records, registry, summary
+from parkloop.web.access import Caller, anyone, signed_in
+from parkloop.web.pages.inventory import org_names
+from parkloop.web.render import page
+
+router = APIRouter()
+OPEN_MATCHES = ("proposed", "accepted")
+
+
+@router.get("/", name="home")
+def home(request: Request, caller: Annotated[Caller, Depends(anyone)]) -> Response:
+    """Operators and enterprises go to their park; others see the parks."""
+    user = caller.user
+    if user is not None and user.park_code and user.role in ("operator", "enterprise"):
+        return RedirectResponse(str(request.url_for("park", code=user.park_code)), 303)
+    engine = request.app.state.engine
+    rows = []
+    for park in registry.parks(engine):
+        glance = summary.park_summary(engine, park.code, caller.viewer)
+        rows.append({"park": park, "summary": glance})
+    return page(request, caller, "home.html", title="Parks", parks=rows)
+
+
+@router.get("/parks/{code}", name="park")
+def park(request: Request, caller: Annotated[Caller, Depends(anyone)], code: str) -> Response:
+    """A park's dashboard, as its viewer may see it."""
+    engine = request.app.state.engine
+    glance = summary.park_summary(engine, code, caller.viewer)
+    viewer = caller.viewer
+    park_id = glance.park.id
+    values: dict[str, Any] = {
+        "summary": glance,
+        "park": glance.park,
+        "org_name": org_names(registry.organisations(engine, code), caller.lang),
+    }
+    in_park = viewer.role is Role.ADMIN or (park_id is not None and viewer.park_id == park_id)
+    if in_park:
+        shown = matching.matches_for(engine, code, viewer, OPEN_MATCHES)
+        values["matches"] = shown[:10]
+        values["match_count"] = len(shown)
+    if park_id is not None and sees_everything_of(viewer, park_id):
+        values["completeness"] = completeness(
+            registry.organisations(engine, code), registry.flows(engine, code, viewer)
+        )
+    values["rates"] = dashboard.assessment_rates(engine, code, viewer)
+    own = _org_code(caller)
+    if viewer.role is Role.ENTERPRISE and own:
+        values["own"] = dashboard.enterprise_glance(engine, code, own, viewer)
+        values["own_flows"] = [f for f in registry.flows(engine, code, viewer) if f.org_code == own]
+        values["own_listings"] = [
+            x for x in registry.listings(engine, code, viewer) if x.org_code == own
+        ]
+        values["own_exchanges"] = [
+            x
+            for x in registry.exchanges(engine, code, viewer=viewer)
+            if own in (x.supplier_code, x.receiver_code)
+        ]
+    return page(request, caller, "park.html", title=glance.park.name_vi, **values)
+
+
+def _org_code(caller: Caller) -> str:
+    return caller.user.org_code if caller.user is not None and caller.user.org_code else ""
+
+
+def completeness(orgs: list[Any], flows: list[Flow]) -> list[dict[str, Any]]:
+    """Per enterprise: how many flows it reported, how many of their materials are still
+    unclassified, how many prices are the staff's (not filled from the catalog)."""
+    by_org: dict[str, list[Flow]] = defaultdict(list)
+    for f in flows:
+        by_org[f.org_code].append(f)
+    out: list[dict[str, Any]] = []
+    for org in orgs:
+        if not isinstance(org, Enterprise):
+            continue
+        own = by_org.get(org.code, [])
+        years = Counter(f.period.year for f in own)
+        out.append(
+            {
+                "org": org,
+                "flows": len(own),
+                "inputs": sum(1 for f in own if f.direction.value == "in"),
+                "outputs": sum(1 for f in own if f.direction.value == "out"),
+                "unclassified": sum(1 for f in own if f.material_code == "unclassified"),
+                "reported_prices": sum(1 for f in own if f.price_origin.status == "reported"),
+                "latest_year": max(years) if years else None,
+            }
+        )
+    out.sort(key=lambda r: (r["flows"] > 0, r["flows"]))
+    return out
+
+
+@router.get("/parks/{code}/enterprises", name="enterprises")
+def enterprises(
+    request: Request,
+    caller: Annotated[Caller, Depends(anyone)],
+    code: str,
+    q: str = "",
+    sector: str = "",
+) -> Response:
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    orgs = registry.organisations(engine, code)
+    cat = catalog()
+    sectors = sorted(
+        {
+            (d.code, d.name_vi if caller.lang == "vi" else d.name_en)
+            for o in orgs
+            if isinstance(o, Enterprise) and o.vsic and (d := cat.vsic_division(o.vsic))
+        }
+    )
+    wanted = q.strip().casefold()
+    shown = [
+        o
+        for o in orgs
+        if (not wanted or wanted in f"{o.code} {o.name_vi} {o.name_en}".casefold())
+        and (not sector or (isinstance(o, Enterprise) and o.vsic.startswith(sector)))
+    ]
+    return page(
+        request,
+        caller,
+        "enterprises.html",
+        title="Enterprises",
+        park=park,
+        orgs=shown,
+        total=len(orgs),
+        sectors=sectors,
+        q=q,
+        sector=sector,
+        division=lambda vsic: cat.vsic_division(vsic) if vsic else None,
+    )
+
+
+@router.get("/parks/{code}/enterprises/{org}", name="enterprise")
+def enterprise(
+    request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, org: str
+) -> Response:
+    return _enterprise_page(request, caller, code, org)
+
+
+def _enterprise_page(
+    request: Request,
+    caller: Caller,
+    code: str,
+    org: str,
+    status_code: int = 200,
+    error: str = "",
+    notice: str = "",
+) -> Response:
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    found = next((o for o in registry.organisations(engine, code) if o.code == org), None)
+    if found is None:
+        raise NotFound(f"park '{code}' has no enterprise or partner '{org}'")
+    flows = [f for f in registry.flows(engine, code, caller.viewer) if f.org_code == org]
+    listings = [x for x in registry.listings(engine, code, caller.viewer) if x.org_code == org]
+    from parkloop.domain.permissions import can_write
+
+    may_edit = found.id is not None and can_write(caller.viewer, park.id, found.id)
+    cat = catalog()
+    return page(
+        request,
+        caller,
+        "enterprise.html",
+        status_code=status_code,
+        title=found.display_name(caller.lang),
+        park=park,
+        org=found,
+        flows=flows,
+        listings=listings,
+        may_edit=may_edit,
+        error=error,
+        notice=notice,
+        division=cat.vsic_division(found.vsic)
+        if isinstance(found, Enterprise) and found.vsic
+        else None,
+        material=lambda c: cat.materials.get(c),
+    )
+
+
+@router.post("/parks/{code}/enterprises/{org}", name="enterprise_save")
+def enterprise_save(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    org: str,
+    name: Annotated[str, Form(max_length=500)] = "",
+    sector: Annotated[str, Form(max_length=500)] = "",
+    employees: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    try:
+        records.set_organisation(
+            request.app.state.engine,
+            code,
+            org,
+            caller.viewer,
+            name=name or None,
+            sector=sector or None,
+            employees=employees or None,
+            actor=caller.viewer.name,
+            lang=caller.lang,
+        )
+    except NotFound:
+        raise
+    except UserError as exc:
+        if exc.__class__ is not UserError:
+            raise
+        return _enterprise_page(request, caller, code, org, 400, error=exc.message)
+    return RedirectResponse(
+        str(request.url_for("enterprise", code=code, org=org)) + "?saved=1", status_code=303
+    )

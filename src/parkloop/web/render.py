@@ -1,0 +1,98 @@
+"""Rendering pages: one Jinja2 environment, with the reader's words, numbers and dates.
+
+Every template gets ``_`` (the words in the reader's language), ``number``, ``percent``,
+``date`` and ``moment`` (the one formatter of :mod:`parkloop.formats`), the caller and its
+cross-site token. Templates never format a number by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from parkloop import formats
+from parkloop.catalog import catalog
+from parkloop.domain import enums
+from parkloop.web.access import Caller, endpoints
+from parkloop.web.i18n import gettext, ngettext
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("parkloop.web", "templates"),
+        autoescape=select_autoescape(("html", "j2")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["label"] = lambda enum, lang: enum.label(lang) if enum is not None else "—"
+    return env
+
+
+def word(lang: str, enum_name: str, value: str) -> str:
+    """The reader's label of a value of one of the labelled enums (an exchange status, a
+    material class); the value itself when it is not one."""
+    kind = getattr(enums, enum_name)
+    try:
+        return str(kind(value).label(lang))
+    except ValueError:
+        return value
+
+
+def material_name(lang: str, code: str | None) -> str:
+    """A catalog material's name in the reader's language; the code when it has none."""
+    if not code:
+        return "—"
+    found = catalog().materials.get(code)
+    if found is None:
+        return code
+    return found.name_vi if lang == "vi" else (found.name_en or found.name_vi)
+
+
+def route_names(app: Any) -> frozenset[str]:
+    """Names of the application's routes, so the navigation links only pages that exist."""
+    names = getattr(app.state, "route_names", None)
+    if names is None:
+        names = frozenset(getattr(r, "name", "") for _, r in endpoints(app))
+        app.state.route_names = names
+    return names
+
+
+def context(request: Request, caller: Caller, **values: Any) -> dict[str, Any]:
+    lang = caller.lang
+    return {
+        "request": request,
+        "caller": caller,
+        "user": caller.user,
+        "viewer": caller.viewer,
+        "lang": lang,
+        "csrf": caller.csrf,
+        "_": partial(gettext, lang),
+        "ngettext": partial(ngettext, lang),
+        "word": partial(word, lang),
+        "material_name": partial(material_name, lang),
+        "number": lambda value, digits=0: formats.number(value, lang, digits),
+        "percent": lambda value, digits=0: formats.percent(value, lang, digits),
+        "date": lambda value: formats.date(value, lang),
+        "moment": lambda value: formats.moment(value, lang),
+        "url": lambda name, **params: str(request.url_for(name, **params)),
+        "static": lambda path: str(request.url_for("static", path=path)),
+        "routes": route_names(request.app),
+        **values,
+    }
+
+
+def page(
+    request: Request, caller: Caller, template: str, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    """A whole page, or only its ``content`` block when htmx asks for a fragment."""
+    env = environment()
+    data = context(request, caller, **values)
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "main":
+        data["fragment"] = True
+    html = env.get_template(template).render(data)
+    return HTMLResponse(html, status_code=status_code)

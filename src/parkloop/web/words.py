@@ -1,0 +1,39 @@
+"""Values the pages show as words through ``_()`` although no template spells them: roles,
+statuses of jobs and matches, actions of the change log, titles of error pages. Listed
+here so a test can hold the catalogs to them."""
+
+from __future__ import annotations
+
+ROLES = ("admin", "operator", "enterprise", "authority", "public")
+JOB_STATUSES = ("queued", "running", "done", "failed")
+JOB_KINDS = ("import", "match", "optimize")
+MATCH_STATUSES = ("proposed", "accepted", "rejected")
+CHANGE_ACTIONS = (
+    "create",
+    "update",
+    "delete",
+    "import",
+    "accept",
+    "reject",
+    "sign_in",
+    "generate",
+    "optimise",
+    "match",
+)
+ERROR_TITLES = (
+    "Sign-in needed",
+    "Cross-site request refused",
+    "The data has problems",
+    "Not allowed",
+    "Not found",
+    "Request refused",
+    "Invalid request",
+)
+DYNAMIC_WORDS: tuple[str, ...] = (
+    *ROLES,
+    *JOB_STATUSES,
+    *JOB_KINDS,
+    *MATCH_STATUSES,
+    *CHANGE_ACTIONS,
+    *ERROR_TITLES,
+)
