@@ -515,3 +515,16 @@ def test_the_operator_matches_the_park_again_as_a_job(
     assert operator.get(reply.headers["location"]).status_code == 200
     # The proposals are saved again, the same pairs keeping their ids.
     assert {i for (i,) in query(engine, "select id from matches")} == set(proposals.values())
+
+
+def test_the_inbox_comes_in_pages(engine: Any, client: Any) -> None:
+    from parkloop.domain.permissions import Role, Viewer
+    from parkloop.services import inbox
+
+    whole = inbox.inbox(engine, P, Viewer(Role.ADMIN, name="admin"))
+    assert whole.total == len(whole.matches) >= 2
+    first = inbox.inbox(engine, P, Viewer(Role.ADMIN, name="admin"), offset=0, limit=1)
+    second = inbox.inbox(engine, P, Viewer(Role.ADMIN, name="admin"), offset=1, limit=1)
+    assert first.total == whole.total and len(first.matches) == len(second.matches) == 1
+    assert [first.matches[0]["id"], second.matches[0]["id"]] == [m["id"] for m in whole.matches[:2]]
+    assert client("operator").get(f"/parks/{P}/matches?page_at=2").status_code == 200

@@ -37,18 +37,31 @@ class Inbox:
     park: Park
     matches: list[dict[str, Any]]  # views of matching.matches_for, best first
     may_run: bool  # whether the viewer may run the matcher and save its proposals
+    total: int = 0  # proposals concerning the viewer, all pages together
 
 
-def inbox(engine: Engine, park_code: str, viewer: Viewer, status: str = "") -> Inbox:
+def inbox(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    status: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+) -> Inbox:
     """The proposals of a park that concern ``viewer``, as the matching service shows
-    them; ``status`` one of proposed, accepted, rejected (empty: all)."""
+    them; ``status`` one of proposed, accepted, rejected (empty: all); a page of them
+    from ``offset`` when ``limit`` is given."""
     park = registry.require_park(engine, park_code)
     statuses = [status] if status in STATUSES else None
-    views = [_enriched(v) for v in matching.matches_for(engine, park_code, viewer, statuses)]
+    views = matching.matches_for(engine, park_code, viewer, statuses)
     own = _own(engine, viewer)
     if own is not None:
         views = [v for v in views if own in (_side(v["supplier"]), _side(v["receiver"]))]
-    return Inbox(park, views, park.id is not None and sees_everything_of(viewer, park.id))
+    total = len(views)
+    if limit is not None:
+        views = views[max(offset, 0) : max(offset, 0) + limit]
+    may_run = park.id is not None and sees_everything_of(viewer, park.id)
+    return Inbox(park, [_enriched(v) for v in views], may_run, total)
 
 
 def match_detail(engine: Engine, park_code: str, match_id: int, viewer: Viewer) -> dict[str, Any]:

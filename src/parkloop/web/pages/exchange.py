@@ -24,6 +24,7 @@ from parkloop.services.importing import ImportProblems
 from parkloop.web.access import Caller, anyone, operator, signed_in
 from parkloop.web.render import page
 
+INBOX_PAGE = 50  # proposals a page of the inbox shows
 router = APIRouter()
 HIDDEN = "confidential"  # what the matching service names a side the viewer may not see
 NOTICES = ("added", "closed", "accepted", "rejected", "changed")
@@ -175,10 +176,22 @@ def listing_close(
 
 @router.get("/parks/{code}/matches", name="matches")
 def matches(
-    request: Request, caller: Annotated[Caller, Depends(signed_in)], code: str, status: str = ""
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    status: str = "",
+    page_at: int = 1,
 ) -> Response:
     status = status if status in inbox.STATUSES else ""
-    found = inbox.inbox(request.app.state.engine, code, caller.viewer, status)
+    at = max(page_at, 1)
+    found = inbox.inbox(
+        request.app.state.engine,
+        code,
+        caller.viewer,
+        status,
+        offset=(at - 1) * INBOX_PAGE,
+        limit=INBOX_PAGE,
+    )
     parks = {p for v in found.matches for p in (v["supplier"]["park"], v["receiver"]["park"])}
     method: dict[str, str] = next(
         (v["accounting"]["method"] for v in found.matches if "method" in v["accounting"]), {}
@@ -192,6 +205,8 @@ def matches(
         inbox=found,
         status=status,
         statuses=inbox.STATUSES,
+        at=at,
+        pages=max((found.total + INBOX_PAGE - 1) // INBOX_PAGE, 1),
         method=method,
         party=_party_name(_parties(request, parks), caller.lang),
         hidden=HIDDEN,
