@@ -16,6 +16,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import Connection, Engine
@@ -33,9 +34,14 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 SETUP_HOURS = 24
 
 _hasher = PasswordHash.recommended()
-# Checked against when the e-mail is unknown, so a wrong address costs as long as a wrong
-# password and timing does not tell which addresses have accounts.
-_DUMMY_HASH = _hasher.hash("parkloop: no such user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the e-mail is unknown, so a wrong address costs as long as a
+    wrong password and timing does not tell which addresses have accounts. Made on first
+    use: hashing costs most of a second, which no command should pay at start."""
+    return _hasher.hash("parkloop: no such user")
 
 
 class SignInRefused(UserError):
@@ -233,7 +239,7 @@ def set_password(engine: Engine, email: str, password: str, by: Viewer) -> None:
 
 def change_own_password(engine: Engine, user: User, current: str, new: str) -> None:
     """A signed-in user changes its password, giving the current one."""
-    if not _hasher.verify(current, user.password_hash or _DUMMY_HASH) or not user.password_hash:
+    if not _hasher.verify(current, user.password_hash or _dummy_hash()) or not user.password_hash:
         raise SignInRefused("the current password is not right")
     set_password(engine, user.email, new, viewer_of(user))
 
@@ -273,7 +279,7 @@ def authenticate(engine: Engine, email: str, password: str, ip: str) -> User:
                 "administrator to set a new password"
             )
         else:
-            hashed = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+            hashed = (user.password_hash if user is not None else "") or _dummy_hash()
             valid, rehashed = _hasher.verify_and_update(password, hashed)
             ok = bool(valid and user is not None and user.active and user.password_hash)
             store.record_attempt(conn, email, ip, ok, at)
