@@ -205,6 +205,11 @@ def live_token(
     return row.id, row.user_id
 
 
+def token_last_used(conn: Connection, token_id: int) -> dt.datetime | None:
+    used = conn.scalar(select(api_tokens.c.last_used_at).where(api_tokens.c.id == token_id))
+    return None if used is None else _aware(used)
+
+
 def mark_token_used(conn: Connection, token_id: int, now: dt.datetime) -> None:
     conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=now))
 
