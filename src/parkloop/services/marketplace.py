@@ -19,7 +19,6 @@ from parkloop.domain.enums import ListingKind, ListingStatus, MaterialClass
 from parkloop.domain.models import Listing, Material, Organisation, Park
 from parkloop.domain.permissions import Viewer, can_write
 from parkloop.services import records, registry
-from parkloop.services.cells import CellError, parse_number
 from parkloop.services.importing import import_rows
 from parkloop.services.records import Edit
 
@@ -133,26 +132,20 @@ def add_listing(
         "enterprise": form.get("enterprise", ""),
         "kind": form.get("kind", ""),
         "material": form.get("material", ""),
-        "quantity": _typed_number(form.get("quantity", ""), lang),
+        "quantity": form.get("quantity", ""),
         "unit": form.get("unit", ""),
         "confidentiality": form.get("confidentiality") or "park",
         "status": ListingStatus.OPEN.value,
     }
     if form.get("price", "").strip():
-        row["price_vnd_per_unit"] = _typed_number(form["price"], lang)
+        row["price_vnd_per_unit"] = form["price"]
     for field in ("quality", "description"):
         if form.get(field, "").strip():
             row[field] = form[field]
-    import_rows(engine, {"listings": [row]}, name="form", viewer=viewer, actor=actor)
-
-
-def _typed_number(text: str, lang: str) -> float | str:
-    """A number typed in a form, read with the writer's decimal mark; text that is no
-    number stays as typed, for the importer to name the problem."""
-    try:
-        return parse_number(text.strip(), "," if lang == "vi" else ".")
-    except CellError:
-        return text
+    decimal = "," if lang == "vi" else "."
+    import_rows(
+        engine, {"listings": [row]}, name="form", viewer=viewer, actor=actor, decimal=decimal
+    )
 
 
 def close_listing(
