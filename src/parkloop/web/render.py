@@ -102,6 +102,7 @@ def context(request: Request, caller: Caller, **values: Any) -> dict[str, Any]:
         "_": partial(gettext, lang),
         "ngettext": partial(ngettext, lang),
         "word": partial(word, lang),
+        "material": catalog().materials.get,
         "material_name": partial(material_name, lang),
         "number": lambda value, digits=0: formats.number(value, lang, digits),
         "percent": lambda value, digits=0: formats.percent(value, lang, digits),

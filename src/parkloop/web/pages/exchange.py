@@ -15,9 +15,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from parkloop import units
-from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality, ExchangeStatus, ListingKind
-from parkloop.domain.models import Material, Organisation
+from parkloop.domain.models import Organisation
 from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import inbox, marketplace, registry, tracker
 from parkloop.services.importing import ImportProblems
@@ -28,10 +27,6 @@ INBOX_PAGE = 50  # proposals a page of the inbox shows
 router = APIRouter()
 HIDDEN = "confidential"  # what the matching service names a side the viewer may not see
 NOTICES = ("added", "closed", "accepted", "rejected", "changed")
-
-
-def _material(code: str) -> Material | None:
-    return catalog().materials.get(code)
 
 
 def _notice(request: Request) -> str:
@@ -210,7 +205,6 @@ def matches(
         method=method,
         party=_party_name(_parties(request, parks), caller.lang),
         hidden=HIDDEN,
-        material=_material,
         unit=units.display,
     )
 
@@ -246,7 +240,6 @@ def _match_page(
         m=view,
         party=_party_name(_parties(request, parks), caller.lang),
         hidden=HIDDEN,
-        material=_material,
         unit=units.display,
         notice=_notice(request),
         error=error,
@@ -309,7 +302,6 @@ def exchanges(
         status=status,
         stages=stages,
         unit=units.display,
-        material=_material,
     )
 
 
@@ -330,7 +322,6 @@ def exchange(
         detail=found,
         statuses=[s for s in ExchangeStatus if s.value in found["statuses"]],
         unit=units.display,
-        material=_material,
         notice=_notice(request),
     )
 

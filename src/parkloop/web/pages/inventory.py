@@ -45,7 +45,6 @@ def _flows_page(
     pages = max((len(shown) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     at = min(at, pages)
     orgs = registry.organisations(engine, code)
-    cat = catalog()
     return page(
         request,
         caller,
@@ -61,7 +60,6 @@ def _flows_page(
         params=params,
         orgs=orgs,
         org_name=org_names(orgs, caller.lang),
-        material=lambda c: cat.materials.get(c),
         destinations=list(Destination),
         levels=list(Confidentiality),
         problems=problems or [],
@@ -304,7 +302,6 @@ def review(request: Request, caller: Annotated[Caller, Depends(signed_in)], code
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
     items = records.review(engine, code, caller.viewer)
-    cat = catalog()
     return page(
         request,
         caller,
@@ -312,5 +309,4 @@ def review(request: Request, caller: Annotated[Caller, Depends(signed_in)], code
         title="Review queue",
         park=park,
         items=items,
-        material=lambda c: cat.materials.get(c),
     )

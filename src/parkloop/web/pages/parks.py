@@ -187,7 +187,6 @@ def _enterprise_page(
         division=cat.vsic_division(found.vsic)
         if isinstance(found, Enterprise) and found.vsic
         else None,
-        material=lambda c: cat.materials.get(c),
     )
 
 
