@@ -232,22 +232,10 @@ class MaterialRecogniser:
             return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
         if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
-        whole = self._prepare(split(raw), raw)
+        whole, first = self._texts(raw)
         found = self._read(whole, direction, division)
-        first = _before_origin(head(raw))
-        if (
-            first
-            and first.folded != whole.words.folded
-            and found[2]
-            not in (
-                "name",
-                "name-without-qualifiers",
-            )
-        ):
-            first_text = _BRACKETS.sub(" ", raw)
-            found = self._from_first_words(
-                found, self._prepare(first, first_text), direction, division
-            )
+        if first is not None and found[2] not in ("name", "name-without-qualifiers"):
+            found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
         result = Recognised(text, *found, qualifiers=quals)
         if _HAZARD in whole.kinds and result.code not in self.hazardous | {UNCLASSIFIED}:
@@ -623,12 +611,17 @@ def recognise_material(
     text: str, direction: str | None = None, division: str | None = None
 ) -> Recognised:
     """The material a text names, read with the flow's direction and the firm's division."""
+    return _recognise(text, direction, deciding_division(text, division))
+
+
+def deciding_division(text: str, division: str | None) -> str | None:
+    """The firm's division where it can change how ``text`` is read, else None."""
     recogniser = material_recogniser()
     if division not in recogniser.sectors or not recogniser.sector_matters(text):
         # No rule tells this sector apart, or the text has no word whose meaning
         # depends on it: one reading serves every sector.
-        division = None
-    return _recognise(text, direction, division)
+        return None
+    return division
 
 
 @lru_cache(maxsize=65536)

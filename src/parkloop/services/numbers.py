@@ -30,7 +30,11 @@ _GROUPED = {
 
 def body(text: str) -> tuple[str, str]:
     """The sign and the digits of a number typed as text, without currency and spaces."""
-    digits = _CURRENCY.sub("", text.strip()).translate(_SPACES)
+    text = text.strip()
+    if text[-1:].isdigit():  # no currency after the digits (most numbers)
+        digits = text.translate(_SPACES)
+    else:
+        digits = _CURRENCY.sub("", text).translate(_SPACES)
     if digits[:1] in ("+", "-"):
         return digits[0], digits[1:]
     return "", digits
@@ -38,7 +42,10 @@ def body(text: str) -> tuple[str, str]:
 
 def read_as(text: str, mark: str) -> float | None:
     """``text`` read with ``mark`` as the decimal mark, or None if it is not such a number."""
-    sign, digits = body(text)
+    return _as(*body(text), mark)
+
+
+def _as(sign: str, digits: str, mark: str) -> float | None:
     other = COMMA if mark == DOT else DOT
     if _PLAIN[mark].fullmatch(digits):
         return float(sign + digits.replace(COMMA, DOT))
@@ -50,7 +57,8 @@ def read_as(text: str, mark: str) -> float | None:
 @lru_cache(maxsize=262144)
 def readings(text: str) -> tuple[float | None, float | None]:
     """(value with a decimal point, value with a decimal comma)."""
-    return read_as(text, DOT), read_as(text, COMMA)
+    sign, digits = body(text)
+    return _as(sign, digits, DOT), _as(sign, digits, COMMA)
 
 
 def read_number(text: str, mark: str) -> float | None:

@@ -465,13 +465,24 @@ def _declares_dtd(
                 return True
             except (_Root, xml.parsers.expat.ExpatError):
                 parser = None  # the prolog is over (or is not XML): bytes from here on
-        window = (tail + block).lower()
-        if any(word in window for word in _DECLARATIONS):
+        window = tail + block
+        # Every declaration starts with '<!' (in UTF-16 too): most blocks have no '!'.
+        if b"!" in window and any(word in window.lower() for word in _DECLARATIONS):
             return True
-        if formulas is not None and any(marker in window for marker in _FORMULA_MARKERS):
+        if formulas is not None and name not in formulas and _has_formula(window):
             formulas.add(name)
         tail = window[-32:]
     return False
+
+
+def _has_formula(data: bytes) -> bool:
+    """Whether ``data`` may hold a formula element or a formula error (element names and
+    attribute values are case-sensitive in XML)."""
+    if b'"e"' in data or b"'e'" in data:
+        return True
+    if b"<f" not in data and b":f" not in data:
+        return False
+    return any(marker in data for marker in _FORMULA_MARKERS)
 
 
 def _looks_like_xml(block: bytes) -> bool:
@@ -567,7 +578,17 @@ def _mark_errors(cells: list[list[Any]], errors: dict[tuple[int, int], ErrorCell
             cells[row][column] = error
 
 
-_FORMULA_MARKERS = (b"<f", b":f", b'"e"', b"'e'")
+# A formula element (<f>, <f ...>, <x:f/>...) or an error type ("e"): plain byte strings,
+# found far faster than by a pattern; data validations (<formula1>) are not formulas.
+_FORMULA_MARKERS = (
+    *(
+        start + b"f" + end
+        for start in (b"<", b":")
+        for end in (b">", b"/", b" ", b"\t", b"\n", b"\r")
+    ),
+    b'"e"',
+    b"'e'",
+)
 _NAMESPACED = rb"(?:[A-Za-z_][\w.\-]*:)?"
 _CELL_START = re.compile(rb"<" + _NAMESPACED + rb"c[\s>/]")
 _CELL_END = re.compile(rb"</" + _NAMESPACED + rb"c>")
@@ -636,7 +657,7 @@ def _attribute(element: Any, name: str) -> str:
 
 def _errors_in(data: bytes) -> dict[tuple[int, int], ErrorCell]:
     found: dict[tuple[int, int], ErrorCell] = {}
-    if not any(marker in data.lower() for marker in _FORMULA_MARKERS):
+    if not _has_formula(data):
         return found
     for marker in itertools.chain(_FORMULA.finditer(data), _ERROR_TYPE.finditer(data)):
         at = marker.start()

@@ -175,6 +175,19 @@ class Checker:
     def readings(self) -> list[Reading]:
         return [
             Reading(
+    def reading_rows(
+        self, raw: RawSheet, column: str, found: Recognised, indices: Iterable[int]
+    ) -> None:
+        """:meth:`reading` for many rows of the same reading."""
+        key = (raw.name, raw.label(column), found.text, found.code)
+        entry = self._readings.setdefault(key, [found, []])
+        rows: list[int] = entry[1]
+        numbers = raw.row_numbers
+        before = len(rows)
+        rows.extend(numbers[i] for i in indices)
+        if 0 < before < len(rows) and rows[before] < rows[before - 1]:
+            rows.sort()
+
                 sheet,
                 column,
                 text,

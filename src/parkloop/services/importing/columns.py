@@ -213,13 +213,19 @@ class ColumnReader:
         memo: dict[Any, Any] = {}
         failed: dict[Any, CellError] = {}
         unhashable: dict[int, Any] = {}
-        for i, cell in enumerate(cells):
-            try:
-                if cell in memo or cell in failed:
-                    continue
-            except TypeError:  # an unhashable JSON value
-                unhashable[i] = cell
-                continue
+        try:
+            distinct: list[Any] = list(dict.fromkeys(cells))
+        except TypeError:  # an unhashable JSON value somewhere: go cell by cell
+            distinct = []
+            for i, cell in enumerate(cells):
+                try:
+                    if cell not in memo:
+                        memo[cell] = None
+                        distinct.append(cell)
+                except TypeError:
+                    unhashable[i] = cell
+            memo.clear()
+        for cell in distinct:
             if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
                 memo[cell] = None
                 continue
@@ -232,7 +238,7 @@ class ColumnReader:
         if unhashable:
             out: list[Any] = [None if i in unhashable else memo.get(c) for i, c in enumerate(cells)]
         else:
-            out = [memo.get(c) for c in cells]
+            out = list(map(memo.get, cells))
         if failed or unhashable:
             for i, cell in enumerate(cells):
                 if i in unhashable:

@@ -12,8 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from parkloop.catalog import catalog
-from parkloop.catalog.prices import fill_price
-from parkloop.catalog.recognise import UNCLASSIFIED, Recognised, recognise_material
+from parkloop.catalog.prices import FilledPrice, fill_price
+from parkloop.catalog.recognise import (
+    UNCLASSIFIED,
+    Recognised,
+    deciding_division,
+    recognise_material,
+)
 from parkloop.domain.codes import normalise_code
 from parkloop.services.cells import CellError
 from parkloop.services.importing.checker import Checker
@@ -66,6 +71,7 @@ def owned_rows(
             division = checker.divisions.get((parks[i], org))
             if not read.quantity(i, row, period_days(i), direction(i), division):
                 bad[i] = True
+        read.report()
     pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
     rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
     if base_key is not None:
@@ -85,6 +91,11 @@ class _Reader:
         self.factors: dict[tuple[str, ParsedUnit], float | CellError] = {}
         self.units = {code: m.canonical_unit for code, m in catalog().materials.items()}
         self.suggestions = "material_suggestions" in _columns(conv)
+        self.readings: dict[
+            tuple[str, str | None, str | None, str | None], tuple[Recognised, list[int]]
+        ] = {}
+        self.divisions: dict[tuple[str, str | None], str | None] = {}
+        self.prices: dict[tuple[str, str, str | None, int | None], FilledPrice | None] = {}
 
     def factor(self, code: str, parsed: ParsedUnit) -> float | CellError:
         key = (code, parsed)
@@ -107,7 +118,7 @@ class _Reader:
     ) -> bool:
         checker, conv = self.checker, self.conv
         v = conv.values
-        found = read_material(checker, conv, i, "material", direction, division)
+        found = self.material(i, direction, division)
         if found is None:
             return False
         unit_text, parsed = v["unit"][i]
@@ -144,8 +155,53 @@ class _Reader:
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
                 )
-        _price(checker, conv, row, direction)
+        self.price(row, direction)
         return True
+
+    def material(self, i: int, direction: str | None, division: str | None) -> Recognised | None:
+        """:func:`read_material` of the material column, each distinct reading worked out
+        once."""
+        v = self.conv.values
+        text = v["material"][i]
+        if text is None:
+            return None
+        codes = v.get("material_code")
+        pair = (text, division)
+        if pair in self.divisions:
+            division = self.divisions[pair]
+        else:
+            division = self.divisions[pair] = deciding_division(text, division)
+        key = (text, direction, division, codes[i] if codes is not None else None)
+        seen = self.readings.get(key)
+        if seen is None:
+            seen = self.readings[key] = (_read(text, direction, division, key[3]), [])
+        seen[1].append(i)
+        return seen[0]
+
+    def report(self) -> None:
+        """Tell the checker how each distinct text was read, with its rows in order."""
+        for found, indices in sorted(self.readings.values(), key=lambda s: s[1][0]):
+            self.checker.reading_rows(self.conv.raw, "material", found, indices)
+        self.readings.clear()
+
+    def price(self, row: dict[str, Any], direction: str | None) -> None:
+        """The staff's price, or one filled from the catalog with its source."""
+        if self.conv.raw.spec.key not in ("flows", "listings") or direction is None:
+            return
+        if row.get("price_vnd_per_unit") is not None:
+            row["price_status"], row["price_source"] = "reported", ""
+            return
+        key = (row["material_code"], direction, row.get("destination"), row.get("year"))
+        if key in self.prices:
+            filled = self.prices[key]
+        else:
+            filled = self.prices[key] = fill_price(catalog(), *key)
+        if filled is None:
+            row["price_vnd_per_unit"], row["price_status"], row["price_source"] = None, "", ""
+            return
+        row["price_vnd_per_unit"] = filled.value
+        row["price_status"], row["price_source"] = filled.status, filled.source
+        self.checker.filled[filled.rule] += 1
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
@@ -180,13 +236,17 @@ def read_material(
     text = conv.values[column][i]
     if text is None:
         return None
-    found = recognise_material(text, direction, division)
     codes = conv.values.get("material_code") if column == "material" else None
-    given = codes[i] if codes is not None else None
+    found = _read(text, direction, division, codes[i] if codes is not None else None)
+    checker.reading(conv.raw, column, i, found)
+    return found
+
+
+def _read(text: str, direction: str | None, division: str | None, given: str | None) -> Recognised:
+    found = recognise_material(text, direction, division)
     if given is not None and given != found.code:
         # A code a person settled (or an export carried): it wins over the reading.
         found = Recognised(text, given, 1.0, "assigned", "", (), found.qualifiers)
-    checker.reading(conv.raw, column, i, found)
     return found
 
 
@@ -201,7 +261,10 @@ def material_quantity(
 ) -> bool:
     """Material, canonical quantity and price of one row from what was typed; False (with
     a problem) when the row cannot be read."""
-    return _Reader(checker, conv).quantity(i, row, days, direction, division)
+    read = _Reader(checker, conv)
+    done = read.quantity(i, row, days, direction, division)
+    read.report()
+    return done
 
 
 def _price_factor(
@@ -223,24 +286,6 @@ def _price_factor(
 
 def _columns(conv: Converted) -> set[str]:
     return {"material_suggestions"} if conv.raw.spec.key in ("flows", "listings") else set()
-
-
-def _price(checker: Checker, conv: Converted, row: dict[str, Any], direction: str | None) -> None:
-    """The staff's price, or one filled from the catalog with its source."""
-    if conv.raw.spec.key not in ("flows", "listings") or direction is None:
-        return
-    if row.get("price_vnd_per_unit") is not None:
-        row["price_status"], row["price_source"] = "reported", ""
-        return
-    filled = fill_price(
-        catalog(), row["material_code"], direction, row.get("destination"), row.get("year")
-    )
-    if filled is None:
-        row["price_vnd_per_unit"], row["price_status"], row["price_source"] = None, "", ""
-        return
-    row["price_vnd_per_unit"] = filled.value
-    row["price_status"], row["price_source"] = filled.status, filled.source
-    checker.filled[filled.rule] += 1
 
 
 def derive_keys(
