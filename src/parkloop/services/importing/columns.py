@@ -9,6 +9,7 @@ mark decided for their column (:mod:`.numbers`); a quantity cell that carries it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -257,7 +258,7 @@ class ColumnReader:
                 self.problem(raw, i, col.key, cell, error.message, error.fix)
                 bad[i] = True
                 out[i] = None
-        if col.required:
+        if col.required and None in out:
             for i, value in enumerate(out):
                 if value is None and not bad[i] and not self._derivable(raw, col, i):
                     self.problem(
@@ -411,6 +412,7 @@ NUMBER_LIMIT = 1e15
 INTEGER_LIMIT = 2**31 - 1
 
 
+@lru_cache(maxsize=1024)
 def bounds(col: ColumnSpec) -> tuple[float, float]:
     """The smallest and largest value a number column takes: its own range from
     sheets.yaml, within what the database can hold."""
