@@ -83,6 +83,21 @@ SETTINGS: tuple[Setting, ...] = (
         "stopped (its worker was killed or lost) and is marked failed.",
     ),
     Setting(
+        "database_read_url",
+        "",
+        "PARKLOOP_DATABASE_READ_URL",
+        "A read-only copy of the database (a PostgreSQL streaming replica) that the web "
+        "application reads pages from; empty: everything uses database_url. Writes, "
+        "sign-in and reads just after a write stay on database_url (docs/deploy.md).",
+    ),
+    Setting(
+        "replica_stick_s",
+        "10",
+        "PARKLOOP_REPLICA_STICK",
+        "Seconds after a browser writes during which its pages are read from database_url, "
+        "not the replica, so that people see what they just saved; above the replica's lag.",
+    ),
+    Setting(
         "tiles_url",
         "",
         "PARKLOOP_TILES_URL",

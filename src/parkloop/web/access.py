@@ -100,7 +100,8 @@ async def resolve(request: Request) -> Caller:
     cached = getattr(request.state, "caller", None)
     if isinstance(cached, Caller):
         return cached
-    engine = request.app.state.engine
+    # Who is signed in is read (and a session's last use written) on the primary.
+    engine = request.app.state.primary
     authorization = request.headers.get("authorization", "")
     user: User | None = None
     via = "anonymous"

@@ -26,6 +26,7 @@ from parkloop.services.session import busy_advice
 from parkloop.web.access import (
     CSRF_COOKIE,
     SESSION_COOKIE,
+    UNSAFE,
     Caller,
     CsrfRefused,
     SignInNeeded,
@@ -33,6 +34,7 @@ from parkloop.web.access import (
     language,
 )
 from parkloop.web.render import page
+from parkloop.web.replica import WROTE_COOKIE, RoutedEngine, reading_replica
 
 log = logging.getLogger("parkloop.web")
 
@@ -40,8 +42,15 @@ API = "/api/v1"
 PROBLEM = "application/problem+json"
 
 
-def create_app(engine: Engine, tiles_url: str = "", tiles_attribution: str = "") -> FastAPI:
-    """The application over ``engine`` (an up-to-date parkloop database)."""
+def create_app(
+    engine: Engine,
+    tiles_url: str = "",
+    tiles_attribution: str = "",
+    read_engine: Engine | None = None,
+    stick_s: float = 10.0,
+) -> FastAPI:
+    """The application over ``engine`` (an up-to-date parkloop database); pages are read
+    from ``read_engine`` (a replica of it) where one is given (``web/replica.py``)."""
     from parkloop.api import install_openapi
     from parkloop.api import router as api_router
     from parkloop.web.pages import routers
@@ -60,7 +69,8 @@ def create_app(engine: Engine, tiles_url: str = "", tiles_attribution: str = "")
             "plk_...` (a token from `parkloop tokens create` or the account page)."
         ),
     )
-    app.state.engine = engine
+    app.state.engine = engine if read_engine is None else RoutedEngine(engine, read_engine)
+    app.state.primary = engine
     app.state.tiles_url = tiles_url
     app.state.tiles_attribution = tiles_attribution
     static = resources.files("parkloop.web") / "static"
@@ -73,7 +83,23 @@ def create_app(engine: Engine, tiles_url: str = "", tiles_attribution: str = "")
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+        replica = (
+            read_engine is not None
+            and request.method in ("GET", "HEAD")
+            and not request.cookies.get(WROTE_COOKIE)
+        )
+        with reading_replica(replica):
+            response: Response = await call_next(request)
+        if read_engine is not None and request.method in UNSAFE and stick_s > 0:
+            response.set_cookie(
+                WROTE_COOKIE,
+                "1",
+                max_age=max(1, round(stick_s)),
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
         tiles = app.state.tiles_url
         image_sources = "'self' data:" + (f" {_origin(tiles)}" if tiles else "")
         response.headers.setdefault(
