@@ -172,9 +172,6 @@ class Checker:
         else:
             entry[1].append(raw.row_numbers[i])
 
-    def readings(self) -> list[Reading]:
-        return [
-            Reading(
     def reading_rows(
         self, raw: RawSheet, column: str, found: Recognised, indices: Iterable[int]
     ) -> None:
@@ -188,6 +185,9 @@ class Checker:
         if 0 < before < len(rows) and rows[before] < rows[before - 1]:
             rows.sort()
 
+    def readings(self) -> list[Reading]:
+        return [
+            Reading(
                 sheet,
                 column,
                 text,
