@@ -9,9 +9,9 @@ mark decided for their column (:mod:`.numbers`); a quantity cell that carries it
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from parkloop.catalog import catalog, fold
