@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from pathlib import Path
 
 from parkloop.catalog import knowledge  # noqa: F401  (registers the knowledge-base checks)
@@ -30,7 +30,15 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
     return cat
 
 
-@cache
+_SHIPPED: list[Catalog] = []
+_LOADING = threading.Lock()
+
+
 def catalog() -> Catalog:
-    """The shipped catalog, loaded and validated once per process."""
-    return load_catalog()
+    """The shipped catalog, loaded and validated once per process: threads asking for it
+    at the same time (a web worker's first requests) wait for the one load and share it."""
+    if not _SHIPPED:
+        with _LOADING:
+            if not _SHIPPED:
+                _SHIPPED.append(load_catalog())
+    return _SHIPPED[0]

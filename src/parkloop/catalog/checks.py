@@ -178,5 +178,21 @@ def unit_spellings_resolve(cat: Catalog) -> Iterator[Finding]:
             yield Finding("unit_spellings.csv", row.line, "spelling", str(exc))
 
 
+@check
+def fuels_name_known_factors(cat: Catalog) -> Iterator[Finding]:
+    codes = {r["code"] for r in cat.rows("fuels.csv")}
+    for row in cat.rows("fuels.csv"):
+        for column in ("co2_factor", "ch4_factor", "n2o_factor"):
+            if (row[column] or column == "co2_factor") and row[column] not in cat.factors:
+                yield Finding("fuels.csv", row.line, column, f"no factor '{row[column]}'")
+        if row["biogenic"] not in ("true", "false"):
+            yield Finding("fuels.csv", row.line, "biogenic", "write true or false")
+    for row in cat.rows("fuel_lexicon.csv"):
+        if row["fuel"] not in codes:
+            yield Finding("fuel_lexicon.csv", row.line, "fuel", f"no fuel '{row['fuel']}'")
+        if not row["priority"].isdigit():
+            yield Finding("fuel_lexicon.csv", row.line, "priority", "a whole number from 0")
+
+
 def run_checks(cat: Catalog) -> list[Finding]:
     return [finding for fn in CHECKS for finding in fn(cat)]

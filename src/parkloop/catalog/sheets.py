@@ -30,6 +30,7 @@ TYPES = frozenset(
         "org_ref",
         "province",
         "destination",
+        "fuel",
         "material_code",
     }
 )

@@ -319,8 +319,11 @@ class RecpMeasure:
     implemented: bool = True
     electricity_saved_mwh: float = 0.0
     fuel_saved_gj: float = 0.0
+    fuel_type: str = ""  # a code of catalog/data/fuels.csv; blank when not given
+    fuel_text: str = ""  # the staff's words it was read from
     water_saved_m3: float = 0.0
     materials_saved_t: float = 0.0
+    chemicals_saved_t: float = 0.0
     cost_saved_vnd: float = 0.0
     investment_vnd: float = 0.0
     data_status: DataStatus = DataStatus.REPORTED
@@ -367,4 +370,7 @@ class Match:
     supply_level: int = 1  # confidentiality of each side's record: 0 public, 1 park, 2 private
     demand_level: int = 1
     supply_quality: str = ""
+    # How well it fits (0-1) and the factors that make it: fit, sector, quality, quantity,
+    # distance, and the notes (``confirm-receiver``, ``confirm-supplier``, ``warn``...).
+    fit: dict[str, object] = field(default_factory=dict)
     id: int | None = None

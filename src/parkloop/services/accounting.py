@@ -1,16 +1,20 @@
 """Use cases of accounting: every exchange of a park in money and environment, the
-by-product routes as the seeds count them, park totals in the seeds' form, and the
-Material Circularity Indicator of each enterprise."""
+by-product routes as the seeds count them, park totals in the seeds' form, the Material
+Circularity Indicator of each enterprise, and the RECP measures inside firms per
+enterprise, park and programme."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
 
+from parkloop.accounting import recp
 from parkloop.accounting.book import TRUCK, FactorBook, build_book
 from parkloop.accounting.circularity import METHOD as MCI_METHOD
 from parkloop.accounting.circularity import MassBalance, material_circularity
@@ -18,6 +22,7 @@ from parkloop.accounting.pairs import METHODS, PairInputs, account_pairs, is_ser
 from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog, knowledge
+from parkloop.catalog.fuels import fuels
 from parkloop.domain.enums import (
     DISPOSAL_DESTINATIONS,
     Confidentiality,
@@ -27,8 +32,9 @@ from parkloop.domain.enums import (
     MaterialClass,
 )
 from parkloop.domain.geo import distance_km
-from parkloop.domain.models import Exchange, Flow, Organisation
+from parkloop.domain.models import Exchange, Flow, Organisation, RecpMeasure
 from parkloop.domain.permissions import Viewer, can_see
+from parkloop.errors import UserError
 from parkloop.services import confidentiality, registry
 
 MASS_CLASSES = frozenset(
@@ -70,9 +76,12 @@ class ParkAccount:
     method: dict[str, str] = field(default_factory=dict)
     factors: dict[str, Any] = field(default_factory=dict)
     inventory: dict[str, int] = field(default_factory=dict)
+    # How the year was chosen: "given", or the latest year with data and of what.
+    year_basis: dict[str, Any] = field(default_factory=dict)
 
 
-def _ratio(supply: str, demand: str) -> float:
+def ratio_of(supply: str, demand: str) -> float:
+    """Units of ``demand`` one unit of ``supply`` replaces (the substitution rule's ratio)."""
     if supply == demand:
         return 1.0
     cat = catalog()
@@ -103,6 +112,94 @@ def _distance(x: Exchange, orgs: dict[tuple[str, str], Organisation], circuity: 
     return distance_km(a.location, b.location) * circuity
 
 
+FEE_DESTINATIONS = frozenset(
+    {
+        Destination.LANDFILL,
+        Destination.INCINERATION,
+        Destination.LICENSED_COLLECTOR,
+        Destination.TREATMENT,
+    }
+)
+SALE_DESTINATIONS = frozenset({Destination.SOLD, Destination.SOLD_LOW})
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """Where a supplier's output goes without the exchange, and what it costs or earns
+    there (VND per unit; NaN when not known), from its own inventory or the catalog."""
+
+    destination: str
+    price: float
+    origin: str  # "inventory" or "catalog"
+
+    @property
+    def disposes(self) -> bool:
+        return self.destination in {d.value for d in FEE_DESTINATIONS}
+
+    @property
+    def sold(self) -> bool:
+        return self.destination in {d.value for d in SALE_DESTINATIONS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "destination": self.destination,
+            "price_vnd_per_unit": None if self.price != self.price else round(self.price, 2),
+            "from": self.origin,
+        }
+
+
+def own_baseline(flows: list[Flow], supplier: str, material: str) -> Baseline | None:
+    """The supplier's own record of an output today: to a disposal route (landfill,
+    incineration, a licensed collector, treatment) at the quantity-weighted fee it gives,
+    else sold at the price it gives. None when its records show neither (no record, or
+    the output already marked as exchanged)."""
+    mine = [
+        f
+        for f in flows
+        if f.org_code == supplier
+        and f.material_code == material
+        and f.direction is Direction.OUT
+        and f.destination is not None
+    ]
+    for kinds in (FEE_DESTINATIONS, SALE_DESTINATIONS):
+        rows = [f for f in mine if f.destination in kinds]
+        if not rows:
+            continue
+        biggest = max(rows, key=lambda f: f.annual_quantity)
+        priced = [f for f in rows if f.price_vnd_per_unit is not None]
+        qty = sum(f.annual_quantity for f in priced)
+        price = (
+            sum(f.annual_quantity * float(f.price_vnd_per_unit or 0.0) for f in priced) / qty
+            if qty > 0
+            else float("nan")
+        )
+        assert biggest.destination is not None
+        return Baseline(biggest.destination.value, price, "inventory")
+    return None
+
+
+def catalog_baseline(book: FactorBook, supply: str, demand: str) -> Baseline:
+    """Where an output usually goes when its supplier's records do not say: disposal
+    where disposing of it costs something (a landfill, or a treater for hazardous waste);
+    else, for a by-product with a market that travels by truck, a sale; else nowhere
+    (surplus heat or water that is simply lost)."""
+    cat = catalog()
+    i = book.index[supply]
+    fee = float(book.disposal_fee[i])
+    if fee == fee and fee > 0:
+        m = cat.materials[supply]
+        hazardous = m.hazardous or m.material_class is MaterialClass.HAZARDOUS
+        return Baseline(
+            Destination.TREATMENT.value if hazardous else Destination.LANDFILL.value,
+            fee,
+            "catalog",
+        )
+    market = float(book.market_price[i])
+    if market == market and book.mode[i] == TRUCK:
+        return Baseline(Destination.SOLD.value, float("nan"), "catalog")
+    return Baseline("none", float("nan"), "catalog")
+
+
 def account_exchanges(
     book: FactorBook,
     items: list[Exchange],
@@ -118,27 +215,35 @@ def account_exchanges(
     s_mat = np.array([book.index[x.material_code] for x in items], dtype=np.int32)
     d_codes = [x.receiver_material_code or x.material_code for x in items]
     d_mat = np.array([book.index[c] for c in d_codes], dtype=np.int32)
-    # The supplier's baseline: disposal where disposing of its material costs something;
-    # else, for a by-product with a market that travels by truck, a sale — at the
-    # receiver's own price when the same material changes hands (a transfer: the exchange
-    # is worth the haul it replaces), at the market price when it replaces another input.
-    fee = book.disposal_fee[s_mat]
-    disposes = ~np.isnan(fee) & (fee > 0)
-    traded = ~disposes & ~np.isnan(book.market_price[s_mat]) & (book.mode[s_mat] == TRUCK)
+    # The supplier's baseline: what its own inventory says the output costs or earns
+    # today (its destination and fee or price), else the catalog's usual route. A sale
+    # is valued at the supplier's own price; without one, at the receiver's own price
+    # when the same material changes hands (a transfer: the exchange is worth the haul it
+    # replaces), at the market price when it replaces another input.
+    baselines = [
+        own_baseline(flows, x.supplier_code, x.material_code)
+        or catalog_baseline(book, x.material_code, c)
+        for x, c in zip(items, d_codes, strict=True)
+    ]
+    disposes = np.array([b.disposes for b in baselines], dtype=bool)
+    traded = np.array([b.sold for b in baselines], dtype=bool)
+    own_price = np.array([b.price for b in baselines])
+    fee = np.where(np.isnan(own_price), book.disposal_fee[s_mat], own_price)
     same = s_mat == d_mat
     receiver_price = np.array(
         [_price_paid(flows, x.receiver_code, c) for x, c in zip(items, d_codes, strict=True)]
     )
     paid = np.where(np.isnan(receiver_price), book.price[d_mat], receiver_price)
-    market = np.where(traded, np.where(same, paid, book.market_price[s_mat]), 0.0)
+    usual = np.where(same, paid, book.market_price[s_mat])
+    market = np.where(traded, np.where(np.isnan(own_price), usual, own_price), 0.0)
     inputs = PairInputs(
         q=np.array([x.quantity.value for x in items]),
         s_mat=s_mat,
         d_mat=d_mat,
-        ratio=np.array([_ratio(x.material_code, c) for x, c in zip(items, d_codes, strict=True)]),
+        ratio=np.array([ratio_of(x.material_code, c) for x, c in zip(items, d_codes, strict=True)]),
         distance_km=np.array([_distance(x, orgs, book.circuity) for x in items]),
-        supplier_fee=np.where(disposes, fee, 0.0),
-        supplier_revenue=market,
+        supplier_fee=np.where(disposes, np.nan_to_num(fee), 0.0),
+        supplier_revenue=np.nan_to_num(market),
         supplier_disposes=disposes,
         receiver_price=receiver_price,
         treatment_cost=np.array([x.treatment_cost_vnd_per_unit or 0.0 for x in items]),
@@ -147,7 +252,7 @@ def account_exchanges(
         trips_per_day=np.array([x.transport.trips_per_day or np.nan for x in items]),
         operating_days=np.array([x.transport.operating_days_per_year for x in items]),
         service=is_service(book, receiver_price, d_mat, np.zeros(n, dtype=bool)),
-        haul_replaced=traded,
+        haul_replaced=traded & (book.mode[s_mat] == TRUCK),
     )
     acc = account_pairs(book, inputs, attribution, deadweight)
     out = []
@@ -186,6 +291,12 @@ def account_exchanges(
                     "mode": x.transport.mode.value,
                 },
                 "revenue_vnd": round(x.quantity.value * (x.price_vnd_per_unit or 0.0), 0),
+                "baseline": baselines[i].to_dict(),
+                "landfill_avoided_t": round(
+                    x.quantity.value * float(book.tonnes_per_unit[s_mat[i]]), 3
+                )
+                if baselines[i].destination == Destination.LANDFILL.value
+                else 0.0,
                 **figures,
                 "factors": [
                     f"{s['material']}:{s['parameter']}"
@@ -355,7 +466,8 @@ def _published(account: ParkAccount) -> ParkAccount:
                 contributions[row[side]] += abs(float(row["net_benefit_vnd"])) / 2
     totals, note = confidentiality.publish(account.totals, contributions)
     firms = {m: float(v) for m, v in account.recp.pop("by_firm", {}).items()}
-    recp, recp_note = confidentiality.publish(account.recp, firms)
+    totals_only = {k: v for k, v in account.recp.items() if k not in ("measures", "enterprises")}
+    recp, recp_note = confidentiality.publish(totals_only, firms)
     return ParkAccount(
         park=account.park,
         year=account.year,
@@ -369,6 +481,7 @@ def _published(account: ParkAccount) -> ParkAccount:
         method=account.method,
         factors=account.factors if totals else {},
         inventory={},
+        year_basis=account.year_basis,
     )
 
 
@@ -384,7 +497,7 @@ def _account_park(
     attribution = cat.parameter("attribution") if attribution is None else attribution
     deadweight = cat.parameter("deadweight") if deadweight is None else deadweight
     flows = registry.flows(engine, park, viewer)
-    year = year or max((f.period.year for f in flows), default=None) or 2024
+    year, basis = account_year(engine, [park], year)
     book = build_book(cat, year)
     items = registry.exchanges(engine, park, viewer=viewer)
     # An exchange accepted from a proposal on private records carries their quantity: it
@@ -403,7 +516,7 @@ def _account_park(
                 orgs.update({(o.park_code, o.code): o for o in registry.organisations(engine, p)})
     year_flows = [f for f in flows if f.period.year == year]
     accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight)
-    recp = registry_recp(engine, park, year, book)
+    recp = park_recp(engine, park, year)
     # An enterprise's circularity rests on all its records: shown to those who see them.
     tenants = [
         o
@@ -436,6 +549,7 @@ def _account_park(
         },
         factors=factors,
         inventory=_inventory(engine, park, year, viewer),
+        year_basis=basis,
     )
 
 
@@ -453,34 +567,172 @@ def _inventory(engine: Engine, park: str, year: int, viewer: Viewer) -> dict[str
         return edits.inventory_quality(conn, [park_id], year, viewer)
 
 
-def registry_recp(engine: Engine, park: str, year: int, book: FactorBook) -> dict[str, Any]:
-    """RECP measures inside firms, summed the way the UNIDO pilots report them."""
+def account_year(
+    engine: Engine, parks: Sequence[str], year: int | None
+) -> tuple[int, dict[str, Any]]:
+    """The year to account (``year`` when given, else the latest year with flows or RECP
+    measures, else this year) and how it was chosen, to be said beside the figures."""
+    from parkloop.store import assessment as assessment_store
+    from parkloop.store import writes
+
+    with engine.connect() as conn:
+        ids = list(writes.park_ids(conn, list(parks)).values())
+        latest = assessment_store.latest_years(conn, ids)
+    found: dict[str, int] = {
+        k: y for k in ("flows", "recp_measures") if (y := latest[k]) is not None
+    }
+    if year is not None:
+        return year, {"how": "given", "latest": found}
+    if found:
+        return max(found.values()), {"how": "latest with data", "latest": found}
+    return date.today().year, {"how": "this year (no data)", "latest": found}
+
+
+def year_said(year: int, basis: Mapping[str, Any], lang: str) -> str:
+    """The year and how it was chosen, as a reader is told it."""
+    vi = lang == "vi"
+    words = {
+        "flows": "dòng vật chất" if vi else "flows",
+        "recp_measures": "giải pháp RECP" if vi else "RECP measures",
+    }
+    latest = ", ".join(f"{words[k]} {y}" for k, y in basis.get("latest", {}).items())
+    how = basis.get("how")
+    if how == "given":
+        return f"{'Năm' if vi else 'Year'} {year}"
+    if how == "latest with data":
+        return (
+            f"Năm {year}: năm gần nhất có dữ liệu ({latest}); chọn năm khác với --year"
+            if vi
+            else f"Year {year}: the latest year with data ({latest}); choose another with --year"
+        )
+    return (
+        f"Năm {year}: chưa có dữ liệu dòng vật chất hay giải pháp RECP"
+        if vi
+        else f"Year {year}: no flows or RECP measures yet"
+    )
+
+
+def _measure_inputs(measures: Iterable[RecpMeasure]) -> list[recp.MeasureInput]:
+    return [
+        recp.MeasureInput(
+            park=m.park_code,
+            org=m.org_code,
+            key=m.key,
+            year=m.year,
+            title=m.title,
+            category=m.category.value,
+            electricity_saved_mwh=m.electricity_saved_mwh,
+            fuel_saved_gj=m.fuel_saved_gj,
+            fuel=m.fuel_type,
+            water_saved_m3=m.water_saved_m3,
+            materials_saved_t=m.materials_saved_t,
+            chemicals_saved_t=m.chemicals_saved_t,
+            cost_saved_vnd=m.cost_saved_vnd,
+            investment_vnd=m.investment_vnd,
+            data_status=m.data_status.value,
+            source=m.source,
+        )
+        for m in measures
+        if m.implemented
+    ]
+
+
+def recp_of(measures: Sequence[RecpMeasure], year: int) -> dict[str, Any]:
+    """The implemented measures of ``year``, accounted: each measure, totals per
+    enterprise, per park and for them all, with the arithmetic and the factors used."""
+    cat = catalog()
+    of_year = [m for m in measures if m.year == year]
+    out = recp.account_measures(_measure_inputs(of_year), cat.grid_factor, fuels(cat))
+    years = sorted({m.year for m in measures if m.implemented}, reverse=True)
+    out["year"] = year
+    out["years"] = years
+    out["planned"] = sum(1 for m in of_year if not m.implemented)
+    if not out["measures"] and years:
+        out["year_note"] = {
+            "vi": f"Không có giải pháp RECP đã thực hiện trong năm {year}; "
+            f"có dữ liệu các năm {', '.join(map(str, years))} (dùng --year)",
+            "en": f"No implemented RECP measure in {year}; measures are recorded for "
+            f"{', '.join(map(str, years))} (use --year)",
+        }
+    # Each enterprise's share, for the disclosure rule when only totals may be shown.
+    out["by_firm"] = {
+        e["enterprise"]: abs(float(e["co2e_t"])) + abs(float(e["cost_saved_vnd"])) / 1e6
+        for e in out["enterprises"]
+    }
+    return out
+
+
+def park_recp(engine: Engine, park: str, year: int) -> dict[str, Any]:
+    """RECP measures inside the park's firms, summed the way the UNIDO pilots report them."""
     from parkloop.store import inventory
 
     with engine.connect() as conn:
-        measures = [
-            m for m in inventory.list_recp_measures(conn, park) if m.year == year and m.implemented
-        ]
-    grid = catalog().grid_factor(year)
-    electricity = sum(m.electricity_saved_mwh for m in measures)
-    fuel_gj = sum(m.fuel_saved_gj for m in measures)
-    return {
-        "firms": len({m.org_code for m in measures}),
-        "measures": len(measures),
-        "electricity_saved_mwh": round(electricity, 1),
-        "fuel_saved_tj": round(fuel_gj / 1000.0, 3),
-        "water_saved_m3": round(sum(m.water_saved_m3 for m in measures), 1),
-        "materials_saved_t": round(sum(m.materials_saved_t for m in measures), 1),
-        "cost_saved_vnd": round(sum(m.cost_saved_vnd for m in measures), 0),
-        "by_firm": {
-            org: sum(m.electricity_saved_mwh * grid.value for m in measures if m.org_code == org)
-            + sum(m.cost_saved_vnd for m in measures if m.org_code == org) / 1e9
-            for org in {m.org_code for m in measures}
-        },
-        "co2e_avoided_t": round(electricity * grid.value, 1),
-        "method": (
-            "sums of implemented measures of the year; CO2e counts electricity saved × the grid "
-            "factor of the year (fuel savings are reported in TJ, their CO2e needs the fuel)"
-        ),
-        "grid_factor": grid.cite(),
-    }
+        measures = inventory.list_recp_measures(conn, park)
+    return recp_of(measures, year)
+
+
+def recp_programme(
+    engine: Engine,
+    parks: Sequence[str] = (),
+    region: str | None = None,
+    all_parks: bool = False,
+    year: int | None = None,
+    viewer: Viewer | None = None,
+) -> dict[str, Any]:
+    """RECP of a programme of parks (those named, a region's, or every park): totals per
+    enterprise, per park and for the programme, for the year given or the latest year
+    with RECP measures. Parks whose records ``viewer`` may not see give only their totals,
+    under the disclosure rule; a park whose totals the rule withholds is left out of the
+    programme, with a note."""
+    from parkloop.store import inventory
+
+    if sum(bool(x) for x in (parks, region, all_parks)) != 1:
+        raise UserError("say which parks: --park CODE (repeatable), --region NAME or --all")
+    if parks:
+        chosen = [registry.require_park(engine, p) for p in parks]
+    else:
+        chosen = registry.parks(engine, region=region)
+        if not chosen:
+            raise UserError(f"no parks in {'region ' + repr(region) if region else 'the database'}")
+    measures: list[RecpMeasure] = []
+    with engine.connect() as conn:
+        for p in chosen:
+            measures.extend(inventory.list_recp_measures(conn, p.code))
+    implemented = [m for m in measures if m.implemented]
+    if year is None:
+        year = max((m.year for m in implemented), default=date.today().year)
+        basis: dict[str, Any] = {
+            "how": "latest with data" if implemented else "this year (no data)",
+            "latest": {"recp_measures": year} if implemented else {},
+        }
+    else:
+        basis = {"how": "given", "latest": {}}
+    withheld: list[dict[str, str]] = []
+    shown: list[RecpMeasure] = []
+    published_parks: list[dict[str, Any]] = []
+    for p in chosen:
+        mine = [m for m in measures if m.park_code == p.code]
+        _, aggregate_only = confidentiality.computing_viewer(viewer, p.id)
+        if not aggregate_only:
+            shown.extend(mine)
+            continue
+        account = recp_of(mine, year)
+        park_totals = next(iter(account["parks"]), None)
+        if park_totals is None:
+            continue
+        figures, note = confidentiality.publish(park_totals, account["by_firm"])
+        if figures is None:
+            withheld.append({"park": p.code, "note": note})
+        else:
+            shown.extend(mine)
+            published_parks.append({"park": p.code, "note": note})
+    out = recp_of(shown, year)
+    hidden = {x["park"] for x in published_parks}
+    out["measures"] = [m for m in out["measures"] if m["park"] not in hidden]
+    out["enterprises"] = [e for e in out["enterprises"] if e["park"] not in hidden]
+    out.pop("by_firm")
+    out["parks_in_scope"] = [p.code for p in chosen]
+    out["published"] = published_parks
+    out["withheld"] = withheld
+    out["year_basis"] = basis
+    return out

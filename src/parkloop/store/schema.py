@@ -32,6 +32,8 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 # The accounting of a proposed match, one column per figure (see accounting/pairs.py).
+# How well a proposal fits and the factors that make it (docs/methods/matching.md).
+FIT_COLUMNS = ("fit", "fit_sector", "fit_quality", "fit_quantity", "fit_distance")
 ACCOUNT_COLUMNS = (
     "avoided_disposal_vnd",
     "avoided_haul_vnd",
@@ -291,6 +293,9 @@ recp_measures = Table(
     Column("investment_vnd", Float, nullable=False, server_default="0"),
     Column("note", Text, nullable=False, server_default=""),
     *_provenance(),
+    Column("fuel_type", String(32), nullable=False, server_default=""),
+    Column("fuel_text", Text, nullable=False, server_default=""),
+    Column("chemicals_saved_t", Float, nullable=False, server_default="0"),
     UniqueConstraint("park_id", "key"),
 )
 
@@ -322,6 +327,8 @@ matches = Table(
     Column("attribution", Float, nullable=False, server_default="1"),
     Column("deadweight", Float, nullable=False, server_default="0"),
     *[Column(name, Float, nullable=False, server_default="0") for name in ACCOUNT_COLUMNS],
+    *[Column(name, Float, nullable=False, server_default="1") for name in FIT_COLUMNS],
+    Column("fit_note", String(64), nullable=False, server_default=""),
     Column("fingerprint", String(64), nullable=False),
     Column("status", String(16), nullable=False, server_default="proposed"),
     Column("decided_at", DateTime(timezone=True)),
@@ -394,7 +401,7 @@ change_log = Table(
 
 # -- accounts of the web application -------------------------------------------------------
 
-ACCOUNT_ROLES = ("admin", "operator", "enterprise", "authority")
+ACCOUNT_ROLES = ("admin", "operator", "enterprise", "authority", "facilitator")
 
 users = Table(
     "users",
@@ -410,7 +417,22 @@ users = Table(
     Column("lang", String(2), nullable=False, server_default="vi"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("password_changed_at", DateTime(timezone=True)),
-    CheckConstraint("role in ('admin', 'operator', 'enterprise', 'authority')", name="role"),
+    CheckConstraint(
+        "role in ('admin', 'operator', 'enterprise', 'authority', 'facilitator')", name="role"
+    ),
+    # An authority of one province or one region (codes of catalog/data/provinces_2025.csv
+    # and regions.csv); neither: the whole country.
+    Column("province_code", String(64), nullable=False, server_default=""),
+    Column("region", String(64), nullable=False, server_default=""),
+)
+
+# The parks that engaged a facilitator.
+user_parks = Table(
+    "user_parks",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_parks_park_id", "park_id"),
 )
 
 web_sessions = Table(
