@@ -42,7 +42,10 @@ def test_assess_json_shape(engine: sa.Engine, db_url: str) -> None:
         )
     )
     assert data["ruleset"] == "decree-82-2018"
-    assert data["overall_percent"] == 36
+    assert data["overall_percent"] == 73
+    assert data["coverage"]["text"]["en"] == (
+        "rate 73 % over 4 of 8 criteria; 4 without data (1, 2, 6, 8)"
+    )
     assert [c["id"] for c in data["criteria"]] == [str(i) for i in range(1, 9)]
     for c in data["criteria"]:
         assert {"id", "score_percent", "verdict", "indicators", "status", "source"} <= set(c)
@@ -123,7 +126,9 @@ def test_human_output_and_errors(engine: sa.Engine, db_url: str) -> None:
         "--year",
         "2023",
     )
-    assert "Overall rate" in text and "36 %" in text and "Gaps and what would close them" in text
+    assert "Overall rate" in text and "73 %" in text and "Gaps and what would close them" in text
+    assert "rate 73 % over 4 of 8 criteria; 4 without data (1, 2, 6, 8)" in text
+    assert "--year 2023 --file FILE" in " ".join(text.split())
     result = runner.invoke(
         app, ["--db", db_url, "assess", "--park", "tiny", "--ruleset", "decree-99"]
     )
@@ -207,3 +212,55 @@ def test_the_park_assessment_prints_for_the_demo(
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(assessments)) == 0
     st.database.dispose()
+
+
+def test_evidence_without_a_year_goes_to_the_year_assessed(engine: sa.Engine, db_url: str) -> None:
+    """Filed without --year, evidence lands on the assessment's year (the latest with flows
+    or RECP measures, 2023 here), not the calendar year; and evidence of a later year does
+    not move the assessment there."""
+    with engine.begin() as conn:
+        tiny_park(conn)
+    text = run(
+        db_url,
+        "--lang",
+        "en",
+        "evidence",
+        "add",
+        "--park",
+        "tiny",
+        "--indicator",
+        "legal_compliance",
+        "--value-text",
+        "yes",
+        "--note",
+        "inspection record",
+    )
+    assert "year 2023 (the year assessed: the latest with data" in " ".join(text.split())
+    run(
+        db_url,
+        "evidence",
+        "add",
+        "--park",
+        "tiny",
+        "--indicator",
+        "basic_services",
+        "--value-text",
+        "yes",
+        "--note",
+        "contracts",
+        "--year",
+        "2026",
+    )
+    with engine.connect() as conn:
+        years = dict(
+            conn.execute(
+                sa.text("select indicator_id, year from evidence where park_id is not null")
+            ).all()
+        )
+    assert years["legal_compliance"] == 2023 and years["basic_services"] == 2026
+    data = json.loads(
+        run(db_url, "assess", "--park", "tiny", "--ruleset", "decree-82-2018", "--json")
+    )
+    assert data["year"] == 2023
+    legal = data["criteria"][0]["indicators"][0]
+    assert (legal["id"], legal["value"], legal["basis"]) == ("legal_compliance", True, "manual")

@@ -40,8 +40,19 @@ def test_nam_cau_kien_reproduces_the_study(engine: sa.Engine) -> None:
     by_id = {c["id"]: c for c in data["criteria"]}
     for cid in ("3", "4", "5"):
         assert {i["basis"] for i in by_id[cid]["indicators"]} == {"computed"}, cid
-    for cid in ("1", "2", "6", "7", "8", "9", "10", "11", "12"):
+    for cid in ("1", "2", "6", "8", "9", "10", "11", "12"):
         assert {i["basis"] for i in by_id[cid]["indicators"]} == {"evidence"}, cid
+    # Input/output monitoring is computed from the 2021 inventory (every enterprise reports
+    # inputs and outputs); the annual report to the board comes from evidence.
+    monitoring, report = by_id["7"]["indicators"]
+    assert (monitoring["id"], monitoring["basis"], monitoring["value"]) == (
+        "io_monitoring",
+        "computed",
+        True,
+    )
+    assert "30 of 30 enterprises report inputs and outputs" in monitoring["data_used"][0]["detail"]
+    assert report["basis"] == "evidence"
+    assert data["coverage"]["text"]["en"].startswith("rate 93 % over 12 of 12 criteria")
     land = by_id["4"]["indicators"][0]
     assert land["share"]["whole"] == 263 and land["value"] > 31
 

@@ -61,8 +61,13 @@ def test_facts_come_from_the_database(engine: sa.Engine) -> None:
     assert values["symbiosis_links"] == 1
     assert values["symbiosis_planning_share"] == 75
     assert a.criterion("4").verdict.value == "met"
-    assert a.overall == (Fraction(100 * 75, 90) / 2 + 50 + 200) / 8
-    assert report.to_dict()["overall_percent"] == 36
+    # Input/output monitoring is computed from the flows: too few firms report both.
+    assert values["io_monitoring"] is False
+    # The rate is the mean of the four criteria with data (3, 4, 5, 7); the four without
+    # (1, 2, 6, 8) are left out, not counted as zero.
+    assert a.overall == (Fraction(100 * 75, 90) / 2 + 50 + 200 + 0) / 4
+    assert report.to_dict()["overall_percent"] == 73
+    assert report.to_dict()["coverage"]["no_data"] == ["1", "2", "6", "8"]
 
 
 @pytest.mark.parametrize(("green", "verdict"), [(0.02, "met"), (0.0199, "partly_met")])
@@ -246,10 +251,16 @@ def test_history_and_the_change_since_last_year(engine: sa.Engine) -> None:
         tiny_park(conn)
     first = service.assess_park(engine, "tiny", "decree-82-2018", 2022)
     assert first.change is None
-    assert first.to_dict()["overall_percent"] == 30
+    # 2022: criteria 3, 4, 5 and 7 have data, their mean is the rate (1, 2, 6, 8 left out).
+    assert first.to_dict()["overall_percent"] == 60
+    assert first.to_dict()["coverage"]["no_data"] == ["1", "2", "6", "8"]
     _add_yes(engine, 2023)
     second = service.assess_park(engine, "tiny", "decree-82-2018", 2023)
-    assert second.to_dict()["overall_percent"] == 99
+    # Every criterion has data now. The monitoring document does not overrule the flows,
+    # where too few firms report both inputs and outputs: criterion 7 is half met.
+    assert second.to_dict()["overall_percent"] == 93
+    assert second.to_dict()["coverage"]["no_data"] == []
+    assert second.assessment.criterion("7").score == 50
     change = second.change
     assert change is not None and change["previous_year"] == 2022
     assert change["overall_change"] == pytest.approx(

@@ -166,6 +166,29 @@ def test_land_share_uses_the_sum_of_land_use_without_a_total_and_needs_land_use(
     assert ind.land_share_green_traffic_shared(park(total_area_ha=Fraction(10))) is None
 
 
+# -- criterion 7: input/output monitoring ---------------------------------------------------
+
+
+def test_io_monitoring_from_the_flows_by_period() -> None:
+    both = (flow("in", "coal", "10", months=3), flow("out", "fly-ash", "2", months=3))
+    only_in = (flow("in", "coal", "10"),)
+    # Half of the enterprises report inputs and outputs: monitored (the threshold is 50 %).
+    facts = park(enterprises=(firm("a", flows=both), firm("b", flows=only_in)))
+    obs = ind.io_monitoring(facts)
+    assert obs is not None and obs.value is True
+    assert "1 of 2 enterprises report inputs and outputs for 2023" in obs.used[0].detail
+    assert "by quarter" in obs.used[0].detail and "1 by year" in obs.used[0].detail
+    assert verdict("io_monitoring", obs.value, True) == "met"
+    # One of three: not monitored as the criterion asks.
+    facts = park(enterprises=(firm("a", flows=both), firm("b", flows=only_in), firm("c")))
+    obs = ind.io_monitoring(facts)
+    assert obs is not None and obs.value is False
+    assert verdict("io_monitoring", obs.value, True) == "not_met"
+    # No flow of the year: nothing to compute from (evidence may say).
+    assert ind.io_monitoring(park(enterprises=(firm("a"), firm("b")))) is None
+    assert ind.io_monitoring(park()) is None
+
+
 # -- criterion 5: symbiosis ------------------------------------------------------------------
 
 

@@ -203,7 +203,7 @@ def test_criteria_3_4_5_follow_the_data() -> None:
     assert gaps["recp_aware_share"].unit is GapUnit.ENTERPRISES
     assert gaps["land_share_green_traffic_shared"].shortfall == Fraction("0.01")
     assert gaps["symbiosis_links"].verdict is Verdict.NO_DATA
-    assert "parkloop evidence add --park nck --indicator symbiosis_links" in gaps[
+    assert "parkloop evidence add --park nck --indicator symbiosis_links --year 2021" in gaps[
         "symbiosis_links"
     ].text("en")
     assert gaps["symbiosis_planning_share"].shortfall == 1
@@ -244,14 +244,48 @@ def test_the_newest_evidence_up_to_the_year_is_used() -> None:
     assert later.criterion("9").indicators[0].value == 80
 
 
-def test_no_data_counts_as_zero_and_unjudged_criteria_are_left_out() -> None:
+def test_no_data_is_left_out_of_the_rate_never_counted_as_zero() -> None:
     lib = library()
     result = assess_park(lib.ruleset("decree-35-2022"), ParkFacts(park_code="p", year=2022), lib)
     not_found = result.criterion("37.3")
     assert not_found.verdict is Verdict.NOT_JUDGED and not_found.score is None
     assert "37.3" not in {c.id for c in result.counted}
-    assert result.criterion("37.1.a").verdict is Verdict.NO_DATA
-    assert result.overall == 0
+    empty = result.criterion("37.1.a")
+    assert empty.verdict is Verdict.NO_DATA and empty.score is None
+    assert result.overall is None and result.overall_percent is None
+    d = result.to_dict()
+    assert d["overall_percent"] is None and d["coverage"]["with_data"] == []
+    assert d["coverage"]["text"]["en"].startswith("no rate: none of the 8 criteria has data")
+
+
+def test_the_rate_states_its_coverage() -> None:
+    """One criterion with data and met, seven without: 100 % over 1 of 8, not 12.5 %."""
+    lib = library()
+    rs = lib.ruleset("decree-82-2018")
+    facts = ParkFacts(
+        park_code="p", year=2022, evidence=(evidence("legal_compliance", 2022, text="có"),)
+    )
+    result = assess_park(rs, facts, lib)
+    assert result.overall == 100 and len(result.counted) == 1
+    text = result.to_dict()["coverage"]["text"]
+    assert text["en"] == "rate 100 % over 1 of 8 criteria; 7 without data (2, 3, 4, 5, 6, 7, 8)"
+    assert text["vi"].startswith("tỷ lệ 100 % tính trên 1/8 tiêu chí; 7 tiêu chí chưa có dữ liệu")
+    # Inside a criterion with data, an indicator without data scores 0 (the criterion asks
+    # for all of them) and the criterion says how many have data: criterion 5 with a
+    # planning share but no link recorded.
+    five = assess_park(
+        rs,
+        ParkFacts(
+            park_code="p",
+            year=2022,
+            enterprises=(EnterpriseFacts(code="a", plans_symbiosis=True),),
+        ),
+        lib,
+    ).criterion("5")
+    links, planning = five.indicators
+    assert links.verdict is Verdict.NO_DATA and planning.verdict is Verdict.MET
+    assert five.score == 50 and five.verdict is Verdict.PARTLY_MET
+    assert (len(five.with_data), len(five.judged)) == (1, 2)
 
 
 def test_an_enterprise_self_assessment_uses_its_own_records() -> None:
@@ -304,4 +338,10 @@ def test_compare_with_last_year() -> None:
     )
     assert "1" in change["improved"] and "9" in change["improved"] and not change["worsened"]
     nine = next(c for c in change["criteria"] if c["id"] == "9")
-    assert (nine["previous_score_percent"], nine["score_percent"], nine["change"]) == (0, 65, 65)
+    # From no data to 65 %: better, but not a change of 65 points (no data was never 0 %).
+    assert (nine["previous_score_percent"], nine["score_percent"], nine["change"]) == (
+        None,
+        65,
+        None,
+    )
+    assert nine["direction"] == "better"

@@ -67,6 +67,7 @@ class FlowFacts:
     secondary: bool = False
     destination: str = ""
     data_status: str = "reported"
+    months: int = 12  # the period the record covers: 12 a year, 3 a quarter, 1 a month
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

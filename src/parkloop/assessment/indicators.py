@@ -204,6 +204,42 @@ def land_share_green_traffic_shared(facts: ParkFacts) -> Observation | None:
     )
 
 
+@park_indicator("io_monitoring")
+def io_monitoring(facts: ParkFacts) -> Observation | None:
+    """Inputs and outputs monitored: at least ``io_monitoring_min_share`` of the park's
+    enterprises report both their inputs and their outputs for the year, by year, quarter
+    or month. Without any flow of the year, nothing is computed (evidence may say)."""
+    reporting = [e for e in facts.enterprises if e.flows]
+    if not facts.enterprises or not reporting:
+        return None
+    both = [e for e in reporting if {f.direction for f in e.flows} >= {"in", "out"}]
+    share = Fraction(len(both)) * HUNDRED / len(facts.enterprises)
+    least = parameters().io_monitoring_min_share
+    months = [f.months for e in reporting for f in e.flows]
+    periods = ", ".join(
+        f"{n} {name}"
+        for n, name in (
+            (sum(1 for m in months if m >= 12), "by year"),
+            (sum(1 for m in months if 3 <= m < 12), "by quarter"),
+            (sum(1 for m in months if m < 3), "by month"),
+        )
+        if n
+    )
+    return Observation(
+        value=share >= least,
+        used=(
+            Used(
+                "flows",
+                len(months),
+                f"{len(both)} of {len(facts.enterprises)} enterprises report inputs and "
+                f"outputs for {facts.year} ({float(share):.0f} %; at least "
+                f"{float(least):g} % needed); records {periods}",
+            ),
+        ),
+        statuses=status_counts(f.data_status for e in reporting for f in e.flows),
+    )
+
+
 @park_indicator("symbiosis_links")
 def symbiosis_links(facts: ParkFacts) -> Observation | None:
     """Industrial-symbiosis links running in the year with a party in the park."""

@@ -4,6 +4,7 @@ count), read from the ``parameters`` section of ``indicators.yaml``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -25,7 +26,12 @@ class Parameters:
     recycled_link_classes: frozenset[str]
     waste_partner_kinds: frozenset[str]
     waste_vsic_divisions: frozenset[str]
+    io_monitoring_min_share: Fraction
     cited: dict[str, Cited]
+
+
+# Parameters that are one number (a share in percent), not a set of values.
+NUMBERS = frozenset({"io_monitoring_min_share"})
 
 
 def read_yaml(name: str) -> Any:
@@ -39,7 +45,12 @@ def parameters_from(section: dict[str, Any]) -> Parameters:
     missing = [n for n in names if n not in section]
     if missing:
         raise ValueError(f"{INDICATORS_FILE}: parameters missing: {', '.join(missing)}")
-    values: dict[str, Any] = {n: frozenset(str(v) for v in section[n]["values"]) for n in names}
+    values: dict[str, Any] = {
+        n: Fraction(str(section[n]["values"][0]))
+        if n in NUMBERS
+        else frozenset(str(v) for v in section[n]["values"])
+        for n in names
+    }
     cited = {n: Cited(section[n]["status"], section[n]["source"]) for n in names}
     return Parameters(**values, cited=cited)
 

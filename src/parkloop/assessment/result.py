@@ -240,6 +240,16 @@ class CriterionResult:
         return self.criterion.id
 
     @property
+    def judged(self) -> list[IndicatorResult]:
+        """Its indicators that have a threshold to be judged against."""
+        return [r for r in self.indicators if r.verdict is not Verdict.NOT_JUDGED]
+
+    @property
+    def with_data(self) -> list[IndicatorResult]:
+        """Its judged indicators that have a value (the others score 0 in it)."""
+        return [r for r in self.judged if r.verdict is not Verdict.NO_DATA]
+
+    @property
     def unverified(self) -> bool:
         c = self.criterion
         return (
@@ -266,6 +276,8 @@ class CriterionResult:
             "combine": c.combine,
             "score_percent": None if self.score is None else number(self.score),
             "verdict": self.verdict.value,
+            "indicators_with_data": len(self.with_data),
+            "indicators_judged": len(self.judged),
             "subcategories": [
                 {"title": {"vi": s.title_vi, "en": s.title_en}, **cited_dict(s.cited)}
                 for s in c.subcategories
@@ -303,6 +315,62 @@ class MonitoringResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Coverage:
+    """How much of an assessment's overall rate rests on data: its counted criteria with
+    data (the rate is their mean), without data (left out, never counted as zero) and not
+    judged (no threshold found in the source)."""
+
+    criteria: int
+    with_data: tuple[str, ...]
+    no_data: tuple[str, ...]
+    not_judged: tuple[str, ...]
+
+    def text(self, overall: int | float | None, lang: str = "en") -> str:
+        """'rate 100 % over 1 of 8 criteria; 7 without data (1, 2, 4, 5, 6, 7, 8)'."""
+        vi = lang == "vi"
+        n, k = self.criteria, len(self.with_data)
+        if overall is None:
+            head = (
+                f"chưa có tỷ lệ: không tiêu chí nào trong {n} tiêu chí có dữ liệu"
+                if vi
+                else f"no rate: none of the {n} criteria has data"
+            )
+        else:
+            rate = format_number(Fraction(str(overall)))
+            rate = rate.replace(".", ",") if vi else rate
+            head = (
+                f"tỷ lệ {rate} % tính trên {k}/{n} tiêu chí"
+                if vi
+                else f"rate {rate} % over {k} of {n} criteria"
+            )
+        parts = [head]
+        if self.no_data and overall is not None:
+            ids = ", ".join(self.no_data)
+            parts.append(
+                f"{len(self.no_data)} tiêu chí chưa có dữ liệu ({ids})"
+                if vi
+                else f"{len(self.no_data)} without data ({ids})"
+            )
+        if self.not_judged:
+            ids = ", ".join(self.not_judged)
+            parts.append(
+                f"{len(self.not_judged)} tiêu chí không chấm được vì không tìm thấy ngưỡng ({ids})"
+                if vi
+                else f"{len(self.not_judged)} not judged, their threshold not found ({ids})"
+            )
+        return "; ".join(parts)
+
+    def to_dict(self, overall: int | float | None) -> dict[str, Any]:
+        return {
+            "criteria": self.criteria,
+            "with_data": list(self.with_data),
+            "no_data": list(self.no_data),
+            "not_judged": list(self.not_judged),
+            "text": {"vi": self.text(overall, "vi"), "en": self.text(overall, "en")},
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Assessment:
     ruleset: RuleSet
     level: Level
@@ -317,6 +385,16 @@ class Assessment:
     @property
     def counted(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.criterion.counts and c.score is not None]
+
+    @property
+    def coverage(self) -> Coverage:
+        counts = [c for c in self.criteria if c.criterion.counts]
+        return Coverage(
+            criteria=len(counts),
+            with_data=tuple(c.id for c in counts if c.score is not None),
+            no_data=tuple(c.id for c in counts if c.verdict is Verdict.NO_DATA),
+            not_judged=tuple(c.id for c in counts if c.verdict is Verdict.NOT_JUDGED),
+        )
 
     @property
     def overall_percent(self) -> int | float | None:
@@ -346,8 +424,10 @@ class Assessment:
                 "rule": rs.scoring.overall,
                 "decimals": rs.scoring.overall_decimals,
                 "criteria_counted": len(self.counted),
+                "criteria_no_data": len(self.coverage.no_data),
                 **cited_dict(rs.scoring.cited),
             },
+            "coverage": self.coverage.to_dict(self.overall_percent),
             "verdicts": _verdict_counts(self.counted),
             "criteria": [c.to_dict() for c in self.criteria],
             "monitoring": [m.to_dict() for m in self.monitoring],

@@ -4,9 +4,14 @@ overall rate from the criteria, and the gaps with what would close them.
 Verdicts: ``met`` when the threshold holds (compared exactly); ``partly_met`` with a score
 of value / threshold (capped at 100 %) when a positive value falls short of a ``>=``
 threshold; ``not_met`` otherwise; ``no_data`` when neither the data nor evidence give a
-value (scored 0); ``not_judged`` when the threshold was not found (left out of scores).
+value; ``not_judged`` when the threshold was not found (left out of scores).
 A criterion scores the mean (or the minimum, if its rule says so) of its judged
-indicators; the overall rate is the plain mean of the counted criteria.
+indicators; inside a criterion that has data, an indicator without data scores 0 (the
+criterion asks for all of them) and the criterion says how many of its indicators have
+data. A criterion none of whose indicators has data is ``no_data`` with no score: it is
+left out of the overall rate, never counted as zero. The overall rate is the plain mean
+of the counted criteria that have data, and the result states its coverage: how many of
+the counted criteria it rests on and which have no data.
 """
 
 from __future__ import annotations
@@ -272,12 +277,16 @@ def _from_criteria(use: IndicatorRef, done: dict[str, CriterionResult]) -> Found
 
 
 def _score_criterion(criterion: Criterion, results: tuple[IndicatorResult, ...]) -> CriterionResult:
-    judged = [r.score for r in results if r.score is not None]
+    judged = [r for r in results if r.verdict is not Verdict.NOT_JUDGED]
     if not judged:
         return CriterionResult(
             criterion=criterion, score=None, verdict=Verdict.NOT_JUDGED, indicators=results
         )
-    score = combine(judged, criterion.combine)
+    if all(r.verdict is Verdict.NO_DATA for r in judged):
+        return CriterionResult(
+            criterion=criterion, score=None, verdict=Verdict.NO_DATA, indicators=results
+        )
+    score = combine([r.score for r in judged if r.score is not None], criterion.combine)
     return CriterionResult(
         criterion=criterion,
         score=score,
@@ -307,7 +316,10 @@ def run(
         owner = f"--park {park_code}"
         if org_code is not None and definition.level is Level.ENTERPRISE:
             owner += f" --enterprise {org_code}"
-        return f"parkloop evidence add {owner} --indicator {definition.id} --file FILE --note TEXT"
+        return (
+            f"parkloop evidence add {owner} --indicator {definition.id} --year {year} "
+            "--file FILE --note TEXT"
+        )
 
     done: dict[str, CriterionResult] = {}
     ordered = sorted(criteria, key=lambda c: any(u.ref == CRITERIA_MET for u in c.indicators))

@@ -239,13 +239,14 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
     head = [
         a.ruleset.title(lang),
         f"{'Năm' if vi else 'Year'} {a.year} · {'Tỷ lệ đạt chung' if vi else 'Overall rate'}: "
-        f"[bold]{overall}[/] ({'trung bình' if vi else 'mean'} "
-        f"{d['overall_method']['criteria_counted']} {'tiêu chí' if vi else 'criteria'})",
+        f"[bold]{overall}[/]",
+        d["coverage"]["text"][lang],
     ]
     console.print(Panel("\n".join(head), title=f"[bold]{who}[/] · {a.ruleset.id}", expand=False))
     rows = []
     for c in a.criteria:
         group = a.ruleset.group(c.criterion.group)
+        judged, with_data = len(c.judged), len(c.with_data)
         rows.append(
             [
                 c.id,
@@ -253,17 +254,23 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
                 + ("" if c.criterion.counts else (" (không tính)" if vi else " (not counted)")),
                 group.title(lang) if group else "",
                 "—" if c.score is None else number(float(c.score), lang, 2),
+                f"{with_data}/{judged}" if judged else "—",
                 c.verdict.label(lang),
                 _status(c.criterion.cited.status, lang) + (" ⚠ unverified" if c.unverified else ""),
             ]
         )
     table(
         "Tiêu chí" if vi else "Criteria",
-        ["#", "tiêu chí", "nhóm", "%", "kết luận", "nguồn"]
+        ["#", "tiêu chí", "nhóm", "%", "có dữ liệu", "kết luận", "nguồn"]
         if vi
-        else ["#", "criterion", "group", "%", "verdict", "status"],
+        else ["#", "criterion", "group", "%", "with data", "verdict", "status"],
         rows,
-        numeric=[3],
+        numeric=[3, 4],
+        caption="trong tiêu chí đã có dữ liệu, chỉ tiêu chưa có dữ liệu tính 0 điểm; tiêu chí "
+        "chưa có dữ liệu không tính vào tỷ lệ chung"
+        if vi
+        else "inside a criterion with data, an indicator without data scores 0; a criterion "
+        "without data is left out of the overall rate",
     )
     rows = []
     for c in a.criteria:
@@ -386,7 +393,12 @@ def add_evidence(
         typer.Option("--enterprise", help="Organisation code, for enterprise indicators."),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Year the evidence is for (default: this year).")
+        int | None,
+        typer.Option(
+            "--year",
+            help="Year the evidence is for (default: the year `assess` assesses, the latest "
+            "with data).",
+        ),
     ] = None,
     value: Annotated[
         float | None, typer.Option("--value", help="Numeric value, e.g. 92 for 92 %.")
@@ -409,11 +421,12 @@ def add_evidence(
     ] = "",
 ) -> None:
     """Attach evidence to an indicator: the file's name, sha256 and bytes are stored."""
+    st = state(ctx)
     item = evidence_service.EvidenceInput(
         park_code=park,
         org_code=enterprise,
         indicator_id=indicator,
-        year=year or date.today().year,
+        year=year or evidence_service.default_year(st.engine(), park),
         value=value,
         value_text=value_text
         or ("yes" if value is None and file is not None and _is_yes_no(indicator) else ""),
@@ -424,9 +437,17 @@ def add_evidence(
         data_status=status,
         source=source,
     )
-    st = state(ctx)
     evidence_id = evidence_service.add_evidence(st.engine(), item, st.viewer())
-    console.print(f"evidence #{evidence_id} stored for {indicator} ({item.year})")
+    if year is None:
+        console.print(
+            f"minh chứng #{evidence_id} đã lưu cho {indicator}, năm {item.year} (năm được "
+            "đánh giá: năm gần nhất có dữ liệu; chọn năm khác với --year)"
+            if st.lang == "vi"
+            else f"evidence #{evidence_id} stored for {indicator}, year {item.year} (the "
+            "year assessed: the latest with data; choose another with --year)"
+        )
+    else:
+        console.print(f"evidence #{evidence_id} stored for {indicator} ({item.year})")
 
 
 def _is_yes_no(indicator: str) -> bool:

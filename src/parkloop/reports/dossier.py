@@ -189,11 +189,16 @@ def context(data: DossierData, lang: str) -> dict[str, Any]:
             mwh=number(profile["electricity_saved_mwh"], lang),
             m3=number(profile["water_saved_m3"], lang),
             vnd=number(profile["cost_saved_vnd"], lang),
+            tj=number(profile.get("recp_fuel_saved_tj", 0.0), lang, 2),
+            chem=number(profile.get("recp_chemicals_saved_t", 0.0), lang, 1),
+            co2=number(profile.get("recp_co2e_t", 0.0), lang, 1),
+            arithmetic=(profile.get("recp_arithmetic") or {}).get(lang, "—"),
         ),
         "overall": number(report["overall_percent"], lang, 2),
         "overall_method": t["overall_method"].format(
             n=report["overall_method"]["criteria_counted"]
         ),
+        "coverage": report["coverage"]["text"][lang],
         "criteria": criteria,
         "gaps": [
             {

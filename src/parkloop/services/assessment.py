@@ -188,9 +188,16 @@ def park_profile(engine: Engine, park_code: str, year: int) -> dict[str, Any]:
                 "enterprises": count,
             }
         )
+    from parkloop.services import accounting
+
+    recp = accounting.park_recp(engine, park_code, year)["programme"]
     return {
         "park": dict(park),
         **profile,
+        "recp_fuel_saved_tj": recp["fuel_saved_tj"],
+        "recp_chemicals_saved_t": recp["chemicals_saved_t"],
+        "recp_co2e_t": recp["co2e_t"],
+        "recp_arithmetic": recp["arithmetic"],
         "by_vsic_division": divisions,
         "evidence": [e for e in evidence if e.org_code is None],
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -22,10 +21,12 @@ from parkloop.assessment import Level, RuleSet, Verdict, library
 from parkloop.assessment.facts import EvidenceRecord
 from parkloop.assessment.model import IndicatorDef, Unit
 from parkloop.assessment.result import Assessment, CriterionResult, Gap, IndicatorResult
+from parkloop.catalog import catalog
+from parkloop.catalog.fuels import fuels
 from parkloop.domain.enums import OrgKind
 from parkloop.domain.permissions import Viewer, sees_everything_of, sees_park_records
 from parkloop.errors import NotFound, UserError
-from parkloop.services import assessment, confidentiality, evidence, registry
+from parkloop.services import accounting, assessment, confidentiality, evidence, registry
 from parkloop.store import assessment as assessment_store
 from parkloop.store import inventory
 
@@ -50,9 +51,11 @@ EVIDENCE_SUFFIXES = (
 )
 RECP_FIGURES = (
     "electricity_saved_mwh",
-    "fuel_saved_gj",
+    "fuel_saved_tj",
     "water_saved_m3",
     "materials_saved_t",
+    "chemicals_saved_t",
+    "co2e_t",
     "cost_saved_vnd",
     "investment_vnd",
 )
@@ -89,15 +92,16 @@ def indicator_in(ruleset_id: str, indicator_id: str) -> tuple[RuleSet, Indicator
 
 
 def coverage(a: Assessment) -> dict[str, int]:
-    """How much of an assessment rests on data: criteria counted in the overall rate and
-    those of them with no data (which the rate counts at their score, not as met),
-    indicators judged and those with no value."""
+    """How much of an assessment rests on data: criteria counted in the overall rate, those
+    with data (the rate is their mean) and those without (left out of the rate, never
+    counted as zero); indicators judged and those with no value."""
     counted = [c for c in a.criteria if c.criterion.counts]
     results = [r for c in counted for r in c.indicators]
+    cov = a.coverage
     return {
-        "criteria": len(counted),
-        "criteria_scored": len([c for c in counted if c.score is not None]),
-        "criteria_no_data": len([c for c in counted if c.verdict is Verdict.NO_DATA]),
+        "criteria": cov.criteria,
+        "criteria_scored": len(cov.with_data),
+        "criteria_no_data": len(cov.no_data),
         "indicators": len(results),
         "indicators_with_value": len([r for r in results if r.value is not None]),
         "indicators_no_data": len([r for r in results if r.verdict is Verdict.NO_DATA]),
@@ -315,47 +319,66 @@ def unit_inputs(definition: IndicatorDef) -> str:
 def recp_register(
     engine: Engine, park_code: str, viewer: Viewer, year: int | None = None
 ) -> dict[str, Any]:
-    """The park's RECP measures (records of the park): listed one by one to those of the
-    park; to others only the park's totals, each under the disclosure rule."""
+    """The park's RECP measures (records of the park), accounted as ``parkloop account``
+    accounts them (CO2e by the grid factor of the year and the fuel's combustion factor,
+    payback): listed one by one to those of the park; to others only the park's totals,
+    each under the disclosure rule."""
     park = registry.require_park(engine, park_code)
     with engine.connect() as conn:
         measures = inventory.list_recp_measures(conn, park_code)
     years = sorted({m.year for m in measures}, reverse=True)
     chosen = year if year is not None else (years[0] if years else None)
     of_year = [m for m in measures if m.year == chosen]
+    account = accounting.recp_of(measures, chosen) if chosen is not None else None
+    total = account["programme"] if account else {}
     names = {
         o.code: {"vi": o.display_name("vi"), "en": o.display_name("en")}
         for o in registry.organisations(engine, park_code)
     }
+    common = {
+        "year": chosen,
+        "years": years,
+        "method": account["method"] if account else {},
+        "arithmetic": total.get("arithmetic", {}),
+        "fuels": account["factors"]["fuels"] if account else {},
+        "grid": account["factors"]["grid"] if account else [],
+        "fuel_by_type_tj": total.get("fuel_by_type_tj", {}),
+        "fuel_without_type_tj": total.get("fuel_without_type_tj", 0.0),
+        "payback_years": total.get("payback_years"),
+        "fuel_names": {
+            code: {"vi": f.name_vi, "en": f.name_en} for code, f in fuels(catalog()).items()
+        },
+    }
     if sees_park_records(viewer, park.id):
-        totals = {
-            k: sum(float(getattr(m, k)) for m in of_year if m.implemented) for k in RECP_FIGURES
-        }
+        accounted = {m["key"]: m for m in (account["measures"] if account else [])}
         return {
-            "year": chosen,
-            "years": years,
+            **common,
             "measures": of_year,
-            "totals": totals,
+            "accounted": accounted,
+            "totals": {k: float(total.get(k, 0.0)) for k in RECP_FIGURES},
             "suppressed": {},
             "aggregate_only": False,
             "names": names,
         }
     totals_out: dict[str, float] = {}
     suppressed: dict[str, str] = {}
+    firms = account["enterprises"] if account else []
     for k in RECP_FIGURES:
-        by_firm: dict[str, float] = defaultdict(float)
-        for m in of_year:
-            if m.implemented:
-                by_firm[m.org_code] += float(getattr(m, k))
+        by_firm = {e["enterprise"]: float(e[k]) for e in firms}
         shown, note = confidentiality.publish({k: sum(by_firm.values())}, by_firm)
         if shown is None:
             suppressed[k] = note
         else:
             totals_out[k] = shown[k]
     return {
-        "year": chosen,
-        "years": years,
+        **common,
+        "arithmetic": common["arithmetic"] if "co2e_t" in totals_out else {},
+        "fuel_by_type_tj": common["fuel_by_type_tj"] if "fuel_saved_tj" in totals_out else {},
+        "payback_years": common["payback_years"]
+        if {"cost_saved_vnd", "investment_vnd"} <= set(totals_out)
+        else None,
         "measures": [],
+        "accounted": {},
         "totals": totals_out,
         "suppressed": suppressed,
         "aggregate_only": True,

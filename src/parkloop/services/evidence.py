@@ -17,7 +17,7 @@ from parkloop.assessment.facts import EvidenceRecord, exact
 from parkloop.assessment.model import Level
 from parkloop.assessment.scoring import evidence_value
 from parkloop.domain.enums import Confidentiality, DataStatus
-from parkloop.domain.permissions import Viewer, can_see, can_write
+from parkloop.domain.permissions import Record, Viewer, can_record, can_see
 from parkloop.errors import NotAllowed, UserError
 from parkloop.store import assessment as store
 from parkloop.store import changes
@@ -45,7 +45,7 @@ class EvidenceInput:
 
     park_code: str
     indicator_id: str
-    year: int
+    year: int | None  # None: the assessment's year, the latest year with data
     org_code: str | None = None
     value: float | None = None
     value_text: str = ""
@@ -96,8 +96,11 @@ def _problems(
         problems.append(
             ("data_status", f"'{item.data_status}' is not one of {', '.join(DataStatus.values())}")
         )
-    if not (1900 <= item.year <= 2200):
-        problems.append(("year", f"{item.year} is not a year"))
+    year = item.year
+    if year is None:
+        year = store.default_year(conn, park["id"]) if park is not None else 0
+    elif not (1900 <= year <= 2200):
+        problems.append(("year", f"{year} is not a year"))
     if item.file is None and not item.note.strip():
         problems.append(("note", "a value without a document needs a justification in the note"))
     content = None
@@ -110,7 +113,7 @@ def _problems(
         probe = EvidenceRecord(
             id=0,
             indicator_id=item.indicator_id,
-            year=item.year,
+            year=year,
             value=None if item.value is None else exact(item.value),
             value_text=item.value_text,
         )
@@ -129,7 +132,7 @@ def _problems(
         park_id=park["id"],
         org_id=org_id,
         indicator_id=item.indicator_id,
-        year=item.year,
+        year=year,
         value=item.value,
         value_text=item.value_text,
         file_name=item.file.name if item.file is not None else "",
@@ -162,16 +165,29 @@ def _store(
     return new_id, True
 
 
+def default_year(engine: Engine, park_code: str) -> int:
+    """The year evidence is filed for when none is given: the year ``parkloop assess``
+    assesses by default (the latest with flows or RECP measures), so that filing evidence
+    never moves the assessment to another year."""
+    with engine.connect() as conn:
+        park = store.park_row(conn, park_code)
+        if park is None:
+            raise UserError(f"no park '{park_code}'; load or create the park first")
+        return store.default_year(conn, park["id"])
+
+
 def add_evidence(engine: Engine, item: EvidenceInput, viewer: Viewer | None = None) -> int:
     """Store one piece of evidence (with its file's name, sha256 and bytes); return its id.
-    The park's operator files park evidence; an enterprise files only its own."""
+    The park's operator and its facilitators file park evidence; an enterprise files only
+    its own."""
     with engine.begin() as conn:
         problems, row = _problems(conn, item)
-        if row is not None and not can_write(viewer or Viewer.admin(), row.park_id, row.org_id):
+        if row is not None and not _may_file(viewer, row):
             who = viewer.name if viewer else ""
             raise NotAllowed(
                 f"{who} may not file evidence for '{item.org_code or item.park_code}': the park "
-                "operator files park evidence, an enterprise only its own; nothing was stored"
+                "operator and the park's facilitators file park evidence, an enterprise only "
+                "its own; nothing was stored"
             )
         if row is None:
             raise UserError(
@@ -179,6 +195,10 @@ def add_evidence(engine: Engine, item: EvidenceInput, viewer: Viewer | None = No
             )
         evidence_id, _ = _store(conn, row, item.park_code, changes.actor_of(viewer))
     return evidence_id
+
+
+def _may_file(viewer: Viewer | None, row: store.NewEvidence) -> bool:
+    return can_record(viewer or Viewer.admin(), row.park_id, Record.EVIDENCE, row.org_id)
 
 
 def _parse_row(
@@ -265,9 +285,7 @@ def load_evidence_csv(engine: Engine, path: Path, viewer: Viewer | None = None) 
             item, problems = _parse_row(full, path.parent)
             if item is not None:
                 problems, row = _problems(conn, item)
-                if row is not None and not can_write(
-                    viewer or Viewer.admin(), row.park_id, row.org_id
-                ):
+                if row is not None and not _may_file(viewer, row):
                     problems = [("park", "you may not file evidence for this park or enterprise")]
                 elif row is not None:
                     rows.append((row, item.park_code))

@@ -3,7 +3,7 @@ records and their files, saved results and their history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -64,17 +64,29 @@ def organisation_ids(conn: Connection, park_id: int) -> dict[str, int]:
     return {code: oid for code, oid in conn.execute(query)}
 
 
-def default_year(conn: Connection, park_id: int) -> int:
-    """The latest year the park has flows, RECP measures or evidence for; else this year."""
-    years = [
-        conn.scalar(select(func.max(flows.c.year)).where(flows.c.park_id == park_id)),
-        conn.scalar(
-            select(func.max(recp_measures.c.year)).where(recp_measures.c.park_id == park_id)
+def latest_years(conn: Connection, park_ids: Sequence[int]) -> dict[str, int | None]:
+    """The latest year the parks have flows, RECP measures and evidence for."""
+    ids = list(park_ids)
+    return {
+        "flows": conn.scalar(select(func.max(flows.c.year)).where(flows.c.park_id.in_(ids))),
+        "recp_measures": conn.scalar(
+            select(func.max(recp_measures.c.year)).where(recp_measures.c.park_id.in_(ids))
         ),
-        conn.scalar(select(func.max(evidence.c.year)).where(evidence.c.park_id == park_id)),
-    ]
-    known = [y for y in years if y is not None]
-    return max(known) if known else date.today().year
+        "evidence": conn.scalar(
+            select(func.max(evidence.c.year)).where(evidence.c.park_id.in_(ids))
+        ),
+    }
+
+
+def default_year(conn: Connection, park_id: int) -> int:
+    """The latest year with data: of flows or RECP measures; of evidence only when the
+    park has neither (evidence filed for a later year does not move the park there);
+    else this year."""
+    latest = latest_years(conn, [park_id])
+    data = [y for y in (latest["flows"], latest["recp_measures"]) if y is not None]
+    if data:
+        return max(data)
+    return latest["evidence"] if latest["evidence"] is not None else date.today().year
 
 
 # -- facts ------------------------------------------------------------------------------------
@@ -136,6 +148,7 @@ def _measures(
                 "fuel_saved_gj",
                 "water_saved_m3",
                 "materials_saved_t",
+                "chemicals_saved_t",
             )
         )
         by_org.setdefault(r["org_id"], []).append(
@@ -166,6 +179,7 @@ def _flows(
             flows.c.unit,
             flows.c.destination,
             flows.c.data_status,
+            flows.c.period_months,
             materials.c.vn_waste_group,
             materials.c.ewc_code,
         )
@@ -187,6 +201,7 @@ def _flows(
                 unit=r["unit"],
                 destination=r["destination"] or "",
                 data_status=r["data_status"],
+                months=r["period_months"],
             )
         )
     return by_org
