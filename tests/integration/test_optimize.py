@@ -67,7 +67,7 @@ def test_golden_optimised_network(engine: sa.Engine, park: str) -> None:
         "objective_value": view["objective_value"],
         "planned": view["planned"],
         "totals": {k: view["totals"][k] for k in ("before", "after")},
-        "investments": [[i["kind"], i["exchange"], i["units"]] for i in view["investments"]],
+        "investments": [[i["kind"], i["name"]["en"], i["units"]] for i in view["investments"]],
         "exchanges": sorted(
             [x["supplier"]["code"], x["receiver"]["code"], x["material"], x["rule"], x["quantity"]]
             for x in view["exchanges"]
@@ -107,8 +107,12 @@ def test_figures_agree_with_independent_calculations(engine: sa.Engine, park: st
     planned = sum(x["net_benefit_vnd"] for x in view["exchanges"])
     annual = sum(i["annualised_vnd_per_year"] for i in view["investments"])
     assert view["objective_value"] == pytest.approx(planned - annual, rel=1e-9)
+    # The gain over today: the plan, and the exchanges agreed but not yet running (fixed in
+    # it, accounted as `parkloop account` accounts them).
+    agreed = sum(x["net_benefit_vnd"] for x in view["committed"])
+    assert view["totals"]["committed"]["money_vnd_per_year"] == pytest.approx(agreed, abs=1e-3)
     assert view["totals"]["gain"]["money_vnd_per_year"] == pytest.approx(
-        view["objective_value"], rel=1e-6
+        view["objective_value"] + agreed, rel=1e-6
     )
     # One solver call on the whole park (no split) reaches the same optimum.
     whole = optimise(run.network.problem, Options(split=False, mip_gap=0.0))
@@ -147,9 +151,12 @@ def test_plans_are_written_back_and_replaced_by_a_rerun(nck: sa.Engine) -> None:
     stored = run["result"]
     assert stored["objective_value"] == pytest.approx(first.result.objective_value)
     assert len(stored["exchanges"]) == len(rows)
-    assert stored["totals"]["after"]["exchanges"] == stored["totals"]["before"]["exchanges"] + len(
-        rows
+    assert stored["totals"]["after"]["exchanges"] == (
+        stored["totals"]["before"]["exchanges"]
+        + stored["totals"]["committed"]["exchanges"]
+        + len(rows)
     )
+    assert [x["key"] for x in stored["committed"]] == ["heat-vn-k1"]
     second = service.optimise_network(nck, park="nam-cau-kien")
     assert second.replaced == len(rows)
     with nck.connect() as conn:
@@ -202,9 +209,13 @@ def test_kalundborg_builds_pipes_unless_the_budget_forbids(engine: sa.Engine) ->
 def test_co2_objective_and_cap_on_nam_cau_kien(nck: sa.Engine) -> None:
     money = service.optimise_network(nck, park="nam-cau-kien", save=False)
     green = service.optimise_network(nck, park="nam-cau-kien", objective="co2", save=False)
-    m_co2 = money.view()["totals"]["gain"]["co2e_t_per_year"]
+    totals = money.view()["totals"]
+    # What the plan itself avoids: the gain less the agreed heat exchange fixed in it.
+    m_co2 = totals["gain"]["co2e_t_per_year"] - totals["committed"]["co2e_t_per_year"]
     assert green.result.objective_value >= m_co2 - 1e-6
-    assert green.view()["totals"]["gain"]["money_vnd_per_year"] <= money.result.objective_value
+    agreed_money = totals["committed"]["money_vnd_per_year"]
+    green_money = green.view()["totals"]["gain"]["money_vnd_per_year"] - agreed_money
+    assert green_money <= money.result.objective_value + 1e-6
     baseline = money.view()["emissions"]["baseline_co2e_t"]
     cap = baseline - (m_co2 + green.result.objective_value) / 2
     capped = service.optimise_network(nck, park="nam-cau-kien", co2_cap_t=cap, save=False)
@@ -239,7 +250,12 @@ def test_optimize_json_shape(nck: sa.Engine, db_url: str, tmp_path: Path) -> Non
         "co2e_t",
     ):
         assert key in x
-    assert set(data["totals"]) == {"before", "after", "gain"}
+    assert set(data["totals"]) == {"before", "committed", "after", "gain"}
+    agreed = data["committed"][0]
+    assert (agreed["key"], agreed["status"]) == ("heat-vn-k1", "negotiating")
+    assert agreed["demand_taken"] == pytest.approx(4_000 * 0.85)
+    for i in data["investments"]:
+        assert set(i["name"]) == {"vi", "en"}
     for key in (
         "money_vnd_per_year",
         "co2e_t_per_year",

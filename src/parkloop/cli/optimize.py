@@ -186,6 +186,8 @@ def _write(path: Path, view: dict[str, Any]) -> None:
 
 def _totals_lines(totals: dict[str, Any], lang: str) -> list[list[str]]:
     b, a, g = totals["before"], totals["after"], totals["gain"]
+    c = totals.get("committed") or {}
+    agreed = bool(c.get("exchanges"))
     rows = [
         ("money, billion VND/yr", "tiền, tỷ đồng/năm", "money_vnd_per_year", 1e9, 2),
         ("CO2e avoided, t/yr", "CO2e tránh được, t/năm", "co2e_t_per_year", 1.0, 0),
@@ -211,6 +213,7 @@ def _totals_lines(totals: dict[str, Any], lang: str) -> list[list[str]]:
         [
             say(lang, en, vi),
             number(b[k] / div, lang, dp),
+            *([number(c[k] / div, lang, dp)] if agreed else []),
             number(a[k] / div, lang, dp),
             number(g[k] / div, lang, dp),
         ]
@@ -270,17 +273,37 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
             expand=False,
         )
     )
+    agreed = view.get("committed") or []
     table(
         say(lang, "Today and optimised, per year", "Hiện nay và sau tối ưu, mỗi năm"),
         [
             say(lang, "figure", "chỉ tiêu"),
             say(lang, "today", "hiện nay"),
+            *(
+                [say(lang, "agreed, not running yet", "đã thỏa thuận, chưa vận hành")]
+                if agreed
+                else []
+            ),
             say(lang, "optimised", "sau tối ưu"),
             say(lang, "gain", "tăng thêm"),
         ],
         _totals_lines(view["totals"], lang),
-        numeric=[1, 2, 3],
+        numeric=[1, 2, 3, 4],
     )
+    for x in agreed:
+        console.print(
+            say(
+                lang,
+                f"fixed in the plan ({x['status']}): {x['key']} {x['supplier']} → "
+                f"{x['receiver']}, {number(x['quantity'], lang)} {units.display(x['unit'])}; "
+                f"taken from the supply {number(x['supply_taken'], lang)}, from the demand "
+                f"{number(x['demand_taken'], lang)}",
+                f"giữ nguyên trong kế hoạch (đang đàm phán): {x['key']} {x['supplier']} → "
+                f"{x['receiver']}, {number(x['quantity'], lang)} {units.display(x['unit'])}; "
+                f"trừ khỏi nguồn cung {number(x['supply_taken'], lang)}, khỏi nhu cầu "
+                f"{number(x['demand_taken'], lang)}",
+            )
+        )
     rows = []
     for x in view["exchanges"]:
         mat = cat.materials[x["material"]]
@@ -330,8 +353,10 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
             ],
             [
                 [
-                    i["kind"],
-                    i.get("exchange", i["rule"]),
+                    say(lang, "pipe", "đường ống")
+                    if i["kind"] == "pipe"
+                    else say(lang, "shared unit", "trạm dùng chung"),
+                    i["name"][lang],
                     i["units"],
                     number(i["investment_vnd"] / 1e9, lang, 2),
                     number(i["annualised_vnd_per_year"] / 1e9, lang, 3),

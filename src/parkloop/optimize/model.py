@@ -69,6 +69,16 @@ METHOD: dict[str, str] = {
         "discount rate r and lifetime n (catalog/data/investment_costs.csv)"
     ),
     "budget": "Σ investment × builds ≤ budget (VND, capital spent once)",
+    "committed": (
+        "exchanges agreed but not yet running (negotiating) are fixed in the plan: their "
+        "quantity is taken from the supplier's supply (the part its inventory does not already "
+        "show as exchanged) and, × the substitution ratio, from the receiver's demand, so "
+        "that nothing is allocated twice; running exchanges are already out of the demand"
+    ),
+    "landfill": (
+        "kept from landfill: tonnes of a supply whose destination in the supplier's inventory "
+        "is landfill, moved on a link (whatever fee, if any, was typed)"
+    ),
     "co2_cap": (
         "the scope's emissions — disposal of its open supplies and production of the virgin "
         "inputs its open demands buy today, less the CO2e the new links avoid — at most the cap"
@@ -263,6 +273,16 @@ class Problem:
             sub, links, supplies.astype(np.int64), demands.astype(np.int64), decisions
         )
 
+    def less(self, supply_taken: F64, demand_taken: F64) -> Problem:
+        """The problem with parts of supplies and demands already spoken for (exchanges
+        agreed but not yet running): what is left of each, and links carrying at most that."""
+        supply = np.maximum(self.supply_qty - supply_taken, 0.0)
+        demand = np.maximum(self.demand_qty - demand_taken, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            by_demand = np.where(self.ratio > 0, demand[self.d] / self.ratio, np.inf)
+        cap = np.minimum(self.cap, np.minimum(supply[self.s], by_demand))
+        return replace(self, supply_qty=supply, demand_qty=demand, cap=cap)
+
     def without_orgs(self, orgs: Sequence[int]) -> Restricted:
         """The problem without the supplies, demands and links of the organisations."""
         gone = np.asarray(list(orgs), dtype=np.int64)
@@ -330,6 +350,7 @@ def problem_from_candidates(
     material_class: Sequence[str],
     supply_region: Sequence[str] | Names,
     costs: InvestmentCosts,
+    supply_landfill: NDArray[np.bool_] | None = None,
 ) -> Problem:
     """The network of candidate links: per-unit figures from each link's accounting,
     investment decisions for new pipes and shared treatment units, and the scope's
@@ -337,21 +358,27 @@ def problem_from_candidates(
 
     ``rule_ids`` names the rules ``found.rule`` indexes, then the waste-code and the name
     channels (rule -1 and -2); ``material_class`` gives the class of each material of the
-    book.
+    book; ``supply_landfill`` tells the supplies whose destination today is a landfill
+    (their tonnes moved are kept from landfill, whatever fee was typed).
     """
     acc = found.accounts
     q = found.q
     share = acc.attribution * (1.0 - acc.deadweight)
     s_mat = supplies.material[found.s]
+    landfill = (
+        np.zeros(len(supplies), dtype=bool)
+        if supply_landfill is None
+        else np.asarray(supply_landfill, dtype=bool)
+    )
     per = {
         "net_benefit_vnd": acc.net_benefit_vnd / q,
         "co2e_t": acc.co2e_t / q,
         "water_reused_m3": acc.water_reused_m3 / q,
         "energy_recovered_mwh": acc.energy_recovered_mwh / q,
         "virgin_material_avoided_t": acc.virgin_material_avoided_t / q,
-        "landfill_avoided_t": np.where(
-            acc.avoided_disposal_vnd > 0, book.tonnes_per_unit[s_mat], 0.0
-        ).astype(float),
+        "landfill_avoided_t": np.where(landfill[found.s], book.tonnes_per_unit[s_mat], 0.0).astype(
+            float
+        ),
         "supplier_side_vnd": (
             share * (acc.avoided_disposal_vnd + acc.avoided_haul_vnd) - acc.foregone_revenue_vnd
         )

@@ -7,19 +7,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
 from parkloop.accounting.pairs import METHODS
 from parkloop.catalog import catalog
-from parkloop.domain.enums import Confidentiality
+from parkloop.domain.enums import Confidentiality, Destination, ExchangeStatus
 from parkloop.domain.permissions import Viewer, can_see, may_see_level, sees_everything_of
 from parkloop.errors import NotAllowed, UserError
+from parkloop.formats import number
 from parkloop.jsonable import jsonable
 from parkloop.matching.engine import Candidates
 from parkloop.matching.tables import FLOW, Side
@@ -172,6 +173,9 @@ class Network:
     seconds: dict[str, float] = field(default_factory=dict)
     names: dict[int, dict[str, Any]] = field(default_factory=dict)
     viewer: Viewer | None = None  # whose records the network is built from
+    # Exchanges agreed but not yet running, fixed in the plan, and what each took from
+    # the supplies and demands of the scope.
+    committed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def book(self) -> FactorBook:
@@ -190,8 +194,13 @@ class Network:
         return self.candidates.found
 
 
-def build_problem(candidates: CandidateNetwork, regions: Mapping[int, str]) -> Problem:
-    """The optimisation problem of a candidate network."""
+def build_problem(
+    candidates: CandidateNetwork,
+    regions: Mapping[int, str],
+    landfill: np.ndarray | None = None,
+) -> Problem:
+    """The optimisation problem of a candidate network; ``landfill`` marks the supplies
+    whose destination today is a landfill."""
     book = candidates.book
     parks = candidates.supplies.park
     region = np.asarray([regions.get(int(p), "") for p in parks], dtype=object)
@@ -204,7 +213,89 @@ def build_problem(candidates: CandidateNetwork, regions: Mapping[int, str]) -> P
         _classes(tuple(book.codes)),
         region,
         investment_costs(),
+        supply_landfill=landfill,
     )
+
+
+def landfilled_supplies(conn: Connection, supplies: Side) -> np.ndarray:
+    """Which supplies go to a landfill today, as the supplier's inventory says (offers
+    and wants carry no destination)."""
+    flows = np.flatnonzero(supplies.kinds == FLOW)
+    where = store.flow_destinations(conn, supplies.ids[flows].tolist())
+    out = np.zeros(len(supplies), dtype=bool)
+    out[flows] = [where.get(int(i)) == Destination.LANDFILL.value for i in supplies.ids[flows]]
+    return out
+
+
+def _take(rows: np.ndarray, qty: np.ndarray, taken: np.ndarray, amount: float) -> float:
+    """Take ``amount`` from the rows (largest first), recording it in ``taken``; what was
+    taken."""
+    got = 0.0
+    for i in rows[np.argsort(-qty[rows], kind="stable")].tolist():
+        if amount - got <= 1e-9:
+            break
+        part = min(float(qty[i] - taken[i]), amount - got)
+        if part > 0:
+            taken[i] += part
+            got += part
+    return got
+
+
+def commit(
+    problem: Problem,
+    candidates: CandidateNetwork,
+    agreed: Sequence[Mapping[str, Any]],
+    running: Sequence[Mapping[str, Any]],
+    exchanged: Mapping[tuple[int, str], float],
+) -> tuple[Problem, list[dict[str, Any]]]:
+    """Fix the exchanges agreed but not yet running: their quantity leaves the supplier's
+    supply (the part its inventory does not already show as exchanged, counting the
+    running exchanges it also feeds) and, × the substitution ratio, the receiver's demand
+    (running exchanges are already out of it). Returns the problem with what is left, and
+    what each agreed exchange took."""
+    book = candidates.book
+    sup, dem = candidates.supplies, candidates.demands
+    supply_taken = np.zeros(problem.n_supplies)
+    demand_taken = np.zeros(problem.n_demands)
+    running_out: dict[tuple[int, str], float] = {}
+    for r in running:
+        key = (int(r["supplier_id"]), str(r["material_code"]))
+        running_out[key] = running_out.get(key, 0.0) + float(r["quantity"])
+    agreed_out: dict[tuple[int, str], float] = {}
+    for r in agreed:
+        key = (int(r["supplier_id"]), str(r["material_code"]))
+        agreed_out[key] = agreed_out.get(key, 0.0) + float(r["quantity"])
+    # What the inventory does not yet show as exchanged is still offered as supply.
+    open_part = {
+        key: max(0.0, q + running_out.get(key, 0.0) - exchanged.get(key, 0.0)) / q
+        for key, q in agreed_out.items()
+        if q > 0
+    }
+    out = []
+    for r in agreed:
+        material = str(r["material_code"])
+        receiver_material = str(r["receiver_material_code"] or material)
+        q = float(r["quantity"])
+        took_supply = took_demand = 0.0
+        if material in book.index:
+            key = (int(r["supplier_id"]), material)
+            rows = np.flatnonzero((sup.org == key[0]) & (sup.material == book.index[material]))
+            took_supply = _take(rows, problem.supply_qty, supply_taken, q * open_part.get(key, 0.0))
+        if receiver_material in book.index:
+            rows = np.flatnonzero(
+                (dem.org == int(r["receiver_id"])) & (dem.material == book.index[receiver_material])
+            )
+            ratio = accounting.ratio_of(material, receiver_material)
+            took_demand = _take(rows, problem.demand_qty, demand_taken, q * ratio)
+        out.append(
+            {
+                "id": r["id"],
+                "key": r["key"],
+                "supply_taken": round(took_supply, 6),
+                "demand_taken": round(took_demand, 6),
+            }
+        )
+    return problem.less(supply_taken, demand_taken), out
 
 
 def _scope_label(park: str | None, region: str | None, all_parks: bool) -> str:
@@ -245,9 +336,19 @@ def network(
     with engine.connect() as conn:
         parks = set(candidates.park_ids) | {int(p) for p in np.unique(candidates.supplies.park)}
         regions = store.park_regions(conn, parks)
-    problem = build_problem(candidates, regions)
+        landfill = landfilled_supplies(conn, candidates.supplies)
+        scope = list(candidates.park_ids)
+        agreed = [
+            r
+            for r in store.running_exchanges(conn, scope, (ExchangeStatus.NEGOTIATING,))
+            if may_see_level(viewer, None, r["park_id"], 1)
+        ]
+        running = store.running_exchanges(conn, scope) if agreed else []
+        exchanged = store.exchanged_outputs(conn, scope, candidates.year) if agreed else {}
+    problem = build_problem(candidates, regions, landfill)
+    problem, taken = commit(problem, candidates, agreed, running, exchanged)
     t2 = time.perf_counter()
-    return Network(
+    net = Network(
         candidates=candidates,
         problem=problem,
         regions=regions,
@@ -263,25 +364,40 @@ def network(
         seconds={"candidates": t1 - t0, "problem": t2 - t1},
         viewer=viewer,
     )
+    if agreed:
+        # Agreed exchanges are accounted as `parkloop account` does; what they avoid is no
+        # longer part of the scope's emissions today that a CO2 cap measures against.
+        by_id = {t["id"]: t for t in taken}
+        net.committed = [
+            {**a, **by_id.get(a["id"], {})}
+            for a in running_accounts(engine, net, (ExchangeStatus.NEGOTIATING,))
+        ]
+        avoided = sum(float(a["co2e_t"]) for a in net.committed)
+        net.problem = replace(problem, baseline_co2e_t=problem.baseline_co2e_t - avoided)
+    return net
 
 
 # -- today's exchanges ---------------------------------------------------------------------------
 
 
-def running_accounts(engine: Engine, net: Network) -> list[dict[str, Any]]:
-    """Running exchanges touching the scope that the network's viewer may see, accounted as
-    ``parkloop account`` does, each with its organisations' ids and the waste it keeps from
-    disposal."""
+def running_accounts(
+    engine: Engine,
+    net: Network,
+    statuses: Sequence[ExchangeStatus] = (ExchangeStatus.RUNNING,),
+) -> list[dict[str, Any]]:
+    """Running exchanges (or those of ``statuses``) touching the scope that the network's
+    viewer may see, accounted as ``parkloop account`` does, each with its organisations'
+    ids and the waste it keeps from landfill (its supplier's inventory says where the
+    output goes without it)."""
     park_ids = list(net.candidates.park_ids)
     with engine.connect() as conn:
         rows = [
             r
-            for r in store.running_exchanges(conn, park_ids)
+            for r in store.running_exchanges(conn, park_ids, statuses)
             if may_see_level(net.viewer, None, r["park_id"], 1)
         ]
     if not rows:
         return []
-    book = net.book
     by_park: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_park.setdefault(row["park_code"], []).append(row)
@@ -300,7 +416,6 @@ def running_accounts(engine: Engine, net: Network) -> list[dict[str, Any]]:
             a = figures.get((row["key"], row["supplier_code"], row["receiver_code"]))
             if a is None:
                 continue
-            tonnes = float(book.tonnes_per_unit[book.index[row["material_code"]]])
             share = net.candidates.attribution * (1.0 - net.candidates.deadweight)
             out.append(
                 {
@@ -320,9 +435,8 @@ def running_accounts(engine: Engine, net: Network) -> list[dict[str, Any]]:
                     "water_reused_m3": a["water_reused_m3"],
                     "energy_recovered_mwh": a["energy_recovered_mwh"],
                     "virgin_material_avoided_t": a["virgin_material_avoided_t"],
-                    "landfill_avoided_t": a["quantity"] * tonnes
-                    if a["avoided_disposal_vnd"] > 0
-                    else 0.0,
+                    "landfill_avoided_t": a["landfill_avoided_t"],
+                    "status": row["status"],
                     "supplier_side_vnd": share * (a["avoided_disposal_vnd"] + a["avoided_haul_vnd"])
                     - a["foregone_revenue_vnd"],
                     "receiver_side_vnd": share * a["avoided_purchase_vnd"],
@@ -350,19 +464,25 @@ def _sum_running(running: Sequence[Mapping[str, Any]]) -> dict[str, float]:
 
 
 def before_after(
-    running: Sequence[Mapping[str, Any]], planned: Mapping[str, float], n_planned: int
+    running: Sequence[Mapping[str, Any]],
+    planned: Mapping[str, float],
+    n_planned: int,
+    committed: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Today's totals (running exchanges), after adding the planned ones, and the gain.
-    Money after is net of the annualised investment."""
+    """Today's totals (running exchanges), those agreed but not yet running (fixed in the
+    plan), after adding them and the planned ones, and the gain over today. Money after is
+    net of the annualised investment."""
     today = _sum_running(running)
-    after = {k: today[k] + planned.get(k, 0.0) for k in today}
+    agreed = _sum_running(committed)
+    after = {k: today[k] + agreed[k] + planned.get(k, 0.0) for k in today}
     annual = planned.get("annualised_investment_vnd", 0.0)
     after["net_benefit_vnd"] -= annual
     gain = {k: after[k] - today[k] for k in today}
     out = {
         "before": seeds_form(today, len(running)),
-        "after": seeds_form(after, len(running) + n_planned),
-        "gain": seeds_form(gain, n_planned),
+        "committed": seeds_form(agreed, len(committed)),
+        "after": seeds_form(after, len(running) + len(committed) + n_planned),
+        "gain": seeds_form(gain, len(committed) + n_planned),
     }
     out["after"]["investment_vnd"] = round(planned.get("investment_vnd", 0.0), 0)
     out["after"]["annualised_investment_vnd_per_year"] = round(annual, 0)
@@ -389,7 +509,7 @@ class OptimisationRun:
 
     def totals(self) -> dict[str, Any]:
         planned = totals(self.network.problem, self.result.flows)
-        return before_after(self.running, planned, len(self.chosen))
+        return before_after(self.running, planned, len(self.chosen), self.network.committed)
 
     def exchanges(
         self, viewer: Viewer | None = None, limit: int | None = None
@@ -407,7 +527,15 @@ class OptimisationRun:
 
     def summary(self) -> dict[str, Any]:
         r = self.result
-        investments = built_investments(self.network, r.flows)
+        net, inv = self.network, self.network.problem.invest
+        # The parties of what is built, to name it.
+        decision = np.maximum(inv.link_pipe, inv.link_unit)
+        built = np.flatnonzero(decision >= 0)
+        if len(built):
+            built = built[r.flows.built[decision[built]] > 0.5]
+        orgs = np.union1d(net.supplies.org[net.found.s[built]], net.demands.org[net.found.d[built]])
+        load_names(self.engine, net, orgs.tolist())
+        investments = built_investments(net, r.flows)
         return {
             "run_id": self.run_id,
             "scope": self.network.scope,
@@ -462,6 +590,7 @@ class OptimisationRun:
             **self.summary(),
             "exchanges": self.exchanges(viewer, limit),
             "running": [_running_view(r) for r in self.running],
+            "committed": [_committed_view(r) for r in self.network.committed],
         }
 
 
@@ -480,6 +609,18 @@ def _running_view(r: Mapping[str, Any]) -> dict[str, Any]:
         "co2e_t",
     )
     return {k: r[k] for k in keys}
+
+
+def _committed_view(r: Mapping[str, Any]) -> dict[str, Any]:
+    """An exchange agreed but not yet running, as fixed in the plan: its figures and what
+    it took from its supplier's supply and its receiver's demand."""
+    return {
+        **_running_view(r),
+        "status": r["status"],
+        "landfill_avoided_t": r["landfill_avoided_t"],
+        "supply_taken": r.get("supply_taken", 0.0),
+        "demand_taken": r.get("demand_taken", 0.0),
+    }
 
 
 def load_names(engine: Engine, net: Network, orgs: Sequence[int]) -> None:
@@ -601,7 +742,54 @@ def plan_key(sup: Side, dem: Side, s: int, d: int) -> str:
     return f"opt-{a}{int(sup.ids[s])}-{b}{int(dem.ids[d])}"
 
 
+PIPE_WORDS = {
+    "water": ("đường ống nước", "water pipe"),
+    "heat": ("đường ống nhiệt", "heat pipe"),
+    "steam": ("đường ống hơi", "steam pipe"),
+    "gas": ("đường ống khí", "gas pipe"),
+}
+
+
+def _org_name(info: Mapping[str, Any], lang: str) -> str:
+    vi = str(info.get("name_vi") or info.get("code") or "")
+    return vi if lang == "vi" else str(info.get("name_en") or vi)
+
+
+def _material_name(code: str, lang: str) -> str:
+    m = catalog().materials.get(code)
+    if m is None:
+        return code
+    return (m.name_vi or m.name_en) if lang == "vi" else (m.name_en or m.name_vi)
+
+
+def investment_name(net: Network, item: Mapping[str, Any]) -> dict[str, str]:
+    """What a person calls an investment: 'đường ống hơi Asnæs → Novo Nordisk, 1,2 km',
+    'trạm xử lý dùng chung: bùn thải → phân bón, KCN X'."""
+    out = {}
+    for lang in ("vi", "en"):
+        if item["kind"] == "pipe":
+            words = PIPE_WORDS.get(str(item.get("material_class")), ("đường ống", "pipe"))
+            supplier = _org_name(net.names.get(int(item["supplier_id"]), {}), lang)
+            receiver = _org_name(net.names.get(int(item["receiver_id"]), {}), lang)
+            km = number(item["distance_km"], lang, 1)
+            out[lang] = f"{words[lang == 'en']} {supplier} → {receiver}, {km} km"
+        else:
+            rule = next((r for r in rules() if r.id == item["rule"]), None)
+            what = (
+                f"{_material_name(rule.supply_material, lang)} → "
+                f"{_material_name(rule.demand_material, lang)}"
+                if rule is not None
+                else str(item["rule"])
+            )
+            park = str(item.get("park_code") or "")
+            head = "trạm xử lý dùng chung" if lang == "vi" else "shared treatment unit"
+            out[lang] = f"{head}: {what}" + (f", {park}" if park else "")
+    return out
+
+
 def built_investments(net: Network, flows: Flows) -> list[dict[str, Any]]:
+    """What the plan builds, each with the name a person reads (names of the network's
+    organisations are loaded with :func:`load_names` first)."""
     p = net.problem
     inv = p.invest
     out = []
@@ -619,13 +807,25 @@ def built_investments(net: Network, flows: Flows) -> list[dict[str, Any]]:
         }
         if inv.kind[k] == "pipe":
             link = int(pipe_link[k])
-            item["exchange"] = plan_key(
-                net.supplies, net.demands, int(net.found.s[link]), int(net.found.d[link])
-            )
+            s, d = int(net.found.s[link]), int(net.found.d[link])
+            material = net.book.codes[int(net.supplies.material[s])]
+            item["exchange"] = plan_key(net.supplies, net.demands, s, d)
             item["distance_km"] = round(float(inv.distance_km[k]), 3)
+            item["supplier_id"] = int(net.supplies.org[s])
+            item["receiver_id"] = int(net.demands.org[d])
+            item["material"] = material
+            item["material_class"] = catalog().materials[material].material_class.value
         else:
             item["capacity_per_unit"] = float(inv.capacity[k])
             item["park_id"] = int(inv.park[k])
+            served = np.flatnonzero(inv.link_unit == k)
+            receiver = (
+                net.names.get(int(net.demands.org[net.found.d[served[0]]]), {})
+                if len(served)
+                else {}
+            )
+            item["park_code"] = str(receiver.get("park_code", ""))
+        item["name"] = investment_name(net, item)
         out.append(item)
     return out
 
@@ -764,6 +964,7 @@ def write_back(engine: Engine, run: OptimisationRun) -> None:
             f"{len(chosen):,} planned exchanges: see the exchanges table (run_id)"
         )
     summary["running"] = [_running_view(r) for r in run.running]
+    summary["committed"] = [_committed_view(r) for r in run.network.committed]
 
     with engine.begin() as conn:
         run_id = store.save_run(
@@ -838,7 +1039,7 @@ def pareto_curve(
                 "co2e_t": point.co2e_t,
                 "exchanges": len(chosen),
                 "investment_vnd": planned["investment_vnd"],
-                "totals": before_after(running, planned, len(chosen)),
+                "totals": before_after(running, planned, len(chosen), net.committed),
             }
         )
     return {

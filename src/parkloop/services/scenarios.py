@@ -13,7 +13,7 @@ names and orders them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -26,6 +26,7 @@ from parkloop.jsonable import jsonable
 from parkloop.services import jobs, registry
 from parkloop.store import scenarios as store
 
+Progress = Callable[[str, int, int], None]
 SHOWN = 20  # scenarios listed on a page
 SHOWN_EXCHANGES = 100  # planned exchanges listed for one scenario
 COMPARED = 3  # scenarios compared side by side unless others are chosen
@@ -369,6 +370,7 @@ def pareto_view(
     top: int = 10,
     year: int | None = None,
     time_limit_s: float = 60.0,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The trade-off between money and CO2e from the records ``viewer`` may see, as plain
     JSON, with the points the chart draws."""
@@ -377,6 +379,8 @@ def pareto_view(
     registry.require_park(engine, park_code)
     if not 5 <= points <= 15:
         raise UserError("points: between 5 and 15")
+    if progress is not None:
+        progress("tracing the curve", 0, points)
     curve: dict[str, Any] = jsonable(
         optimize.pareto_curve(
             engine,
@@ -405,6 +409,8 @@ def pareto_view(
         "method": curve["method"],
         "note": curve["note"],
     }
+    if progress is not None:
+        progress("traced", points, points)
     return curve
 
 
@@ -418,11 +424,14 @@ def resilience_view(
     top: int = 10,
     year: int | None = None,
     time_limit_s: float = 60.0,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """What breaks when an enterprise leaves, from the records ``viewer`` may see, named."""
     from parkloop.services import resilience
 
     registry.require_park(engine, park_code)
+    if progress is not None:
+        progress("optimising the network", 0, 0)
     report: dict[str, Any] = jsonable(
         resilience.resilience_report(
             engine,
@@ -433,6 +442,7 @@ def resilience_view(
             year=year,
             time_limit_s=time_limit_s,
             viewer=viewer,
+            progress=progress,
         )
     )
     names = org_names(engine, [park_code])

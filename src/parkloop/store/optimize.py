@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
-from parkloop.domain.enums import ExchangeStatus
+from parkloop.domain.enums import Destination, ExchangeStatus
 from parkloop.domain.models import Exchange
 from parkloop.store.exchanges import exchange_from_row, parties
 from parkloop.store.matching import org_names as org_names  # the optimiser's names too
-from parkloop.store.schema import exchanges, optimisation_runs, organisations, parks
+from parkloop.store.schema import exchanges, flows, optimisation_runs, organisations, parks
 from parkloop.store.sql import fast_insert
 
 ORIGIN = "optimisation"
@@ -61,8 +61,13 @@ def find_organisations(conn: Connection, code: str, park: str | None = None) -> 
     return [r[0] for r in conn.execute(query.order_by(organisations.c.id))]
 
 
-def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Running exchanges whose supplier or receiver belongs to one of the parks."""
+def running_exchanges(
+    conn: Connection,
+    park_ids: Sequence[int],
+    statuses: Sequence[ExchangeStatus] = (ExchangeStatus.RUNNING,),
+) -> list[dict[str, Any]]:
+    """Exchanges of ``statuses`` (running ones by default) whose supplier or receiver
+    belongs to one of the parks."""
     p = parties()
     query = (
         select(
@@ -81,10 +86,11 @@ def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[st
             exchanges.c.quantity,
             exchanges.c.unit,
             exchanges.c.price_vnd_per_unit,
+            exchanges.c.status,
         )
         .select_from(p.joined)
         .where(
-            exchanges.c.status == ExchangeStatus.RUNNING.value,
+            exchanges.c.status.in_([s.value for s in statuses]),
             or_(
                 p.supplier.c.park_id.in_(list(park_ids)),
                 p.receiver.c.park_id.in_(list(park_ids)),
@@ -93,6 +99,39 @@ def running_exchanges(conn: Connection, park_ids: Sequence[int]) -> list[dict[st
         .order_by(exchanges.c.id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def flow_destinations(conn: Connection, flow_ids: Iterable[int]) -> dict[int, str]:
+    """Where each flow goes today, as its inventory says (blank when not said)."""
+    ids = sorted(set(flow_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = select(flows.c.id, flows.c.destination).where(
+            flows.c.id.in_(ids[start : start + CHUNK])
+        )
+        out.update({i: d or "" for i, d in conn.execute(query)})
+    return out
+
+
+def exchanged_outputs(
+    conn: Connection, park_ids: Sequence[int], year: int
+) -> dict[tuple[int, str], float]:
+    """(organisation, material) -> quantity a year its inventory already shows going to
+    symbiosis exchanges (outputs with destination 'exchanged') in ``year``."""
+    query = select(flows.c.org_id, flows.c.material_code, flows.c.quantity, flows.c.period_months)
+    query = query.where(
+        flows.c.park_id.in_(list(park_ids)),
+        flows.c.year == year,
+        flows.c.direction == "out",
+        flows.c.destination == Destination.EXCHANGED.value,
+    )
+    # Records of one output over the year's periods: their sum over the months they cover.
+    total: dict[tuple[int, str], list[float]] = {}
+    for org, material, qty, months in conn.execute(query):
+        seen = total.setdefault((int(org), str(material)), [0.0, 0.0])
+        seen[0] += float(qty)
+        seen[1] += float(months or 12)
+    return {key: qty * 12.0 / months for key, (qty, months) in total.items()}
 
 
 def get_exchange(conn: Connection, exchange_id: int) -> Exchange | None:
