@@ -98,7 +98,7 @@ def subset() -> None:
 
     from parkloop.catalog import catalog
     from parkloop.matching.engine import MatchParams, find_matches, find_matches_all_pairs
-    from parkloop.services.matching import GENERIC, _book, _quality_check, rules
+    from parkloop.services.matching import GENERIC, _book, _parties, _quality_check, rules
     from parkloop.store import matching as store
     from parkloop.store.db import make_engine
     from parkloop.store.schema import organisations
@@ -126,17 +126,20 @@ def subset() -> None:
             if not np.isnan(book.price[i])
         }
         supplies, demands = store.load_sides(conn, park_ids, book.index, year, low)
+        parties = _parties(store.organisation_profiles(conn, park_ids))
     params = MatchParams(
         same_park=False, radius_km=cat.parameter("default_radius_km"), generic_materials=GENERIC
     )
     found, times = None, []
     for _ in range(RUNS):
         start = time.perf_counter()
-        found = find_matches(supplies, demands, rules(), book, params, check=_quality_check)
+        found = find_matches(
+            supplies, demands, rules(), book, params, check=_quality_check, parties=parties
+        )
         times.append(time.perf_counter() - start)
     start = time.perf_counter()
     reference = find_matches_all_pairs(
-        supplies, demands, rules(), book, params, check=_quality_check
+        supplies, demands, rules(), book, params, check=_quality_check, parties=parties
     )
     all_pairs = time.perf_counter() - start
 

@@ -37,6 +37,56 @@ def test_known_exchanges_come_back_among_the_top_five(engine: sa.Engine, park: s
     print(f"{park}: {result.found}/{result.known} known exchanges found again ({result.rate:.0%})")
     assert result.known >= 15
     assert result.rate >= REDISCOVERY_TARGET, result.missed
+    # Counted strictly: among the supplier's five best distinct receivers of the material.
+    assert all(1 <= hit["place"] <= 5 for hit in result.hits)
+    assert result.found + len(result.missed) == result.known
+    assert all(m["reason"] and m["why"] for m in result.missed)
+
+
+def test_rediscovery_says_why_an_exchange_is_missed(engine: sa.Engine) -> None:
+    load_example(engine, "kalundborg")
+    with engine.begin() as conn:
+        # The fish farm recorded as a crop farm: nothing says it keeps fish any more, so
+        # warm cooling water (which only fish ponds take) is no longer proposed to it.
+        conn.execute(
+            sa.update(organisations)
+            .where(organisations.c.code == "fish-farm")
+            .values(vsic="0111", name_vi="Trang trại lúa", name_en="Rice farm")
+        )
+    result = matching.evaluate_rediscovery(engine, "kalundborg", top=5)
+    missed = {m["exchange"]: m for m in result.missed}
+    assert missed["coolingwater-asnaes-fish"]["reason"] == "receiver-outside"
+    assert missed["coolingwater-asnaes-fish"]["rule"] == "cooling-water-to-fish-farm"
+    assert missed["coolingwater-asnaes-fish"]["why_vi"]
+
+
+def test_match_hides_exchanges_and_rediscovers_from_the_cli(
+    engine: sa.Engine, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_example(engine, "kalundborg")
+    with pytest.raises(SystemExit) as code:
+        main(["--db", db_url, "match", "--park", "kalundborg", "--rediscover", "--json"])
+    assert code.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["found"], data["known"]) == (18, 18)
+    assert data["method"] and data["found_exchanges"][0]["place"] >= 1
+    with pytest.raises(SystemExit) as code:
+        main(["--db", db_url, "match", "--park", "kalundborg", "--hide-exchanges", "--json"])
+    assert code.value.code == 0
+    hidden = json.loads(capsys.readouterr().out)
+    assert hidden["parameters"]["hide_exchanges"] is True
+    pairs = {(m["supplier"]["code"], m["receiver"]["code"]) for m in hidden["matches"]}
+    assert ("asnaes", "gyproc") in pairs  # the FGD gypsum exchange comes back
+    first = hidden["matches"][0]
+    kinds = {r["kind"] for r in first["reasons"]}
+    assert {"sector", "fit"} <= kinds
+    assert all(r["text_vi"] for r in first["reasons"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from matches")).scalar() == 0
+    with pytest.raises(SystemExit) as code:
+        main(["--db", db_url, "match", "--park", "kalundborg", "--rediscover"])
+    assert code.value.code == 0
+    assert "18/18" in capsys.readouterr().out
 
 
 def test_proposals_are_saved_explained_and_stable(nck: sa.Engine) -> None:

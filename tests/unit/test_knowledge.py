@@ -73,7 +73,8 @@ def test_rules_carry_cited_examples_and_kinds() -> None:
     cat = catalog()
     gypsum = kb.rule(cat, "fgd-gypsum-to-plasterboard")
     assert gypsum.example_park == "Kalundborg" and gypsum.status == "read"
-    assert gypsum.receiver_vsic == ("23",)
+    assert gypsum.receiver_vsic == ("2395",) and "tấm thạch cao" in gypsum.receiver_words
+    assert gypsum.receiver_status and gypsum.receiver_source
     assert kb.rule(cat, "hazardous-waste-to-licensed-treater").is_treatment
     assert not gypsum.is_treatment
     assert kb.rule(cat, "co2-to-liquefied-co2").unverified

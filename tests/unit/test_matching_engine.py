@@ -17,6 +17,7 @@ from parkloop.matching.engine import (
     find_matches_all_pairs,
     link_keys,
 )
+from parkloop.matching.fit import Parties, words_of
 from parkloop.matching.rules import build_rules
 from parkloop.matching.tables import FLOW, LISTING, Side, pair_keys
 from parkloop.services.matching import GENERIC, _quality_check
@@ -52,9 +53,18 @@ def side(rows: list[dict]) -> Side:
     return Side.from_columns(cols)
 
 
-def run(supplies: Side, demands: Side, **kw) -> list[tuple]:
+def parties(sectors: dict[int, str], words: dict[int, str] | None = None) -> Parties:
+    """Who the organisations are: a VSIC code each (and, optionally, their words)."""
+    words = words or {}
+    orgs = sorted(set(sectors) | set(words))
+    return Parties.build(
+        orgs, [sectors.get(o, "") for o in orgs], [words_of(words.get(o, "")) for o in orgs]
+    )
+
+
+def run(supplies: Side, demands: Side, who: Parties | None = None, **kw) -> list[tuple]:
     params = MatchParams(generic_materials=GENERIC, **kw)
-    c = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check)
+    c = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check, parties=who)
     return [
         (
             int(supplies.ids[c.s[k]]),
@@ -126,8 +136,9 @@ def test_knowledge_rule_with_quality_limits() -> None:
         ]
     )
     unsaid = side([{"org": 1, "material": "fgd-gypsum", "price": 200_000, "fee": True}])
-    assert {r for _, _, r, _ in run(good, demands)} >= {"fgd-gypsum-to-plasterboard"}
-    assert "fgd-gypsum-to-plasterboard" not in {r for _, _, r, _ in run(bad, demands)}
+    board_maker = parties({1: "3511", 2: "2395"})
+    assert {r for _, _, r, _ in run(good, demands, board_maker)} == {"fgd-gypsum-to-plasterboard"}
+    assert run(bad, demands, board_maker) == []
     params = MatchParams(generic_materials=GENERIC)
     c = find_matches(unsaid, demands, RULES, BOOK, params, check=_quality_check)
     assert len(c) and any("not stated" in n for notes in c.quality_notes.values() for n in notes)
@@ -236,7 +247,12 @@ def test_only_pairs_worth_something_are_proposed() -> None:
     assert run(supplies, demands, same_park=False, radius_km=100) == []
 
 
-def _national_like(seed: int, n_parks: int, firms: int) -> tuple[Side, Side]:
+SECTORS = ["2394", "2395", "2410", "1701", "2220", "3520", "3822", "1080", "1103", "24", ""]
+
+
+def _national_like(seed: int, n_parks: int, firms: int) -> tuple[Side, Side, Parties]:
+    """Random supplies and demands around a few parks, their firms of random sectors (some
+    unknown), so that pairs fit, need confirmation or lie outside their rule."""
     rng = np.random.default_rng(seed)
     materials = [
         "steel-slag",
@@ -284,16 +300,20 @@ def _national_like(seed: int, n_parks: int, firms: int) -> tuple[Side, Side]:
                 "price": float(rng.uniform(0, 40_000_000)) if rng.random() < 0.9 else np.nan,
             }
         )
-    return side(s_rows), side(d_rows)
+    orgs = [r["org"] for r in s_rows + d_rows]
+    sectors = {o: SECTORS[int(rng.integers(len(SECTORS)))] for o in orgs}
+    return side(s_rows), side(d_rows), parties(sectors)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), radius=st.sampled_from([5.0, 30.0, 80.0]))
 def test_the_index_gives_exactly_the_all_pairs_answer(seed: int, radius: float) -> None:
-    supplies, demands = _national_like(seed, n_parks=6, firms=120)
+    supplies, demands, who = _national_like(seed, n_parks=6, firms=120)
     params = MatchParams(same_park=False, radius_km=radius, generic_materials=GENERIC)
-    a = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check)
-    b = find_matches_all_pairs(supplies, demands, RULES, BOOK, params, check=_quality_check)
+    a = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check, parties=who)
+    b = find_matches_all_pairs(
+        supplies, demands, RULES, BOOK, params, check=_quality_check, parties=who
+    )
 
     def key(c: Candidates) -> list[tuple[int, int, int, float]]:
         return sorted(
@@ -318,10 +338,10 @@ def test_the_index_gives_exactly_the_all_pairs_answer(seed: int, radius: float) 
 
 
 def test_matching_is_deterministic() -> None:
-    supplies, demands = _national_like(7, n_parks=4, firms=80)
+    supplies, demands, who = _national_like(7, n_parks=4, firms=80)
     params = MatchParams(same_park=False, radius_km=50, generic_materials=GENERIC)
-    a = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check)
-    b = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check)
+    a = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check, parties=who)
+    b = find_matches(supplies, demands, RULES, BOOK, params, check=_quality_check, parties=who)
     assert (
         a.s.tolist() == b.s.tolist()
         and a.d.tolist() == b.d.tolist()

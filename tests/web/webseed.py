@@ -57,6 +57,9 @@ ACCOUNTS = {
     "b": ("b@nhiet-dien.vn", "enterprise", P, "nhiet-dien"),
     "c": ("c@xi-mang.vn", "enterprise", P, "xi-mang"),
     "authority": ("authority@hai-phong.gov.vn", "authority", None, None),
+    # A facilitator (a cleaner-production centre) engaged by park P: its shared records,
+    # never A's or B's private ones.
+    "facilitator": ("recp@cpc.vn", "facilitator", P, None),
 }
 
 SHEETS: dict[str, list[list[str]]] = {
@@ -69,7 +72,9 @@ SHEETS: dict[str, list[list[str]]] = {
         ["park", "code", "name_vi", "vsic", "lat", "lon", "recp_status"],
         [P, "thep", "Thép", "24", "20.931", "106.621", "applying"],
         [P, "xi-mang", "Xi măng", "23", "20.935", "106.625", "aware"],
-        [P, "nhiet-dien", "Nhiệt điện", "35", "20.925", "106.615", "applying"],
+        # No sector recorded: its private want meets A's private fly ash only as a pair that
+        # needs confirmation (a power station with a sector does not take ash as sand).
+        [P, "nhiet-dien", "Nhiệt điện", "", "20.925", "106.615", "applying"],
         [P, "nhua", "Nhựa", "22", "20.928", "106.63", "aware"],
         [P, "giay", "Giấy", "17", "20.94", "106.61", "unaware"],
         [P, "bia", "Bia", "11", "20.92", "106.6", "applying"],

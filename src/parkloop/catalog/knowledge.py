@@ -20,7 +20,7 @@ from functools import cache, cached_property
 from typing import Any, cast
 
 from parkloop.catalog.checks import Finding, check
-from parkloop.catalog.loader import Catalog, Factor, Row, default_data_dir, fold
+from parkloop.catalog.loader import STATUSES, Catalog, Factor, Row, default_data_dir, fold
 from parkloop.domain.enums import MaterialClass, TransportMode
 
 SUBSTITUTIONS = "substitutions.csv"
@@ -30,6 +30,10 @@ MATERIAL_FACTORS = "material_factors.csv"
 TRANSPORT_FACTORS = "transport_factors.csv"
 
 RULE_KINDS = ("substitution", "treatment")
+ANY_SECTOR = "*"  # receiver_vsic: any firm that buys the replaced input
+VSIC_CLASSES = "vsic2018_classes.csv"
+# Columns of substitutions.csv that hold VSIC codes (divisions, groups or classes).
+SECTOR_COLUMNS = ("receiver_vsic", "never_vsic", "supplier_vsic", "warn_vsic")
 CONFIDENCES = ("high", "medium", "low")
 OPERATORS = (">=", "<=", ">", "<", "=")
 
@@ -351,10 +355,24 @@ class Rule:
     source: str
     confidence: str
     note: str = ""
+    receiver_words: tuple[str, ...] = ()
+    never_vsic: tuple[str, ...] = ()
+    supplier_vsic: tuple[str, ...] = ()
+    supplier_words: tuple[str, ...] = ()
+    warn_vsic: tuple[str, ...] = ()
+    warn_vi: str = ""
+    warn_en: str = ""
+    receiver_status: str = ""
+    receiver_source: str = ""
 
     @property
     def unverified(self) -> bool:
         return self.status == "recalled_unverified"
+
+    @property
+    def any_receiver(self) -> bool:
+        """Whether any firm that buys the replaced input can take it (``*``)."""
+        return ANY_SECTOR in self.receiver_vsic
 
     @property
     def is_treatment(self) -> bool:
@@ -391,14 +409,34 @@ def _rule(row: Row) -> Rule:
         quality_limits=parse_quality_limits(text),
         quality_limits_text=text,
         max_distance_km=_float_or_none(row["max_distance_km"]),
-        receiver_vsic=tuple(v.strip() for v in row["receiver_vsic"].split(";") if v.strip()),
+        receiver_vsic=_list(row["receiver_vsic"]),
         example=row["example"],
         example_park=row["example_park"],
         status=row["status"],
         source=row["source"],
         confidence=row["confidence"],
         note=row["note"],
+        receiver_words=_list(row["receiver_words"]),
+        never_vsic=_list(row["never_vsic"]),
+        supplier_vsic=_list(row["supplier_vsic"]),
+        supplier_words=_list(row["supplier_words"]),
+        warn_vsic=_list(row["warn_vsic"]),
+        warn_vi=row["warn_vi"],
+        warn_en=row["warn_en"],
+        receiver_status=row["receiver_status"],
+        receiver_source=row["receiver_source"],
     )
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in text.split(";") if v.strip())
+
+
+def _is_vsic(code: str, known: set[str]) -> bool:
+    """A VSIC division or class, or a 3-digit group some class falls under."""
+    if code in known:
+        return True
+    return len(code) == 3 and code.isdigit() and any(k.startswith(code) for k in known)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -515,7 +553,11 @@ class Knowledge:
 
 def knowledge(cat: Catalog) -> Knowledge:
     """The parsed knowledge base of ``cat``, built once per catalog."""
-    return cast(Knowledge, cat.__dict__.setdefault("_knowledge", Knowledge(cat)))
+    found = cat.__dict__.get("_knowledge")
+    if found is None:
+        # setdefault keeps the first one made when threads race to build it.
+        found = cat.__dict__.setdefault("_knowledge", Knowledge(cat))
+    return cast(Knowledge, found)
 
 
 def _lineage(cat: Catalog, code: str) -> list[str]:
@@ -727,6 +769,8 @@ def substitution_rules_are_well_formed(cat: Catalog) -> Iterator[Finding]:
     )
     materials = _raw_materials(cat)
     vsic = {r["code"] for r in cat.rows("vsic2018.csv")}
+    if VSIC_CLASSES in cat.files():
+        vsic |= {r["code"] for r in cat.rows(VSIC_CLASSES)}
     seen: dict[str, int] = {}
     for row in cat.rows(SUBSTITUTIONS):
         f = SUBSTITUTIONS
@@ -750,9 +794,26 @@ def substitution_rules_are_well_formed(cat: Catalog) -> Iterator[Finding]:
             problem := _bad_number(row, "max_distance_km", blank_ok=True, positive=True)
         ) is not None:
             yield Finding(f, row.line, "max_distance_km", problem)
-        for division in (v.strip() for v in row["receiver_vsic"].split(";") if v.strip()):
-            if division not in vsic:
-                yield Finding(f, row.line, "receiver_vsic", f"'{division}' is not a VSIC code")
+        for column in SECTOR_COLUMNS:
+            for code in _list(row[column]):
+                wildcard = code == ANY_SECTOR and column == "receiver_vsic"
+                if not wildcard and not _is_vsic(code, vsic):
+                    yield Finding(f, row.line, column, f"'{code}' is not a VSIC code")
+        if not _list(row["receiver_vsic"]) and not _list(row["receiver_words"]):
+            yield Finding(
+                f,
+                row.line,
+                "receiver_vsic",
+                f"name who can take it: VSIC codes, process words or '{ANY_SECTOR}'",
+            )
+        if bool(_list(row["warn_vsic"])) != bool(row["warn_vi"] and row["warn_en"]):
+            yield Finding(f, row.line, "warn_vi", "a warning needs its sectors and both texts")
+        if row["receiver_status"] not in STATUSES:
+            yield Finding(
+                f, row.line, "receiver_status", f"'{row['receiver_status']}' is not a status"
+            )
+        if not row["receiver_source"]:
+            yield Finding(f, row.line, "receiver_source", "say where the receivers come from")
         try:
             limits = parse_quality_limits(row["quality_limits"])
         except QualityError as exc:

@@ -79,12 +79,39 @@ def _tokens(text: str) -> list[str]:
     return [w for word in words for w in ABBREVIATIONS.get(word, word).split()]
 
 
+@cache
+def _lexicon_words() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The words of every lexicon term as written (noise included), by first word."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for r in _rows("sector_lexicon.csv"):
+        words = tuple(_tokens(r["term"]))
+        if len(words) > 1:
+            out.setdefault(words[0], set()).add(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _kept(tokens: list[str]) -> set[int]:
+    """Positions inside a lexicon term of two words or more: noise removal leaves them, so
+    that 'thủy sản xuất khẩu' keeps 'thủy sản' instead of losing 'sản xuất'."""
+    terms = _lexicon_words()
+    kept: set[int] = set()
+    for i, word in enumerate(tokens):
+        for term in terms.get(word, ()):
+            if tuple(tokens[i : i + len(term)]) == term:
+                kept.update(range(i, i + len(term)))
+                break
+    return kept
+
+
 def _strip_noise(tokens: list[str]) -> list[str]:
+    kept = _kept(tokens)
     out: list[str] = []
     i = 0
     while i < len(tokens):
         for noise in _NOISE_WORDS:
-            if tuple(tokens[i : i + len(noise)]) == noise:
+            if tuple(tokens[i : i + len(noise)]) == noise and not kept & set(
+                range(i, i + len(noise))
+            ):
                 i += len(noise)
                 break
         else:

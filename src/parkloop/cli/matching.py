@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -13,6 +13,7 @@ from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog
 from parkloop.cli.render import console, err_console, number, print_json, say, table
 from parkloop.cli.state import park_option, state
+from parkloop.domain.enums import DataStatus
 from parkloop.errors import UserError
 from parkloop.services import accounting, matching
 
@@ -43,10 +44,37 @@ def match(
     year: Annotated[int | None, typer.Option(help="Inventory year (default: the latest).")] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Save the proposals.")] = True,
     show: Annotated[int, typer.Option(help="How many of the best matches to print.")] = 15,
+    hide_exchanges: Annotated[
+        bool,
+        typer.Option(
+            "--hide-exchanges",
+            help="Match as if the running exchanges did not exist (their outputs offered "
+            "again); nothing is saved.",
+        ),
+    ] = False,
+    rediscover: Annotated[
+        bool,
+        typer.Option(
+            "--rediscover",
+            help="Hide the park's running exchanges and count how many the matcher finds "
+            "again among each supplier's best receivers (--top, default 5).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find where one firm's output can become another's input, and what it is worth."""
     st = state(ctx)
+    if rediscover:
+        if park is None:
+            raise UserError("say which park: parkloop match --park CODE --rediscover")
+        render_rediscovery(
+            matching.evaluate_rediscovery(st.engine(), park, top=top, viewer=st.viewer()),
+            st.lang,
+            as_json,
+        )
+        return
+    if hide_exchanges:
+        save = False
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -67,6 +95,7 @@ def match(
             radius_km=radius_km,
             top=top,
             year=year,
+            hide_exchanges=hide_exchanges,
             save=save,
             progress=progress,
             viewer=st.viewer(),
@@ -88,13 +117,102 @@ def match(
         )
         return
     best = [matching.match_view(m, viewer) for m in run.best(show)]
+    lang = st.lang
+    hidden = say(
+        lang,
+        " — running exchanges hidden",
+        " — đã ẩn các trao đổi đang vận hành",
+    )
     render_matches(
         best,
-        st.lang,
-        f"{len(run)} matches for {run.supplies} supplies and {run.demands} demands "
-        f"({run.year}); the {len(best)} worth most",
+        lang,
+        say(
+            lang,
+            f"{len(run)} matches for {run.supplies} supplies and {run.demands} demands "
+            f"({run.year}); the {len(best)} worth most",
+            f"{number(len(run), lang)} đề xuất cho {number(run.supplies, lang)} nguồn cung và "
+            f"{number(run.demands, lang)} nhu cầu ({run.year}); {len(best)} đề xuất giá trị nhất",
+        )
+        + (hidden if hide_exchanges else ""),
     )
-    render_inventory(run.inventory, st.lang)
+    render_fit(best, lang)
+    render_inventory(run.inventory, lang)
+
+
+def render_fit(views: list[dict[str, object]], lang: str) -> None:
+    """Why each printed match fits: who may take it, what to test, the fit and its factors."""
+    if not views:
+        return
+    console.print(
+        say(
+            lang,
+            "Why each fits (fit = channel × sector × quality × quantity × distance; pairs "
+            "that need confirmation rank below those that fit, then by net benefit × fit):",
+            "Vì sao phù hợp (mức phù hợp = kênh × ngành × chất lượng × khối lượng × khoảng "
+            "cách; cặp cần xác nhận xếp sau cặp đã phù hợp, rồi theo lợi ích ròng × mức phù hợp):",
+        ),
+        highlight=False,
+    )
+    for n, v in enumerate(views, start=1):
+        sup, rec = v["supplier"], v["receiver"]
+        assert isinstance(sup, dict) and isinstance(rec, dict)
+        reasons = v.get("reasons") or []
+        assert isinstance(reasons, list)
+        lines = [
+            str(r.get("text_vi") if lang == "vi" else r.get("text"))
+            for r in reasons
+            if r.get("kind") in ("sector", "warning", "fit")
+        ]
+        console.print(
+            f"{n}. {sup['code']} → {rec['code']} ({v['rule']}): " + "; ".join(lines),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def render_rediscovery(result: matching.Rediscovery, lang: str, as_json: bool) -> None:
+    """Found/total of the hidden running exchanges, and each one missed with its reason."""
+    if as_json:
+        print_json(result.as_dict())
+        return
+    console.print(
+        say(
+            lang,
+            f"[bold]{result.park}[/]: {result.found} of {result.known} running exchanges found "
+            f"again ({number(100 * result.rate, lang, 0)} %) among each supplier's "
+            f"{result.top} best distinct receivers, with the exchanges hidden",
+            f"[bold]{result.park}[/]: tìm lại được {result.found}/{result.known} trao đổi đang "
+            f"vận hành ({number(100 * result.rate, lang, 0)} %) trong {result.top} bên nhận "
+            "tốt nhất (khác nhau) của mỗi bên cung cấp, khi ẩn các trao đổi",
+        )
+    )
+    if not result.missed:
+        return
+    table(
+        say(lang, "Not found", "Không tìm lại được"),
+        [
+            say(lang, "exchange", "trao đổi"),
+            say(lang, "supplier", "bên cung cấp"),
+            say(lang, "receiver", "bên nhận"),
+            say(lang, "material", "vật liệu"),
+            say(lang, "why", "lý do"),
+            say(lang, "proposed instead", "đề xuất thay vào"),
+        ],
+        [
+            [
+                m["exchange"],
+                m["supplier"],
+                m["receiver"],
+                m["material"],
+                (m["why_vi"] if lang == "vi" else m["why"])
+                + (f" ({m['detail']})" if m.get("detail") else "")
+                + (f" ({m['rule']})" if m.get("rule") else ""),
+                ", ".join(m.get("best") or []) or "—",
+            ]
+            for m in result.missed
+        ],
+    )
 
 
 def render_inventory(inventory: dict[str, int], lang: str) -> None:
@@ -244,6 +362,7 @@ def account(
         return
     lang = st.lang
     t = result.totals
+    console.print(accounting.year_said(result.year, result.year_basis, lang))
     console.print(
         f"[bold]{park}[/] {result.year}: {t['exchanges']} running exchanges — {t['in_words']}"
     )
@@ -266,7 +385,191 @@ def account(
         numeric=[2, 3, 4, 5, 6],
     )
     render_routes(result.routes, lang)
+    render_recp(result.recp, lang)
     render_inventory(result.inventory, lang)
+
+
+def _recp_row(name: str, r: dict[str, Any], lang: str) -> list[str]:
+    fuels = ", ".join(
+        f"{number(tj, lang, 1)} {code}" for code, tj in r.get("fuel_by_type_tj", {}).items()
+    )
+    if r.get("fuel_without_type_tj"):
+        fuels = ", ".join(
+            x
+            for x in (
+                fuels,
+                f"{number(r['fuel_without_type_tj'], lang, 1)} "
+                + say(lang, "no type", "chưa rõ loại"),
+            )
+            if x
+        )
+    return [
+        name,
+        number(r["measures"], lang),
+        number(r["electricity_saved_mwh"], lang),
+        number(r["fuel_saved_tj"], lang, 2) + (f" ({fuels})" if fuels else ""),
+        number(r["water_saved_m3"], lang),
+        number(r["chemicals_saved_t"], lang, 1),
+        number(r["materials_saved_t"], lang),
+        number(r["co2e_t"], lang, 1),
+        number(r["cost_saved_vnd"] / 1e6, lang, 1),
+        "—" if r["payback_years"] is None else number(r["payback_years"], lang, 1),
+    ]
+
+
+def _status(status: str, lang: str) -> str:
+    return DataStatus(status).label(lang) if status in DataStatus.values() else status
+
+
+RECP_COLUMNS = {
+    "en": [
+        "",
+        "measures",
+        "MWh electricity",
+        "TJ fuel",
+        "m³ water",
+        "t chemicals",
+        "t materials",
+        "t CO2e",
+        "M VND/yr",
+        "payback, yr",
+    ],
+    "vi": [
+        "",
+        "giải pháp",
+        "MWh điện",
+        "TJ nhiên liệu",
+        "m³ nước",
+        "tấn hóa chất",
+        "tấn nguyên liệu",
+        "tấn CO2e",
+        "tr.đ/năm",
+        "hoàn vốn, năm",
+    ],
+}
+
+
+def render_recp(recp: dict[str, Any], lang: str, title: str | None = None) -> None:
+    """RECP measures inside firms: per enterprise (or per park), the total in the seeds'
+    form, the CO2e arithmetic and the factors with their status."""
+    vi = lang == "vi"
+    if recp.get("note") and not recp.get("programme"):
+        console.print(say(lang, "RECP: ", "RECP: ") + str(recp["note"]))
+        return
+    programme = recp.get("programme")
+    if not programme or not programme.get("measures"):
+        note = recp.get("year_note")
+        console.print(
+            note[lang]
+            if note
+            else say(
+                lang,
+                f"RECP: no implemented measure recorded for {recp.get('year')}.",
+                f"RECP: chưa có giải pháp đã thực hiện nào trong năm {recp.get('year')}.",
+            )
+        )
+        return
+    heading = title or say(
+        lang,
+        f"RECP measures implemented in {recp['year']} (per year)",
+        f"Giải pháp RECP đã thực hiện năm {recp['year']} (mỗi năm)",
+    )
+    parks = recp.get("parks", [])
+    total_row = _recp_row(say(lang, "total", "tổng"), programme, lang)
+    if recp.get("enterprises"):
+        several = len(parks) > 1
+        rows = [
+            _recp_row(f"{e['park']}: {e['enterprise']}" if several else e["enterprise"], e, lang)
+            for e in recp["enterprises"]
+        ]
+        columns = [say(lang, "enterprise", "doanh nghiệp"), *RECP_COLUMNS[lang][1:]]
+        table(heading, columns, [*rows, total_row], numeric=list(range(1, 10)))
+        heading = say(lang, "Per park", "Theo khu công nghiệp")
+    if len(parks) > 1 or not recp.get("enterprises"):
+        columns = [say(lang, "park", "khu công nghiệp"), *RECP_COLUMNS[lang][1:]]
+        rows = [_recp_row(p["park"], p, lang) for p in parks]
+        table(heading, columns, [*rows, total_row], numeric=list(range(1, 10)))
+    console.print(programme["in_words"][lang])
+    console.print(("Cách tính CO2e: " if vi else "CO2e: ") + programme["arithmetic"][lang])
+    console.print(recp["method"][lang])
+    for grid in recp["factors"]["grid"]:
+        console.print(
+            f"  {grid['id']} = {number(grid['value'], lang, 4)} {grid['unit']} "
+            f"({_status(grid['status'], lang)}) {grid['source']}",
+            markup=False,
+        )
+    for code, fuel in recp["factors"]["fuels"].items():
+        cited = "; ".join(
+            f"{f['id']} = {number(f['value'], lang, 4, fixed=False)} {f['unit']} "
+            f"({_status(f['status'], lang)})"
+            for f in fuel["factors"]
+        )
+        flag = say(lang, " (unverified)", " (chưa kiểm chứng)") if fuel["unverified"] else ""
+        console.print(
+            f"  {code}: {number(fuel['t_co2e_per_tj'], lang, 4)} t CO2e/TJ{flag} — {cited}",
+            markup=False,
+        )
+    if programme.get("fuel_without_type_tj"):
+        console.print(
+            say(
+                lang,
+                f"{number(programme['fuel_without_type_tj'], lang, 2)} TJ of fuel saved have no "
+                "fuel type: their CO2e is not counted (fill in the fuel type column)",
+                f"{number(programme['fuel_without_type_tj'], lang, 2)} TJ nhiên liệu tiết kiệm "
+                "chưa ghi loại nhiên liệu: chưa tính CO2e (điền cột Loại nhiên liệu)",
+            )
+        )
+    if programme.get("co2_biogenic_t"):
+        console.print(
+            say(
+                lang,
+                f"biogenic CO2, reported apart: {number(programme['co2_biogenic_t'], lang, 1)} t",
+                f"CO2 sinh học, báo cáo riêng: {number(programme['co2_biogenic_t'], lang, 1)} tấn",
+            )
+        )
+
+
+@account_app.command("recp")
+def account_recp(
+    ctx: typer.Context,
+    park: Annotated[
+        list[str] | None,
+        typer.Option("--park", callback=park_option, help="A park of the programme (repeatable)."),
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Every park of a region.")] = None,
+    all_parks: Annotated[bool, typer.Option("--all", help="Every park.")] = False,
+    year: Annotated[
+        int | None, typer.Option(help="Year (default: the latest with RECP measures).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """RECP measures of a programme of parks: per enterprise, per park and in total."""
+    st = state(ctx)
+    result = accounting.recp_programme(
+        st.engine(),
+        parks=park or [],
+        region=region,
+        all_parks=all_parks,
+        year=year,
+        viewer=st.viewer(),
+    )
+    if as_json:
+        print_json(result)
+        return
+    lang = st.lang
+    console.print(accounting.year_said(result["year"], result["year_basis"], lang))
+    render_recp(
+        result,
+        lang,
+        title=say(
+            lang,
+            f"RECP programme, {len(result['parks_in_scope'])} parks, {result['year']} (per year)",
+            f"Chương trình RECP, {len(result['parks_in_scope'])} khu công nghiệp, "
+            f"năm {result['year']} (mỗi năm)",
+        ),
+    )
+    for w in result["withheld"]:
+        console.print(f"{w['park']}: {w['note']}")
 
 
 def render_routes(routes: list[dict[str, object]], lang: str) -> None:

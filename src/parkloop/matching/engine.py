@@ -1,13 +1,17 @@
 """The matching engine: candidate pairs through rules, waste codes and names, filtered by
-distance, quantity, timing and quality, accounted, and ranked per supply by net benefit.
-Pure: columnar tables in, columnar candidates out.
+distance, quantity, timing, quality and who can take (and give) what, accounted, and
+ranked per supply: pairs that fit before pairs that need confirmation, then by net benefit
+weighted by fit (:mod:`parkloop.matching.fit`). Pure: columnar tables in, columnar
+candidates out.
 
 Across parks the search never looks at all pairs. For each rule it asks a k-d tree for
-the nearest demands of each supply, and looks farther only while a farther demand could
-still beat the supply's current last suggestion: a pair's net benefit can never exceed
-``supply quantity × (best value per unit − transport cost per unit·km × distance)``, so
-once that bound falls below the ``top``-th best net benefit found, the answer is final.
-The result equals the all-pairs method's (:func:`find_matches_all_pairs`) exactly.
+the nearest plausible demands of each supply, and looks farther only while a farther
+demand could still beat the supply's current last suggestion: a pair's net benefit can
+never exceed ``supply quantity × (best value per unit − transport cost per unit·km ×
+distance)``, and its fit never exceeds what the channel and the supply's quality allow
+times the distance factor there, so once that bound falls below the ``top``-th best net
+benefit × fit found among pairs that fit, the answer is final. The result equals the
+all-pairs method's (:func:`find_matches_all_pairs`) exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from scipy.spatial import cKDTree
 from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
 from parkloop.accounting.pairs import Accounts, PairInputs, account_pairs, is_service, net_benefit
 from parkloop.domain.geo import EARTH_RADIUS_KM, chord_for_km, great_circle_km, unit_sphere_xyz
+from parkloop.matching import fit as fitting
+from parkloop.matching.fit import Parties
 from parkloop.matching.rules import CHANNEL_SCORE, Rule
 from parkloop.matching.tables import Side, pair_keys
 
@@ -48,6 +54,40 @@ class MatchParams:
 
 
 @dataclass
+class Factors:
+    """Each pair's fit and the factors it is made of (see :mod:`parkloop.matching.fit`):
+    the channel's confidence, whether the receiver's and supplier's sectors fit the rule or
+    need confirmation, the quality the supply shows, the share of the supply taken and the
+    distance. ``fit`` is their product."""
+
+    channel: F64
+    sector: F64
+    quality: F64
+    quantity: F64
+    distance: F64
+    confirm_receiver: NDArray[np.bool_]
+    confirm_supplier: NDArray[np.bool_]
+    unclear: NDArray[np.bool_]  # a rule limit the supply's quality does not show
+    warned: NDArray[np.bool_]  # from (or through) a sector that needs a named test
+
+    @property
+    def fit(self) -> F64:
+        out: F64 = self.channel * self.sector * self.quality * self.quantity * self.distance
+        return out
+
+    @property
+    def confirm(self) -> NDArray[np.bool_]:
+        """Pairs proposed only with "needs confirmation" (ranked below the others)."""
+        out: NDArray[np.bool_] = self.confirm_receiver | self.confirm_supplier
+        return out
+
+    def take(self, index: I64) -> Factors:
+        return Factors(
+            **{name: getattr(self, name)[index] for name in Factors.__dataclass_fields__}
+        )
+
+
+@dataclass
 class Evaluated:
     """Pairs that passed every filter and are worth something (net benefit > 0)."""
 
@@ -60,9 +100,15 @@ class Evaluated:
     ratio: F64
     score: F64
     net: F64
+    factors: Factors
 
     def __len__(self) -> int:
         return int(self.s.shape[0])
+
+    @property
+    def key(self) -> F64:
+        """What ranks a pair among those that fit alike: its net benefit weighted by its fit."""
+        return self.factors.fit * self.net
 
     def take(self, index: I64) -> Evaluated:
         return Evaluated(
@@ -75,6 +121,7 @@ class Evaluated:
             ratio=self.ratio[index],
             score=self.score[index],
             net=self.net[index],
+            factors=self.factors.take(index),
         )
 
 
@@ -92,6 +139,7 @@ class Candidates:
     ratio: F64
     rank: I64
     accounts: Accounts
+    factors: Factors
     quality_notes: dict[
         tuple[int, int], list[str]
     ]  # (supply, rule) -> what its quality does not show
@@ -112,11 +160,19 @@ def link_keys(org_s: I64, org_d: I64, material: NDArray[np.int32]) -> I64:
 
 
 def _concat(parts: Sequence[Evaluated]) -> Evaluated:
+    factors = Factors(
+        **{
+            name: np.concatenate([getattr(p.factors, name) for p in parts])
+            for name in Factors.__dataclass_fields__
+        }
+    )
     return Evaluated(
         **{
             name: np.concatenate([getattr(p, name) for p in parts])
             for name in Evaluated.__dataclass_fields__
-        }
+            if name != "factors"
+        },
+        factors=factors,
     )
 
 
@@ -251,18 +307,20 @@ class _RuleArrays:
                 [ru.score for ru in rules] + [CHANNEL_SCORE["waste_code"], CHANNEL_SCORE["name"]]
             ),
             limits=material_limits(rules, len(book.codes), book.index),
-            counted=np.array(
-                [
-                    all(
-                        (o.supply_material, o.demand_material)
-                        != (ru.supply_material, ru.demand_material)
-                        for o in rules[:n]
-                    )
-                    for n, ru in enumerate(rules)
-                ]
-                + [False, False]
-            ),
+            counted=np.array([*_counted(rules), False, False]),
         )
+
+
+def _counted(rules: Sequence[Rule]) -> list[bool]:
+    """Rules whose (supply, demand) materials no earlier rule covers: counting only these
+    counts each pair of records once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for ru in rules:
+        covers = {(ru.supply_material, d) for d in ru.demands}
+        out.append(not (covers & seen))
+        seen |= covers
+    return out
 
 
 @dataclass
@@ -276,6 +334,12 @@ class _Context:
     params: MatchParams
     s_xyz: F64
     d_xyz: F64
+    rules: Sequence[Rule]
+    parties: Parties
+    s_pos: I64  # each supply's organisation in ``parties``
+    d_pos: I64
+    # Supplies whose stated quality does not show they meet a rule's limits, by rule.
+    unclear: dict[int, I64] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -285,7 +349,9 @@ class _Context:
         rules: Sequence[Rule],
         book: FactorBook,
         params: MatchParams,
+        parties: Parties | None = None,
     ) -> _Context:
+        parties = parties if parties is not None else Parties.empty()
         return cls(
             supplies=supplies,
             demands=demands,
@@ -294,7 +360,78 @@ class _Context:
             params=params,
             s_xyz=unit_sphere_xyz(supplies.lat, supplies.lon),
             d_xyz=unit_sphere_xyz(demands.lat, demands.lon),
+            rules=rules,
+            parties=parties,
+            s_pos=parties.index(supplies.org),
+            d_pos=parties.index(demands.org),
         )
+
+    def note_unclear(self, notes: dict[tuple[int, int], list[str]]) -> None:
+        by_rule: dict[int, list[int]] = {}
+        for s_idx, r_idx in notes:
+            by_rule.setdefault(r_idx, []).append(s_idx)
+        self.unclear = {r: np.unique(np.asarray(v, dtype=np.int64)) for r, v in by_rule.items()}
+
+
+def _factors(
+    ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, limit: F64, score: F64
+) -> tuple[Factors, NDArray[np.bool_]]:
+    """The fit factors of pairs, and which pairs lie outside their rule's receivers or
+    suppliers (those are not proposed)."""
+    n = len(s)
+    receiver = np.full(n, fitting.FITS, dtype=np.int8)
+    supplier = np.full(n, fitting.FITS, dtype=np.int8)
+    warned = np.zeros(n, dtype=bool)
+    unclear = np.zeros(n, dtype=bool)
+    knowledge = np.flatnonzero(r >= 0)
+    if len(knowledge):
+        order = knowledge[np.argsort(r[knowledge], kind="stable")]
+        rules_here, starts = np.unique(r[order], return_index=True)
+        bounds = [*starts[1:], len(order)]
+        for r_idx, a, b in zip(rules_here, starts, bounds, strict=True):
+            sides = ctx.rules[int(r_idx)].sides
+            if sides is None:
+                continue
+            m = order[a:b]
+            s_pos, d_pos = ctx.s_pos[s[m]], ctx.d_pos[d[m]]
+            # A receiver is judged by its own name and sector, not by the words of the
+            # input it buys: those name the material replaced ("biogas"), not a process.
+            receiver[m] = fitting.side_fit(
+                ctx.parties,
+                d_pos,
+                None,
+                sides.receivers,
+                sides.receiver_words,
+                sides.never,
+            )
+            if sides.checks_supplier:
+                supplier[m] = fitting.side_fit(
+                    ctx.parties,
+                    s_pos,
+                    ctx.supplies.words[s[m]],
+                    sides.suppliers,
+                    sides.supplier_words,
+                )
+            warned[m] = fitting.warned(ctx.parties, s_pos, sides.warn)
+            seen = ctx.unclear.get(int(r_idx))
+            if seen is not None:
+                unclear[m] = np.isin(s[m], seen)
+    outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
+    confirm_r = receiver == fitting.CONFIRM
+    confirm_s = supplier == fitting.CONFIRM
+    factors = Factors(
+        channel=score,
+        sector=np.where(confirm_r | confirm_s, fitting.CONFIRM_FACTOR, 1.0),
+        quality=np.where(unclear, fitting.QUALITY_UNCLEAR, 1.0)
+        * np.where(warned, fitting.QUALITY_WARNING, 1.0),
+        quantity=fitting.quantity_factor(q, ctx.supplies.qty[s]),
+        distance=fitting.distance_factor(km, limit),
+        confirm_receiver=confirm_r,
+        confirm_supplier=confirm_s,
+        unclear=unclear,
+        warned=warned,
+    )
+    return factors, outside
 
 
 def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: F64) -> PairInputs:
@@ -344,23 +481,33 @@ def evaluate(ctx: _Context, s: I64, d: I64, r: I64, similarity: F64) -> Evaluate
         ok &= ~np.isin(links, params.existing_links)
     q = np.minimum(supplies.qty[s], demands.qty[d] / ratio)
     ok &= q > 0
-    s, d, r, km, q, ratio, similarity = (x[ok] for x in (s, d, r, km, q, ratio, similarity))
-    net = net_benefit(
-        ctx.book, _pair_inputs(ctx, s, d, r, km, q, ratio), params.attribution, params.deadweight
+    s, d, r, km, q, ratio, similarity, limit = (
+        x[ok] for x in (s, d, r, km, q, ratio, similarity, limit)
     )
     score = ra.score[r]
     score = np.where(r == NAME_RULE, score * similarity / 100.0, score)
-    ev = Evaluated(s, d, r, similarity, km, q, ratio, score, net)
+    factors, outside = _factors(ctx, s, d, r, km, q, limit, score)
+    inside = np.flatnonzero(~outside)
+    s, d, r = s[inside], d[inside], r[inside]
+    km, q, ratio = km[inside], q[inside], ratio[inside]
+    similarity, score = similarity[inside], score[inside]
+    factors = factors.take(inside)
+    net = net_benefit(
+        ctx.book, _pair_inputs(ctx, s, d, r, km, q, ratio), params.attribution, params.deadweight
+    )
+    ev = Evaluated(s, d, r, similarity, km, q, ratio, score, net, factors)
     return ev.take(np.flatnonzero(net > 0))
 
 
 def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:
-    """Order of the best candidate per (supply, demand) — by supply, then net benefit
-    (score, distance, demand id and rule break ties) — and each one's rank in its supply."""
+    """Order of the best candidate per (supply, demand) — by supply; pairs that fit before
+    those that need confirmation; then net benefit weighted by fit (net benefit, distance,
+    demand id and rule break ties) — and each one's rank in its supply. Where several rules
+    link one pair, the one that ranks best names it."""
     if not len(ev):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     d_uid = demands.uid[ev.d]
-    order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.score, -ev.net, ev.s))
+    order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.net, -ev.key, ev.factors.confirm, ev.s))
     # A pair found through two rules keeps its first (best) place only.
     key = (ev.s[order].astype(np.int64) << 32) | d_uid[order]
     _, first = np.unique(key, return_index=True)
@@ -395,6 +542,7 @@ def _to_candidates(
         ratio=ev.ratio,
         rank=rank[top],
         accounts=accounts,
+        factors=ev.factors,
         quality_notes=notes,
     )
 
@@ -429,26 +577,44 @@ def _same_park_pairs(s_park: I64, d_park: I64) -> tuple[I64, I64]:
 
 
 def _rule_sets(
-    supplies: Side,
-    demands: Side,
-    rules: Sequence[Rule],
-    book: FactorBook,
+    ctx: _Context,
     check: QualityCheck | None,
     notes: dict[tuple[int, int], list[str]],
 ) -> list[tuple[int, I64, I64]]:
-    """(rule, supplies passing its quality limits, demands of its material) per usable rule."""
+    """(rule, supplies passing its quality limits that it may come from, demands of its
+    material whose receivers are not outside it) per usable rule. Leaving out the pairs a
+    rule can never propose before any is measured keeps the search to plausible ones."""
+    supplies, demands, rules, book = ctx.supplies, ctx.demands, ctx.rules, ctx.book
     sup_by = _by_material(supplies)
     dem_by = _by_material(demands)
     out = []
     for r_idx, rule in enumerate(rules):
         a = book.index.get(rule.supply_material)
-        b = book.index.get(rule.demand_material)
-        if a is None or b is None or a not in sup_by or b not in dem_by:
+        wanted = [dem_by[b] for b in (book.index.get(m) for m in rule.demands) if b in dem_by]
+        if a is None or a not in sup_by or not wanted:
             continue
         S = sup_by[a]
+        D = np.sort(np.concatenate(wanted))
+        sides = rule.sides
+        if sides is not None:
+            if sides.checks_supplier:
+                fit = fitting.side_fit(
+                    ctx.parties,
+                    ctx.s_pos[S],
+                    supplies.words[S],
+                    sides.suppliers,
+                    sides.supplier_words,
+                )
+                S = S[fit != fitting.OUTSIDE]
+            fit = fitting.side_fit(
+                ctx.parties, ctx.d_pos[D], None, sides.receivers, sides.receiver_words, sides.never
+            )
+            D = D[fit != fitting.OUTSIDE]
+        if not len(S) or not len(D):
+            continue
         S = S[_quality_mask(rule, r_idx, supplies, S, check, notes)]
         if len(S):
-            out.append((r_idx, S, dem_by[b]))
+            out.append((r_idx, S, D))
     return out
 
 
@@ -498,7 +664,8 @@ def _value_bounds(
 
 
 class _TopValues:
-    """Each supply's ``top`` best net benefits found so far, kept as the search goes.
+    """Each supply's ``top`` best ranking values (net benefit × fit) found so far among
+    pairs that fit without confirmation, kept as the search goes.
 
     Only pairs of counted rules enter (one rule per pair of linked materials, no waste-code
     or name pairs), so no pair is counted twice; leaving some out can only lower the
@@ -509,10 +676,10 @@ class _TopValues:
         self.top = top
 
     def add(self, ev: Evaluated, counted: NDArray[np.bool_]) -> None:
-        keep = (ev.rule >= 0) & counted[np.maximum(ev.rule, 0)]
+        keep = (ev.rule >= 0) & counted[np.maximum(ev.rule, 0)] & ~ev.factors.confirm
         if not keep.any():
             return
-        s, net = ev.s[keep], ev.net[keep]
+        s, net = ev.s[keep], ev.key[keep]
         involved = np.unique(s)
         all_s = np.concatenate([np.repeat(involved, self.top), s])
         all_v = np.concatenate([self.values[involved].ravel(), net])
@@ -532,7 +699,8 @@ class _TopValues:
 @dataclass
 class _Search:
     """The nearest-first search of one rule: which supplies are still open, how many
-    neighbours were read, and each supply's value and transport cost per unit."""
+    neighbours were read, each supply's value and transport cost per unit, and the most
+    its fit can be before distance (channel × quality, known before any pair is read)."""
 
     rule: int
     S: I64
@@ -542,16 +710,33 @@ class _Search:
     value: F64
     cost: F64
     open: I64
+    fit: F64
     k: int = 0
+
+
+def _fit_before_distance(ctx: _Context, r_idx: int, S: I64) -> F64:
+    """The most each supply's pairs under a rule can fit whatever the receiver: the channel's
+    confidence times the quality factor, which depends on the supply alone."""
+    out = np.full(len(S), float(ctx.ra.score[r_idx]))
+    seen = ctx.unclear.get(r_idx)
+    if seen is not None:
+        out *= np.where(np.isin(S, seen), fitting.QUALITY_UNCLEAR, 1.0)
+    sides = ctx.rules[r_idx].sides
+    if sides is not None and sides.warn:
+        out *= np.where(
+            fitting.warned(ctx.parties, ctx.s_pos[S], sides.warn), fitting.QUALITY_WARNING, 1.0
+        )
+    return out
 
 
 def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) -> Evaluated:
     """Nearest demands first; widen a supply's search only while it could still matter."""
     supplies, demands, book = ctx.supplies, ctx.demands, ctx.book
-    trees: dict[int, cKDTree] = {}
+    trees: dict[tuple[object, ...], cKDTree] = {}
     searches = []
     for r_idx, S, D in sets:
-        b = int(demands.material[D[0]])
+        # Rules that read the same demands share one tree.
+        b = (*np.unique(demands.material[D]).tolist(), ctx.rules[r_idx].sides)
         if b not in trees:
             trees[b] = cKDTree(ctx.d_xyz[D])
         searches.append(
@@ -564,6 +749,7 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
                 value=_value_bounds(supplies, demands, book, ctx.ra, ctx.params, r_idx, S, D),
                 cost=_transport_per_unit_km(book, supplies.material[S]),
                 open=np.arange(len(S)),
+                fit=_fit_before_distance(ctx, r_idx, S),
             )
         )
     parts = [found]
@@ -605,12 +791,19 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
             )
             farther = arc * book.circuity  # no unread demand is nearer than this by road
             per_unit = se.value[se.open] - se.cost[se.open] * farther
-            bound = supplies.qty[se.S[se.open]] * np.maximum(per_unit, 0.0)
+            # Fit is at most its factors known beforehand times the distance factor there.
+            at_most = se.fit[se.open] * fitting.distance_factor(
+                farther, np.full(len(farther), ctx.ra.max_km[se.rule])
+            )
+            bound = supplies.qty[se.S[se.open]] * np.maximum(per_unit, 0.0) * at_most
             could_matter = (per_unit > 0) & (bound >= threshold[se.S[se.open]])
             se.open = se.open[~exhausted & could_matter]
     found = _concat(parts)
-    # Only pairs at or above their supply's threshold can make its top list.
-    return found.take(np.flatnonzero(found.net >= best.threshold()[found.s]))
+    # Only pairs that fit at or above their supply's threshold can make its top list (all
+    # may while it has fewer than ``top`` pairs that fit).
+    threshold = best.threshold()[found.s]
+    keep = (threshold <= 0) | (~found.factors.confirm & (found.key >= threshold))
+    return found.take(np.flatnonzero(keep))
 
 
 def find_matches(
@@ -620,11 +813,15 @@ def find_matches(
     book: FactorBook,
     params: MatchParams,
     check: QualityCheck | None = None,
+    parties: Parties | None = None,
 ) -> Candidates:
-    """Top ``params.top`` demands for every supply, ranked by net benefit."""
-    ctx = _Context.build(supplies, demands, rules, book, params)
+    """Top ``params.top`` demands for every supply: those that fit first, then by net
+    benefit weighted by fit. ``parties`` says who the organisations are (sector and words);
+    without it every rule that names its receivers needs confirmation."""
+    ctx = _Context.build(supplies, demands, rules, book, params, parties)
     notes: dict[tuple[int, int], list[str]] = {}
-    sets = _rule_sets(supplies, demands, rules, book, check, notes)
+    sets = _rule_sets(ctx, check, notes)
+    ctx.note_unclear(notes)
     side = _side_channels(ctx)
     if params.same_park:
         out_s, out_d, out_r = [], [], []
@@ -647,15 +844,17 @@ def find_matches_all_pairs(
     book: FactorBook,
     params: MatchParams,
     check: QualityCheck | None = None,
+    parties: Parties | None = None,
 ) -> Candidates:
     """Reference method: every supply is measured against every demand (no index).
 
     Same rules, filters, accounting and ranking as :func:`find_matches`; used to check
     that the index changes nothing but the time taken.
     """
-    ctx = _Context.build(supplies, demands, rules, book, params)
+    ctx = _Context.build(supplies, demands, rules, book, params, parties)
     notes: dict[tuple[int, int], list[str]] = {}
-    sets = _rule_sets(supplies, demands, rules, book, check, notes)
+    sets = _rule_sets(ctx, check, notes)
+    ctx.note_unclear(notes)
     by_material: dict[int, list[tuple[int, I64]]] = {}
     allowed: dict[int, set[int]] = {}
     for r_idx, S, D in sets:
@@ -682,14 +881,140 @@ def find_matches_all_pairs(
     return _to_candidates(ctx, _concat([ev, _side_channels(ctx)]), notes)
 
 
+# -- why a pair is not proposed ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What became of one (supply, demand) pair under one rule: ``reason`` is empty when the
+    pair passes every filter and is worth something, else the first filter it fails."""
+
+    s: int
+    d: int
+    rule: int
+    reason: str
+    detail: str = ""
+
+
+def pair_verdicts(
+    supplies: Side,
+    demands: Side,
+    rules: Sequence[Rule],
+    book: FactorBook,
+    params: MatchParams,
+    pairs: Sequence[tuple[int, int]],
+    check: QualityCheck | None = None,
+    parties: Parties | None = None,
+) -> list[Verdict]:
+    """For each (supply, demand) of ``pairs`` and each rule that links their materials,
+    the first filter the pair fails, in the order :func:`evaluate` applies them (an empty
+    list for a pair no rule links). Used to say why a known exchange was not found."""
+    ctx = _Context.build(supplies, demands, rules, book, params, parties)
+    out: list[Verdict] = []
+    for s_idx, d_idx in pairs:
+        a, b = int(supplies.material[s_idx]), int(demands.material[d_idx])
+        for r_idx, rule in enumerate(rules):
+            if book.index.get(rule.supply_material) != a or b not in {
+                book.index.get(m) for m in rule.demands
+            }:
+                continue
+            out.append(Verdict(s_idx, d_idx, r_idx, *_why(ctx, s_idx, d_idx, r_idx, check)))
+    return out
+
+
+def _why(
+    ctx: _Context, s_idx: int, d_idx: int, r_idx: int, check: QualityCheck | None
+) -> tuple[str, str]:
+    supplies, demands, ra, params = ctx.supplies, ctx.demands, ctx.ra, ctx.params
+    rule = ctx.rules[r_idx]
+    s, d, r = (np.array([x], dtype=np.int64) for x in (s_idx, d_idx, r_idx))
+    if rule.quality_limits and check is not None:
+        passed, reasons = check(rule.quality_limits, str(supplies.quality[s_idx]))
+        if passed is False:
+            return "quality", "; ".join(reasons)
+    km = float(great_circle_km(ctx.s_xyz[s], ctx.d_xyz[d])[0] * ctx.book.circuity)
+    limit = float(min(ra.max_km[r_idx], ra.radius[r_idx], supplies.max_km[s_idx]))
+    limit = min(limit, float(demands.max_km[d_idx]))
+    checks = (
+        ("same-organisation", supplies.org[s_idx] == demands.org[d_idx], ""),
+        ("distance", km > limit, f"{km:.1f} km > {limit:g} km"),
+        (
+            "years",
+            abs(int(supplies.year[s_idx]) - int(demands.year[d_idx])) > params.year_window,
+            f"{supplies.year[s_idx]} and {demands.year[d_idx]}",
+        ),
+        (
+            "window",
+            max(supplies.start_day[s_idx], demands.start_day[d_idx])
+            > min(supplies.end_day[s_idx], demands.end_day[d_idx]),
+            "",
+        ),
+        ("other-park", params.same_park and supplies.park[s_idx] != demands.park[d_idx], ""),
+        (
+            "decided",
+            bool(len(params.exclude_pairs))
+            and bool(np.isin(pair_keys(supplies.uid[s], demands.uid[d]), params.exclude_pairs)[0]),
+            "",
+        ),
+        (
+            "running",
+            bool(len(params.existing_links))
+            and bool(
+                np.isin(
+                    link_keys(supplies.org[s], demands.org[d], supplies.material[s]),
+                    params.existing_links,
+                )[0]
+            ),
+            "",
+        ),
+    )
+    for reason, failed, detail in checks:
+        if failed:
+            return reason, detail
+    ratio = ra.ratio[r]
+    q = np.minimum(supplies.qty[s], demands.qty[d] / ratio)
+    if q[0] <= 0:
+        return "no-quantity", ""
+    _, outside = _factors(
+        ctx, s, d, r, np.array([km]), q, np.array([ra.max_km[r_idx]]), ra.score[r]
+    )
+    if outside[0]:
+        sides = rule.sides
+        receiver = (
+            sides is not None
+            and fitting.side_fit(
+                ctx.parties,
+                ctx.d_pos[d],
+                None,
+                sides.receivers,
+                sides.receiver_words,
+                sides.never,
+            )[0]
+            == fitting.OUTSIDE
+        )
+        return ("receiver-outside", "") if receiver else ("supplier-outside", "")
+    net = net_benefit(
+        ctx.book,
+        _pair_inputs(ctx, s, d, r, np.array([km]), q, ratio),
+        params.attribution,
+        params.deadweight,
+    )
+    if net[0] <= 0:
+        return "no-benefit", f"{net[0]:,.0f} VND a year"
+    return "", ""
+
+
 __all__ = [
     "GRID",
     "NAME_RULE",
     "WASTE_CODE_RULE",
     "Candidates",
+    "Factors",
     "MatchParams",
+    "Verdict",
     "find_matches",
     "find_matches_all_pairs",
     "link_keys",
     "material_limits",
+    "pair_verdicts",
 ]

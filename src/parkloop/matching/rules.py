@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parkloop.catalog import Catalog
+from parkloop.matching.fit import Sides
 
+UNSETTLED = "unclassified"
 CHANNEL_SCORE = {
     "identity": 1.0,
     "hierarchy": 0.9,
@@ -37,6 +39,14 @@ class Rule:
     source: str = ""
     service: bool = False  # a licensed treater taking a waste: nothing is bought instead
     treatment_mwh: float = 0.0  # electricity the treatment uses per unit of supply
+    sides: Sides | None = None  # who may take it and give it (knowledge rules); None: anyone
+    # Demand materials it serves: its own and, for a substitution, the kinds of it (a
+    # cooling tower's make-up declared as process water is fresh water too).
+    demand_kinds: tuple[str, ...] = ()
+
+    @property
+    def demands(self) -> tuple[str, ...]:
+        return self.demand_kinds or (self.demand_material,)
 
     @property
     def score(self) -> float:
@@ -49,6 +59,8 @@ def build_rules(cat: Catalog) -> list[Rule]:
 
     rules: list[Rule] = []
     for code, material in cat.materials.items():
+        if code == UNSETTLED:
+            continue  # a material not yet read is no material: it pairs with nothing
         rules.append(
             Rule(
                 id=f"same:{code}",
@@ -70,6 +82,20 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     max_distance_km=knowledge.distance_limit_km(cat, code),
                 )
             )
+    children: dict[str, list[str]] = {}
+    for code, material in cat.materials.items():
+        if material.parent:
+            children.setdefault(material.parent, []).append(code)
+
+    def kinds(code: str) -> tuple[str, ...]:
+        out, todo = [code], [code]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in out:
+                    out.append(child)
+                    todo.append(child)
+        return tuple(out)
+
     for r in knowledge.rules(cat):
         rules.append(
             Rule(
@@ -87,6 +113,16 @@ def build_rules(cat: Catalog) -> list[Rule]:
                 source=r.source,
                 service=r.is_treatment,
                 treatment_mwh=r.treatment_electricity_mwh_per_unit or 0.0,
+                sides=Sides.of(
+                    receivers=r.receiver_vsic,
+                    receiver_words=r.receiver_words,
+                    never=r.never_vsic,
+                    suppliers=r.supplier_vsic,
+                    supplier_words=r.supplier_words,
+                    warn=r.warn_vsic,
+                ),
+                # A treater of one hazardous waste is not a treater of every other.
+                demand_kinds=(r.demand_material,) if r.is_treatment else kinds(r.demand_material),
             )
         )
     return rules

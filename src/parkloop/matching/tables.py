@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from parkloop.matching.fit import words_of
 
 FLOW, LISTING = 0, 1
 NO_LIMIT = np.inf
@@ -40,6 +43,7 @@ class Side:
     waste_code: NDArray[np.object_]
     quality: NDArray[np.object_]
     text: NDArray[np.object_]
+    words: NDArray[np.object_]  # the row's own words (description, staff's words), padded
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -82,8 +86,13 @@ class Side:
             "waste_code": np.object_,
             "quality": np.object_,
             "text": np.object_,
+            "words": np.object_,
         }
-        given = dict(columns)
+        given: dict[str, Any] = dict(columns)
+        texts = list(given["text"])
+        if len(given.get("words", ())) != len(texts):
+            # Rows without words of their own are known by their description alone.
+            given["words"] = [words_of(str(t)) for t in texts]
         if "level" not in given:
             # Records without a level given are private or shared with the park.
             given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)

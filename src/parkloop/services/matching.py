@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -30,8 +31,11 @@ from parkloop.domain.permissions import (
     can_write,
     may_see_level,
     sees_everything_of,
+    visible_rows,
 )
 from parkloop.errors import NotAllowed, UserError
+from parkloop.formats import number
+from parkloop.matching import fit as fitting
 from parkloop.matching.engine import (
     NAME_RULE,
     WASTE_CODE_RULE,
@@ -39,10 +43,12 @@ from parkloop.matching.engine import (
     MatchParams,
     find_matches,
     link_keys,
+    pair_verdicts,
 )
+from parkloop.matching.fit import Parties
 from parkloop.matching.rules import Rule, build_rules
 from parkloop.matching.tables import Side, pair_keys
-from parkloop.store import changes, edits
+from parkloop.store import changes, edits, proposals
 from parkloop.store import matching as store
 from parkloop.store.changes import actor_of
 from parkloop.store.schema import ACCOUNT_COLUMNS, parks
@@ -50,6 +56,8 @@ from parkloop.store.schema import ACCOUNT_COLUMNS, parks
 Progress = Callable[[str, int, int], None]
 KIND = {0: "flow", 1: "listing"}
 GENERIC = frozenset({"chemicals", "hazardous-waste", "industrial-sludge"})
+_DIGITS = re.compile(r"\d+")
+_WWTP = tuple(fitting.phrase(w) for w in fitting.WWTP_WORDS)
 
 
 @cache
@@ -176,6 +184,33 @@ class _Prepared:
     demands: Side
     params: MatchParams
     seconds: float
+    parties: Parties
+
+
+def _parties(rows: Sequence[tuple[Any, ...]]) -> Parties:
+    """Who the organisations are, for matching: the VSIC code recorded for each (a farm,
+    treater or collector without one counts as its kind's sector), the words of its names
+    and sector as typed, and for a shared wastewater plant the sectors of the other firms
+    of its park, whose water it treats."""
+    words_of_text: dict[str, str] = {}
+    org, sector, words = [], [], []
+    park_sectors: dict[int, set[str]] = defaultdict(set)
+    plants: list[tuple[int, int]] = []
+    for oid, park_id, kind, vsic, name_vi, name_en, sector_text in rows:
+        key = _DIGITS.sub("", f"{name_vi}|{name_en}|{sector_text}")
+        found = words_of_text.get(key)
+        if found is None:
+            found = words_of_text[key] = fitting.words_of(name_vi, name_en, sector_text or "")
+        code = (vsic or "").strip() or fitting.KIND_SECTOR.get(str(kind), "")
+        org.append(int(oid))
+        sector.append(code)
+        words.append(found)
+        if code.startswith("37") or (not code and fitting.has_words(found, _WWTP)):
+            plants.append((int(oid), int(park_id)))
+        elif code:
+            park_sectors[int(park_id)].add(code)
+    served = {oid: tuple(sorted(park_sectors[park_id])) for oid, park_id in plants}
+    return Parties.build(org, sector, words, served)
 
 
 def _prepare(
@@ -235,6 +270,7 @@ def _prepare(
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
         links = [] if hide_exchanges else store.running_links(conn, load_ids)
+        parties = _parties(store.organisation_profiles(conn, load_ids))
         exclude = (
             np.empty(0, dtype=np.int64)
             if keep_decided
@@ -262,7 +298,15 @@ def _prepare(
         ),
     )
     return _Prepared(
-        scope_ids, load_ids, year, book, supplies, demands, params, time.perf_counter() - t0
+        scope_ids,
+        load_ids,
+        year,
+        book,
+        supplies,
+        demands,
+        params,
+        time.perf_counter() - t0,
+        parties,
     )
 
 
@@ -281,6 +325,7 @@ class CandidateNetwork:
     park_ids: dict[int, str]
     attribution: float
     deadweight: float
+    parties: Parties = field(default_factory=Parties.empty)
 
 
 def candidate_network(
@@ -312,7 +357,13 @@ def candidate_network(
         viewer=viewer,
     )
     found = find_matches(
-        prep.supplies, prep.demands, rules(), prep.book, prep.params, check=_quality_check
+        prep.supplies,
+        prep.demands,
+        rules(),
+        prep.book,
+        prep.params,
+        check=_quality_check,
+        parties=prep.parties,
     )
     return CandidateNetwork(
         year=prep.year,
@@ -324,6 +375,7 @@ def candidate_network(
         park_ids=prep.scope_ids,
         attribution=prep.params.attribution,
         deadweight=prep.params.deadweight,
+        parties=prep.parties,
     )
 
 
@@ -383,7 +435,9 @@ def run_matching(
         progress("matching", 0, 1)
     t1 = time.perf_counter()
     rule_list = rules()
-    found = find_matches(supplies, demands, rule_list, book, params, check=_quality_check)
+    found = find_matches(
+        supplies, demands, rule_list, book, params, check=_quality_check, parties=prep.parties
+    )
     timings["match"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     proposals = _proposals(found, supplies, demands, rule_list, book)
@@ -487,6 +541,7 @@ def _proposals(
         "attribution": np.full(len(s), acc.attribution),
         "deadweight": np.full(len(s), acc.deadweight),
         **{name: np.round(getattr(acc, name), 3) for name in ACCOUNT_COLUMNS},
+        **_fit_columns(found),
         "fingerprint": np.full(len(s), "", dtype=object),
         "status": np.full(len(s), "proposed", dtype=object),
         "supply_private": supplies.private[s],
@@ -496,6 +551,28 @@ def _proposals(
         "supply_quality": supplies.quality[s],
     }
     return columns
+
+
+def _fit_columns(found: Candidates) -> dict[str, Any]:
+    """How well each proposal fits, its factors, and what needs confirming or testing."""
+    f = found.factors
+    note = np.full(len(found), "", dtype=object)
+    for flag, label in (
+        (f.confirm_receiver, "confirm-receiver"),
+        (f.confirm_supplier, "confirm-supplier"),
+        (f.unclear, "quality-unclear"),
+        (f.warned, "warn"),
+    ):
+        if flag.any():
+            note = np.where(flag, note + ";" + label, note)
+    return {
+        "fit": np.round(f.fit, 4),
+        "fit_sector": np.round(f.sector, 4),
+        "fit_quality": np.round(f.quality, 4),
+        "fit_quantity": np.round(f.quantity, 4),
+        "fit_distance": np.round(f.distance, 4),
+        "fit_note": np.array([n.lstrip(";") for n in note], dtype=object) if note.any() else note,
+    }
 
 
 # -- explaining a match ----------------------------------------------------------------
@@ -568,9 +645,182 @@ def explain(m: Match, similarity: float = 0.0) -> list[dict[str, Any]]:
         if limits:
             _, notes = _quality_check(limits, m.supply_quality)
             out.extend({"kind": "quality", "note": note} for note in notes)
+    out.extend(fit_reasons(m))
     for reason in out:
         reason["text"] = reason_text(reason, m)
+        reason["text_vi"] = reason_text(reason, m, "vi")
     return out
+
+
+def _side_reason(
+    side: str,
+    codes: Sequence[str],
+    phrases: Sequence[str],
+    profile: tuple[str, str],
+    confirm: bool,
+) -> dict[str, Any]:
+    """Why one side of a pair fits its rule: any firm may; its sector or its words are
+    among the rule's; the words of its own flow are; or it needs confirming."""
+    code, words = profile
+    reason: dict[str, Any] = {"kind": "sector", "side": side, "code": code}
+    if knowledge.ANY_SECTOR in codes:
+        return {**reason, "how": "any"}
+    if confirm:
+        return {**reason, "how": "confirm", "codes": list(codes), "words": list(phrases[:3])}
+    matched = next((c for c in codes if code and code.startswith(c)), "")
+    if matched:
+        return {**reason, "how": "sector", "matched": matched}
+    word = fitting.has_words(words, [fitting.phrase(p) for p in phrases])
+    if word:
+        return {**reason, "how": "words", "word": word}
+    return {**reason, "how": "flow-words"}
+
+
+def fit_reasons(m: Match) -> list[dict[str, Any]]:
+    """How well a match fits: who may take (and give) it under its rule, any test the
+    supply needs first, and the fit score with each of its factors."""
+    fit = m.fit
+    if not fit:
+        return []
+    notes = set(fit.get("notes") or [])  # type: ignore[call-overload]
+    out: list[dict[str, Any]] = []
+    if m.channel == "knowledge":
+        rule = knowledge.rule(catalog(), m.rule_id)
+        out.append(
+            _side_reason(
+                "receiver",
+                rule.receiver_vsic,
+                rule.receiver_words,
+                fit.get("receiver") or ("", " "),  # type: ignore[arg-type]
+                "confirm-receiver" in notes,
+            )
+        )
+        if rule.supplier_vsic or rule.supplier_words:
+            out.append(
+                _side_reason(
+                    "supplier",
+                    rule.supplier_vsic,
+                    rule.supplier_words,
+                    fit.get("supplier") or ("", " "),  # type: ignore[arg-type]
+                    "confirm-supplier" in notes,
+                )
+            )
+        if "warn" in notes and rule.warn_en:
+            out.append({"kind": "warning", "vi": rule.warn_vi, "en": rule.warn_en})
+    else:
+        out.append({"kind": "sector", "side": "receiver", "how": "declared"})
+    out.append(
+        {
+            "kind": "fit",
+            **{
+                name: float(fit.get(name, 1.0))  # type: ignore[arg-type]
+                for name in ("fit", "channel", "sector", "quality", "quantity", "distance")
+            },
+            "confirm": bool(notes & {"confirm-receiver", "confirm-supplier"}),
+        }
+    )
+    return out
+
+
+def _sector_name(code: str, lang: str) -> str:
+    from parkloop.catalog.sectors import vsic_name
+
+    for known in (code, code[:4], code[:2]):
+        try:
+            return f"{code} {vsic_name(known, lang)}"
+        except KeyError:
+            continue
+    return code
+
+
+def _fit_text(reason: dict[str, Any], m: Match, d_name: str, lang: str) -> str:
+    """The words of a sector, warning or fit reason, in Vietnamese or English."""
+    vi = lang == "vi"
+    kind = reason["kind"]
+    if kind == "warning":
+        return str(reason["vi"] if vi else reason["en"])
+    if kind == "fit":
+
+        def n(x: float) -> str:
+            return number(x, lang, 2)
+
+        head = "mức phù hợp" if vi else "fit"
+        parts = (
+            ("kênh", "channel", reason["channel"]),
+            ("ngành", "sector", reason["sector"]),
+            ("chất lượng", "quality", reason["quality"]),
+            ("khối lượng", "quantity", reason["quantity"]),
+            ("khoảng cách", "distance", reason["distance"]),
+        )
+        text = f"{head} {n(reason['fit'])} = " + " × ".join(
+            f"{v if vi else e} {n(x)}" for v, e, x in parts
+        )
+        if reason.get("confirm"):
+            text += (
+                " (cần xác nhận: xếp sau các cặp đã phù hợp)"
+                if vi
+                else " (needs confirmation: ranked below the pairs that fit)"
+            )
+        return text
+    side_vi, side_en = (
+        ("bên nhận", "the receiver")
+        if reason["side"] == "receiver"
+        else (
+            "bên cung cấp",
+            "the supplier",
+        )
+    )
+    how = reason["how"]
+    if how == "declared":
+        return (
+            f"bên nhận khai báo dùng {d_name} làm đầu vào"
+            if vi
+            else f"the receiver declares {d_name} as an input"
+        )
+    if how == "any":
+        return (
+            f"mọi doanh nghiệp đang dùng {d_name} đều nhận được"
+            if vi
+            else f"any firm that uses {d_name} can take it"
+        )
+    if how == "sector":
+        name = _sector_name(reason["code"], lang)
+        return (
+            f"ngành của {side_vi} ({name}) thuộc nhóm {reason['matched']} mà quy tắc áp dụng"
+            if vi
+            else f"{side_en}'s sector ({name}) falls under {reason['matched']}, "
+            "which the rule serves"
+        )
+    if how == "words":
+        return (
+            f"hoạt động của {side_vi} có '{reason['word']}', công đoạn mà quy tắc áp dụng"
+            if vi
+            else f"{side_en}'s activity mentions '{reason['word']}', a process the rule serves"
+        )
+    if how == "flow-words":
+        return (
+            f"mô tả dòng vật chất của {side_vi} nêu công đoạn mà quy tắc áp dụng"
+            if vi
+            else f"{side_en}'s own description of the flow names a process the rule serves"
+        )
+    codes = ", ".join(reason.get("codes") or [])
+    words = ", ".join(f"'{w}'" for w in reason.get("words") or [])
+    recorded = reason.get("code") or ""
+    if vi:
+        said = (
+            f"ngành của {side_vi} chỉ ghi đến {recorded}"
+            if recorded
+            else f"chưa ghi ngành của {side_vi}"
+        )
+        return f"cần xác nhận: {said}; quy tắc áp dụng cho ngành {codes}" + (
+            f" ({words})" if words else ""
+        )
+    said = (
+        f"{side_en}'s sector is recorded only as {recorded}"
+        if recorded
+        else f"{side_en}'s sector is not recorded"
+    )
+    return f"needs confirmation: {said}; the rule serves {codes}" + (f" ({words})" if words else "")
 
 
 def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
@@ -582,6 +832,10 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
     d_name = dem.name_vi if lang == "vi" else dem.name_en
     unit = units.display(m.unit)
     kind = reason["kind"]
+    if kind in ("sector", "warning", "fit"):
+        return _fit_text(reason, m, d_name, lang)
+    if lang == "vi":
+        return _reason_vi(reason, s_name, d_name, unit)
     if kind == "same_material":
         return f"the receiver uses {s_name} as an input"
     if kind == "code_hierarchy":
@@ -607,6 +861,44 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
         )
     if kind == "quality":
         return f"quality: {reason['note']}"
+    return str(reason)
+
+
+def _reason_vi(reason: dict[str, Any], s_name: str, d_name: str, unit: str) -> str:
+    """A channel, distance, quantity or quality reason in Vietnamese."""
+    kind = reason["kind"]
+
+    def n(x: object, digits: int = 0) -> str:
+        return number(x, "vi", digits)
+
+    if kind == "same_material":
+        return f"bên nhận dùng {s_name} làm đầu vào"
+    if kind == "code_hierarchy":
+        return f"{s_name} là một loại {d_name} mà bên nhận dùng"
+    if kind == "knowledge_base":
+        rule = knowledge.rule(catalog(), reason["rule"])
+        text = (
+            f"{s_name} thay được {d_name} (tỷ lệ {n(reason['ratio'], 4).rstrip('0').rstrip(',')})"
+        )
+        if rule.treatment_vi:
+            text += f" sau khi: {rule.treatment_vi}"
+        if reason.get("example"):
+            text += f"; ví dụ: {reason['example']}"
+        return text + f" [{reason['status']}]"
+    if kind == "waste_code":
+        return "mã chất thải thuộc nhóm mã bên nhận tiếp nhận"
+    if kind == "similarity":
+        return f"hai mô tả giống nhau ({n(reason['score'])}/100)"
+    if kind == "distance":
+        limit = f" (giới hạn {n(reason['limit_km'])} km)" if reason.get("limit_km") else ""
+        return f"{n(reason['km'], 1)} km đường bộ{limit}"
+    if kind == "quantity":
+        return (
+            f"{n(reason['matched'])} {unit}/năm trong {n(reason['supply'] or 0)} được chào "
+            f"và {n(reason['demand'] or 0)} cần dùng"
+        )
+    if kind == "quality":
+        return f"chất lượng: {reason['note']}"
     return str(reason)
 
 
@@ -660,7 +952,28 @@ def match_from_row(row: dict[str, Any], names: dict[int, dict[str, Any]]) -> Mat
         demand_private=bool(row.get("demand_private", False)),
         supply_level=int(row.get("supply_level", 2 if row.get("supply_private") else 1)),
         demand_level=int(row.get("demand_level", 2 if row.get("demand_private") else 1)),
+        fit={
+            "fit": float(row.get("fit", 1.0)),
+            "sector": float(row.get("fit_sector", 1.0)),
+            "quality": float(row.get("fit_quality", 1.0)),
+            "quantity": float(row.get("fit_quantity", 1.0)),
+            "distance": float(row.get("fit_distance", 1.0)),
+            "channel": float(row["score"]),
+            "notes": [n for n in str(row.get("fit_note") or "").split(";") if n],
+            "supplier": _profile(sup),
+            "receiver": _profile(rec),
+        },
     )
+
+
+def _profile(org: dict[str, Any]) -> tuple[str, str]:
+    """An organisation's sector (its kind's where none is recorded) and words, as
+    matching reads them (:func:`_parties`)."""
+    code = str(org.get("vsic") or "").strip() or fitting.KIND_SECTOR.get(str(org.get("kind")), "")
+    words = fitting.words_of(
+        str(org.get("name_vi") or ""), str(org.get("name_en") or ""), org.get("sector_text") or ""
+    )
+    return code, words
 
 
 def _citations(m: Match) -> dict[str, Any]:
@@ -673,7 +986,7 @@ def _citations(m: Match) -> dict[str, Any]:
     }
 
 
-def match_view(m: Match, viewer: Viewer) -> dict[str, Any]:
+def match_view(m: Match, viewer: Viewer, explained: bool = True) -> dict[str, Any]:
     """A match as ``viewer`` may see it: a side's details are hidden unless the viewer may
     see that side's record (its owner and the park operator always may)."""
     see_supply = not m.supply_private or can_see(
@@ -682,7 +995,11 @@ def match_view(m: Match, viewer: Viewer) -> dict[str, Any]:
     see_demand = not m.demand_private or can_see(
         viewer, m.receiver_id, m.receiver_park_id, Confidentiality.PRIVATE
     )
-    reasons = explain(m, float(m.accounting.get("similarity") or 0.0))  # type: ignore[arg-type]
+    reasons = (
+        explain(m, float(m.accounting.get("similarity") or 0.0))  # type: ignore[arg-type]
+        if explained
+        else []
+    )
     view: dict[str, Any] = {
         "id": m.id,
         "rank": m.rank,
@@ -709,7 +1026,9 @@ def match_view(m: Match, viewer: Viewer) -> dict[str, Any]:
         "net_benefit_vnd_per_year": m.net_benefit_vnd_per_year,
         "co2e_t_per_year": m.co2e_t_per_year,
         "reasons": reasons,
-        "accounting": {**m.accounting, **_citations(m), "method": METHODS},
+        "accounting": {**m.accounting, **_citations(m), "method": METHODS}
+        if explained
+        else dict(m.accounting),
     }
     if see_supply and see_demand:
         return view
@@ -741,52 +1060,162 @@ def list_matches(engine: Engine, park: str, statuses: Sequence[str] | None = Non
     """Saved matches of a park, with the privacy of their records as it is now."""
     with engine.connect() as conn:
         ids = _scope(conn, park, None, False)
-        rows = store.list_matches(conn, list(ids), statuses)
-        names = store.org_names(
-            conn, {r["supplier_id"] for r in rows} | {r["receiver_id"] for r in rows}
-        )
-        private = store.record_privacy(
-            conn,
-            {(r["supply_kind"], r["supply_id"]) for r in rows}
-            | {(r["demand_kind"], r["demand_id"]) for r in rows},
-        )
+        return _matches(conn, proposals.matches_of(conn, list(ids), statuses))
+
+
+def _matches(conn: Connection, rows: list[dict[str, Any]]) -> list[Match]:
+    """Matches from rows of :func:`parkloop.store.proposals.matches_of`."""
+    names = store.org_names(
+        conn, {r["supplier_id"] for r in rows} | {r["receiver_id"] for r in rows}
+    )
     for r in rows:
-        r["supply_level"], r["supply_quality"] = private.get(
-            (r["supply_kind"], r["supply_id"]), (2, "")
-        )
-        r["demand_level"] = private.get((r["demand_kind"], r["demand_id"]), (2, ""))[0]
         r["supply_private"] = r["supply_level"] == 2
         r["demand_private"] = r["demand_level"] == 2
     return [match_from_row(r, names) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A saved match as a viewer is shown it, before any view of it is built: whole, or
+    (accepted, to one of its parties) with the other side's details hidden; its rank
+    among the matches of its supply shown to that viewer, and the net benefit the view
+    shows (none when hidden)."""
+
+    id: int
+    whole: bool
+    rank: int
+    status: str
+    supplier_id: int
+    receiver_id: int
+    net_benefit_vnd_per_year: float | None
+
+
+def shown_matches(
+    engine: Engine,
+    park: str,
+    viewer: Viewer,
+    statuses: Sequence[str] | None = None,
+    supply: tuple[str, int] | None = None,
+    party: int | None = None,
+) -> list[Shown]:
+    """Which saved matches of a park ``viewer`` is shown, best first, as
+    :func:`matches_for` shows them, without explaining any: a match whose records the
+    viewer may not see is not shown until it is accepted; once accepted its parties see
+    it with the other side's details hidden. Ranks count only the matches shown, so a
+    hidden match never shows through another's rank. With ``supply`` (its kind and id),
+    only the matches of that supply; with ``party`` (an organisation's id), only those of
+    the supplies it is a party of (ranks count within a supply, so they are the same)."""
+    with engine.connect() as conn:
+        ids = _scope(conn, park, None, False)
+        index = proposals.match_index(conn, list(ids), statuses, supply, party)
+    if not index["id"]:
+        return []
+    supplier = np.asarray(index["supplier_id"], dtype=np.int64)
+    receiver = np.asarray(index["receiver_id"], dtype=np.int64)
+    s_park = np.asarray(index["supplier_park_id"], dtype=np.int64)
+    r_park = np.asarray(index["receiver_park_id"], dtype=np.int64)
+    s_level = np.asarray(index["supply_level"], dtype=np.int8)
+    d_level = np.asarray(index["demand_level"], dtype=np.int8)
+    private = np.full(len(supplier), 2, dtype=np.int8)
+    # The permission matrix over whole columns (domain.permissions.visible_rows).
+    whole = visible_rows(viewer, supplier, s_park, s_level) & visible_rows(
+        viewer, receiver, r_park, d_level
+    )
+    party = visible_rows(viewer, supplier, s_park, private) | visible_rows(
+        viewer, receiver, r_park, private
+    )
+    accepted = np.asarray(index["status"], dtype=object) == "accepted"
+    redacted = ~whole & accepted & party
+    rank: dict[tuple[str, int], int] = defaultdict(int)
+    out = []
+    # The rows come ordered by supply and rank: a rank counts the shown ones before it.
+    for i in np.flatnonzero(whole | redacted).tolist():
+        supply = (index["supply_kind"][i], index["supply_id"][i])
+        rank[supply] += 1
+        out.append(
+            Shown(
+                id=int(index["id"][i]),
+                whole=bool(whole[i]),
+                rank=rank[supply],
+                status=str(index["status"][i]),
+                supplier_id=int(index["supplier_id"][i]),
+                receiver_id=int(index["receiver_id"][i]),
+                net_benefit_vnd_per_year=index["net_benefit_vnd_per_year"][i] if whole[i] else None,
+            )
+        )
+    out.sort(key=lambda x: -(x.net_benefit_vnd_per_year or 0.0))
+    return out
+
+
+def match_views(
+    engine: Engine,
+    park: str,
+    shown: Sequence[Shown],
+    viewer: Viewer,
+    explained: bool = True,
+) -> list[dict[str, Any]]:
+    """The views of matches of :func:`shown_matches` (whole or redacted, as decided
+    there), in their order; ``explained`` False leaves out the reasons and the factors
+    (a drawing of the network needs neither)."""
+    if not shown:
+        return []
+    with engine.connect() as conn:
+        scope = list(_scope(conn, park, None, False))
+        wanted = {s.id for s in shown}
+        # A long list of ids costs more to send than the few rows it leaves out.
+        few = len(wanted) <= 500
+        statuses = sorted({s.status for s in shown})
+        rows = proposals.matches_of(conn, scope, statuses, ids=wanted if few else None)
+        found = {m.id: m for m in _matches(conn, [r for r in rows if r["id"] in wanted])}
+    views = []
+    for s in shown:
+        m = found.get(s.id)
+        if m is None:  # decided on or matched again since it was listed
+            continue
+        view = match_view(m, viewer, explained) if s.whole else _redacted(m)
+        view["rank"] = s.rank
+        views.append(view)
+    return views
+
+
+def match_links(engine: Engine, park: str, shown: Sequence[Shown]) -> list[dict[str, Any]]:
+    """Matches of :func:`shown_matches` as a drawing of the network shows them, in their
+    order: who to whom and which material, and how much and how well (``quantity``,
+    ``score``) only for those shown whole, as their views show them."""
+    if not shown:
+        return []
+    with engine.connect() as conn:
+        scope = list(_scope(conn, park, None, False))
+        parts = proposals.match_parts(conn, scope, sorted({s.status for s in shown}))
+        names = store.org_names(conn, {p[i] for p in parts.values() for i in (0, 1)})
+    links = []
+    for s in shown:
+        found = parts.get(s.id)
+        if found is None:  # decided on or matched again since it was listed
+            continue
+        supplier, receiver, material, quantity, unit, score = found
+        sup, rec = names[supplier], names[receiver]
+        links.append(
+            {
+                "id": s.id,
+                "status": s.status,
+                "supplier": {"park": sup["park_code"], "code": sup["code"]},
+                "receiver": {"park": rec["park_code"], "code": rec["code"]},
+                "material": material,
+                "unit": unit,
+                "quantity": quantity if s.whole else None,
+                "score": score if s.whole else None,
+            }
+        )
+    return links
+
+
 def matches_for(
     engine: Engine, park: str, viewer: Viewer, statuses: Sequence[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Saved matches of a park as ``viewer`` may see them. A match whose records the
-    viewer may not see is not shown until it is accepted; once accepted its parties see
-    it with the other side's details hidden. Ranks count only the matches shown, so a
-    hidden match never shows through another's rank."""
-    shown: list[tuple[Match, bool]] = []
-    for m in list_matches(engine, park, statuses):
-        sees_supply = may_see_level(viewer, m.supplier_id, m.supplier_park_id, m.supply_level)
-        sees_demand = may_see_level(viewer, m.receiver_id, m.receiver_park_id, m.demand_level)
-        if sees_supply and sees_demand:
-            shown.append((m, True))
-        elif m.status == "accepted" and (
-            may_see_level(viewer, m.supplier_id, m.supplier_park_id, 2)
-            or may_see_level(viewer, m.receiver_id, m.receiver_park_id, 2)
-        ):
-            shown.append((m, False))
-    rank: dict[tuple[str, int], int] = defaultdict(int)
-    views = []
-    for m, whole in sorted(shown, key=lambda x: (x[0].supply_kind, x[0].supply_id, x[0].rank)):
-        rank[(m.supply_kind, m.supply_id)] += 1
-        view = match_view(m, viewer) if whole else _redacted(m)
-        view["rank"] = rank[(m.supply_kind, m.supply_id)]
-        views.append(view)
-    views.sort(key=lambda v: -(v["net_benefit_vnd_per_year"] or 0.0))
-    return views
+    """Saved matches of a park as ``viewer`` may see them (:func:`shown_matches`), each
+    explained, best first."""
+    return match_views(engine, park, shown_matches(engine, park, viewer, statuses), viewer)
 
 
 def _redacted(m: Match) -> dict[str, Any]:
@@ -924,24 +1353,108 @@ def reject_match(
     return {"match": match_id, "status": "rejected", "reason": reason}
 
 
+# How many suggestions per supply a rediscovery keeps before it counts distinct
+# receivers: a supply's suggestions can name one receiver several times (one per input
+# the supply can replace), so the five best distinct receivers may lie deeper than five.
+REDISCOVERY_DEPTH = 4
+
+REASONS = {
+    "not-offered": (
+        "the supplier's output is not offered (sold at a fair price, reused, or of a year "
+        "or place outside the scope)",
+        "đầu ra của bên cung cấp không được chào (đã bán đúng giá, tái sử dụng nội bộ, hoặc "
+        "khác năm/khác khu)",
+    ),
+    "no-demand": (
+        "the receiver records no input in the scope",
+        "bên nhận không ghi đầu vào nào trong phạm vi",
+    ),
+    "no-rule": (
+        "no rule links the supply to any input the receiver records",
+        "không quy tắc nào nối vật liệu này với đầu vào bên nhận khai báo",
+    ),
+    "ranked": (
+        "proposed, but not among the supplier's best distinct receivers",
+        "có đề xuất nhưng không thuộc nhóm bên nhận tốt nhất của bên cung cấp",
+    ),
+    "same-organisation": ("supplier and receiver are one organisation", "cùng một tổ chức"),
+    "distance": ("farther than the limit", "xa hơn giới hạn"),
+    "years": ("inventory years too far apart", "năm kiểm kê cách nhau quá xa"),
+    "window": ("availability windows do not overlap", "thời gian sẵn có không trùng"),
+    "other-park": ("in another park", "ở khu khác"),
+    "decided": ("rejected or accepted before", "đã bị từ chối hoặc chấp nhận trước đó"),
+    "running": ("already a running exchange", "đã là trao đổi đang vận hành"),
+    "no-quantity": ("nothing left to exchange", "không còn khối lượng để trao đổi"),
+    "receiver-outside": (
+        "the receiver's sector is outside the rule's receivers",
+        "ngành của bên nhận nằm ngoài nhóm nhận của quy tắc",
+    ),
+    "supplier-outside": (
+        "the supplier's sector is outside the rule's suppliers",
+        "ngành của bên cung cấp nằm ngoài nhóm cung cấp của quy tắc",
+    ),
+    "quality": ("the stated quality fails the rule's limits", "chất lượng nêu ra không đạt"),
+    "no-benefit": ("worth nothing once costs are counted", "không có lợi ích ròng"),
+}
+
+
 @dataclass
 class Rediscovery:
-    """How many known running exchanges the matcher finds again when they are hidden."""
+    """How many known running exchanges the matcher finds again when they are hidden:
+    an exchange is found when its receiver is among the ``top`` best distinct receivers
+    the matcher proposes for the supplier's material (all its supply rows together)."""
 
     park: str
     top: int
     known: int
     found: int
     missed: list[dict[str, Any]]
+    hits: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return self.found / self.known if self.known else 1.0
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "park": self.park,
+            "top": self.top,
+            "known": self.known,
+            "found": self.found,
+            "rate": round(self.rate, 4),
+            "method": (
+                "running exchanges hidden (their outputs offered as if going to disposal or "
+                f"the market); an exchange counts as found when its receiver is among the "
+                f"{self.top} best distinct receivers proposed for the supplier's material"
+            ),
+            "found_exchanges": self.hits,
+            "missed": self.missed,
+        }
 
-def evaluate_rediscovery(engine: Engine, park: str, top: int = 5) -> Rediscovery:
+
+def _ranked_receivers(
+    found: Candidates, supplies: Side, demands: Side
+) -> dict[tuple[int, int], list[int]]:
+    """(supplier, supply material) -> receivers, best first, each once: every supply row's
+    suggestions of that material taken together in the engine's order (pairs that fit
+    first, then net benefit × fit, net benefit, distance)."""
+    f = found.factors
+    order = np.lexsort((found.distance_km, -found.net, -(f.fit * found.net), f.confirm))
+    out: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k in order:
+        key = (int(supplies.org[found.s[k]]), int(supplies.material[found.s[k]]))
+        receiver = int(demands.org[found.d[k]])
+        if receiver not in out[key]:
+            out[key].append(receiver)
+    return out
+
+
+def evaluate_rediscovery(
+    engine: Engine, park: str, top: int = 5, viewer: Viewer | None = None
+) -> Rediscovery:
     """Hide the park's running exchanges, match, and count an exchange as found when its
-    receiver is among the ``top`` suggestions for its supply."""
+    receiver is among the supplier's ``top`` best distinct receivers for its material;
+    say for each one missed why (ranked lower, or the filter that removed it)."""
     from parkloop.services import registry
 
     known = [
@@ -949,21 +1462,115 @@ def evaluate_rediscovery(engine: Engine, park: str, top: int = 5) -> Rediscovery
         for x in registry.exchanges(engine, park, [ExchangeStatus.RUNNING])
         if x.supplier_park_code == park
     ]
-    run = run_matching(engine, park=park, top=top, hide_exchanges=True, save=False)
-    proposed = {(m.supplier_code, m.receiver_code, m.material_code) for m in run.matches}
-    missed = [
-        {
+    prep = _prepare(
+        engine,
+        park,
+        None,
+        False,
+        None,
+        top * REDISCOVERY_DEPTH,
+        None,
+        True,
+        None,
+        None,
+        viewer=viewer,
+    )
+    rule_list = rules()
+    found = find_matches(
+        prep.supplies,
+        prep.demands,
+        rule_list,
+        prep.book,
+        prep.params,
+        check=_quality_check,
+        parties=prep.parties,
+    )
+    ranked = _ranked_receivers(found, prep.supplies, prep.demands)
+    with engine.connect() as conn:
+        ids = store.scope_org_ids(conn, prep.load_ids)
+    code_of = {oid: code for code, oid in ids.items()}
+    hits: list[dict[str, Any]] = []
+    missed: list[dict[str, Any]] = []
+    for x in known:
+        entry: dict[str, Any] = {
             "exchange": x.key,
             "supplier": x.supplier_code,
             "receiver": x.receiver_code,
             "material": x.material_code,
         }
-        for x in known
-        if (x.supplier_code, x.receiver_code, x.material_code) not in proposed
-    ]
+        supplier, receiver = ids.get(x.supplier_code), ids.get(x.receiver_code)
+        material = prep.book.index.get(x.material_code)
+        receivers = ranked.get((supplier or -1, material if material is not None else -1), [])
+        if receiver is not None and receiver in receivers[:top]:
+            hits.append({**entry, "place": receivers.index(receiver) + 1})
+            continue
+        entry["best"] = [code_of.get(r, str(r)) for r in receivers[:top]]
+        entry.update(_why_missed(prep, rule_list, supplier, receiver, material, receivers))
+        missed.append(entry)
     return Rediscovery(
-        park=park, top=top, known=len(known), found=len(known) - len(missed), missed=missed
+        park=park, top=top, known=len(known), found=len(hits), missed=missed, hits=hits
     )
+
+
+def _why_missed(
+    prep: _Prepared,
+    rule_list: Sequence[Rule],
+    supplier: int | None,
+    receiver: int | None,
+    material: int | None,
+    receivers: list[int],
+) -> dict[str, Any]:
+    """Why a known exchange is not among its supplier's best receivers: ranked lower, or
+    the filter that removed it under each rule that links it."""
+
+    def said(code: str, detail: str = "", rule: str = "") -> dict[str, Any]:
+        en, vi = REASONS[code]
+        return {"reason": code, "why": en, "why_vi": vi, "detail": detail, "rule": rule}
+
+    if receiver is not None and receiver in receivers:
+        return said("ranked", f"place {receivers.index(receiver) + 1}")
+    s_rows = np.flatnonzero(
+        (prep.supplies.org == (supplier or -1)) & (prep.supplies.material == (material or -1))
+    )
+    if material is None or not len(s_rows):
+        return said("not-offered")
+    d_rows = np.flatnonzero(prep.demands.org == (receiver or -1))
+    if not len(d_rows):
+        return said("no-demand")
+    verdicts = pair_verdicts(
+        prep.supplies,
+        prep.demands,
+        rule_list,
+        prep.book,
+        prep.params,
+        [(int(a), int(b)) for a in s_rows for b in d_rows],
+        check=_quality_check,
+        parties=prep.parties,
+    )
+    if not verdicts:
+        return said("no-rule")
+    # The verdict of the rule that came closest: one that passes is ranked out.
+    best = min(verdicts, key=lambda v: _CLOSENESS.index(v.reason))
+    if not best.reason:
+        return said("ranked", rule=rule_list[best.rule].id)
+    return said(best.reason, best.detail, rule_list[best.rule].id)
+
+
+_CLOSENESS = [
+    "",
+    "no-benefit",
+    "quality",
+    "supplier-outside",
+    "receiver-outside",
+    "distance",
+    "no-quantity",
+    "window",
+    "years",
+    "decided",
+    "running",
+    "other-park",
+    "same-organisation",
+]
 
 
 __all__ = ["NAME_RULE", "WASTE_CODE_RULE", "MatchRun", "Rediscovery", "run_matching"]

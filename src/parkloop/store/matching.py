@@ -18,6 +18,7 @@ from parkloop.domain.enums import (
     ExchangeStatus,
 )
 from parkloop.domain.permissions import LEVELS, Viewer, visible_rows
+from parkloop.matching.fit import words_of
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
 from parkloop.store.sql import fast_upsert, fetch_tuples, reserve_ids
@@ -91,6 +92,7 @@ def load_sides(
             flows.c.waste_code,
             loc_lat.label("lat"),
             loc_lon.label("lon"),
+            flows.c.material_text,
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -190,6 +192,7 @@ def _flow_sides(
         waste,
         lat,
         lon,
+        staff_words,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     qty = qty.astype(float)
     months = months.astype(float)
@@ -230,6 +233,7 @@ def _flow_sides(
             c[keep]
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
+        staff_words = staff_words[keep]
         qty = (total * 12.0 / total_months)[group_of_kept]
         with np.errstate(invalid="ignore", divide="ignore"):
             price = np.where(priced_qty > 0, value / priced_qty, np.nan)[group_of_kept]
@@ -302,7 +306,25 @@ def _flow_sides(
         }
 
     no = np.zeros(len(ids), dtype=bool)
-    return side(supply, qty, fee, sold), side(demand, demand_qty, no, no)
+    words = _row_words(text, staff_words)
+    supply_cols = side(supply, qty, fee, sold)
+    demand_cols = side(demand, demand_qty, no, no)
+    supply_cols["words"] = words[supply]
+    demand_cols["words"] = words[demand]
+    return supply_cols, demand_cols
+
+
+def _row_words(descriptions: np.ndarray, staff_texts: np.ndarray) -> np.ndarray:
+    """The words of each flow: its description and the staff's own words for its material
+    (taken once per distinct pair of texts)."""
+    seen: dict[tuple[str, str], str] = {}
+    out = np.empty(len(descriptions), dtype=object)
+    for i, key in enumerate(zip(descriptions, staff_texts, strict=True)):
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = words_of(key[0] or "", key[1] or "")
+        out[i] = found
+    return out
 
 
 def _merge(flow_cols: dict[str, np.ndarray], listing_cols: dict[str, list[Any]]) -> Side:
@@ -356,6 +378,34 @@ def _append(
     cols["waste_code"].append(row["waste_code"] or "")
     cols["quality"].append(row["quality"] or "")
     cols["text"].append(fold(row["description"] or ""))
+    cols["words"].append(words_of(row["description"] or "", row.get("material_text") or ""))
+
+
+def scope_org_ids(conn: Connection, park_ids: Sequence[int]) -> dict[str, int]:
+    """Organisation ids of the parks by code."""
+    query = select(organisations.c.code, organisations.c.id).where(
+        organisations.c.park_id.in_(list(park_ids))
+    )
+    return {code: oid for code, oid in conn.execute(query)}
+
+
+def organisation_profiles(conn: Connection, park_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """(id, park id, kind, VSIC code, Vietnamese name, English name, sector as typed) of
+    every organisation of the parks: what matching reads to tell who can take what."""
+    query = (
+        select(
+            organisations.c.id,
+            organisations.c.park_id,
+            organisations.c.kind,
+            organisations.c.vsic,
+            organisations.c.name_vi,
+            organisations.c.name_en,
+            organisations.c.sector_text,
+        )
+        .where(organisations.c.park_id.in_(list(park_ids)))
+        .order_by(organisations.c.id)
+    )
+    return fetch_tuples(conn, query)
 
 
 def _received_by_running_exchanges(
@@ -545,7 +595,8 @@ def record_privacy(
 
 
 def org_names(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Code, names, kind, park and location (the park's when the organisation has none)."""
+    """Code, names, kind, sector (VSIC and as typed), park and location (the park's when
+    the organisation has none)."""
     ids = sorted(set(org_ids))
     out: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), CHUNK):
@@ -557,6 +608,8 @@ def org_names(conn: Connection, org_ids: Iterable[int]) -> dict[int, dict[str, A
                 organisations.c.name_vi,
                 organisations.c.name_en,
                 organisations.c.kind,
+                organisations.c.vsic,
+                organisations.c.sector_text,
                 parks.c.code.label("park_code"),
                 parks.c.id.label("park_id"),
                 parks.c.region,

@@ -377,7 +377,7 @@
     var m = graphMargins(s);
     var n = (data.nodes || []).length;
     var areaW = Math.max(120, (el.clientWidth || 600) - m.left - m.right);
-    var areaH = n * s.boxW * s.boxH * (s.narrow ? 1.8 : 2.4) / areaW;
+    var areaH = n * s.boxW * s.boxH * (s.narrow ? 2.2 : 2.4) / areaW;
     return Math.min(1800, Math.max(s.narrow ? 360 : 440, Math.round(areaH + m.top + m.bottom)));
   }
 
@@ -507,7 +507,7 @@
     stretch(u, which, U);
     stretch(v, which, V);
     // Rooms that still overlap are pushed apart along the axis where they overlap least.
-    for (var pass = 0; pass < 80; pass++) {
+    for (var pass = 0; pass < 200; pass++) {
       var moved = false;
       for (var a = 0; a < n; a++) {
         for (var b = a + 1; b < n; b++) {

@@ -1,0 +1,188 @@
+"""Matching measured on parks typed as staff type them.
+
+Each park (tests/data/match_parks/) gives its sheets as the cells of an Excel file, the
+exchanges a practitioner would expect (PLANTED, with why), the receivers a practitioner
+would accept as the first proposal of each offered output (ACCEPTED) and pairs that must
+never be proposed (DISTRACTORS, with why). The park is imported from a real workbook and
+matched as a new user would (`parkloop match --park P`).
+
+- recall@5: a planted exchange is found when its receiver is among the supplier's five
+  best distinct receivers for that material (all its supply rows together);
+- top-1 precision: the share of offered outputs with a proposal whose first proposal
+  goes to a receiver the park's labels accept;
+- distractors: none may be proposed, not even as "needs confirmation".
+
+``park_phuoc_tan`` was written beside the matching rules: 93.1 % recall@5 (27/29), 100 %
+top-1 precision (29/29), no distractor. ``park_an_lap`` was written once the rules were
+settled; measured blind it gave 64.3 % (18/28), 80.0 % (20/25) and 3 distractors. The
+matcher's own causes were then mended (a rule serves kinds of its input; fly ash and slag
+to mineral additives; sludge to a digester; rendered meal only to feed mills; a division
+recorded where a rule names a class needs confirmation) and it gives 75.0 % (21/28) and
+88.0 % (22/25); the two distractors left are the importer's (a virgin resin read as
+recycled pellets, a pharmaceutical plant whose sector is not read, proposed only with
+"needs confirmation"). ``park_thanh_duc``, written after that and not used to change
+anything, is the blind measurement: 72.7 % (16/22), 89.5 % (17/19), no distractor. Most
+planted exchanges missed on the last two are materials the importer does not read as a
+practitioner would ("vỏ hạt điều", "phân heo", "tro lò hơi" read as steam, "bao lỗi,
+sợi PP" read as textile); the thresholds below are the measured figures, so that they
+guard against a fall, not the 90 % a practitioner would want.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from parkloop.services import matching
+from parkloop.services.importing import import_path
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "match_parks"
+PARKS = {
+    # park module: recall@5 and top-1 precision at least, distractors tolerated (with why)
+    "park_phuoc_tan": (0.90, 0.80, set()),
+    "park_an_lap": (
+        0.75,
+        0.85,
+        {
+            (88, 25),  # the plant's sector "SX thuốc viên, thuốc tiêm" is not read: confirm
+            (79, 8),  # the dairy's "Hạt nhựa HDPE (làm chai)" is read as recycled pellets
+        },
+    ),
+    "park_thanh_duc": (0.70, 0.85, set()),
+}
+
+
+def park_module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, DATA / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def workbook(park: ModuleType, path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for prefix in ("PARK", "ENTERPRISE", "FLOW"):
+        ws = wb.create_sheet(getattr(park, f"{prefix}_SHEET_NAME"))
+        ws.append(getattr(park, f"{prefix}_HEADERS"))
+        for row in getattr(park, f"{prefix}_ROWS"):
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+@dataclass
+class Measured:
+    planted: int
+    found: list[tuple[int, int, int]]  # (flow STT, receiver, place)
+    missed: list[tuple[int, int, str, list[int]]]  # (flow STT, receiver, why, best receivers)
+    first: dict[int, int]  # flow STT -> firm proposed first
+    accepted: list[int]
+    refused: list[tuple[int, int]]  # (flow STT, firm proposed first)
+    distracted: list[tuple[int, int, str]]
+    warned: dict[int, list[str]] = field(default_factory=dict)  # flow STT -> notes
+
+    @property
+    def recall(self) -> float:
+        return len(self.found) / self.planted
+
+    @property
+    def precision(self) -> float:
+        return len(self.accepted) / max(1, len(self.accepted) + len(self.refused))
+
+    def report(self, name: str) -> str:
+        return (
+            f"{name}: recall@5 {len(self.found)}/{self.planted} = {100 * self.recall:.1f} %, "
+            f"top-1 precision {len(self.accepted)}/{len(self.accepted) + len(self.refused)} = "
+            f"{100 * self.precision:.1f} %, distractors proposed {len(self.distracted)}"
+            f"\n  missed {self.missed}\n  refused {self.refused}\n  distracted {self.distracted}"
+        )
+
+
+def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
+    """Import the park from a workbook, match it, and score the proposals."""
+    park = park_module(name)
+    import_path(engine, workbook(park, tmp_path / f"{name}.xlsx"))
+    with engine.connect() as conn:
+        code = conn.execute(sa.text("select code from parks")).scalar_one()
+        name = park.ENTERPRISE_HEADERS.index("Tên doanh nghiệp")
+        firm_of_name = {r[name]: r[0] for r in park.ENTERPRISE_ROWS}
+        firm_of_org = {
+            org: firm_of_name[org_name]
+            for org, org_name in conn.execute(sa.text("select id, name_vi from organisations"))
+        }
+        flow_rows = conn.execute(
+            sa.text("select id, org_id, material_code, import_ref from flows")
+        ).all()
+    # Flow STT -> (supplier firm, material read); the STT is the sheet's first column.
+    stt_of_row = {i + 2: row[0] for i, row in enumerate(park.FLOW_ROWS)}
+    supply_of = {
+        stt_of_row[int(ref.rsplit("|", 1)[1])]: (firm_of_org[org], material)
+        for _id, org, material, ref in flow_rows
+    }
+    flow_stt = {fid: stt_of_row[int(ref.rsplit("|", 1)[1])] for fid, _o, _m, ref in flow_rows}
+    run = matching.run_matching(engine, park=code, top=20, save=False)
+    by_supply: dict[tuple[int, str], list[tuple[tuple[object, ...], int, int, list[str]]]] = (
+        defaultdict(list)
+    )
+    for m in run.matches:
+        notes = list(m.fit.get("notes") or [])  # type: ignore[call-overload]
+        confirm = bool({"confirm-receiver", "confirm-supplier"} & set(notes))
+        key = (confirm, -float(m.fit["fit"]) * m.net_benefit_vnd_per_year)  # type: ignore[arg-type]
+        by_supply[(firm_of_org[m.supplier_id], m.material_code)].append(
+            (key, firm_of_org[m.receiver_id], flow_stt[m.supply_id], notes)
+        )
+    ranked: dict[tuple[int, str], list[int]] = {}
+    for k, items in by_supply.items():
+        ranked[k] = list(dict.fromkeys(r for _, r, _, _ in sorted(items, key=lambda x: x[0])))
+    found, missed = [], []
+    for stt, receiver, _why in park.PLANTED:
+        receivers = ranked.get(supply_of[stt], [])
+        if receiver in receivers[:5]:
+            found.append((stt, receiver, receivers.index(receiver) + 1))
+        else:
+            missed.append((stt, receiver, supply_of[stt][1], receivers[:5]))
+    first: dict[int, int] = {}
+    warned: dict[int, list[str]] = {}
+    for items in by_supply.values():
+        best = min(items, key=lambda x: x[0])
+        stt = best[2]
+        first[stt] = best[1]
+        warned[stt] = best[3]
+    accepted = [stt for stt, r in first.items() if r in park.ACCEPTED.get(stt, set())]
+    refused = [(stt, r) for stt, r in first.items() if r not in park.ACCEPTED.get(stt, set())]
+    proposed = {(stt, r) for items in by_supply.values() for _, r, stt, _ in items}  # every rank
+    distracted = [(s, r, why) for s, r, why in park.DISTRACTORS if (s, r) in proposed]
+    return Measured(len(park.PLANTED), found, missed, first, accepted, refused, distracted, warned)
+
+
+@pytest.mark.parametrize("name", list(PARKS))
+def test_matching_finds_what_a_practitioner_would_plant(
+    engine: sa.Engine, tmp_path: Path, name: str
+) -> None:
+    park = park_module(name)
+    assert len(park.PLANTED) >= 15
+    got = measure(engine, name, tmp_path)
+    print("\n" + got.report(name))
+    recall, precision, tolerated = PARKS[name]
+    assert {(stt, r) for stt, r, _ in got.distracted} <= tolerated, got.distracted
+    assert got.recall >= recall, got.missed
+    assert got.precision >= precision, got.refused
+
+
+def test_sludge_of_a_dyeing_park_reaches_farmland_only_with_a_warning(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    got = measure(engine, "park_phuoc_tan", tmp_path)
+    park = park_module("park_phuoc_tan")
+    sludge = 83  # the central WWTP's sludge; the park holds a dye house and a steel plant
+    assert got.first[sludge] == park.COMPOST
+    assert "warn" in got.warned[sludge]
