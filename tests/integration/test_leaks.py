@@ -152,7 +152,13 @@ PRIVATE = {
     ],
 }
 # Viewers who may not see thep's private records.
-OUTSIDERS = ("enterprise:kcn-l:xi-mang", "operator:kcn-m", "authority", "public")
+OUTSIDERS = (
+    "enterprise:kcn-l:xi-mang",
+    "operator:kcn-m",
+    "authority",
+    "facilitator:kcn-l,kcn-m",
+    "public",
+)
 COMMANDS: list[tuple[str, ...]] = [
     ("db", "status"),
     ("parks", "list", "--json"),
@@ -164,6 +170,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("match", "--park", P, "--no-save", "--json"),
     ("matches", "list", "--park", P, "--json"),
     ("account", "--park", P, "--json"),
+    ("account", "recp", "--park", P, "--json"),
     (
         "account",
         "transport",

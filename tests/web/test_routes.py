@@ -4,8 +4,8 @@ application's own route table, so a new route is covered (or the test says what 
 - every route declares exactly one access level;
 - every GET route answers each role without a server error, and what it sends (pages,
   JSON, CSV, workbooks, zip archives) never holds another enterprise's private names,
-  quantities or prices; ``authority``, the public and another park's operator get none
-  of either enterprise's private records;
+  quantities or prices; ``authority``, the park's facilitator, the public and another
+  park's operator get none of either enterprise's private records;
 - routes for signed-in callers send anonymous browsers to the sign-in page and scripts
   a 401; every POST route refuses anonymous callers and forms without the cross-site
   token, and then nothing in the database has changed.
@@ -43,9 +43,10 @@ FORBIDDEN = {
     "c": MARKERS_A + MARKERS_B,
     "operator_m": MARKERS_A + MARKERS_B,
     "authority": MARKERS_A + MARKERS_B,
+    "facilitator": MARKERS_A + MARKERS_B,
     None: MARKERS_A + MARKERS_B,
 }
-WHO = [None, "a", "b", "c", "operator", "operator_m", "authority", "admin"]
+WHO = [None, "a", "b", "c", "operator", "operator_m", "authority", "facilitator", "admin"]
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,7 @@ ACCESS: dict[str, str] = {
     "matches reject": WRITE,
     "account": READ,
     "account transport": READ,
+    "account recp": READ,
     "optimize": WRITE,  # saves a plan (the operator's run); --no-save reads
     "optimize pareto": READ,
     "resilience": READ,

@@ -1,8 +1,11 @@
 """Accounts: who may sign in to the web application, as whom they see the data, and how.
 
 A user is an administrator, a park operator (one park), an enterprise (one organisation
-of one park) or an authority (aggregates only). The user's :class:`Viewer` is what every
-service filters by: the web application never decides confidentiality itself.
+of one park), an authority (aggregates only: the ministry over every park, a provincial
+board over the parks of its province, a regional body over those of its region) or a
+facilitator (the shared records of the parks that engaged it). The user's :class:`Viewer`
+is what every service filters by: the web application never decides confidentiality
+itself.
 
 Passwords are hashed with argon2 (pwdlib). Sessions and API tokens are random 32-byte
 values; only their SHA-256 hash is stored. Sign-in attempts are counted in the database,
@@ -15,8 +18,10 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pwdlib import PasswordHash
 from sqlalchemy import Connection, Engine
@@ -28,7 +33,7 @@ from parkloop.store import accounts as store
 from parkloop.store import changes, registry
 from parkloop.store.accounts import User
 
-ROLES = ("admin", "operator", "enterprise", "authority")
+ROLES = ("admin", "operator", "enterprise", "authority", "facilitator")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 SETUP_HOURS = 24
@@ -63,8 +68,16 @@ def digest(token: str) -> str:
 
 
 def viewer_of(user: User) -> Viewer:
-    """What ``user`` sees and may change: the role, park and organisation of the account."""
-    return Viewer(Role(user.role), park_id=user.park_id, org_id=user.org_id, name=user.shown)
+    """What ``user`` sees and may change: the role, park and organisation of the account,
+    a facilitator's parks, the parks a scoped authority may open."""
+    return Viewer(
+        Role(user.role),
+        park_id=user.park_id,
+        org_id=user.org_id,
+        name=user.shown,
+        parks=frozenset(park_id for park_id, _ in user.engaged),
+        scope=None if user.scope is None else frozenset(user.scope),
+    )
 
 
 def _number(name: str) -> int:
@@ -110,17 +123,33 @@ def add_user(
     name: str = "",
     password: str | None = None,
     lang: str = "vi",
+    parks: Sequence[str] = (),
+    province: str | None = None,
+    region: str | None = None,
 ) -> User:
     """Create an account. The administrator creates any; a park operator creates
     enterprise accounts of its own park. An account without a password cannot sign in
-    until one is set."""
+    until one is set.
+
+    A facilitator works for one or more parks (``park_code`` and ``parks``); an authority
+    oversees one province (``province``: its current name or code, or a name from before
+    2025), one region (``region``: its code or name), or, with neither, the whole country."""
     email = normal_email(email)
     if role not in ROLES:
         raise UserError(f"role '{role}': choose one of {', '.join(ROLES)}")
     if password is not None:
         check_password(password)
+    codes = list(dict.fromkeys([c for c in (park_code, *parks) if c]))
+    province_code, region_code = _scope(role, province, region)
     with engine.begin() as conn:
-        park_id, org_id = _place(conn, role, park_code, org_code)
+        engaged: list[int] = []
+        if role == "facilitator":
+            engaged = _engaged(conn, codes, org_code)
+            park_id, org_id = None, None
+        else:
+            if len(codes) > 1:
+                raise UserError(f"a {role} account belongs to one park at most: give one --park")
+            park_id, org_id = _place(conn, role, codes[0] if codes else None, org_code)
         if by.role is not Role.ADMIN and not (
             by.role is Role.OPERATOR and role == "enterprise" and by.park_id == park_id
         ):
@@ -139,20 +168,127 @@ def add_user(
             "lang": lang if lang in ("vi", "en") else "vi",
             "password_hash": _hasher.hash(password) if password else "",
             "password_changed_at": now() if password else None,
+            "province_code": province_code,
+            "region": region_code,
         }
         user_id = store.insert_user(conn, values)
+        if engaged:
+            store.set_user_parks(conn, user_id, engaged)
+        logged: dict[str, object] = {k: v for k, v in values.items() if k != "password_hash"}
+        if engaged:
+            logged["parks"] = codes
         changes.record(
             conn,
             "create",
             "user",
             email,
-            park_code or "",
-            {"new": {k: v for k, v in values.items() if k != "password_hash"}},
+            codes[0] if len(codes) == 1 else "",
+            {"new": logged},
             who=changes.actor_of(by),
         )
         user = store.user_by_id(conn, user_id)
     assert user is not None
     return user
+
+
+def _scope(role: str, province: str | None, region: str | None) -> tuple[str, str]:
+    """The province code or the region code an authority oversees ('' for neither)."""
+    province, region = (province or "").strip(), (region or "").strip()
+    if not province and not region:
+        return "", ""
+    if role != "authority":
+        raise UserError(
+            f"a {role} account has no province or region: leave out --province and --region "
+            "(they say which parks an authority oversees)"
+        )
+    if province and region:
+        raise UserError(
+            "an authority oversees one province or one region: give --province or --region, "
+            "not both"
+        )
+    if province:
+        return province_code(province), ""
+    return "", region_code(region)
+
+
+def province_code(text: str) -> str:
+    """The current code of a province typed as people type it: its name or code since
+    2025, or a name from before (read as the importer reads a park's province)."""
+    from parkloop.catalog.places import resolve_province, suggest_provinces
+
+    found = resolve_province(text)
+    if found is None:
+        near = ", ".join(suggest_provinces(text))
+        raise UserError(
+            f"province '{text}' is not one of Viet Nam's 34 provinces and cities (or a "
+            f"former name); the nearest: {near}"
+        )
+    return found.code
+
+
+def region_code(text: str) -> str:
+    """The code of a region typed as its code or its name in either language."""
+    from parkloop.catalog import catalog, fold
+
+    regions = catalog().regions
+    wanted = fold(text)
+    for r in regions.values():
+        if wanted in (fold(r.code), fold(r.name_vi), fold(r.name_en)):
+            return r.code
+    known = ", ".join(r.code for r in regions.values() if r.country == "VN")
+    raise UserError(f"region '{text}': use one of {known}")
+
+
+def regions() -> list[Any]:
+    """The regions of Viet Nam an authority may oversee."""
+    from parkloop.catalog import catalog
+
+    return [r for r in catalog().regions.values() if r.country == "VN"]
+
+
+def scope_named(user: User) -> str:
+    """What a scoped authority oversees, named: 'Hải Phòng', 'Red River Delta'."""
+    from parkloop.catalog import catalog
+    from parkloop.catalog.places import current_provinces
+
+    if user.province_code:
+        found = current_provinces().get(user.province_code)
+        return found.name_vi if found else user.province_code
+    if user.region:
+        region = catalog().regions.get(user.region)
+        return region.name_en if region else user.region
+    return ""
+
+
+def _engaged(conn: Connection, codes: list[str], org_code: str | None) -> list[int]:
+    """The ids of the parks a facilitator works for."""
+    if org_code:
+        raise UserError("a facilitator works for parks, not for one enterprise: leave out --org")
+    if not codes:
+        raise UserError("a facilitator works for one or more parks: give --park (repeatable)")
+    found = registry.park_ids(conn, codes)
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFound(f"no park {', '.join(repr(c) for c in missing)}")
+    return [found[c] for c in codes]
+
+
+def require_in_scope(engine: Engine, user: User | None, viewer: Viewer, park_code: str) -> None:
+    """Refuse a park outside the scope of an authority of one province or one region; a
+    park that does not exist is left for the page to say so."""
+    if viewer.scope is None:
+        return
+    with engine.connect() as conn:
+        park_id = registry.park_ids(conn, [park_code]).get(park_code)
+    if park_id is None or park_id in viewer.scope:
+        return
+    oversees = scope_named(user) if user is not None else ""
+    raise NotAllowed(
+        f"park '{park_code}' is outside the scope of this account"
+        + (f", which oversees the parks of {oversees}" if oversees else "")
+        + ": an authority of a province or a region sees only its own parks; ask the "
+        "administrator to change the account's scope"
+    )
 
 
 def _place(
@@ -181,7 +317,8 @@ def _place(
 
 
 def users(engine: Engine, by: Viewer) -> list[User]:
-    """The accounts ``by`` may see: all for the administrator, its park's for an operator."""
+    """The accounts ``by`` may see: all for the administrator, its park's for an operator
+    (the facilitators its park engaged among them)."""
     with engine.connect() as conn:
         if by.role is Role.ADMIN:
             return store.list_users(conn)

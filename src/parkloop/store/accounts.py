@@ -6,16 +6,18 @@ lets no one sign in."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from parkloop.store.schema import (
     api_tokens,
     login_attempts,
     organisations,
     parks,
+    user_parks,
     users,
     web_sessions,
 )
@@ -35,11 +37,25 @@ class User:
     active: bool
     lang: str
     password_hash: str
+    province_code: str = ""  # an authority of one province
+    region: str = ""  # an authority of one region
+    engaged: tuple[tuple[int, str], ...] = ()  # a facilitator's parks: (id, code)
+    scope: tuple[int, ...] | None = None  # the parks a scoped authority may open
 
     @property
     def shown(self) -> str:
         """How the change log and the pages name this user."""
         return self.name or self.email
+
+    @property
+    def place(self) -> str:
+        """Where the account works, as a list of accounts shows it: its park (and
+        enterprise), a facilitator's parks, an authority's province or region."""
+        if self.engaged:
+            return ", ".join(code for _, code in self.engaged)
+        if self.park_code:
+            return self.park_code + (f":{self.org_code}" if self.org_code else "")
+        return self.province_code or self.region
 
 
 def _user_query() -> Any:
@@ -71,7 +87,52 @@ def _user(row: Any) -> User:
         active=bool(m["active"]),
         lang=m["lang"],
         password_hash=m["password_hash"],
+        province_code=m["province_code"],
+        region=m["region"],
     )
+
+
+def _placed(conn: Connection, found: Sequence[User]) -> list[User]:
+    """``found`` with each facilitator's parks, and each scoped authority's parks."""
+    out = list(found)
+    ids = [u.id for u in out if u.role == "facilitator"]
+    engaged: dict[int, list[tuple[int, str]]] = {}
+    if ids:
+        rows = conn.execute(
+            select(user_parks.c.user_id, parks.c.id, parks.c.code)
+            .join(parks, parks.c.id == user_parks.c.park_id)
+            .where(user_parks.c.user_id.in_(ids))
+            .order_by(parks.c.code)
+        )
+        for user_id, park_id, code in rows:
+            engaged.setdefault(user_id, []).append((park_id, code))
+    scopes: dict[tuple[str, str], tuple[int, ...]] = {}
+    for i, u in enumerate(out):
+        if u.role == "facilitator":
+            out[i] = replace(u, engaged=tuple(engaged.get(u.id, ())))
+        elif u.province_code or u.region:
+            key = (u.province_code, u.region)
+            if key not in scopes:
+                scopes[key] = parks_in_scope(conn, *key)
+            out[i] = replace(u, scope=scopes[key])
+    return out
+
+
+def parks_in_scope(conn: Connection, province_code: str, region: str) -> tuple[int, ...]:
+    """The parks of a province (by its current code) or of a region."""
+    query = select(parks.c.id).order_by(parks.c.id)
+    if province_code:
+        query = query.where(parks.c.province_code == province_code)
+    else:
+        query = query.where(parks.c.region == region)
+    return tuple(conn.execute(query).scalars())
+
+
+def set_user_parks(conn: Connection, user_id: int, park_ids: Iterable[int]) -> None:
+    conn.execute(user_parks.delete().where(user_parks.c.user_id == user_id))
+    rows = [{"user_id": user_id, "park_id": p} for p in sorted(set(park_ids))]
+    if rows:
+        conn.execute(user_parks.insert(), rows)
 
 
 def organisation_id(conn: Connection, park_id: int, code: str) -> int | None:
@@ -96,19 +157,22 @@ def update_user(conn: Connection, user_id: int, values: dict[str, Any]) -> None:
 
 def user_by_email(conn: Connection, email: str) -> User | None:
     row = conn.execute(_user_query().where(users.c.email == email)).first()
-    return _user(row) if row else None
+    return _placed(conn, [_user(row)])[0] if row else None
 
 
 def user_by_id(conn: Connection, user_id: int) -> User | None:
     row = conn.execute(_user_query().where(users.c.id == user_id)).first()
-    return _user(row) if row else None
+    return _placed(conn, [_user(row)])[0] if row else None
 
 
 def list_users(conn: Connection, park_id: int | None = None) -> list[User]:
+    """Every account; with ``park_id``, those of the park (its operator and enterprises,
+    and the facilitators it engaged)."""
     query = _user_query().order_by(users.c.email)
     if park_id is not None:
-        query = query.where(users.c.park_id == park_id)
-    return [_user(r) for r in conn.execute(query)]
+        engaged = select(user_parks.c.user_id).where(user_parks.c.park_id == park_id)
+        query = query.where(or_(users.c.park_id == park_id, users.c.id.in_(engaged)))
+    return _placed(conn, [_user(r) for r in conn.execute(query)])
 
 
 # -- sessions ------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Who is calling, and what a route lets them do: declared once per route.
 
 Every page and endpoint takes exactly one of the dependencies below (``anyone``,
-``signed_in``, ``operator``, ``admin``). Each resolves the caller from the session cookie
-or an API token and hands the handler a :class:`Caller` whose ``viewer`` every service
-filters by, so a handler never decides confidentiality itself. A test walks the routes
-and fails for one without a declared access.
+``signed_in``, ``facilitator``, ``operator``, ``admin``). Each resolves the caller from the
+session cookie or an API token and hands the handler a :class:`Caller` whose ``viewer``
+every service filters by, so a handler never decides confidentiality itself. A test walks
+the routes and fails for one without a declared access. A route of one park (its path
+names the park ``code``) refuses an authority of a province or a region for a park
+outside it.
 
 Forms are protected against cross-site requests by a double-submit token: a random
 ``parkloop_csrf`` cookie (HttpOnly, SameSite=Lax) whose value every form and every htmx
@@ -25,18 +27,21 @@ from fastapi import Request
 
 from parkloop.domain.permissions import Role, Viewer
 from parkloop.errors import NotAllowed
-from parkloop.services import accounts
+from parkloop.services import accounts, memo
 from parkloop.store.accounts import User
 
 SESSION_COOKIE = "parkloop_session"
 CSRF_COOKIE = "parkloop_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Who may open the pages of assessments, RECP measures and scenarios run for a park.
+PRACTITIONERS = frozenset({Role.FACILITATOR, Role.OPERATOR, Role.ADMIN})
 
 
 class Access(StrEnum):
     ANYONE = "anyone"  # no account needed; sees what the public sees
     SIGNED_IN = "signed_in"  # any account; sees what its role sees
+    FACILITATOR = "facilitator"  # a facilitator, a park operator or the administrator
     OPERATOR = "operator"  # a park operator or the administrator
     ADMIN = "admin"  # the administrator only
 
@@ -100,6 +105,8 @@ async def resolve(request: Request) -> Caller:
     cached = getattr(request.state, "caller", None)
     if isinstance(cached, Caller):
         return cached
+    if request.method in ("GET", "HEAD"):
+        memo.remember_reads()  # a page's repeated registry reads, once per request
     # Who is signed in is read (and a session's last use written) on the primary.
     engine = request.app.state.primary
     authorization = request.headers.get("authorization", "")
@@ -127,11 +134,18 @@ async def resolve(request: Request) -> Caller:
 def _dependency(access: Access) -> Callable[[Request], Awaitable[Caller]]:
     async def dependency(request: Request) -> Caller:
         caller = await resolve(request)
+        park = request.path_params.get("code")
+        if caller.viewer.scope is not None and isinstance(park, str):
+            accounts.require_in_scope(request.app.state.engine, caller.user, caller.viewer, park)
         if access is Access.ANYONE:
             return caller
         if caller.user is None:
             raise SignInNeeded()
         role = caller.viewer.role
+        if access is Access.FACILITATOR and role not in PRACTITIONERS:
+            raise NotAllowed(
+                "only a facilitator, a park operator or the administrator may open this"
+            )
         if access is Access.OPERATOR and role not in (Role.OPERATOR, Role.ADMIN):
             raise NotAllowed("only a park operator or the administrator may open this")
         if access is Access.ADMIN and role is not Role.ADMIN:
@@ -145,6 +159,7 @@ def _dependency(access: Access) -> Callable[[Request], Awaitable[Caller]]:
 
 anyone = _dependency(Access.ANYONE)
 signed_in = _dependency(Access.SIGNED_IN)
+facilitator = _dependency(Access.FACILITATOR)
 operator = _dependency(Access.OPERATOR)
 admin = _dependency(Access.ADMIN)
 

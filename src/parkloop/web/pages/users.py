@@ -27,6 +27,7 @@ def _users_page(
         parks = [p for p in registry.parks(engine) if p.id == caller.viewer.park_id]
     orgs = {p.code: registry.organisations(engine, p.code) for p in parks}
     roles = accounts.ROLES if caller.viewer.role is Role.ADMIN else ("enterprise",)
+    regions = accounts.regions() if caller.viewer.role is Role.ADMIN else []
     return page(
         request,
         caller,
@@ -37,6 +38,7 @@ def _users_page(
         parks=parks,
         orgs=orgs,
         roles=roles,
+        regions=regions,
         error=error,
         form=form,
         min_length=accounts.min_password_length(),
@@ -58,6 +60,8 @@ def user_add(
     name: Annotated[str, Form(max_length=200)] = "",
     park: Annotated[str, Form(max_length=64)] = "",
     org: Annotated[str, Form(max_length=64)] = "",
+    province: Annotated[str, Form(max_length=100)] = "",
+    region: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Create an account with a first password, given to its owner to change."""
     if ":" in org:  # the form's list names enterprises as PARK:ORG
@@ -73,12 +77,22 @@ def user_add(
             name=name,
             password=password,
             lang=caller.lang,
+            province=province or None,
+            region=region or None,
         )
     except NotAllowed:
         raise
     except UserError as exc:
         return _users_page(
-            request, caller, 400, error=exc.message, email=email, name=name, role=role
+            request,
+            caller,
+            400,
+            error=exc.message,
+            email=email,
+            name=name,
+            role=role,
+            province=province,
+            region=region,
         )
     return RedirectResponse(str(request.url_for("users")), status_code=303)
 
