@@ -787,16 +787,23 @@ async def import_loop(
         await asyncio.sleep(rng.uniform(*THINK_S))
 
 
-async def measure_cpu(load: Load, groups: dict[str, list[int]]) -> None:
-    """CPU seconds of each group of processes and of the machine over the window."""
+async def measure_cpu(load: Load, groups: dict[str, list[int]], pg: Path) -> None:
+    """CPU seconds of each group of processes and of the machine over the window (``pg``:
+    where the PostgreSQL cluster is recorded)."""
     import psutil
 
     begin, end = load.window
     await asyncio.sleep(max(begin - time.monotonic(), 0))
-    before = {k: cpu_seconds(v) for k, v in groups.items()}
+    # PostgreSQL starts a process per connection: its group is listed again at the end,
+    # and a process started in the window counts whole.
+    before = {k: {p: cpu_seconds([p]) for p in v} for k, v in groups.items()}
     machine = psutil.cpu_times()
     await asyncio.sleep(max(end - time.monotonic(), 0))
-    load.cpu = {k: cpu_seconds(v) - before[k] for k, v in groups.items()}
+    groups["postgres"] = sorted(set(groups.get("postgres", [])) | set(postgres_pids(pg)))
+    load.cpu = {
+        k: sum(cpu_seconds([p]) - before[k].get(p, 0.0) for p in v if psutil.pid_exists(p))
+        for k, v in groups.items()
+    }
     after = psutil.cpu_times()
     spent = sum(after) - sum(machine)
     load.cpu["busy"] = 100 * (1 - (after.idle - machine.idle) / spent) if spent else 0.0
@@ -894,7 +901,10 @@ async def drive(
         say(f"the measured window begins ({seconds:.0f} s)")
         begin = time.monotonic() + 1.0
         load.window = (begin, begin + seconds)
-        tasks = [measure_cpu(load, groups), profile_later(load, groups["web"], spies, folder)]
+        tasks = [
+            measure_cpu(load, groups, folder / "pg"),
+            profile_later(load, groups["web"], spies, folder),
+        ]
         for p in people:
             prng = random.Random(f"{p.email}:walk")
             if p.importer:
@@ -1119,8 +1129,9 @@ def report(
         "",
         "Pages, in milliseconds from sending the request to the last byte of the answer, "
         "slowest p95 first. *Alone*: the median of "
-        f"{ALONE_RUNS} requests one after another after the run, nothing else running "
-        "(the page's own cost, without the plain form of a route's variants).",
+        f"{ALONE_RUNS} requests one after another after the run, nothing else of the load "
+        "running (the page's own cost, without the plain form of a route's variants; other "
+        "programs on the machine may be running: see the load average above).",
         "",
         "| page | requests | p50 | p95 | p99 | max | p95 operators | p95 enterprises | "
         "alone | errors |",
@@ -1165,13 +1176,16 @@ def report(
         answered = [s for s in load.samples if s.at <= begin + window]
         per = 1000 * cpu["web"] / max(len(answered), 1)
         mean_think = sum(THINK_S) / 2
+        ours = sum(cpu.get(k, 0.0) for k in ("web", "jobs", "postgres", "load"))
+        others = max(cpu["busy"] / 100 * cores * window - ours, 0.0)
         out += [
             "",
             f"CPU over the {window:.0f} s of browsing ({cores} cores: at most "
             f"{cores * window:.0f} CPU seconds): web workers {cpu['web']:.0f} s, "
             f"job worker {cpu['jobs']:.0f} s, PostgreSQL {cpu['postgres']:.0f} s, this load "
             f"generator {cpu['load']:.0f} s; the machine was busy {cpu['busy']:.0f} % of the "
-            f"time (other programs on it included). The web workers spent {per:,.0f} ms of "
+            f"time (other programs on it included: about {others:.0f} s). The web workers "
+            f"spent {per:,.0f} ms of "
             f"CPU per request answered in that time: {cores} cores answer at most "
             f"{1000 * cores / per:.1f} requests a second at that cost, while {browsers} "
             f"people reading {mean_think:g} s between pages ask for about "

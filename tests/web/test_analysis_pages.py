@@ -64,6 +64,16 @@ def run_scenario(c: TestClient, engine: Engine, **fields: Any) -> int:
     return job_id
 
 
+def compute(c: TestClient, engine: Engine, url: str, **fields: str) -> int:
+    """Start an analysis computed in the background from its page (resilience, the
+    trade-off curve), follow it to its end; its job id."""
+    reply = post_form(c, url, fields)
+    assert reply.status_code == 303, reply.text[:800]
+    job_id = int(reply.headers["location"].rsplit("/", 1)[1])
+    assert wait_for(engine, job_id) == "done", jobs.status(engine, job_id, Viewer.admin())
+    return job_id
+
+
 def count(engine: Engine, table: Any) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(table)) or 0)
@@ -94,7 +104,8 @@ class Planned(dict[str, TestClient]):
 @pytest.fixture(scope="module")
 def planned(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planned]:
     """One park for the reading tests of this module: its operator kept a plan resting on
-    everyone's records, and A and B each ran a scenario of their own from the page."""
+    everyone's records, A and B each ran a scenario of their own from the page, and every
+    account had its resilience (each enterprise in turn) and trade-off curve computed."""
     copy = tmp_path_factory.mktemp("analysis") / "web.db"
     shutil.copy(seeded, copy)
     engine = db.make_engine(f"sqlite:///{copy}")
@@ -102,6 +113,9 @@ def planned(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     run_scenario(clients["operator"], engine, keep="true")
     run_scenario(clients["a"], engine, objective="co2")
     run_scenario(clients["b"], engine)
+    for who in ("operator", "a", "b", "c", "operator_m", "authority"):
+        compute(clients[who], engine, f"/parks/{P}/resilience")
+        compute(clients[who], engine, f"/parks/{P}/optimisation/pareto", points="5")
     yield clients
     for c in clients.values():
         c.close()
@@ -264,12 +278,14 @@ def test_an_enterprise_asking_to_keep_its_run_keeps_nothing(client: Client, engi
     assert count(engine, optimisation_runs) == 0
 
 
-def test_the_trade_off_curve_has_its_chart_data_and_table(client: Client) -> None:
-    page = client("operator").get(f"/parks/{P}/optimisation/pareto?points=6").text
+def test_the_trade_off_curve_has_its_chart_data_and_table(client: Client, engine: Engine) -> None:
+    operator = client("operator")
+    compute(operator, engine, f"/parks/{P}/optimisation/pareto", points="6")
+    page = operator.get(f"/parks/{P}/optimisation/pareto").text
     assert 'id="pl-pareto"' in page and "data-curve='" in page
     assert page.count('<tr data-point="') == 6
     assert "js/pareto.js" in page and "<script>" not in page
-    bad = client("operator").get(f"/parks/{P}/optimisation/pareto?points=two")
+    bad = post_form(operator, f"/parks/{P}/optimisation/pareto", {"points": "two"})
     assert bad.status_code == 400 and "is not a number" in bad.text
 
 
@@ -400,8 +416,10 @@ def test_only_the_park_operator_keeps_an_assessment_in_the_history(client: Clien
 
 def test_the_assessment_states_its_coverage_honestly(client: Client) -> None:
     page = client("operator").get(f"/parks/{P}/assessment").text
-    assert "Criteria with no data" in page and "7 / 8" in page
-    assert "the data is missing, not measured as zero" in page
+    # Decree 35: of its 8 counted criteria, 6 have no data and are left out of the rate.
+    assert "Criteria with no data" in page and "6 / 8" in page
+    assert "left out of the rate: the data is missing, not measured as zero" in page
+    assert "rate 10 % over 2 of 8 criteria; 6 without data" in page
     assert "Gaps and what would close them" in page and "add evidence" in page
     assert "parkloop evidence add" not in page  # the page offers its form instead
     unknown = client("operator").get(f"/parks/{P}/assessment?ruleset=decree-1-1999")

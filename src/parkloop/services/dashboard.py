@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from parkloop.assessment.model import Level
-from parkloop.domain.permissions import Role, Viewer, sees_everything_of
+from parkloop.domain.permissions import Viewer, oversees
 from parkloop.errors import UserError
 from parkloop.services import accounting, assessment, registry
 from parkloop.services.assessment_detail import coverage
@@ -26,12 +26,11 @@ SELF_CHECK_RULESET = "decree-35-2022"
 
 def assessment_rates(engine: Engine, park_code: str, viewer: Viewer) -> list[dict[str, Any]]:
     """The latest kept assessment of the park on each rule set: year, overall rate and how
-    many criteria had no data. Shown to the park's operator, the administrator and the
-    authorities (the park proves itself to them); empty for anyone else."""
+    many criteria had no data. Shown to the park's operator, the administrator, its
+    facilitators and the authorities overseeing it (the park proves itself to them);
+    empty for anyone else."""
     park = registry.require_park(engine, park_code)
-    if park.id is None or not (
-        sees_everything_of(viewer, park.id) or viewer.role is Role.AUTHORITY
-    ):
+    if park.id is None or not oversees(viewer, park.id):
         return []
     out = []
     with engine.connect() as conn:

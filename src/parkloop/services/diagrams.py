@@ -4,7 +4,7 @@ what it is made of (``method``, ``sources``).
 
 Which records a diagram rests on is decided by the permission layer: flows come through
 the viewer's filter, exchange figures through ``geo.exchange_figures_shown``, matches
-through ``matching.matches_for``; a viewer outside the park gets totals by material class
+through ``matching.shown_matches``; a viewer outside the park gets totals by material class
 only under the disclosure rule (``services.confidentiality``).
 """
 
@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine
@@ -30,7 +31,7 @@ from parkloop.domain.enums import (
     MaterialClass,
     OrgKind,
 )
-from parkloop.domain.models import Exchange, Flow, Organisation
+from parkloop.domain.models import Exchange, Organisation
 from parkloop.domain.permissions import DisclosureRule, Viewer
 from parkloop.formats import percent
 from parkloop.services import confidentiality, registry
@@ -43,7 +44,7 @@ from parkloop.services.geo import (
     organisations_involved,
     sector_of,
 )
-from parkloop.services.matching import matches_for
+from parkloop.services.matching import match_links, shown_matches
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
 
@@ -155,9 +156,9 @@ def park_sankey(
     lang = language(lang)
     park = registry.require_park(engine, park_code)
     computing, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
-    flows = registry.flows(engine, park_code, computing)
-    year = year or max((f.period.year for f in flows), default=None)
-    year_flows = [f for f in flows if f.period.year == year]
+    flows = registry.flow_figures(engine, park_code, computing)
+    year = year or max((f.year for f in flows), default=None)
+    year_flows = [f for f in flows if f.year == year]
     exchanges = [
         x for x in registry.exchanges(engine, park_code, viewer=computing) if _ran(x, year)
     ]
@@ -165,9 +166,9 @@ def park_sankey(
     counted = [x for x in exchanges if x.id in shown]
     orgs = organisations_involved(engine, park_code, counted)
 
-    available = sorted({f.quantity.unit for f in year_flows} | {x.quantity.unit for x in counted})
+    available = sorted({f.unit for f in year_flows} | {x.quantity.unit for x in counted})
     paths = _paths(
-        [f for f in year_flows if f.quantity.unit == unit],
+        [f for f in year_flows if f.unit == unit],
         [x for x in counted if x.quantity.unit == unit],
         park_code,
     )
@@ -215,12 +216,16 @@ def _ran(x: Exchange, year: int | None) -> bool:
     return facts.in_year(year)
 
 
-def _paths(flows: Sequence[Flow], exchanges: Sequence[Exchange], park_code: str) -> list[Path]:
+def _paths(
+    flows: Sequence[registry.FlowFigures], exchanges: Sequence[Exchange], park_code: str
+) -> list[Path]:
     """Exchanges from supplier to receiver; each output less what its enterprise's
     exchanges carry of that material, to its destination; each input less what the
     enterprise receives by exchange, from outside."""
     inputs = {
-        ((park_code, f.org_code), f.material_code) for f in flows if f.direction is Direction.IN
+        ((park_code, f.org_code), f.material_code)
+        for f in flows
+        if f.direction == Direction.IN.value
     }
     paths: list[Path] = []
     sent: dict[tuple[OrgKey, str], float] = defaultdict(float)
@@ -248,9 +253,9 @@ def _paths(flows: Sequence[Flow], exchanges: Sequence[Exchange], park_code: str)
     for f in flows:
         org = (park_code, f.org_code)
         key = (org, f.material_code)
-        if f.direction is Direction.OUT:
+        if f.direction == Direction.OUT.value:
             rest = f.annual_quantity - sent.pop(key, 0.0)
-            destination = (f.destination or Destination.UNKNOWN).value
+            destination = f.destination or Destination.UNKNOWN.value
             if rest > TINY:
                 paths.append(
                     Path(
@@ -642,9 +647,13 @@ def _sankey_method(
 
 
 def _sankey_sources(
-    flows: Sequence[Flow], unit: str, exchanges: Sequence[Exchange], aggregate: bool, lang: str
+    flows: Sequence[registry.FlowFigures],
+    unit: str,
+    exchanges: Sequence[Exchange],
+    aggregate: bool,
+    lang: str,
 ) -> list[str]:
-    in_unit = sum(1 for f in flows if f.quantity.unit == unit)
+    in_unit = sum(1 for f in flows if f.unit == unit)
     carried = sum(1 for x in exchanges if x.quantity.unit == unit)
     shown = units.display(unit)
     if lang == "en":
@@ -686,9 +695,8 @@ def symbiosis_graph(
             for m in match_store.list_matches(conn, park_ids.values(), ["accepted"])
             if m["exchange_id"] in listed
         }
-    views = [
-        v for v in matches_for(engine, park_code, viewer, MATCH_STATUSES) if v["id"] not in became
-    ]
+    proposed = shown_matches(engine, park_code, viewer, MATCH_STATUSES)
+    views = match_links(engine, park_code, [s for s in proposed if s.id not in became])
 
     links: list[dict[str, Any]] = []
     degree: dict[OrgKey, int] = defaultdict(int)
@@ -776,7 +784,7 @@ def _graph_link(
     quantity: tuple[float, str] | None,
     lang: str,
 ) -> dict[str, Any]:
-    props = material_properties(material, lang)
+    props, status_value, status_label, line, opacity = _link_style(kind, material, status, lang)
     link: dict[str, Any] = {
         "source": _node_id(supplier),
         "target": _node_id(receiver),
@@ -785,19 +793,29 @@ def _graph_link(
         "material_name": props["material_name"],
         "material_class": props["material_class"],
         "material_class_label": props["material_class_label"],
-        "status": status.value,
-        "status_label": status.label(lang),
-        "lineStyle": {
-            "color": props["colour"],
-            "type": "dashed" if kind == "match" else LINE_TYPES[status],
-            "opacity": 0.4 if status is ExchangeStatus.STOPPED else 0.85,
-            "width": 2.0,
-        },
+        "status": status_value,
+        "status_label": status_label,
+        "lineStyle": {"color": props["colour"], "type": line, "opacity": opacity, "width": 2.0},
     }
     if quantity is not None:
         link["value"], link["unit"] = quantity
         link["unit_label"] = units.display(quantity[1])
     return link
+
+
+@lru_cache(maxsize=4096)
+def _link_style(
+    kind: str, material: str, status: ExchangeStatus, lang: str
+) -> tuple[dict[str, Any], str, str, str, float]:
+    """What a link's material and status draw it with: the same for every link of them
+    (a network of a few thousand proposals has a few dozen)."""
+    return (
+        material_properties(material, lang),
+        status.value,
+        status.label(lang),
+        "dashed" if kind == "match" else LINE_TYPES[status],
+        0.4 if status is ExchangeStatus.STOPPED else 0.85,
+    )
 
 
 def _scale_widths(

@@ -53,13 +53,17 @@ def inbox(
     from ``offset`` when ``limit`` is given."""
     park = registry.require_park(engine, park_code)
     statuses = [status] if status in STATUSES else None
-    views = matching.matches_for(engine, park_code, viewer, statuses)
-    own = _own(engine, viewer)
-    if own is not None:
-        views = [v for v in views if own in (_side(v["supplier"]), _side(v["receiver"]))]
-    total = len(views)
+    if viewer.role is Role.ENTERPRISE:
+        # Its own proposals, ranked among the others of their supplies.
+        party = viewer.org_id if viewer.org_id is not None else -1
+        shown = matching.shown_matches(engine, park_code, viewer, statuses, party=party)
+        shown = [s for s in shown if party in (s.supplier_id, s.receiver_id)]
+    else:
+        shown = matching.shown_matches(engine, park_code, viewer, statuses)
+    total = len(shown)
     if limit is not None:
-        views = views[max(offset, 0) : max(offset, 0) + limit]
+        shown = shown[max(offset, 0) : max(offset, 0) + limit]
+    views = matching.match_views(engine, park_code, shown, viewer)
     may_run = park.id is not None and sees_everything_of(viewer, park.id)
     return Inbox(park, [_enriched(v) for v in views], may_run, total)
 
@@ -67,16 +71,24 @@ def inbox(
 def match_detail(engine: Engine, park_code: str, match_id: int, viewer: Viewer) -> dict[str, Any]:
     """One proposal of the park as ``viewer`` may see it, with its decision and whether
     the viewer may decide it. A proposal the viewer is not shown is not found."""
-    registry.require_park(engine, park_code)
-    view = next(
-        (v for v in matching.matches_for(engine, park_code, viewer) if v["id"] == match_id), None
-    )
-    if view is None:
-        raise NotFound(f"park '{park_code}' has no match {match_id} you may see")
+    park = registry.require_park(engine, park_code)
+    missing = NotFound(f"park '{park_code}' has no match {match_id} you may see")
     with engine.connect() as conn:
         row = store.get_match(conn, match_id)
-        names = store.org_names(conn, [row["supplier_id"], row["receiver_id"]]) if row else {}
-    assert row is not None
+        if row is None or row["park_id"] != park.id:
+            raise missing
+        names = store.org_names(conn, [row["supplier_id"], row["receiver_id"]])
+    # Whether it is shown, and its rank, rest on the matches of its supply alone.
+    supply = (str(row["supply_kind"]), int(row["supply_id"]))
+    shown = [
+        s
+        for s in matching.shown_matches(engine, park_code, viewer, supply=supply)
+        if s.id == match_id
+    ]
+    views = matching.match_views(engine, park_code, shown, viewer)
+    if not views:
+        raise missing
+    view = views[0]
     view = _enriched(view)
     view["decision"] = {
         "at": row["decided_at"],
@@ -132,21 +144,6 @@ def run_matching(engine: Engine, park_code: str, viewer: Viewer, user_id: int | 
             f"'{park_code}': only its operator and the administrator may"
         )
     return jobs.submit(engine, "match", {"park": park_code}, viewer, user_id)
-
-
-def _own(engine: Engine, viewer: Viewer) -> tuple[str, str] | None:
-    """An enterprise's (park, code); None for viewers who see the whole park's inbox."""
-    if viewer.role is not Role.ENTERPRISE:
-        return None
-    if viewer.org_id is None:
-        return ("", "")
-    with engine.connect() as conn:
-        found = store.org_names(conn, [viewer.org_id]).get(viewer.org_id)
-    return (found["park_code"], found["code"]) if found else ("", "")
-
-
-def _side(party: dict[str, Any]) -> tuple[str, str]:
-    return (str(party.get("park", "")), str(party.get("code", "")))
 
 
 def _enriched(view: dict[str, Any]) -> dict[str, Any]:

@@ -33,8 +33,8 @@ import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from parkloop.domain.permissions import Role, Viewer, sees_everything_of
-from parkloop.errors import NotFound, UserError
+from parkloop.domain.permissions import Record, Role, Viewer, can_record, sees_everything_of
+from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.session import database_error_message, is_busy, mask_passwords, one_line
@@ -208,6 +208,54 @@ def optimize_job(work: Work) -> dict[str, Any]:
     return json_object({**run.view(work.viewer, limit=SHOWN_MATCHES), "saved": bool(save)})
 
 
+def resilience_job(work: Work) -> dict[str, Any]:
+    """What breaks when an enterprise of a park leaves (one, or each in turn), from the
+    records the viewer may see."""
+    from parkloop.services import scenarios
+
+    p = work.params
+    report = scenarios.resilience_view(
+        work.engine,
+        str(p["park"]),
+        work.viewer,
+        enterprise=p.get("enterprise") or None,
+        budget_vnd=p.get("budget_vnd"),
+        top=int(p.get("top", 10)),
+        year=p.get("year"),
+        progress=work.progress,
+    )
+    return json_object(report)
+
+
+def pareto_job(work: Work) -> dict[str, Any]:
+    """The trade-off between money and CO2e of a park's network, from the records the
+    viewer may see."""
+    from parkloop.services import scenarios
+
+    p = work.params
+    curve = scenarios.pareto_view(
+        work.engine,
+        str(p["park"]),
+        work.viewer,
+        points=int(p.get("points", 5)),
+        budget_vnd=p.get("budget_vnd"),
+        co2_cap_t=p.get("co2_cap_t"),
+        top=int(p.get("top", 10)),
+        year=p.get("year"),
+        progress=work.progress,
+    )
+    return json_object(curve)
+
+
+def _check_analysis(kind: str) -> Callable[[dict[str, Any]], None]:
+    def check(params: dict[str, Any]) -> None:
+        from parkloop.services import computed
+
+        computed.check_params(kind, params)
+
+    return check
+
+
 def _check_scope(params: dict[str, Any]) -> None:
     scopes = [k for k in ("park", "region", "all_parks") if params.get(k)]
     if len(scopes) != 1:
@@ -239,10 +287,26 @@ def _may_save(engine: Engine, viewer: Viewer, park: str | None) -> bool:
     return park_id is not None and sees_everything_of(viewer, park_id)
 
 
+# Kinds that compute a scenario or an analysis of a park from the records the viewer may
+# see (``permissions.can_record`` with ``Record.SCENARIO``).
+SCENARIOS = frozenset({"optimize", "resilience", "pareto"})
+
+
+def _may_run(conn: Connection, viewer: Viewer, park: str) -> None:
+    park_id = writes.park_ids(conn, [park]).get(park)
+    if park_id is not None and not can_record(viewer, park_id, Record.SCENARIO):
+        raise NotAllowed(
+            f"{viewer.name or viewer.role.value} may not run scenarios of park '{park}': "
+            "only an account whose province, region or country holds the park may"
+        )
+
+
 KINDS: dict[str, Kind] = {
     "import": Kind(import_job, _check_import, _park_param),
     "match": Kind(match_job, _check_scope, _park_param),
     "optimize": Kind(optimize_job, _check_optimize, _park_param),
+    "resilience": Kind(resilience_job, _check_analysis("resilience"), _park_param),
+    "pareto": Kind(pareto_job, _check_analysis("pareto"), _park_param),
 }
 
 
@@ -319,6 +383,8 @@ def submit(
     fail_stale(engine)
     with engine.begin() as conn:
         park = found.park(params)
+        if park is not None and kind in SCENARIOS:
+            _may_run(conn, viewer, park)
         if park is None and viewer.park_id is not None:
             park = store.park_code(conn, viewer.park_id)
         job_id = store.create(
@@ -485,6 +551,8 @@ def viewer_params(viewer: Viewer) -> dict[str, Any]:
         "park_id": viewer.park_id,
         "org_id": viewer.org_id,
         "name": viewer.name,
+        "parks": sorted(viewer.parks),
+        "scope": None if viewer.scope is None else sorted(viewer.scope),
     }
 
 
@@ -492,11 +560,14 @@ def viewer_from(params: dict[str, Any] | None) -> Viewer:
     """The viewer a job was submitted by; a row without one is refused everything."""
     if not params:
         return Viewer(Role.PUBLIC, name="unknown")
+    scope = params.get("scope")
     return Viewer(
         Role(params["role"]),
         park_id=params.get("park_id"),
         org_id=params.get("org_id"),
         name=params.get("name") or "",
+        parks=frozenset(params.get("parks") or ()),
+        scope=None if scope is None else frozenset(scope),
     )
 
 

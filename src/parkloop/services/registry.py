@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import Engine
 
 from parkloop.domain.codes import Lookup, Named
 from parkloop.domain.enums import ExchangeStatus, OrgKind
 from parkloop.domain.models import Exchange, Flow, Listing, Organisation, Park
-from parkloop.domain.permissions import Viewer, sees_everything_of
+from parkloop.domain.permissions import Viewer, in_scope, sees_everything_of
 from parkloop.errors import NotFound, UserError
+from parkloop.services import memo
+from parkloop.store import browse, inventory, registry, writes
 from parkloop.store import exchanges as exchange_store
-from parkloop.store import inventory, registry, writes
 
 
 def resolve_park(engine: Engine, text: str) -> str:
@@ -35,6 +40,11 @@ def resolve_park(engine: Engine, text: str) -> str:
 
 
 def require_park(engine: Engine, code: str) -> Park:
+    """The park of ``code``, or NotFound; read once per web request."""
+    return memo.once(("park", id(engine), code), lambda: _require_park(engine, code))
+
+
+def _require_park(engine: Engine, code: str) -> Park:
     with engine.connect() as conn:
         park = registry.get_park(conn, code)
         if park is None:
@@ -48,17 +58,28 @@ def require_park(engine: Engine, code: str) -> Park:
         return park
 
 
-def parks(engine: Engine, region: str | None = None) -> list[Park]:
+def parks(engine: Engine, region: str | None = None, viewer: Viewer | None = None) -> list[Park]:
+    """The parks (of ``region``); with ``viewer``, those it may open (an authority of a
+    province or a region: the parks of it)."""
     with engine.connect() as conn:
-        return registry.list_parks(conn, region=region)
+        found = registry.list_parks(conn, region=region)
+    if viewer is not None and viewer.scope is not None:
+        found = [p for p in found if in_scope(viewer, p.id)]
+    return found
 
 
 def organisations(
     engine: Engine, park_code: str, kinds: list[OrgKind] | None = None
 ) -> list[Organisation]:
-    require_park(engine, park_code)
-    with engine.connect() as conn:
-        return registry.list_organisations(conn, park_code, kinds)
+    """The park's organisations (of ``kinds``); read once per web request."""
+
+    def read() -> list[Organisation]:
+        require_park(engine, park_code)
+        with engine.connect() as conn:
+            return registry.list_organisations(conn, park_code, kinds)
+
+    key = ("organisations", id(engine), park_code, tuple(kinds) if kinds is not None else None)
+    return list(memo.once(key, read))
 
 
 def flows(engine: Engine, park_code: str, viewer: Viewer, year: int | None = None) -> list[Flow]:
@@ -88,3 +109,121 @@ def exchanges(
     if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
         found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
     return found
+
+
+# -- what a page shows ---------------------------------------------------------------------
+
+# The filters of a list of flows and the parts of flows totals read, for the pages.
+FlowFilter = browse.FlowFilter
+FlowFigures = browse.FlowFigures
+
+
+@dataclass(frozen=True, slots=True)
+class FlowPage:
+    """One page of a park's flows as a viewer may see them, with the counts the list
+    shows: those the filters keep, all the viewer may see, and those to review."""
+
+    flows: list[Flow]
+    count: int
+    total: int
+    unclassified: int
+
+
+def flow_page(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    chosen: FlowFilter,
+    words: str = "",
+    offset: int = 0,
+    limit: int = 100,
+) -> FlowPage:
+    """The flows of one page of a park's list for ``viewer``: those the filters and the
+    words keep (in a flow's key, enterprise, material code or name in either language,
+    the words it was written in, its description; case and accents as typed), counted
+    and cut in the database; only the page's flows are read whole."""
+    require_park(engine, park_code)
+    wanted = words.strip().casefold()
+    with engine.connect() as conn:
+        total, unclassified = browse.flow_counts(conn, park_code, viewer)
+        if not wanted:
+            count = browse.count_flows(conn, park_code, viewer, chosen)
+            shown = browse.flows_page(conn, park_code, viewer, chosen, offset, limit)
+            return FlowPage(shown, count, total, unclassified)
+        from parkloop.catalog import catalog
+
+        materials = catalog().materials
+        found = [
+            f.id
+            for f in browse.flow_words(conn, park_code, viewer, chosen)
+            if wanted in _searched_text(f, materials.get(f.material_code))
+        ]
+        ids = found[max(offset, 0) : max(offset, 0) + limit]
+        shown = browse.flows_by_id(conn, park_code, viewer, ids)
+    return FlowPage(shown, len(found), total, unclassified)
+
+
+def _searched_text(f: browse.FlowWords, material: Any) -> str:
+    return " ".join(
+        [
+            f.key,
+            f.org_code,
+            f.material_code,
+            f.material_text,
+            material.name_vi if material else "",
+            material.name_en if material else "",
+            f.description,
+        ]
+    ).casefold()
+
+
+def flow(engine: Engine, park_code: str, flow_id: int, viewer: Viewer) -> Flow:
+    """One flow of the park, if ``viewer`` may see it."""
+    require_park(engine, park_code)
+    with engine.connect() as conn:
+        found = browse.flows_by_id(conn, park_code, viewer, [flow_id])
+    if not found:
+        raise NotFound(f"park '{park_code}' has no flow {flow_id} you may see")
+    return found[0]
+
+
+def flows_of(engine: Engine, park_code: str, org_code: str, viewer: Viewer) -> list[Flow]:
+    """The flows of one organisation of the park that ``viewer`` may see."""
+    require_park(engine, park_code)
+    with engine.connect() as conn:
+        return inventory.list_flows(conn, park_code, viewer=viewer, org_code=org_code)
+
+
+def listings_of(engine: Engine, park_code: str, org_code: str, viewer: Viewer) -> list[Listing]:
+    """The offers and wants of one organisation of the park that ``viewer`` may see."""
+    require_park(engine, park_code)
+    with engine.connect() as conn:
+        return browse.listings_of(conn, park_code, viewer, org_code)
+
+
+def flow_figures(engine: Engine, park_code: str, viewer: Viewer) -> list[FlowFigures]:
+    """What totals over the park's flows read, of every flow ``viewer`` may see."""
+    require_park(engine, park_code)
+    with engine.connect() as conn:
+        return browse.flow_figures(conn, park_code, viewer)
+
+
+def organisation(engine: Engine, park_code: str, code: str) -> Organisation:
+    """One organisation of the park by its code."""
+    require_park(engine, park_code)
+    with engine.connect() as conn:
+        found = browse.organisation(conn, park_code, code)
+    if found is None:
+        raise NotFound(f"park '{park_code}' has no enterprise or partner '{code}'")
+    return found
+
+
+def organisations_named(
+    engine: Engine, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Organisation]:
+    """The organisations named by (park code, organisation code), those that exist."""
+    wanted = {(str(p), str(c)) for p, c in keys if p and c}
+    if not wanted:
+        return {}
+    with engine.connect() as conn:
+        return browse.organisations_named(conn, wanted)

@@ -4,7 +4,7 @@ which partners the re-optimised network turns to."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -16,7 +16,7 @@ from parkloop.accounting.pairs import Accounts
 from parkloop.catalog import catalog, knowledge
 from parkloop.domain.permissions import Viewer
 from parkloop.errors import UserError
-from parkloop.matching.engine import Candidates, MatchParams, find_matches
+from parkloop.matching.engine import Candidates, Factors, MatchParams, find_matches
 from parkloop.matching.tables import FLOW, Side
 from parkloop.optimize import (
     CO2,
@@ -173,6 +173,12 @@ def _concat_candidates(parts: Sequence[tuple[Candidates, int, int]]) -> Candidat
         ratio=np.concatenate([c.ratio for c, _, _ in parts]),
         rank=np.concatenate([c.rank for c, _, _ in parts]).astype(np.int64),
         accounts=accounts,
+        factors=Factors(
+            **{
+                f: np.concatenate([getattr(c.factors, f) for c, _, _ in parts])
+                for f in Factors.__dataclass_fields__
+            }
+        ),
         quality_notes=dict(first.quality_notes),
     )
 
@@ -187,10 +193,14 @@ def extended(net: Network, supplies: Side, demands: Side) -> Network:
     params = match_params(net)
     parts: list[tuple[Candidates, int, int]] = [(cand.found, 0, 0)]
     if len(supplies):
-        found = find_matches(supplies, all_d, rules(), cand.book, params, check=_quality)
+        found = find_matches(
+            supplies, all_d, rules(), cand.book, params, check=_quality, parties=cand.parties
+        )
         parts.append((found, len(cand.supplies), 0))
     if len(demands):
-        found = find_matches(cand.supplies, demands, rules(), cand.book, params, check=_quality)
+        found = find_matches(
+            cand.supplies, demands, rules(), cand.book, params, check=_quality, parties=cand.parties
+        )
         parts.append((found, 0, len(cand.demands)))
     bigger = CandidateNetwork(
         year=cand.year,
@@ -202,6 +212,7 @@ def extended(net: Network, supplies: Side, demands: Side) -> Network:
         park_ids=cand.park_ids,
         attribution=cand.attribution,
         deadweight=cand.deadweight,
+        parties=cand.parties,
     )
     return Network(
         candidates=bigger,
@@ -234,8 +245,10 @@ def resilience_report(
     top: int = 10,
     year: int | None = None,
     viewer: Viewer | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Remove an enterprise (or each in turn): exchanges broken, benefit lost, partners found."""
+    """Remove an enterprise (or each in turn): exchanges broken, benefit lost, partners found;
+    ``progress`` is told of each enterprise done."""
     options = options_from(NET_BENEFIT, budget_vnd, None, None, time_limit_s, mip_gap)
     net = network(engine, park=park, top=top, year=year, viewer=viewer)
     base = optimise(net.problem, options)
@@ -255,7 +268,9 @@ def resilience_report(
     running_value = sum(r["net_benefit_vnd"] for r in running)
     planned_value = value_of(p, base.flows, NET_BENEFIT)
     reports = []
-    for org in targets:
+    for done, org in enumerate(targets):
+        if progress is not None:
+            progress("each enterprise leaving in turn", done, len(targets))
         reports.append(_outage_report(engine, net, base, running, org, options, where, viewer))
     reports.sort(key=lambda r: -r["benefit_lost_vnd"])
     return {

@@ -53,17 +53,17 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
                 count,
             )
         )
-    flows = registry.flows(engine, park_code, viewer)
-    year = max((f.period.year for f in flows), default=None)
+    flows = registry.flow_figures(engine, park_code, viewer)
+    year = max((f.year for f in flows), default=None)
     by_class: dict[str, dict[str, dict[str, float]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(float))
     )
     contributors: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in flows:
-        if f.period.year != year:
+        if f.year != year:
             continue
         cls = cat.materials[f.material_code].material_class.value
-        by_class[cls][f.direction.value][f.quantity.unit] += f.annual_quantity
+        by_class[cls][f.direction][f.unit] += f.annual_quantity
         contributors[cls][f.org_code] += f.annual_quantity
     notes = []
     if aggregate_only:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, Text, cast, select
 
 from parkloop.domain.enums import (
     Confidentiality,
@@ -45,8 +47,36 @@ def words_from_row(row: Mapping[str, Any]) -> StaffWords:
         text=row["material_text"],
         confidence=row["material_confidence"],
         basis=row["material_basis"],
-        suggestions=tuple(row["material_suggestions"] or ()),
+        suggestions=_suggestions(row["material_suggestions"]),
     )
+
+
+def _suggestions(value: Any) -> tuple[str, ...]:
+    """The suggested material codes, from the JSON column read as it is or as its text
+    (lists read as text repeat a lot, and decoding each costs a large list of flows
+    more than building its flows)."""
+    if isinstance(value, str):
+        return _decoded(value)
+    return tuple(value or ())
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text) or ())
+
+
+# Enum members by value: a dictionary look-up instead of the enum's call, once per column
+# of every row of a large list.
+_DIRECTIONS = {m.value: m for m in Direction}
+_FREQUENCIES = {m.value: m for m in Frequency}
+_DESTINATIONS = {m.value: m for m in Destination}
+_CONFIDENTIALITY = {m.value: m for m in Confidentiality}
+_DATA_STATUSES = {m.value: m for m in DataStatus}
+
+
+def _member(members: Mapping[Any, Any], kind: Any, value: Any) -> Any:
+    found = members.get(value)
+    return found if found is not None else kind(value)
 
 
 def price_from_row(row: Mapping[str, Any]) -> PriceOrigin:
@@ -62,17 +92,19 @@ def flow_from_row(row: Mapping[str, Any]) -> Flow:
         period=Period(
             year=row["year"], months=row["period_months"], first_month=row["first_month"]
         ),
-        direction=Direction(row["direction"]),
+        direction=_member(_DIRECTIONS, Direction, row["direction"]),
         material_code=row["material_code"],
         quantity=_quantity(row),
         description=row["description"],
         waste_code=row["waste_code"],
-        frequency=Frequency(row["frequency"]),
+        frequency=_member(_FREQUENCIES, Frequency, row["frequency"]),
         quality=row["quality"],
         price_vnd_per_unit=row["price_vnd_per_unit"],
-        destination=Destination(row["destination"]) if row["destination"] else None,
-        confidentiality=Confidentiality(row["confidentiality"]),
-        data_status=DataStatus(row["data_status"]),
+        destination=_member(_DESTINATIONS, Destination, row["destination"])
+        if row["destination"]
+        else None,
+        confidentiality=_member(_CONFIDENTIALITY, Confidentiality, row["confidentiality"]),
+        data_status=_member(_DATA_STATUSES, DataStatus, row["data_status"]),
         source=row["source"],
         note=row["note"],
         material_words=words_from_row(row),
@@ -82,12 +114,16 @@ def flow_from_row(row: Mapping[str, Any]) -> Flow:
 
 
 def _with_owner(table: Any) -> Select[Any]:
+    columns = [
+        cast(c, Text).label(c.name) if c.name == "material_suggestions" else c for c in table.c
+    ]
     return (
         select(
-            table,
+            *columns,
             parks.c.code.label("park_code"),
             organisations.c.code.label("org_code"),
         )
+        .select_from(table)
         .join(parks, parks.c.id == table.c.park_id)
         .join(organisations, organisations.c.id == table.c.org_id)
     )
@@ -109,7 +145,7 @@ def list_flows(
         query = query.where(organisations.c.code == org_code)
     if viewer is not None:
         query = query.where(visible(viewer, flows))
-    return [flow_from_row(r) for r in conn.execute(query).mappings()]
+    return [flow_from_row(r) for r in conn.execute(query).mappings().all()]
 
 
 def listing_from_row(row: Mapping[str, Any]) -> Listing:
@@ -146,7 +182,7 @@ def list_listings(
         query = query.where(parks.c.code == park_code)
     if viewer is not None:
         query = query.where(visible(viewer, listings))
-    return [listing_from_row(r) for r in conn.execute(query).mappings()]
+    return [listing_from_row(r) for r in conn.execute(query).mappings().all()]
 
 
 def list_recp_measures(conn: Connection, park_code: str | None = None) -> list[RecpMeasure]:
@@ -165,8 +201,11 @@ def list_recp_measures(conn: Connection, park_code: str | None = None) -> list[R
             implemented=bool(r["implemented"]),
             electricity_saved_mwh=r["electricity_saved_mwh"],
             fuel_saved_gj=r["fuel_saved_gj"],
+            fuel_type=r["fuel_type"],
+            fuel_text=r["fuel_text"],
             water_saved_m3=r["water_saved_m3"],
             materials_saved_t=r["materials_saved_t"],
+            chemicals_saved_t=r["chemicals_saved_t"],
             cost_saved_vnd=r["cost_saved_vnd"],
             investment_vnd=r["investment_vnd"],
             data_status=DataStatus(r["data_status"]),

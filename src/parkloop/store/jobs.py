@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, text, true, update
 
 from parkloop.domain.permissions import Role, Viewer
-from parkloop.store.schema import jobs, parks
+from parkloop.store.schema import change_log, jobs, parks
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # Any number, as long as nothing else in the database takes the same advisory lock.
@@ -234,3 +234,40 @@ def ensure_queue_schema(conn: Connection, schema_sql: str, probe_table: str) -> 
     # Through the driver without parameters, so the schema's % signs stay as they are.
     conn.connection.driver_connection.execute(schema_sql)  # type: ignore[union-attr]
     return True
+
+
+def listed_of_kind(
+    conn: Connection,
+    kind: str,
+    park_code: str,
+    viewer: Viewer,
+    user_id: int | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """The newest jobs of ``kind`` about one park that ``viewer`` may see, without their
+    results, newest first."""
+    columns = [c for c in jobs.c if c.name not in ("result", "payload")]
+    query = (
+        select(*columns, parks.c.id.label("park_id"))
+        .select_from(jobs.outerjoin(parks, parks.c.code == jobs.c.park_code))
+        .where(jobs.c.kind == kind, jobs.c.park_code == park_code, visible_to(viewer, user_id))
+        .order_by(jobs.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def result_of(conn: Connection, job_id: int) -> dict[str, Any] | None:
+    """The result a job stored (for the bookkeeping of whoever already may see the job)."""
+    found = conn.scalar(select(jobs.c.result).where(jobs.c.id == job_id))
+    return None if found is None else dict(found)
+
+
+def park_changed_after(conn: Connection, park_code: str, after: dt.datetime) -> dt.datetime | None:
+    """The time of the newest entry of a park's change log later than ``after``, if any."""
+    newest: dt.datetime | None = conn.scalar(
+        select(func.max(change_log.c.at)).where(
+            change_log.c.park_code == park_code, change_log.c.at > after
+        )
+    )
+    return newest

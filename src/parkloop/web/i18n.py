@@ -9,7 +9,7 @@ template or page that no catalog translates.
 from __future__ import annotations
 
 import io
-from functools import cache
+import threading
 from importlib import resources
 
 from babel.messages.catalog import Catalog
@@ -20,9 +20,23 @@ from babel.support import NullTranslations, Translations
 LANGS = ("vi", "en")
 
 
-@cache
+_TRANSLATIONS: dict[str, NullTranslations] = {}
+_READING = threading.Lock()
+
+
 def translations(lang: str) -> NullTranslations:
-    """The catalog of ``lang``; English is the words as written."""
+    """The catalog of ``lang``; English is the words as written. Read once per process,
+    also when a worker's first requests ask for it at the same time."""
+    found = _TRANSLATIONS.get(lang)
+    if found is None:
+        with _READING:
+            found = _TRANSLATIONS.get(lang)
+            if found is None:
+                found = _TRANSLATIONS[lang] = _read(lang)
+    return found
+
+
+def _read(lang: str) -> NullTranslations:
     if lang != "vi":
         return NullTranslations()
     compiled = io.BytesIO()

@@ -8,7 +8,8 @@ cross-site token. Templates never format a number by hand.
 from __future__ import annotations
 
 import re
-from functools import cache, partial
+import threading
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -22,9 +23,21 @@ from parkloop.domain import enums
 from parkloop.web.access import Caller, endpoints
 from parkloop.web.i18n import gettext, ngettext
 
+_ENVIRONMENT: list[Environment] = []
+_MAKING = threading.Lock()
 
-@cache
+
 def environment() -> Environment:
+    """The one Jinja2 environment of the process (its templates compiled once), also when
+    a worker's first requests ask for it at the same time."""
+    if not _ENVIRONMENT:
+        with _MAKING:
+            if not _ENVIRONMENT:
+                _ENVIRONMENT.append(_make_environment())
+    return _ENVIRONMENT[0]
+
+
+def _make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("parkloop.web", "templates"),
         autoescape=select_autoescape(("html", "j2")),

@@ -4,9 +4,9 @@ here so a test can hold the catalogs to them."""
 
 from __future__ import annotations
 
-ROLES = ("admin", "operator", "enterprise", "authority", "public")
+ROLES = ("admin", "operator", "enterprise", "authority", "facilitator", "public")
 JOB_STATUSES = ("queued", "running", "done", "failed")
-JOB_KINDS = ("import", "match", "optimize")
+JOB_KINDS = ("import", "match", "optimize", "resilience", "pareto")
 MATCH_STATUSES = ("proposed", "accepted", "rejected")
 CHANGE_ACTIONS = (
     "create",

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from parkloop.web.pages import analysis, auth, data, exchange, inventory, parks, pictures, users
+    from parkloop.web.pages.facilitation import router as facilitation_router
 
     return [
         auth.router,
@@ -17,4 +18,5 @@ def routers() -> list[APIRouter]:
         users.router,
         exchange.router,
         analysis.router,
+        facilitation_router,
     ]

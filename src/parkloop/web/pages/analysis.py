@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from parkloop.domain.enums import OrgKind
 from parkloop.errors import NotAllowed, NotFound, UserError
-from parkloop.services import jobs, registry, scenarios
+from parkloop.services import computed, jobs, registry, scenarios
 from parkloop.web.access import Caller, signed_in
 from parkloop.web.pages import assessment
 from parkloop.web.render import page
@@ -165,7 +165,51 @@ def optimisation_run(
     return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
 
 
-# -- the trade-off curve --------------------------------------------------------------------------
+# -- the trade-off curve and resilience: background jobs, their last result shown -----------
+
+
+def _analysis_page(
+    request: Request,
+    caller: Caller,
+    code: str,
+    kind: str,
+    template: str,
+    title: str,
+    form: dict[str, str],
+    error: str = "",
+    status_code: int = 200,
+    **values: Any,
+) -> Response:
+    """An analysis computed as a job: its last result for the caller (with its date and
+    settings), what is under way, and the form to compute it again."""
+    engine = request.app.state.engine
+    park = registry.require_park(engine, code)
+    last = computed.latest(engine, kind, code, caller.viewer, caller.user_id)
+    shown = {k: "" if v is None else str(v) for k, v in last.settings.items()}
+    return page(
+        request,
+        caller,
+        template,
+        status_code=status_code,
+        title=title,
+        park=park,
+        last=last,
+        form={**form, **shown} if not error and not any(request.query_params.values()) else form,
+        error=error,
+        **values,
+    )
+
+
+def _pareto_form(
+    points: str = "5", budget_vnd: str = "", co2_cap_t: str = "", top: str = "10", year: str = ""
+) -> dict[str, str]:
+    return {
+        "points": points,
+        "budget_vnd": budget_vnd,
+        "co2_cap_t": co2_cap_t,
+        "top": top,
+        "year": year,
+    }
 
 
 @router.get("/parks/{code}/optimisation/pareto", name="pareto")
@@ -179,48 +223,62 @@ def pareto(
     top: Annotated[str, Query(max_length=10)] = "10",
     year: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
-    """Networks from the one worth most to the one avoiding most CO2e: a chart and its
-    table, from the records the caller may see."""
+    """Networks from the one worth most to the one avoiding most CO2e: the last curve
+    traced from the records the caller may see (a chart and its table), and the form to
+    trace it again in the background."""
+    form = _pareto_form(points, budget_vnd, co2_cap_t, top, year)
+    return _analysis_page(
+        request, caller, code, computed.PARETO, "pareto.html", "Money against CO2e", form
+    )
+
+
+@router.post("/parks/{code}/optimisation/pareto", name="pareto_run")
+def pareto_run(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    points: Annotated[str, Form(max_length=10)] = "5",
+    budget_vnd: Annotated[str, Form(max_length=40)] = "",
+    co2_cap_t: Annotated[str, Form(max_length=40)] = "",
+    top: Annotated[str, Form(max_length=10)] = "10",
+    year: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Trace the curve as a background job; its page shows the progress, this page the
+    curve once it is done."""
     engine = request.app.state.engine
-    park = registry.require_park(engine, code)
-    form = {
-        "points": points,
-        "budget_vnd": budget_vnd,
-        "co2_cap_t": co2_cap_t,
-        "top": top,
-        "year": year,
-    }
-    curve: dict[str, Any] | None = None
-    error = ""
+    form = _pareto_form(points, budget_vnd, co2_cap_t, top, year)
     try:
-        curve = scenarios.pareto_view(
+        settings = computed.pareto_settings(
             engine,
             code,
-            caller.viewer,
             points=_whole(points, "points", 5) or 5,
             budget_vnd=_number(budget_vnd, "budget"),
             co2_cap_t=_number(co2_cap_t, "CO2e cap"),
             top=_whole(top, "candidates per supply", 10) or 10,
             year=_whole(year, "year", None),
         )
+        job_id = computed.submit(engine, computed.PARETO, settings, caller.viewer, caller.user_id)
     except UserError as exc:
         if not _refused(exc):
             raise
-        error = str(exc)
-    return page(
-        request,
-        caller,
-        "pareto.html",
-        status_code=400 if error else 200,
-        title="Money against CO2e",
-        park=park,
-        curve=curve,
-        form=form,
-        error=error,
-    )
+        return _analysis_page(
+            request,
+            caller,
+            code,
+            computed.PARETO,
+            "pareto.html",
+            "Money against CO2e",
+            form,
+            error=str(exc),
+            status_code=400,
+        )
+    return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
 
 
-# -- resilience -----------------------------------------------------------------------------------
+def _resilience_form(
+    enterprise: str = "", budget_vnd: str = "", top: str = "10", year: str = ""
+) -> dict[str, str]:
+    return {"enterprise": enterprise, "budget_vnd": budget_vnd, "top": top, "year": year}
 
 
 @router.get("/parks/{code}/resilience", name="resilience")
@@ -233,39 +291,64 @@ def resilience(
     top: Annotated[str, Query(max_length=10)] = "10",
     year: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
-    """What breaks if an enterprise leaves (one, or each in turn): exchanges broken, benefit
-    lost, partners found instead."""
+    """What breaks if an enterprise leaves (one, or each in turn): the last answer computed
+    from the records the caller may see (exchanges broken, benefit lost, partners found
+    instead), and the form to compute it again in the background."""
     engine = request.app.state.engine
-    park = registry.require_park(engine, code)
-    form = {"enterprise": enterprise, "budget_vnd": budget_vnd, "top": top, "year": year}
-    report: dict[str, Any] | None = None
-    error = ""
+    return _analysis_page(
+        request,
+        caller,
+        code,
+        computed.RESILIENCE,
+        "resilience.html",
+        "Resilience",
+        _resilience_form(enterprise, budget_vnd, top, year),
+        enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
+    )
+
+
+@router.post("/parks/{code}/resilience", name="resilience_run")
+def resilience_run(
+    request: Request,
+    caller: Annotated[Caller, Depends(signed_in)],
+    code: str,
+    enterprise: Annotated[str, Form(max_length=64)] = "",
+    budget_vnd: Annotated[str, Form(max_length=40)] = "",
+    top: Annotated[str, Form(max_length=10)] = "10",
+    year: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Compute it as a background job; its page shows the progress (enterprise by
+    enterprise), this page the answer once it is done."""
+    engine = request.app.state.engine
+    form = _resilience_form(enterprise, budget_vnd, top, year)
     try:
-        report = scenarios.resilience_view(
+        settings = computed.resilience_settings(
             engine,
             code,
-            caller.viewer,
             enterprise=enterprise or None,
             budget_vnd=_number(budget_vnd, "budget"),
             top=_whole(top, "candidates per supply", 10) or 10,
             year=_whole(year, "year", None),
         )
+        job_id = computed.submit(
+            engine, computed.RESILIENCE, settings, caller.viewer, caller.user_id
+        )
     except UserError as exc:
         if not _refused(exc):
             raise
-        error = str(exc)
-    return page(
-        request,
-        caller,
-        "resilience.html",
-        status_code=400 if error else 200,
-        title="Resilience",
-        park=park,
-        report=report,
-        form=form,
-        error=error,
-        enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
-    )
+        return _analysis_page(
+            request,
+            caller,
+            code,
+            computed.RESILIENCE,
+            "resilience.html",
+            "Resilience",
+            form,
+            error=str(exc),
+            status_code=400,
+            enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
+        )
+    return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
 
 
 # -- fair shares ----------------------------------------------------------------------------------

@@ -38,16 +38,18 @@ def _back(request: Request, name: str, done: str, **params: Any) -> RedirectResp
     return RedirectResponse(str(request.url_for(name, **params)) + f"?done={done}", 303)
 
 
-def _parties(request: Request, park_codes: Iterable[str]) -> dict[tuple[str, str], Organisation]:
-    """Organisations of the parks a page names, by (park, code), for their names."""
-    engine = request.app.state.engine
-    found: dict[tuple[str, str], Organisation] = {}
-    for code in sorted({c for c in park_codes if c}):
-        try:
-            found.update({(o.park_code, o.code): o for o in registry.organisations(engine, code)})
-        except NotFound:
-            continue
-    return found
+def _parties(
+    request: Request, views: Iterable[dict[str, Any]]
+) -> dict[tuple[str, str], Organisation]:
+    """The organisations the views of proposals name, by (park, code), for their names."""
+    return registry.organisations_named(
+        request.app.state.engine,
+        (
+            (str(v[side].get("park", "")), str(v[side].get("code", "")))
+            for v in views
+            for side in ("supplier", "receiver")
+        ),
+    )
 
 
 def _party_name(orgs: dict[tuple[str, str], Organisation], lang: str) -> Any:
@@ -187,7 +189,6 @@ def matches(
         offset=(at - 1) * INBOX_PAGE,
         limit=INBOX_PAGE,
     )
-    parks = {p for v in found.matches for p in (v["supplier"]["park"], v["receiver"]["park"])}
     method: dict[str, str] = next(
         (v["accounting"]["method"] for v in found.matches if "method" in v["accounting"]), {}
     )
@@ -203,7 +204,7 @@ def matches(
         at=at,
         pages=max((found.total + INBOX_PAGE - 1) // INBOX_PAGE, 1),
         method=method,
-        party=_party_name(_parties(request, parks), caller.lang),
+        party=_party_name(_parties(request, found.matches), caller.lang),
         hidden=HIDDEN,
         unit=units.display,
     )
@@ -229,7 +230,6 @@ def _match_page(
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
     view = inbox.match_detail(engine, code, match_id, caller.viewer)
-    parks = {view["supplier"]["park"], view["receiver"]["park"]}
     return page(
         request,
         caller,
@@ -238,7 +238,7 @@ def _match_page(
         title="Match",
         park=park,
         m=view,
-        party=_party_name(_parties(request, parks), caller.lang),
+        party=_party_name(_parties(request, [view]), caller.lang),
         hidden=HIDDEN,
         unit=units.display,
         notice=_notice(request),

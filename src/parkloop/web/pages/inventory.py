@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality, Destination, Direction
-from parkloop.domain.models import Flow
 from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import records, registry
 from parkloop.services.importing import ImportProblems, import_rows
@@ -36,14 +35,21 @@ def _flows_page(
 ) -> Response:
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
-    flows = registry.flows(engine, code, caller.viewer)
-    shown = filter_flows(flows, params)
     try:
         at = max(int(params.get("page") or 1), 1)
     except ValueError:
         at = 1
-    pages = max((len(shown) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    at = min(at, pages)
+    chosen = flow_filter(params)
+    words = params.get("q", "")
+    found = registry.flow_page(
+        engine, code, caller.viewer, chosen, words, (at - 1) * PAGE_SIZE, PAGE_SIZE
+    )
+    pages = max((found.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if at > pages:  # past the last page: the last one
+        at = pages
+        found = registry.flow_page(
+            engine, code, caller.viewer, chosen, words, (at - 1) * PAGE_SIZE, PAGE_SIZE
+        )
     orgs = registry.organisations(engine, code)
     return page(
         request,
@@ -52,9 +58,9 @@ def _flows_page(
         status_code=status_code,
         title="Flows",
         park=park,
-        flows=shown[(at - 1) * PAGE_SIZE : at * PAGE_SIZE],
-        count=len(shown),
-        total=len(flows),
+        flows=found.flows,
+        count=found.count,
+        total=found.total,
         at=at,
         pages=pages,
         params=params,
@@ -65,7 +71,7 @@ def _flows_page(
         problems=problems or [],
         form=form or {},
         notice=notice,
-        unclassified=sum(1 for f in flows if f.material_code == "unclassified"),
+        unclassified=found.unclassified,
     )
 
 
@@ -75,38 +81,15 @@ def org_names(orgs: list[Any], lang: str) -> Any:
     return lambda code: names.get(code, code)
 
 
-def filter_flows(flows: list[Flow], params: dict[str, str]) -> list[Flow]:
-    """Flows matching the list's filters: enterprise, direction, year, words, review."""
-    org, direction = params.get("enterprise", ""), params.get("direction", "")
-    year, words = params.get("year", ""), params.get("q", "").strip().casefold()
-    cat = catalog()
-    out = []
-    for f in flows:
-        if org and f.org_code != org:
-            continue
-        if direction and f.direction.value != direction:
-            continue
-        if year and str(f.period.year) != year:
-            continue
-        if params.get("review") and f.material_code != "unclassified":
-            continue
-        if words:
-            material = cat.materials.get(f.material_code)
-            text = " ".join(
-                [
-                    f.key,
-                    f.org_code,
-                    f.material_code,
-                    f.material_words.text,
-                    material.name_vi if material else "",
-                    material.name_en if material else "",
-                    f.description,
-                ]
-            ).casefold()
-            if words not in text:
-                continue
-        out.append(f)
-    return out
+def flow_filter(params: dict[str, str]) -> registry.FlowFilter:
+    """The list's filters from its query: enterprise, direction, year, review (the words,
+    ``q``, are matched by the service)."""
+    return registry.FlowFilter(
+        org_code=params.get("enterprise", ""),
+        direction=params.get("direction", ""),
+        year=params.get("year", ""),
+        review=bool(params.get("review")),
+    )
 
 
 @router.get("/parks/{code}/flows", name="flows")
@@ -199,13 +182,11 @@ def _flow_page(
 ) -> Response:
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
-    found = next((f for f in registry.flows(engine, code, caller.viewer) if f.id == flow_id), None)
-    if found is None:
-        raise NotFound(f"park '{code}' has no flow {flow_id} you may see")
+    found = registry.flow(engine, code, flow_id, caller.viewer)
     from parkloop.domain.permissions import can_write
     from parkloop.services.history import record_history
 
-    org = next(o for o in registry.organisations(engine, code) if o.code == found.org_code)
+    org = registry.organisation(engine, code, found.org_code)
     cat = catalog()
     return page(
         request,

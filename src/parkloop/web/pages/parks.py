@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from parkloop.catalog import catalog
-from parkloop.domain.models import Enterprise, Flow
+from parkloop.domain.models import Enterprise
 from parkloop.domain.permissions import Role, sees_everything_of
 from parkloop.errors import NotFound, UserError
 from parkloop.services import dashboard, matching, records, registry, summary
@@ -19,17 +19,21 @@ from parkloop.web.render import page
 
 router = APIRouter()
 OPEN_MATCHES = ("proposed", "accepted")
+SHOWN_MATCHES = 10  # the open matches a dashboard lists, best first
 
 
 @router.get("/", name="home")
 def home(request: Request, caller: Annotated[Caller, Depends(anyone)]) -> Response:
-    """Operators and enterprises go to their park; others see the parks."""
+    """Operators and enterprises go to their park, facilitators to their parks' work;
+    others see the parks (an authority of a province or a region, those of it)."""
     user = caller.user
     if user is not None and user.park_code and user.role in ("operator", "enterprise"):
         return RedirectResponse(str(request.url_for("park", code=user.park_code)), 303)
+    if user is not None and user.role == "facilitator":
+        return RedirectResponse(str(request.url_for("facilitation")), 303)
     engine = request.app.state.engine
     rows = []
-    for park in registry.parks(engine):
+    for park in registry.parks(engine, viewer=caller.viewer):
         glance = summary.park_summary(engine, park.code, caller.viewer)
         rows.append({"park": park, "summary": glance})
     return page(request, caller, "home.html", title="Parks", parks=rows)
@@ -42,28 +46,27 @@ def park(request: Request, caller: Annotated[Caller, Depends(anyone)], code: str
     glance = summary.park_summary(engine, code, caller.viewer)
     viewer = caller.viewer
     park_id = glance.park.id
+    orgs = registry.organisations(engine, code)
     values: dict[str, Any] = {
         "summary": glance,
         "park": glance.park,
-        "org_name": org_names(registry.organisations(engine, code), caller.lang),
+        "org_name": org_names(orgs, caller.lang),
     }
     in_park = viewer.role is Role.ADMIN or (park_id is not None and viewer.park_id == park_id)
     if in_park:
-        shown = matching.matches_for(engine, code, viewer, OPEN_MATCHES)
-        values["matches"] = shown[:10]
+        shown = matching.shown_matches(engine, code, viewer, OPEN_MATCHES)
+        values["matches"] = matching.match_views(
+            engine, code, shown[:SHOWN_MATCHES], viewer, explained=False
+        )
         values["match_count"] = len(shown)
     if park_id is not None and sees_everything_of(viewer, park_id):
-        values["completeness"] = completeness(
-            registry.organisations(engine, code), registry.flows(engine, code, viewer)
-        )
+        values["completeness"] = completeness(orgs, registry.flow_figures(engine, code, viewer))
     values["rates"] = dashboard.assessment_rates(engine, code, viewer)
     own = _org_code(caller)
     if viewer.role is Role.ENTERPRISE and own:
         values["own"] = dashboard.enterprise_glance(engine, code, own, viewer)
-        values["own_flows"] = [f for f in registry.flows(engine, code, viewer) if f.org_code == own]
-        values["own_listings"] = [
-            x for x in registry.listings(engine, code, viewer) if x.org_code == own
-        ]
+        values["own_flows"] = registry.flows_of(engine, code, own, viewer)
+        values["own_listings"] = registry.listings_of(engine, code, own, viewer)
         values["own_exchanges"] = [
             x
             for x in registry.exchanges(engine, code, viewer=viewer)
@@ -76,10 +79,10 @@ def _org_code(caller: Caller) -> str:
     return caller.user.org_code if caller.user is not None and caller.user.org_code else ""
 
 
-def completeness(orgs: list[Any], flows: list[Flow]) -> list[dict[str, Any]]:
+def completeness(orgs: list[Any], flows: list[registry.FlowFigures]) -> list[dict[str, Any]]:
     """Per enterprise: how many flows it reported, how many of their materials are still
     unclassified, how many prices are the staff's (not filled from the catalog)."""
-    by_org: dict[str, list[Flow]] = defaultdict(list)
+    by_org: dict[str, list[registry.FlowFigures]] = defaultdict(list)
     for f in flows:
         by_org[f.org_code].append(f)
     out: list[dict[str, Any]] = []
@@ -87,15 +90,15 @@ def completeness(orgs: list[Any], flows: list[Flow]) -> list[dict[str, Any]]:
         if not isinstance(org, Enterprise):
             continue
         own = by_org.get(org.code, [])
-        years = Counter(f.period.year for f in own)
+        years = Counter(f.year for f in own)
         out.append(
             {
                 "org": org,
                 "flows": len(own),
-                "inputs": sum(1 for f in own if f.direction.value == "in"),
-                "outputs": sum(1 for f in own if f.direction.value == "out"),
+                "inputs": sum(1 for f in own if f.direction == "in"),
+                "outputs": sum(1 for f in own if f.direction == "out"),
                 "unclassified": sum(1 for f in own if f.material_code == "unclassified"),
-                "reported_prices": sum(1 for f in own if f.price_origin.status == "reported"),
+                "reported_prices": sum(1 for f in own if f.price_status == "reported"),
                 "latest_year": max(years) if years else None,
             }
         )
@@ -162,11 +165,9 @@ def _enterprise_page(
 ) -> Response:
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
-    found = next((o for o in registry.organisations(engine, code) if o.code == org), None)
-    if found is None:
-        raise NotFound(f"park '{code}' has no enterprise or partner '{org}'")
-    flows = [f for f in registry.flows(engine, code, caller.viewer) if f.org_code == org]
-    listings = [x for x in registry.listings(engine, code, caller.viewer) if x.org_code == org]
+    found = registry.organisation(engine, code, org)
+    flows = registry.flows_of(engine, code, org, caller.viewer)
+    listings = registry.listings_of(engine, code, org, caller.viewer)
     from parkloop.domain.permissions import can_write
 
     may_edit = found.id is not None and can_write(caller.viewer, park.id, found.id)

@@ -1,0 +1,210 @@
+"""What the pages of a park read: a page of its flows, filtered, counted and cut in SQL;
+one record by id; the flows and offers of one enterprise; the few columns totals over a
+park's flows need. Every read goes through the viewer's filter (store.permissions)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Select, case, false, func, select
+
+from parkloop.domain.models import Flow, Listing, Organisation, Period
+from parkloop.domain.permissions import Viewer
+from parkloop.store.inventory import _with_owner, flow_from_row, listing_from_row
+from parkloop.store.permissions import visible
+from parkloop.store.registry import organisation_from_row
+from parkloop.store.schema import flows, listings, organisations, parks
+from parkloop.store.sql import fetch_tuples
+
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowFilter:
+    """The filters of a park's list of flows (words are matched apart, see
+    :func:`flow_words`). ``year`` is the text typed: a year that is not a plain number
+    matches nothing."""
+
+    org_code: str = ""
+    direction: str = ""
+    year: str = ""
+    review: bool = False
+
+
+class FlowWords(NamedTuple):
+    """The parts of a flow a search by words reads."""
+
+    id: int
+    key: str
+    org_code: str
+    material_code: str
+    material_text: str
+    description: str
+
+
+class FlowFigures(NamedTuple):
+    """The parts of a flow that totals over a park and its Sankey read (``direction`` and
+    ``destination`` as their codes)."""
+
+    org_code: str
+    year: int
+    months: int
+    direction: str
+    material_code: str
+    quantity: float
+    unit: str
+    price_status: str
+    destination: str | None
+
+    @property
+    def annual_quantity(self) -> float:
+        return self.quantity * Period(year=self.year, months=self.months).per_year
+
+
+def _where(query: Select[Any], park_code: str, viewer: Viewer, chosen: FlowFilter) -> Any:
+    query = query.where(parks.c.code == park_code, visible(viewer, flows))
+    if chosen.org_code:
+        query = query.where(organisations.c.code == chosen.org_code)
+    if chosen.direction:
+        query = query.where(flows.c.direction == chosen.direction)
+    if chosen.year:
+        year = chosen.year
+        query = query.where(
+            flows.c.year == int(year) if year.isdigit() and str(int(year)) == year else false()
+        )
+    if chosen.review:
+        query = query.where(flows.c.material_code == UNCLASSIFIED)
+    return query
+
+
+def _joined(*columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(flows)
+        .join(parks, parks.c.id == flows.c.park_id)
+        .join(organisations, organisations.c.id == flows.c.org_id)
+    )
+
+
+# The order of store.inventory.list_flows, ties settled by id.
+_ORDER = (parks.c.code, organisations.c.code, flows.c.key, flows.c.id)
+
+
+def count_flows(conn: Connection, park_code: str, viewer: Viewer, chosen: FlowFilter) -> int:
+    query = _where(_joined(func.count()), park_code, viewer, chosen)
+    return int(conn.scalar(query) or 0)
+
+
+def flow_counts(conn: Connection, park_code: str, viewer: Viewer) -> tuple[int, int]:
+    """How many of a park's flows ``viewer`` may see, and how many of them wait for their
+    material to be settled."""
+    review = func.sum(case((flows.c.material_code == UNCLASSIFIED, 1), else_=0))
+    query = _where(_joined(func.count(), review), park_code, viewer, FlowFilter())
+    total, unclassified = conn.execute(query).one()
+    return int(total or 0), int(unclassified or 0)
+
+
+def flows_page(
+    conn: Connection,
+    park_code: str,
+    viewer: Viewer,
+    chosen: FlowFilter,
+    offset: int,
+    limit: int,
+) -> list[Flow]:
+    """The flows of one page of the list, in the list's order."""
+    query = _where(_with_owner(flows), park_code, viewer, chosen)
+    query = query.order_by(*_ORDER).offset(max(offset, 0)).limit(limit)
+    return [flow_from_row(r) for r in conn.execute(query).mappings().all()]
+
+
+def flow_words(
+    conn: Connection, park_code: str, viewer: Viewer, chosen: FlowFilter
+) -> list[FlowWords]:
+    """What a search by words reads of each flow the filters keep, in the list's order."""
+    query = _joined(
+        flows.c.id,
+        flows.c.key,
+        organisations.c.code,
+        flows.c.material_code,
+        flows.c.material_text,
+        flows.c.description,
+    )
+    query = _where(query, park_code, viewer, chosen).order_by(*_ORDER)
+    return [FlowWords(*r) for r in fetch_tuples(conn, query)]
+
+
+def flows_by_id(
+    conn: Connection, park_code: str, viewer: Viewer, ids: Collection[int]
+) -> list[Flow]:
+    """The flows of the park with these ids that ``viewer`` may see, in the list's order."""
+    if not ids:
+        return []
+    query = _where(_with_owner(flows), park_code, viewer, FlowFilter())
+    query = query.where(flows.c.id.in_(sorted(ids))).order_by(*_ORDER)
+    return [flow_from_row(r) for r in conn.execute(query).mappings().all()]
+
+
+def flow_figures(conn: Connection, park_code: str, viewer: Viewer) -> list[FlowFigures]:
+    """The parts of every flow of the park ``viewer`` may see that totals read, in the
+    list's order."""
+    query = _joined(
+        organisations.c.code,
+        flows.c.year,
+        flows.c.period_months,
+        flows.c.direction,
+        flows.c.material_code,
+        flows.c.quantity,
+        flows.c.unit,
+        flows.c.price_status,
+        flows.c.destination,
+    )
+    query = _where(query, park_code, viewer, FlowFilter()).order_by(*_ORDER)
+    return [FlowFigures(*r) for r in fetch_tuples(conn, query)]
+
+
+def listings_of(conn: Connection, park_code: str, viewer: Viewer, org_code: str) -> list[Listing]:
+    """The offers and wants of one organisation of the park that ``viewer`` may see, in
+    the order of store.inventory.list_listings."""
+    query = (
+        _with_owner(listings)
+        .where(
+            parks.c.code == park_code,
+            organisations.c.code == org_code,
+            visible(viewer, listings),
+        )
+        .order_by(parks.c.code, listings.c.kind, listings.c.key)
+    )
+    return [listing_from_row(r) for r in conn.execute(query).mappings().all()]
+
+
+def organisation(conn: Connection, park_code: str, code: str) -> Organisation | None:
+    """One organisation of the park by its code."""
+    query = (
+        select(organisations)
+        .join(parks, parks.c.id == organisations.c.park_id)
+        .where(parks.c.code == park_code, organisations.c.code == code)
+    )
+    row = conn.execute(query).mappings().first()
+    return None if row is None else organisation_from_row(row, park_code)
+
+
+def organisations_named(
+    conn: Connection, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], Organisation]:
+    """The organisations of these (park code, organisation code) pairs that exist."""
+    by_park: dict[str, set[str]] = {}
+    for park_code, code in keys:
+        by_park.setdefault(park_code, set()).add(code)
+    found: dict[tuple[str, str], Organisation] = {}
+    for park_code, codes in sorted(by_park.items()):
+        query = (
+            select(organisations)
+            .join(parks, parks.c.id == organisations.c.park_id)
+            .where(parks.c.code == park_code, organisations.c.code.in_(sorted(codes)))
+        )
+        for row in conn.execute(query).mappings().all():
+            found[(park_code, row["code"])] = organisation_from_row(row, park_code)
+    return found
