@@ -625,6 +625,12 @@ class AssessmentSummaryOut(Out):
     overall_percent: float | None
     verdicts: dict[str, int]
     coverage: dict[str, int]
+    coverage_text: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the overall rate rests on, in Vietnamese and English: 'rate 100 % "
+        "over 1 of 8 criteria; 7 without data (…)'; criteria without data are left out of "
+        "the rate, never counted as zero",
+    )
     history: list[AssessmentHistoryRow] = Field(description="Kept results, the latest of each year")
 
 
@@ -669,6 +675,7 @@ def assessment_summary_of(found: dict[str, Any]) -> AssessmentSummaryOut:
         overall_percent=summary["overall_percent"],
         verdicts=summary["verdicts"],
         coverage=found["coverage"],
+        coverage_text=summary["coverage"]["text"],
         history=[
             AssessmentHistoryRow.model_validate(h) for h in latest_per_year(summary["history"])
         ],
@@ -678,6 +685,7 @@ def assessment_summary_of(found: dict[str, Any]) -> AssessmentSummaryOut:
 def assessment_of(found: dict[str, Any]) -> AssessmentOut:
     summary = jsonable(found["summary"])
     summary["ruleset_version"] = str(summary["ruleset_version"])
+    summary["coverage_text"] = summary["coverage"]["text"]
     summary["coverage"] = found["coverage"]
     summary["history"] = latest_per_year(summary["history"])
     return AssessmentOut.model_validate(summary)

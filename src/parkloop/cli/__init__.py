@@ -57,7 +57,8 @@ def options(
         str,
         typer.Option(
             "--as",
-            help="Look as: admin, operator:PARK, enterprise:PARK:ORG, authority, public.",
+            help="Look as: admin, operator:PARK, enterprise:PARK:ORG, authority, "
+            "facilitator:PARK[,PARK...], public.",
         ),
     ] = "admin",
 ) -> None:

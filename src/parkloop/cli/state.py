@@ -26,17 +26,22 @@ class State:
         return self.database.engine(create=create)
 
     def viewer(self) -> Viewer:
-        """Parse --as: admin | operator:PARK | enterprise:PARK:ORG | authority | public."""
+        """Parse --as: admin | operator:PARK | enterprise:PARK:ORG | authority |
+        facilitator:PARK[,PARK...] | public."""
         parts = self.viewer_spec.split(":")
         try:
             role = Role(parts[0])
+            if role is Role.AGGREGATE:
+                raise ValueError(role)
         except ValueError:
             raise UserError(
                 f"--as '{self.viewer_spec}': use admin, operator:PARK, "
-                "enterprise:PARK:ORG, authority or public"
+                "enterprise:PARK:ORG, authority, facilitator:PARK[,PARK...] or public"
             ) from None
         if role in (Role.ADMIN, Role.AUTHORITY, Role.PUBLIC):
             return Viewer(role, name=self.viewer_spec)
+        if role is Role.FACILITATOR:
+            return self._facilitator(parts[1] if len(parts) > 1 else "")
         if len(parts) < 2 or (role is Role.ENTERPRISE and len(parts) < 3):
             raise UserError(f"--as '{self.viewer_spec}': say which park (and enterprise)")
         with self.engine().connect() as conn:
@@ -53,6 +58,19 @@ class State:
                 if org_id is None:
                     raise UserError(f"--as: no enterprise '{parts[2]}' in park '{parts[1]}'")
         return Viewer(role, park_id=park_id, org_id=org_id, name=self.viewer_spec)
+
+    def _facilitator(self, listed: str) -> Viewer:
+        codes = [c.strip() for c in listed.split(",") if c.strip()]
+        if not codes:
+            raise UserError(f"--as '{self.viewer_spec}': say which parks (facilitator:PARK,...)")
+        with self.engine().connect() as conn:
+            found = dict(
+                conn.execute(select(parks.c.code, parks.c.id).where(parks.c.code.in_(codes))).all()
+            )
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise UserError(f"--as: no park {', '.join(repr(c) for c in missing)}")
+        return Viewer(Role.FACILITATOR, parks=frozenset(found.values()), name=self.viewer_spec)
 
 
 def state(ctx: typer.Context) -> State:

@@ -89,9 +89,26 @@ def serve(
 def users_add(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
-    role: Annotated[str, typer.Option(help="admin, operator, enterprise or authority.")],
-    park: Annotated[str | None, typer.Option(help="Park of an operator or enterprise.")] = None,
+    role: Annotated[
+        str, typer.Option(help="admin, operator, enterprise, authority or facilitator.")
+    ],
+    park: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Park of an operator or enterprise; the parks of a facilitator (repeat it)."
+        ),
+    ] = None,
     org: Annotated[str | None, typer.Option(help="Enterprise of an enterprise account.")] = None,
+    province: Annotated[
+        str | None,
+        typer.Option(
+            help="The province an authority oversees (its name since 2025, or the former one)."
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="The region an authority oversees, e.g. red-river-delta."),
+    ] = None,
     name: Annotated[str, typer.Option(help="The person's name.")] = "",
     password: Annotated[
         str,
@@ -104,24 +121,41 @@ def users_add(
         ),
     ] = "",
 ) -> None:
-    """Create an account."""
+    """Create an account. An authority with neither --province nor --region oversees
+    every park of the country."""
     st = state(ctx)
     user = accounts.add_user(
         st.engine(),
         email,
         role,
         st.viewer(),
-        park_code=park,
         org_code=org,
         name=name,
         password=password or None,
         lang=st.lang,
+        parks=park or (),
+        province=province,
+        region=region,
     )
-    where = f" of {user.park_code}" + (f":{user.org_code}" if user.org_code else "")
+    where = accounts.scope_named(user) or user.place
+    if user.role == "authority" and not where:
+        where = "every park"
     console.print(
-        f"created {user.role} account {user.email}{where if user.park_code else ''}",
+        f"created {user.role} account {user.email}{f' of {where}' if where else ''}",
         highlight=False,
     )
+    if province:
+        from parkloop.catalog.places import resolve_province
+
+        found = resolve_province(province)
+        if found is not None and found.old_name:
+            console.print(
+                f"'{province}' is part of {found.name_vi} since 2025: the account oversees "
+                f"the parks of {found.name_vi}",
+                highlight=False,
+            )
+    if user.scope is not None:
+        console.print(f"parks it oversees now: {len(user.scope)}", highlight=False)
 
 
 @users_app.command("list")
@@ -139,6 +173,9 @@ def users_list(
             "role": u.role,
             "park": u.park_code,
             "enterprise": u.org_code,
+            "parks": [code for _, code in u.engaged],
+            "province": u.province_code or None,
+            "region": u.region or None,
             "active": u.active,
         }
         for u in found
@@ -148,14 +185,15 @@ def users_list(
         return
     table(
         "Accounts",
-        ["e-mail", "name", "role", "park", "enterprise", "active"],
+        ["e-mail", "name", "role", "park", "enterprise", "province or region", "active"],
         [
             [
                 r["email"],
                 r["name"],
                 r["role"],
-                r["park"] or "",
+                r["park"] or ", ".join(r["parks"]),
                 r["enterprise"] or "",
+                r["province"] or r["region"] or "",
                 "yes" if r["active"] else "no",
             ]
             for r in rows
