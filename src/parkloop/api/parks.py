@@ -42,28 +42,32 @@ def park_geojson(
     return JSONResponse(data, media_type="application/geo+json")
 
 
-@router.get("/parks/{code}/graph", name="park_graph")
+# The diagrams' data is plain JSON already: sent as it is, without FastAPI walking every
+# node and link of it again (jsonable_encoder), which took longer than drawing the network.
+@router.get("/parks/{code}/graph", name="park_graph", response_model=dict[str, Any])
 def park_graph(
     request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, lang: str = ""
-) -> dict[str, Any]:
+) -> Response:
     """The symbiosis network (organisations and exchanges) as ECharts graph data."""
-    return diagrams.symbiosis_graph(
-        request.app.state.engine, code, caller.viewer, lang or caller.lang
+    return JSONResponse(
+        diagrams.symbiosis_graph(request.app.state.engine, code, caller.viewer, lang or caller.lang)
     )
 
 
-@router.get("/parks/{code}/sankey", name="park_sankey")
+@router.get("/parks/{code}/sankey", name="park_sankey", response_model=dict[str, Any])
 def park_sankey(
     request: Request,
     caller: Annotated[Caller, Depends(anyone)],
     code: str,
     year: int | None = None,
     lang: str = "",
-) -> dict[str, Any]:
+) -> Response:
     """The park's flows as ECharts Sankey nodes and links (outside the park, totals by
     material class under the disclosure rule)."""
-    return diagrams.park_sankey(
-        request.app.state.engine, code, caller.viewer, year, lang or caller.lang
+    return JSONResponse(
+        diagrams.park_sankey(
+            request.app.state.engine, code, caller.viewer, year, lang or caller.lang
+        )
     )
 
 
@@ -81,8 +85,8 @@ def parks_list(
     region: Annotated[str, Query(max_length=100, description="Only parks of this region")] = "",
     q: Annotated[str, Query(max_length=200, description="Words of the code or name")] = "",
 ) -> Response:
-    """The parks of the registry."""
-    found = registry.parks(request.app.state.engine, region or None)
+    """The parks of the registry (for an authority of a province or a region, those of it)."""
+    found = registry.parks(request.app.state.engine, region or None, viewer=caller.viewer)
     text = wanted(q)
     if text:
         found = [p for p in found if text in words(p.code, p.name_vi, p.name_en, p.province)]
