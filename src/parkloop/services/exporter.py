@@ -118,6 +118,8 @@ def _sheet_row(spec: SheetSpec, stored: dict[str, Any]) -> SheetRow:
             row["price_vnd_per_unit"] = None  # filled from the catalog again on import
     if stored.get("destination_text"):
         row["destination"] = stored["destination_text"]
+    if stored.get("fuel_text"):
+        row["fuel_type"] = stored["fuel_text"]
     if spec.key == "parks" and stored.get("province_text"):
         row["province"] = stored["province_text"]
     if spec.key == "enterprises" and stored.get("sector_text"):

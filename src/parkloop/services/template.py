@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from parkloop import formats
 from parkloop.catalog import catalog
+from parkloop.catalog.fuels import fuels
 from parkloop.catalog.places import current_provinces
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_spec, sheet_specs
 from parkloop.domain.enums import Destination, LabelledEnum
@@ -142,6 +143,10 @@ TYPE_HELP = {
     "destination": (
         "where the output goes today, as a choice (see Lists) or in words",
         "đầu ra hiện đi đâu, chọn trong danh sách (xem Danh mục) hoặc ghi bằng chữ",
+    ),
+    "fuel": (
+        "a fuel, as a choice (see Lists) or in words (than, dầu DO, khí tự nhiên...)",
+        "nhiên liệu, chọn trong danh sách (xem Danh mục) hoặc ghi bằng chữ (than, dầu DO...)",
     ),
     "waste_code": ("a waste code, NN NN NN", "mã chất thải, NN NN NN"),
     "org": ("an enterprise or partner code", "mã doanh nghiệp hoặc đối tác"),
@@ -275,6 +280,7 @@ class _Writer:
             )
         )
         lists.append(("destination", "Destination", [d.label(lang) for d in Destination]))
+        lists.append(("fuel", "Fuel", [f.name(lang) for f in fuels(catalog()).values()]))
         seen: set[str] = set()
         for spec in sheet_specs():
             for col in spec.columns:
@@ -412,7 +418,7 @@ class _Writer:
         source = None
         if enum is not None:
             source = self._list_range(enum.__name__)
-        elif col.type in ("material", "unit", "region", "bool", "province", "destination"):
+        elif col.type in ("material", "unit", "region", "bool", "province", "destination", "fuel"):
             source = self._list_range(col.type)
         elif col.type == "material_code":
             source = self._list_range("material")

@@ -42,6 +42,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "vsic": ("vsic", "sector_text", "sector_confidence", "sector_basis"),
     "province": ("province", "province_code", "province_text"),
     "destination": ("destination", "destination_text"),
+    "fuel_type": ("fuel_type", "fuel_text"),
     "price_vnd_per_unit": ("price_vnd_per_unit", "price_status", "price_source"),
 }
 # What a blank cell means, where it is not "nothing".
@@ -61,6 +62,7 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("exchanges", "status"): "proposed",
     ("recp_measures", "category"): "energy_efficiency",
     ("recp_measures", "implemented"): True,
+    ("recp_measures", "fuel_type"): "",
     **{
         ("recp_measures", c): 0.0
         for c in (
@@ -68,6 +70,7 @@ DEFAULTS: dict[tuple[str, str], Any] = {
             "fuel_saved_gj",
             "water_saved_m3",
             "materials_saved_t",
+            "chemicals_saved_t",
             "cost_saved_vnd",
             "investment_vnd",
         )

@@ -37,7 +37,7 @@ from parkloop.store import writes
 NUMERIC = ("number", "integer")
 # Kinds of column whose cells are kept as the text typed, to be read with the row's
 # context (direction, sector, park) in the sheet modules.
-AS_TYPED = ("material", "org", "org_ref", "code", "vsic", "province", "destination")
+AS_TYPED = ("material", "org", "org_ref", "code", "vsic", "province", "destination", "fuel")
 _QUANTITY_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0]*\d)\s*([^\d\s.,].*)$")
 _PRICE_PER_UNIT = re.compile(
     r"(?i)^\s*([-+]?[\d.,\s\u00a0]*\d)\s*(?:vnđ|vnd|đồng|dong|đ|₫)?\s*/\s*(\S.*)$"
@@ -461,6 +461,7 @@ TYPED_TEXT = {
     "vsic": "sector_text",
     "province": "province_text",
     "destination": "destination_text",
+    "fuel_type": "fuel_text",
     "park": None,
     "enterprise": None,
     "supplier": None,

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from parkloop.catalog.sheets import sheet_specs
 from parkloop.domain.codes import Named
-from parkloop.domain.permissions import Role, Viewer, can_write
+from parkloop.domain.permissions import Record, Role, Viewer, can_record, can_write
 from parkloop.errors import UserError
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import (
@@ -227,6 +227,9 @@ def _authorise(
                     can_write(viewer, park_ids.get(party[0]), org_ids.get(party))
                     for party in (row["_supplier"], row["_receiver"])
                 )
+            elif prep.sheet == "recp_measures":
+                org_id = org_ids.get(row["_org"])
+                allowed = can_record(viewer, park_id, Record.RECP_MEASURE, org_id)
             else:
                 allowed = can_write(viewer, park_id, org_ids.get(row["_org"]))
             if not allowed:
@@ -238,7 +241,8 @@ def _authorise(
                         key[1] or key[0],
                         f"{who} may not write this record (of park '{park}')",
                         "an enterprise changes only its own records, an operator only its "
-                        "park; ask the park operator",
+                        "park, a facilitator only the RECP measures of its parks; ask the "
+                        "park operator",
                     )
                 )
     if problems:
