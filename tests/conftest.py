@@ -20,10 +20,17 @@ from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from parkloop.store import db
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests explore new examples on every local run; CI (HYPOTHESIS_PROFILE=ci) runs
+# the same examples each time, so that a merge is judged on the code, not on a draw. A
+# failure found locally is kept in .hypothesis and replayed until fixed.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 _PG_PROBLEM: list[str] = []
 
 
