@@ -126,3 +126,37 @@ def test_a_destination_typed_as_a_value_or_label_is_read_as_that() -> None:
     assert recognise_destination("chôn lấp").method == "code"
     assert recognise_destination("bán giá thấp").method == "code"
     assert recognise_destination("qwerty").code == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "code"),
+    [
+        ("Tro lò hơi đốt than", "out", "fly-ash"),  # ash from a boiler, never steam
+        ("Phân gà", "out", "animal-manure"),
+        ("Vỏ điều", "out", "cashew-shell"),
+        ("Bùn mía", "out", "filter-mud"),
+        ("Bánh kẹo lỗi", "out", "organic-waste"),  # food rejects
+        ("Hạt nhựa PP", "in", "virgin-plastic-resin"),  # pellets bought: virgin resin
+        ("Hạt nhựa tái sinh", "in", "plastic-pellets"),  # unless said recycled
+        ("Hạt nhựa", "out", "plastic-pellets"),
+        ("Bao bì PE rách", "out", "plastic-scrap"),  # packaging: the polymer decides
+    ],
+)
+def test_farm_and_food_residues_ash_and_resins(text: str, direction: str, code: str) -> None:
+    found = recognise_material(text, direction)
+    assert found.code == code, found
+    assert found.confidence >= 0.8
+
+
+def test_make_up_water_is_water_bought_not_a_waste() -> None:
+    taken = recognise_material("Nước làm mát cấp bổ sung", "in")
+    assert (taken.code, taken.method) == ("process-water", "make-up")
+    assert "cooling-water" in taken.suggestions and "bo sung" in taken.words
+    assert recognise_material("Nước làm mát ấm", "out").code == "cooling-water"
+
+
+def test_a_text_marked_hazardous_and_otherwise_unread_is_hazardous_waste() -> None:
+    found = recognise_material("Que hàn hỏng (CTNH)", "out")
+    assert (found.code, found.method) == ("hazardous-waste", "hazard")
+    assert found.confidence == 0.8
+    assert recognise_material("Que hàn hỏng", "out").code == UNCLASSIFIED

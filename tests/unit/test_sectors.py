@@ -17,6 +17,10 @@ DATA = resources.files("parkloop.catalog") / "data"
 # order, company-name noise and English.
 CASES = [
     ("Dệt nhuộm vải", "1313"),
+    ("Sản xuất thuốc viên nang, thuốc tiêm truyền", "2100"),
+    ("Thu gom, xử lý chất thải rắn và chất thải nguy hại", "3822"),
+    ("Sản xuất bao dệt PP, bao jumbo", "2220"),
+    ("Nhà máy cồn thực phẩm", "1101"),
     ("Sản xuất bia", "1103"),
     ("SX bao bì nhựa", "2220"),
     ("Luyện thép", "2410"),

@@ -21,8 +21,12 @@ How a text is read, first rule that applies:
 
 The words before 'từ'/'from' and outside brackets say what a thing is; what follows says
 where it came from, and decides only when its reading spans those first words too.
-A hazard marker ("dính dầu", "nhiễm hóa chất") turns a non-hazardous material into
-hazardous waste, as the Vietnamese hazardous-waste list does.
+A hazard marker ("dính dầu", "nhiễm hóa chất", "(CTNH)") turns a non-hazardous material into
+hazardous waste, as the Vietnamese hazardous-waste list does; a text whose material is not
+read but that the staff mark hazardous is hazardous waste, for a licensed treater (what it
+is stays for a person to settle). A make-up marker ("bổ sung": water added to make up what
+a cooling tower or a process loses) makes a water the firm takes in the water it buys,
+never a waste water ('nước làm mát bổ sung' is make-up water, not warm cooling water).
 """
 
 from __future__ import annotations
@@ -63,6 +67,12 @@ AMBIGUOUS = 0.5
 _ORIGIN = frozenset({"tu", "from"})
 _LIST = re.compile(r"[,;/+]")
 _HAZARD = "hazard"
+_ORIGIN_KIND = "origin"
+_MAKE_UP = "make-up"
+HAZARDOUS_WASTE = "hazardous-waste"
+# Water bought (and its kinds), and the kind of it that make-up water is.
+BOUGHT_WATER, MAKE_UP_WATER = "fresh-water", "process-water"
+MARKED_HAZARDOUS = 0.8  # the staff's own mark, when nothing else in the text is read
 _WASTE_KINDS = frozenset({"waste", "scrap", "used", "recovered", "surplus"})
 # (code, confidence, method, words, suggestions)
 Reading = tuple[str, float, str, str, tuple[str, ...]]
@@ -87,6 +97,7 @@ class _Text:
     items: tuple[frozenset[str], ...] = ()  # words of each item of a list ('a, b, c')
     item_of: tuple[int, ...] = ()  # the item each word belongs to
     said: tuple[tuple[str, str], ...] = ()  # qualifier phrases found, with their kinds
+    whence: frozenset[int] = frozenset()  # positions inside phrases of origin ('lò hơi')
 
 
 class MaterialRecogniser:
@@ -99,6 +110,15 @@ class MaterialRecogniser:
             code
             for code, m in cat.materials.items()
             if m.hazardous or m.material_class.value == "hazardous"
+        }
+        # Waters that are not water a firm buys (waste water, warm cooling water): what a
+        # make-up marker turns into the water it takes in.
+        parents = {code: m.parent for code, m in cat.materials.items()}
+        self.spent_waters = {
+            code
+            for code, m in cat.materials.items()
+            if m.material_class.value == "water"
+            and BOUGHT_WATER not in {code} | _ancestors(code, parents)
         }
         texts: list[tuple[str, str]] = []
         for m in cat.materials.values():
@@ -127,7 +147,6 @@ class MaterialRecogniser:
             self.qualifiers_by_first[phrase.folded[0]].append((phrase, kind))
         # A term that names a material and its own parent names the more specific one;
         # a term that names two unrelated materials decides nothing on its own.
-        parents = {code: m.parent for code, m in cat.materials.items()}
         self.parents = parents
         self.exact: dict[tuple[str, ...], str] = {}
         for term, codes in terms.items():
@@ -199,19 +218,31 @@ class MaterialRecogniser:
                 if w.folded[i : i + n] == phrase.folded:
                     hits.append((-n, i, kind))
         said: list[tuple[str, str]] = []
+        whence: set[int] = set()
         for negative, i, kind in sorted(hits):  # longest phrases first
             span = set(range(i, i - negative))
             if not qualified & span:
                 qualified |= span
                 kinds.add(kind)
                 said.append((" ".join(w.folded[i : i - negative]), kind))
+                if kind == _ORIGIN_KIND:
+                    whence |= span
         core = w.take(i for i in range(len(w)) if i not in qualified)
         parts = [split(part).folded for part in _LIST.split(text)] if text else []
         item_of = tuple(n for n, part in enumerate(parts) for _ in part)
         if len(item_of) != len(w):  # words not from this text: one item
             parts, item_of = [w.folded], tuple(0 for _ in w.folded)
         items = tuple(frozenset(p) for p in parts if p)
-        return _Text(w, core, frozenset(kinds), frozenset(qualified), items, item_of, tuple(said))
+        return _Text(
+            w,
+            core,
+            frozenset(kinds),
+            frozenset(qualified),
+            items,
+            item_of,
+            tuple(said),
+            frozenset(whence),
+        )
 
     def _agrees(self, t: Words, start: int, term: tuple[str, ...]) -> bool:
         """A term found at ``start`` is really written there (accents agree, if any)."""
@@ -238,11 +269,42 @@ class MaterialRecogniser:
             found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
         result = Recognised(text, *found, qualifiers=quals)
+        if (
+            _MAKE_UP in whole.kinds
+            and direction != "out"
+            and result.code in self.spent_waters
+            and MAKE_UP_WATER in self.materials
+        ):
+            marker = next(phrase for phrase, kind in whole.said if kind == _MAKE_UP)
+            return Recognised(
+                text,
+                MAKE_UP_WATER,
+                min(result.confidence, 0.9),
+                "make-up",
+                f"{marker} ({result.code})",
+                (result.code, *result.suggestions),
+                quals,
+            )
+        if _HAZARD in whole.kinds and (
+            result.code == UNCLASSIFIED or result.confidence < self.threshold
+        ):
+            # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)').
+            marker = next(phrase for phrase, kind in whole.said if kind == _HAZARD)
+            others = (result.code, *result.suggestions) if result.confidence else ()
+            return Recognised(
+                text,
+                HAZARDOUS_WASTE,
+                MARKED_HAZARDOUS,
+                "hazard",
+                marker,
+                tuple(dict.fromkeys(c for c in others if c not in (UNCLASSIFIED, HAZARDOUS_WASTE))),
+                quals,
+            )
         if _HAZARD in whole.kinds and result.code not in self.hazardous | {UNCLASSIFIED}:
             marker = next(phrase for phrase, kind in whole.said if kind == _HAZARD)
             return Recognised(
                 text,
-                "hazardous-waste",
+                HAZARDOUS_WASTE,
                 min(result.confidence, 0.9),
                 "hazard",
                 f"{marker} ({result.code})",
@@ -333,6 +395,7 @@ class MaterialRecogniser:
                 picked = self._by_context(candidate, direction, division)
                 others = tuple(self._context_candidates(candidate))
                 if picked is not None:
+                    others = tuple(c for c in others if c != picked[0])
                     return picked[0], picked[1], "context", " ".join(candidate), others
                 return UNCLASSIFIED, AMBIGUOUS, "ambiguous", " ".join(candidate), others
         inside = self._context_inside(t, direction, division)
@@ -456,12 +519,15 @@ class MaterialRecogniser:
         """Every word of a term of two words or more, in another order or apart
         ('hơi bão hòa áp suất thấp' holds 'hơi áp suất thấp')."""
         # Within one item of a list: 'đất sét, tràng thạch, cao lanh' holds no 'thạch cao'.
+        # Words that say where a thing came from do not say what it is: 'tro lò hơi' is ash
+        # from a boiler, and the words of 'lò hơi' do not make it steam.
         present = frozenset(t.words.folded)
-        candidates = {n for token in present for n in self.multiword_by_token.get(token, ())}
+        said = frozenset(w for i, w in enumerate(t.words.folded) if i not in t.whence)
+        candidates = {n for token in said for n in self.multiword_by_token.get(token, ())}
         hits = [
             (len(w), code, w)
             for words_, w, code in (self.multiword[n] for n in sorted(candidates))
-            if any(words_ <= item & present for item in t.items or (present,))
+            if any(words_ <= item & present for item in t.items or (present,)) and words_ & said
         ]
         if not hits:
             return None

@@ -21,6 +21,7 @@ METHODS = {
     "unknown": ("không nhận ra", "not recognised"),
     "origin": ("chỉ nói nguồn gốc", "says only where it came from"),
     "hazard": ("có dấu hiệu nguy hại", "marked hazardous"),
+    "make-up": ("nước cấp bổ sung", "make-up water"),
     "pattern": ("bao bì hoặc vật dụng nhiễm chất nguy hại", "contaminated packaging or items"),
     "unit-mismatch": ("đơn vị không hợp", "unit does not fit"),
     "assigned": ("người dùng gán", "assigned by a person"),

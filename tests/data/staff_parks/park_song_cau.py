@@ -545,7 +545,7 @@ LABELS = [
     ("treated-wastewater", "treated effluent, column A"),
     ("sewage-sludge", "sludge of the central wastewater plant"),
     ("hazardous-waste", "mixed hazardous waste received"),
-    ("organic-waste", "manure"),
+    ("animal-manure", "manure (livestock manure, a kind of organic waste)"),
     ("fertiliser", "organic fertiliser sold"),
 ]
 QUANTITIES = [
