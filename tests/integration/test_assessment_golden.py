@@ -83,7 +83,9 @@ def summary(engine: sa.Engine, park: str) -> dict[str, object]:
     return out
 
 
-@pytest.mark.parametrize("name", ["nam-cau-kien", "kalundborg"])
+@pytest.mark.parametrize(
+    "name", ["nam-cau-kien", "kalundborg", "hoa-khanh", "hiep-phuoc", "kwinana", "ulsan"]
+)
 def test_golden_results(engine: sa.Engine, name: str) -> None:
     load_example(engine, name)
     with engine.connect() as conn:

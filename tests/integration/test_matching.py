@@ -30,7 +30,9 @@ def nck(engine: sa.Engine) -> sa.Engine:
     return engine
 
 
-@pytest.mark.parametrize("park", ["nam-cau-kien", "kalundborg"])
+@pytest.mark.parametrize(
+    "park", ["nam-cau-kien", "kalundborg", "hoa-khanh", "hiep-phuoc", "kwinana", "ulsan"]
+)
 def test_known_exchanges_come_back_among_the_top_five(engine: sa.Engine, park: str) -> None:
     load_example(engine, park)
     result = matching.evaluate_rediscovery(engine, park, top=5)
@@ -225,7 +227,9 @@ def test_the_seed_route_in_the_park_account(
     assert data["circularity"], "enterprises with a mass balance get a circularity indicator"
 
 
-@pytest.mark.parametrize("park", ["nam-cau-kien", "kalundborg"])
+@pytest.mark.parametrize(
+    "park", ["nam-cau-kien", "kalundborg", "hoa-khanh", "hiep-phuoc", "kwinana", "ulsan"]
+)
 def test_golden_accounts_and_matches(engine: sa.Engine, park: str) -> None:
     load_example(engine, park)
     account = accounting.account_park(engine, park)

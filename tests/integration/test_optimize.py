@@ -57,7 +57,9 @@ def _recorded(engine: sa.Engine) -> list[tuple[Any, ...]]:
         ]
 
 
-@pytest.mark.parametrize("park", ["nam-cau-kien", "kalundborg"])
+@pytest.mark.parametrize(
+    "park", ["nam-cau-kien", "kalundborg", "hoa-khanh", "hiep-phuoc", "kwinana", "ulsan"]
+)
 def test_golden_optimised_network(engine: sa.Engine, park: str) -> None:
     load_example(engine, park)
     run = service.optimise_network(engine, park=park, save=False)
@@ -93,7 +95,9 @@ def test_golden_optimised_network(engine: sa.Engine, park: str) -> None:
         assert a[4] == pytest.approx(b[4], rel=QUANTITY_TOLERANCE)
 
 
-@pytest.mark.parametrize("park", ["nam-cau-kien", "kalundborg"])
+@pytest.mark.parametrize(
+    "park", ["nam-cau-kien", "kalundborg", "hoa-khanh", "hiep-phuoc", "kwinana", "ulsan"]
+)
 def test_figures_agree_with_independent_calculations(engine: sa.Engine, park: str) -> None:
     load_example(engine, park)
     run = service.optimise_network(engine, park=park, save=False)

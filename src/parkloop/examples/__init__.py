@@ -44,6 +44,33 @@ EXAMPLES: dict[str, Example] = {
             "Power station, refinery, pharmaceuticals, gypsum board, biogas; built from "
             "public figures.",
         ),
+        Example(
+            "hoa-khanh",
+            "Hòa Khánh, Đà Nẵng",
+            "Brewery biogas and steam loop, spent grain and yeast to feed, seafood, textiles, "
+            "paper, steel, plastics, central WWTP; a pilot park of the MPI-UNIDO eco-industrial "
+            "park project.",
+        ),
+        Example(
+            "hiep-phuoc",
+            "Hiệp Phước, Thành phố Hồ Chí Minh",
+            "Paper recycling, waste heat from oil refining to flour drying, foundry sand to "
+            "unfired bricks, scrap-metal and plastics recycling, steel, chemicals, port, central "
+            "WWTP with water reuse; a park of the UNIDO GEIPP programme.",
+        ),
+        Example(
+            "kwinana",
+            "Kwinana Industrial Area, Western Australia",
+            "Recycled water from the Kwinana Water Reclamation Plant, ammonia-plant CO2, "
+            "chlor-alkali, lime and gypsum loops around an alumina refinery; built from public "
+            "sources.",
+        ),
+        Example(
+            "ulsan",
+            "Ulsan Mipo and Onsan, Korea",
+            "Steam network of incinerators, smelters and a chemical plant, biogas from sewage "
+            "and food waste, CO2 to a paper mill; the Ulsan EIP programme, from public sources.",
+        ),
     )
 }
 
