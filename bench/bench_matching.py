@@ -14,32 +14,16 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import OUT, median, record, run_child
+from bench.common import OUT, is_current, mark_current, median, record, run_child
 
 ENTERPRISES, PARKS, SEED = 100_000, 450, 1
 SUBSET = 5_000
 RUNS = 3
 DATABASE = OUT / f"national-{ENTERPRISES // 1000}k-{PARKS}-seed{SEED}.db"
-VERSION = DATABASE.with_suffix(".version")
-
-
-def _version() -> str:
-    """The schema head and the generator's templates the database was made with."""
-    import hashlib
-    from importlib import resources
-
-    from parkloop.store.db import head_revision, make_engine
-
-    templates = (resources.files("parkloop.examples") / "synthetic.yaml").read_bytes()
-    code = (resources.files("parkloop.examples") / "synthetic.py").read_bytes()
-    digest = hashlib.sha256(templates + code).hexdigest()[:12]
-    return f"{head_revision(make_engine('sqlite://'))}:{digest}"
 
 
 def _current() -> bool:
-    return (
-        DATABASE.exists() and VERSION.exists() and VERSION.read_text(encoding="utf-8") == _version()
-    )
+    return is_current(DATABASE)
 
 
 def _url(path: Path) -> str:
@@ -177,7 +161,7 @@ def run() -> None:
         DATABASE.unlink(missing_ok=True)
         print(f"generating {DATABASE.name} (once per schema and generator)", flush=True)
         run_child("bench.bench_matching", "--generate")
-        VERSION.write_text(_version(), encoding="utf-8")
+        mark_current(DATABASE)
     runs = [run_child("bench.bench_matching", "--national") for _ in range(RUNS)]
     _clear_matches()
     saved = [run_child("bench.bench_matching", "--national-save") for _ in range(RUNS)]

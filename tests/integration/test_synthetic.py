@@ -3,6 +3,7 @@ about ten flows per enterprise."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from parkloop.catalog import catalog
@@ -54,3 +55,32 @@ def test_generation_is_deterministic_and_realistic(engine: sa.Engine, tmp_path) 
     generate(other, enterprises=600, park_count=6, seed=3)
     assert _fingerprint(other) == _fingerprint(engine)
     other.dispose()
+
+
+def test_the_generated_totals_are_summed_from_the_database(engine: sa.Engine) -> None:
+    from parkloop.examples.synthetic import compare
+
+    generate(engine, enterprises=400, park_count=4, seed=5)
+    with engine.connect() as conn:
+        employees = conn.scalar(
+            sa.select(sa.func.sum(organisations.c.employees)).where(
+                organisations.c.kind == "enterprise"
+            )
+        )
+        water = conn.scalar(
+            sa.select(sa.func.sum(flows.c.quantity))
+            .join(organisations, organisations.c.id == flows.c.org_id)
+            .where(
+                organisations.c.kind == "enterprise",
+                flows.c.material_code == "fresh-water",
+                flows.c.direction == "in",
+            )
+        )
+    country = compare(engine)
+    rows = {r.key: r for r in country.rows}
+    assert country.enterprises == 400
+    assert rows["employees"].generated == employees
+    assert rows["industrial_water_m3"].generated == pytest.approx(water)
+    assert rows["hazardous_waste_t"].generated > 0
+    # 400 firms are a small sample of the nation: within a factor of two of its employees.
+    assert 0.5 <= rows["employees"].ratio <= 2.0

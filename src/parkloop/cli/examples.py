@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parkloop.cli.render import console, print_json, progress_bar, table
+from parkloop.cli.render import console, number, print_json, progress_bar, say, table
 from parkloop.cli.state import state
+from parkloop.domain.enums import DataStatus
 from parkloop.examples import EXAMPLES, load_example
 from parkloop.services.importing import ImportReport
+
+if TYPE_CHECKING:
+    from parkloop.examples.synthetic import CountryComparison
 
 app = typer.Typer(help="Example datasets: list them, load one.", no_args_is_help=True)
 
@@ -58,7 +62,9 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
     year: Annotated[int, typer.Option(help="Inventory year of the flows.")] = 2024,
 ) -> None:
-    """Generate a synthetic national dataset (marked synthetic) for scale tests."""
+    """Generate a synthetic national dataset (marked synthetic) for scale tests, and print its
+    national totals beside the published figures it is calibrated to."""
+    from parkloop.examples.synthetic import compare
     from parkloop.examples.synthetic import generate as run
     from parkloop.services.confidentiality import require_admin
 
@@ -72,4 +78,60 @@ def generate(
         f"generated {counts.parks} parks, {counts.enterprises} enterprises, "
         f"{counts.partners} partners "
         f"and {counts.flows} flows (seed {counts.seed}, year {counts.year})"
+    )
+    _print_comparison(compare(st.engine(), counts.year), st.lang)
+
+
+# How each unit of the comparison prints: divisor, English and Vietnamese unit.
+_UNITS = {
+    "enterprises": (1.0, "enterprises", "doanh nghiệp"),
+    "persons": (1e3, "thousand persons", "nghìn người"),
+    "t/yr": (1e3, "thousand t/yr", "nghìn t/năm"),
+    "m3/yr": (1e6, "million m3/yr", "triệu m3/năm"),
+    "VND/yr": (1e12, "trillion VND/yr", "nghìn tỷ VND/năm"),
+}
+
+
+def _print_comparison(country: CountryComparison, lang: str) -> None:
+    rows = []
+    for r in country.rows:
+        scale, en, vi = _UNITS[r.unit]
+        rows.append(
+            [
+                say(lang, r.label_en, r.label_vi),
+                say(lang, en, vi),
+                number(r.published / scale, lang),
+                number(r.expected / scale, lang),
+                number(r.generated / scale, lang),
+                number(r.ratio, lang, 2),
+                "; ".join(DataStatus(x).label(lang) for x in r.status.split("; ")),
+            ]
+        )
+    share = number(country.share, lang, 3)
+    table(
+        say(
+            lang,
+            "National totals of the generated data beside the published figures",
+            "Tổng toàn quốc của dữ liệu tạo ra so với số liệu công bố",
+        ),
+        [
+            say(lang, "yearly total", "tổng một năm"),
+            say(lang, "unit", "đơn vị"),
+            say(lang, "published, nation", "công bố, cả nước"),
+            say(lang, f"published × {share}", f"công bố × {share}"),
+            say(lang, "generated", "tạo ra"),
+            say(lang, "generated ÷ expected", "tạo ra ÷ kỳ vọng"),
+            say(lang, "status", "trạng thái"),
+        ],
+        rows,
+        numeric=(2, 3, 4, 5),
+        caption=say(
+            lang,
+            f"The generated enterprises are {share} times the nation's enterprises in the "
+            "templates' VSIC divisions; figures and sources: "
+            "parkloop/examples/synthetic_statistics.csv, method: docs/methods/synthetic.md.",
+            f"Số doanh nghiệp tạo ra bằng {share} lần số doanh nghiệp cả nước trong các ngành "
+            "VSIC của mẫu; số liệu và nguồn: parkloop/examples/synthetic_statistics.csv, "
+            "phương pháp: docs/methods/synthetic.md.",
+        ),
     )

@@ -1,9 +1,14 @@
 """A synthetic national dataset for scale tests: parks in Viet Nam's park provinces,
-enterprises with a realistic sector mix, and flows from per-sector templates
-(``synthetic.yaml``). Deterministic for a given seed."""
+enterprises with the nation's sector mix and firm sizes (``synthetic_statistics.csv``), and
+flows from per-sector templates (``synthetic.yaml``) calibrated to the published national
+totals. Deterministic for a given seed. :func:`compare` sets a generated country's totals
+beside the published figures."""
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +24,7 @@ from parkloop.errors import UserError
 from parkloop.store import changes
 from parkloop.store.schema import flows, land_use, organisations, parks
 from parkloop.store.sql import insert_many
+from parkloop.store.synthetic import SyntheticSums, synthetic_sums
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 50_000
@@ -41,17 +47,73 @@ class GeneratedCounts:
     year: int
 
 
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    """A published figure the generator is calibrated to, with its source and status."""
+
+    key: str
+    sector: str
+    divisions: str
+    value: float
+    unit: str
+    year: int
+    status: str
+    source: str
+    note: str
+
+
+@cache
+def statistics() -> dict[tuple[str, str], Statistic]:
+    """``synthetic_statistics.csv`` by (key, sector): per template the enterprises and
+    employees of the VSIC divisions it stands for; nationally the waste, water, value added
+    and park figures."""
+    out: dict[tuple[str, str], Statistic] = {}
+    text = (resources.files("parkloop.examples") / "synthetic_statistics.csv").read_text(
+        encoding="utf-8"
+    )
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        if not row["source"].strip() or not row["status"].strip():
+            raise ValueError(f"synthetic_statistics.csv: {row['key']} has no source or status")
+        stat = Statistic(
+            row["key"],
+            row["sector"],
+            row["divisions"],
+            float(row["value"]),
+            row["unit"],
+            int(row["year"]),
+            row["status"],
+            row["source"],
+            row["note"],
+        )
+        out[(stat.key, stat.sector)] = stat
+    return out
+
+
 @cache
 def templates() -> dict[str, Any]:
+    """The sector templates, each with its ``weight`` (the enterprises of its divisions) and
+    ``employees`` (median and spread of a log-normal whose mean is the divisions' employees
+    per enterprise) filled in from :func:`statistics`."""
     with (resources.files("parkloop.examples") / "synthetic.yaml").open(encoding="utf-8") as fh:
         data: dict[str, Any] = yaml.safe_load(fh)
     materials = catalog().materials
+    stats = statistics()
     for sector in data["sectors"]:
         for f in sector["flows"]:
             if f["m"] not in materials:
                 raise ValueError(
                     f"synthetic.yaml: sector {sector['name']} uses unknown material {f['m']}"
                 )
+        try:
+            firms = stats[("enterprises", sector["vsic"])].value
+            people = stats[("employees", sector["vsic"])].value
+        except KeyError:
+            raise ValueError(
+                f"synthetic_statistics.csv: no enterprises or employees for {sector['vsic']}"
+            ) from None
+        sigma = float(sector["sigma"])
+        sector["weight"] = firms
+        sector["employees"] = [people / firms * math.exp(-sigma * sigma / 2.0), sigma]
     return data
 
 
@@ -319,3 +381,167 @@ def _flow_rows(
             key = base if seen[base] == 1 else f"{base}:{seen[base]}"
             qty = f["q"] * float(employees[i]) * float(noise[i, k])
             yield _flow(pid, oid, key, year, f["d"], f["m"], qty, f.get("price"), dest, source)
+
+
+# Waste collectors, recyclers and treaters (VSIC division 38) process the others' waste: what
+# they give out is not counted again as waste generated.
+WASTE_TRADES = ("38",)
+COAL_ASH = ("fly-ash", "bottom-ash", "fgd-gypsum")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One national total of a generated country beside the published figure."""
+
+    key: str
+    label_en: str
+    label_vi: str
+    unit: str
+    generated: float
+    published: float  # the national figure
+    expected: float  # the national figure times the generated country's share
+    status: str
+    source: str
+
+    @property
+    def ratio(self) -> float:
+        return self.generated / self.expected if self.expected else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class CountryComparison:
+    enterprises: int
+    share: float  # generated enterprises ÷ the nation's enterprises in the templates' divisions
+    rows: list[Comparison]
+    parks: Statistic
+    park_projects: Statistic
+    park_workers: Statistic
+
+
+def _status(stats: list[Statistic]) -> str:
+    return "; ".join(sorted({s.status for s in stats}))
+
+
+def compare(engine: Engine, year: int | None = None) -> CountryComparison:
+    """The generated country's yearly totals (enterprises, employees, ordinary and hazardous
+    industrial waste, water, value added) beside the published national figures scaled to
+    its share of the nation's enterprises."""
+    with engine.connect() as conn:
+        sums = synthetic_sums(conn, year)
+    return comparison(sums)
+
+
+def comparison(sums: SyntheticSums) -> CountryComparison:
+    stats = statistics()
+    materials = catalog().materials
+    firms = [s for (k, _), s in stats.items() if k == "enterprises"]
+    people = [s for (k, _), s in stats.items() if k == "employees"]
+    nation_firms = sum(s.value for s in firms)
+    share = sums.enterprises / nation_firms if nation_firms else math.nan
+
+    def waste(hazardous: bool) -> float:
+        return sum(
+            f.quantity
+            for f in sums.flows
+            if f.direction == "out"
+            and not f.vsic.startswith(WASTE_TRADES)
+            and materials[f.material].canonical_unit == "t"
+            and (
+                materials[f.material].hazardous
+                if hazardous
+                else bool(materials[f.material].vn_waste_code)
+                and not materials[f.material].hazardous
+            )
+        )
+
+    ash = sum(
+        f.quantity
+        for f in sums.flows
+        if f.direction == "out" and f.vsic == "3510" and f.material in COAL_ASH
+    )
+    water = sum(
+        f.quantity
+        for f in sums.flows
+        if f.direction == "in" and f.material in ("fresh-water", "surface-water")
+    )
+    sales = sum(f.value_vnd for f in sums.flows if f.direction == "out" and f.destination == "sold")
+    purchases = sum(f.value_vnd for f in sums.flows if f.direction == "in")
+
+    def row(key: str, en: str, vi: str, unit: str, generated: float, stat: Statistic) -> Comparison:
+        return Comparison(
+            key, en, vi, unit, generated, stat.value, stat.value * share, stat.status, stat.source
+        )
+
+    national = {k: s for (k, sector), s in stats.items() if sector == "national"}
+    rows = [
+        Comparison(
+            "enterprises",
+            "enterprises",
+            "doanh nghiệp",
+            "enterprises",
+            float(sums.enterprises),
+            nation_firms,
+            nation_firms * share,
+            _status(firms),
+            "synthetic_statistics.csv: enterprises of the templates' VSIC divisions (GSO)",
+        ),
+        Comparison(
+            "employees",
+            "employees",
+            "lao động",
+            "persons",
+            float(sums.employees),
+            sum(s.value for s in people),
+            sum(s.value for s in people) * share,
+            _status(people),
+            "synthetic_statistics.csv: employees of the templates' VSIC divisions (GSO)",
+        ),
+        row(
+            "ordinary_solid_waste_t",
+            "ordinary industrial solid waste",
+            "chất thải rắn công nghiệp thông thường",
+            "t/yr",
+            waste(hazardous=False),
+            national["ordinary_solid_waste_t"],
+        ),
+        row(
+            "coal_ash_t",
+            "of which ash, slag, FGD gypsum of coal power",
+            "trong đó tro, xỉ, thạch cao FGD nhiệt điện than",
+            "t/yr",
+            ash,
+            national["coal_ash_t"],
+        ),
+        row(
+            "hazardous_waste_t",
+            "industrial hazardous waste",
+            "chất thải nguy hại công nghiệp",
+            "t/yr",
+            waste(hazardous=True),
+            national["hazardous_waste_t"],
+        ),
+        row(
+            "industrial_water_m3",
+            "industrial water use",
+            "nước dùng cho công nghiệp",
+            "m3/yr",
+            water,
+            national["industrial_water_m3"],
+        ),
+        row(
+            "value_added_vnd",
+            "value added (sales less purchased materials and energy)",
+            "giá trị tăng thêm (doanh thu trừ nguyên liệu, năng lượng mua vào)",
+            "VND/yr",
+            sales - purchases,
+            national["value_added_manufacturing_vnd"],
+        ),
+    ]
+    return CountryComparison(
+        sums.enterprises,
+        share,
+        rows,
+        national["parks"],
+        national["park_projects"],
+        national["park_workers"],
+    )
