@@ -7,7 +7,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,5 +129,7 @@ def seconds(name: str) -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value >= 0):
-        raise UserError(f"{entry.env}={text!r}: give a number of seconds, 0 or more")
+        raise UserError(
+            msg("{env}='{text}': give a number of seconds, 0 or more", env=entry.env, text=text)
+        )
     return value

@@ -30,9 +30,9 @@ PARK = "nam-cau-kien"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the command line in this process: exit code, stdout, stderr."""
+    """Run the command line in this process, in English: exit code, stdout, stderr."""
     try:
-        main(list(args))
+        main(["--lang", "en", *args])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1

@@ -758,7 +758,7 @@ def test_export_of_an_unknown_park_is_refused(engine: sa.Engine, tmp_path: Path)
 
 def cli(*args: str) -> int:
     try:
-        main(list(args))
+        main(["--lang", "en", *args])
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0

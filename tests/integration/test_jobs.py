@@ -266,7 +266,7 @@ def test_a_job_that_breaks_unexpectedly_fails_with_one_line(
 
 def test_the_worker_refuses_sqlite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
-        cli_main(["--db", f"sqlite:///{tmp_path / 'x.db'}", "worker"])
+        cli_main(["--lang", "en", "--db", f"sqlite:///{tmp_path / 'x.db'}", "worker"])
     assert stopped.value.code == 1
     assert "on SQLite, jobs run inside `parkloop serve`; a worker needs PostgreSQL" in (
         capsys.readouterr().err

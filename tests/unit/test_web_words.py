@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 from jinja2.ext import babel_extract
+from message_templates import message_templates, message_words
 
 from parkloop.web.i18n import catalog, gettext
 from parkloop.web.words import DYNAMIC_WORDS
@@ -64,7 +65,13 @@ def test_every_word_shown_has_its_vietnamese() -> None:
 
 
 def test_the_catalogs_hold_no_word_the_application_no_longer_shows() -> None:
-    words = {**template_words(), **title_words(), **dict.fromkeys(DYNAMIC_WORDS)}
+    words = {
+        **template_words(),
+        **title_words(),
+        **dict.fromkeys(DYNAMIC_WORDS),
+        **message_templates(),
+        **message_words(),
+    }
     unused = sorted(m.id for m in catalog("vi") if m.id and m.id not in words)
     assert unused == []
 

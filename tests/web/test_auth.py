@@ -59,12 +59,12 @@ def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(app:
             data={"email": A, "password": "not it at all", "csrf": client.cookies[CSRF_COOKIE]},
         )
         assert reply.status_code == 401
-        assert "wrong e-mail address or password" in reply.text
+        assert "sai địa chỉ thư điện tử hoặc mật khẩu" in reply.text  # nobody: Vietnamese
     reply = client.post(
         "/sign-in",
         data={"email": A, "password": PASSWORD, "csrf": client.cookies[CSRF_COOKIE]},
     )
-    assert reply.status_code == 401 and "too many failed sign-ins" in reply.text
+    assert reply.status_code == 401 and "đăng nhập sai quá nhiều lần" in reply.text
     # Another account from the same address is not locked by those.
     sign_in(client, ACCOUNTS["b"][0])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parkloop.errors import Word, msg
+
 
 @dataclass(frozen=True, slots=True)
 class TransportCost:
@@ -45,14 +47,14 @@ def transport_cost(
     operating_days_per_year: float,
 ) -> TransportCost:
     for name, value in (
-        ("rate", rate_vnd_per_tkm),
-        ("tonnes per trip", tonnes_per_trip),
-        ("trips per day", trips_per_day),
-        ("distance", km),
-        ("operating days", operating_days_per_year),
+        (Word("rate"), rate_vnd_per_tkm),
+        (Word("tonnes per trip"), tonnes_per_trip),
+        (Word("trips per day"), trips_per_day),
+        (Word("distance"), km),
+        (Word("operating days"), operating_days_per_year),
     ):
         if value < 0:
-            raise ValueError(f"{name} cannot be negative")
+            raise ValueError(msg("{name} cannot be negative", name=name))
     return TransportCost(
         rate_vnd_per_tkm, tonnes_per_trip, trips_per_day, km, operating_days_per_year
     )

@@ -25,7 +25,7 @@ from parkloop.api.support import (
     send,
     send_page,
 )
-from parkloop.errors import NotFound
+from parkloop.errors import NotFound, msg
 from parkloop.services import assessment_detail, registry
 from parkloop.web.access import Caller, anyone
 
@@ -90,6 +90,11 @@ def assessment(
     registry.require_park(engine, code)
     assessment_detail.ruleset_of(ruleset)
     if ruleset not in {r.id for r in assessment_detail.park_rulesets()}:
-        raise NotFound(f"rule set '{ruleset}' has no park criteria; it assesses enterprises")
+        raise NotFound(
+            msg(
+                "rule set '{ruleset}' has no park criteria; it assesses enterprises",
+                ruleset=ruleset,
+            )
+        )
     found = assessment_detail.park_assessment(engine, code, ruleset, year, caller.viewer)
     return send(assessment_of(found), if_none_match)

@@ -26,7 +26,7 @@ from parkloop.api.support import (
 )
 from parkloop.domain.enums import OrgKind, RecpStatus
 from parkloop.domain.models import Enterprise
-from parkloop.errors import NotFound
+from parkloop.errors import NotFound, msg
 from parkloop.services import registry
 from parkloop.web.access import Caller, anyone
 
@@ -95,6 +95,8 @@ def enterprise(
     engine = request.app.state.engine
     found = next((o for o in registry.organisations(engine, code) if o.code == org), None)
     if found is None:
-        raise NotFound(f"park '{code}' has no enterprise or partner '{org}'")
+        raise NotFound(
+            msg("park '{code}' has no enterprise or partner '{org}'", code=code, org=org)
+        )
     at = last_changed(engine, "organisation", found.id, caller.viewer)
     return send(enterprise_of(found, caller.lang, at), if_none_match)

@@ -38,7 +38,7 @@ from parkloop.catalog import catalog
 from parkloop.domain.enums import Direction, MaterialClass
 from parkloop.domain.models import Flow
 from parkloop.domain.permissions import can_write
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import NotAllowed, NotFound, UserError, Word, msg
 from parkloop.services import records, registry
 from parkloop.services.importing import import_rows
 from parkloop.web.access import Caller, anyone, signed_in
@@ -143,7 +143,9 @@ def _visible(request: Request, caller: Caller, code: str, flow_id: int) -> Flow:
         None,
     )
     if found is None:
-        raise NotFound(f"park '{code}' has no flow {flow_id} you may see")
+        raise NotFound(
+            msg("park '{code}' has no flow {flow_id} you may see", code=code, flow_id=str(flow_id))
+        )
     return found
 
 
@@ -194,8 +196,12 @@ def flow_add(
     org = _organisation(engine, code, body.enterprise)
     if org is not None and org.id is not None and not can_write(viewer, park.id, org.id):
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not add flows of '{org.code}': an "
-            "enterprise adds only its own, an operator only its park's; nothing was written"
+            msg(
+                "{who} may not add flows of {org}: an enterprise adds only its own, "
+                "an operator only its park's; nothing was written",
+                who=viewer.name or Word(viewer.role.value),
+                org=org,
+            )
         )
     row = _new_row(code, body)
     name = f"api-{uuid.uuid4().hex[:16]}"
@@ -225,7 +231,7 @@ def flow_add(
     import_rows(engine, {"flows": [row]}, name=name, viewer=viewer, actor=viewer.name)
     made = [f for f in registry.flows(engine, code, viewer) if f.id not in before]
     if not made:
-        raise UserError("the flow was written but cannot be found again; list the flows")
+        raise UserError(msg("the flow was written but cannot be found again; list the flows"))
     new = max(made, key=lambda f: f.id or 0)
     assert new.id is not None
     at = last_changed(engine, "flow", new.id, viewer)
@@ -290,15 +296,22 @@ def flow_change(
     found = _visible(request, caller, code, flow_id)
     if not records.may_change(engine, "flow", flow_id, viewer):
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not change flow {flow_id} (of "
-            f"{found.org_code}): an enterprise changes only its own records, an operator only "
-            "its park's; nothing was changed"
+            msg(
+                "{who} may not change flow {flow_id} (of {owner}): an enterprise "
+                "changes only its own records, an operator only its park's; nothing was "
+                "changed",
+                who=viewer.name or Word(viewer.role.value),
+                flow_id=str(flow_id),
+                owner=_organisation(engine, code, found.org_code) or found.org_code,
+            )
         )
     given = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if not given:
         raise UserError(
-            "say what to change: quantity, unit, material, price_vnd_per_unit, destination "
-            "or confidentiality"
+            msg(
+                "say what to change: quantity, unit, material, price_vnd_per_unit, "
+                "destination or confidentiality"
+            )
         )
     import_rows(
         engine,

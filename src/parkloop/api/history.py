@@ -21,7 +21,7 @@ from parkloop.api.support import (
     send,
     send_page,
 )
-from parkloop.errors import NotFound
+from parkloop.errors import NotFound, Word, msg
 from parkloop.services import history, registry
 from parkloop.web.access import Caller, operator
 
@@ -76,5 +76,12 @@ def record_history(
     registry.require_park(engine, code)
     entries = history.record_history(engine, kind, row_id, caller.viewer)
     if any(e["park_code"] != code for e in entries):
-        raise NotFound(f"park '{code}' has no {kind} {row_id}")
+        raise NotFound(
+            msg(
+                "park '{code}' has no {kind} {row_id}",
+                code=code,
+                kind=Word(kind),
+                row_id=str(row_id),
+            )
+        )
     return send_page(request, Page[HistoryEntryOut], entries, history_of, at, if_none_match)

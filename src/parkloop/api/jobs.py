@@ -26,7 +26,7 @@ from parkloop.api.support import (
     send,
     send_page,
 )
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services import jobs, registry
 from parkloop.web.access import Caller, signed_in
 from parkloop.web.pages.data import UPLOAD_LIMIT, UPLOAD_SUFFIXES
@@ -118,7 +118,10 @@ async def import_upload(
     name = FilePath(file.filename or "upload.xlsx").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise UserError(
-            f"'{name}': upload a workbook (.xlsx), a CSV file or a parkloop JSON export"
+            msg(
+                "'{name}': upload a workbook (.xlsx), a CSV file or a parkloop JSON export",
+                name=name,
+            )
         )
     data = await file.read(UPLOAD_LIMIT + 1)
     if len(data) > UPLOAD_LIMIT:
@@ -137,7 +140,7 @@ async def import_upload(
             ],
         )
     if not data:
-        raise UserError(f"'{name}' is empty")
+        raise UserError(msg("'{name}' is empty", name=name))
     job_id = jobs.submit(
         engine,
         "import",

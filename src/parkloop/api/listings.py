@@ -24,7 +24,7 @@ from parkloop.api.support import (
     send_page,
 )
 from parkloop.domain.enums import ListingKind, MaterialClass
-from parkloop.errors import NotFound
+from parkloop.errors import NotFound, msg
 from parkloop.services import marketplace
 from parkloop.services.marketplace import Offered
 from parkloop.web.access import Caller, anyone
@@ -112,6 +112,12 @@ def listing(
         None,
     )
     if found is None:
-        raise NotFound(f"park '{code}' has no offer or want {listing_id} you may see")
+        raise NotFound(
+            msg(
+                "park '{code}' has no offer or want {listing_id} you may see",
+                code=code,
+                listing_id=str(listing_id),
+            )
+        )
     at = last_changed(engine, "listing", listing_id, caller.viewer)
     return send(_listing_of(found, caller.lang, at), if_none_match)

@@ -33,7 +33,7 @@ from parkloop.assessment.model import (
 )
 from parkloop.assessment.parameters import INDICATORS_FILE, Parameters, parameters_from, read_yaml
 from parkloop.assessment.validate import validate
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 
 SCHEMA_FILE = "ruleset.schema.yaml"
 CRITERIA_MET = "criteria_met"
@@ -84,13 +84,19 @@ class Library:
     def ruleset(self, ruleset_id: str) -> RuleSet:
         if ruleset_id not in self.rulesets:
             known = ", ".join(sorted(self.rulesets))
-            raise UserError(f"no rule set '{ruleset_id}'; known rule sets: {known}")
+            raise UserError(
+                msg(
+                    "no rule set '{ruleset_id}'; known rule sets: {known}",
+                    ruleset_id=str(ruleset_id),
+                    known=known,
+                )
+            )
         return self.rulesets[ruleset_id]
 
     def indicator(self, indicator_id: str) -> IndicatorDef:
         if indicator_id not in self.indicators:
             raise UserError(
-                f"no indicator '{indicator_id}'",
+                msg("no indicator '{indicator_id}'", indicator_id=str(indicator_id)),
                 details=[f"known indicators: {', '.join(sorted(self.indicators))}"],
             )
         return self.indicators[indicator_id]

@@ -50,7 +50,7 @@ from parkloop.assessment.result import (
     MonitoringResult,
     Value,
 )
-from parkloop.errors import UserError
+from parkloop.errors import UserError, Word, msg
 
 YES = frozenset({"yes", "y", "true", "1", "có", "co", "đạt", "dat", "x"})
 NO = frozenset({"no", "n", "false", "0", "không", "khong", "chưa", "chua", "chưa đạt"})
@@ -309,7 +309,12 @@ def run(
     if not criteria:
         levels = ", ".join(lv.value for lv in ruleset.levels)
         raise UserError(
-            f"rule set '{ruleset.id}' has no {level.value} criteria (it covers: {levels})"
+            msg(
+                "rule set '{id}' has no {level} criteria (it covers: {levels})",
+                id=str(ruleset.id),
+                level=Word(level.value),
+                levels=levels,
+            )
         )
 
     def command(definition: IndicatorDef) -> str:

@@ -21,7 +21,7 @@ from parkloop.cli import (
     worker,
 )
 from parkloop.cli.render import err_console
-from parkloop.cli.state import State
+from parkloop.cli.state import SPOKEN, State
 from parkloop.errors import UserError
 from parkloop.services.session import (
     OPERATIONAL_ERRORS,
@@ -31,6 +31,7 @@ from parkloop.services.session import (
     mask_passwords,
 )
 from parkloop.settings import setting
+from parkloop.web.i18n import said_in
 
 app = typer.Typer(
     name="parkloop",
@@ -64,6 +65,7 @@ def options(
 ) -> None:
     if lang not in ("vi", "en"):
         raise typer.BadParameter("use vi or en", param_hint="--lang")
+    SPOKEN.set(lang)
     ctx.obj = State(database=Database(database), lang=lang, viewer_spec=viewer)
 
 
@@ -95,14 +97,19 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 on success, 1 on a user error, 2 on a usage error.
 
     A database that is busy, unreachable or failing is a message too, never a traceback.
+    A refusal is said in the language of the run (--lang, else the lang setting).
     """
+    spoken = SPOKEN.set(setting("lang"))
     try:
         app(args=argv)
     except UserError as exc:
         advice = busy_advice(exc)
-        _fail(str(exc) if advice is None else f"{exc}: {advice}")
+        said = said_in(SPOKEN.get(), exc)
+        _fail(said if advice is None else f"{said}: {advice}")
     except OPERATIONAL_ERRORS as exc:
         _fail(database_error_message(exc))
+    finally:
+        SPOKEN.reset(spoken)
 
 
 def _fail(message: str) -> NoReturn:

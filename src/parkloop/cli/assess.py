@@ -13,7 +13,7 @@ from parkloop.assessment import library
 from parkloop.cli.render import console, number, print_json, table
 from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import DataStatus
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services import assessment as service
 from parkloop.services import evidence as evidence_service
 
@@ -222,7 +222,7 @@ def assess(
     elif park:
         report = service.assess_park(engine, park, ruleset, year, save=save, viewer=st.viewer())
     else:
-        raise UserError("say what to assess: --park CODE, or --enterprise PARK:ORG")
+        raise UserError(msg("say what to assess: --park CODE, or --enterprise PARK:ORG"))
     if as_json:
         print_json(report.to_dict())
         return

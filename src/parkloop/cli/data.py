@@ -14,6 +14,7 @@ from parkloop.services.exporter import FORMATS, export_data
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.problems import row_list
 from parkloop.services.template import write_template
+from parkloop.web.i18n import said_in
 
 SHOWN_PROBLEMS = 200
 
@@ -70,7 +71,7 @@ def import_file(
             )
         except ImportProblems as exc:
             bar.stop()
-            _print_problems(exc)
+            _print_problems(exc, st.lang)
             raise typer.Exit(1) from None
     if as_json:
         print_json(report.as_dict())
@@ -78,8 +79,8 @@ def import_file(
     print_report(report, st.lang)
 
 
-def _print_problems(exc: ImportProblems) -> None:
-    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+def _print_problems(exc: ImportProblems, lang: str) -> None:
+    err_console.print(f"[bold red]error:[/] {said_in(lang, exc.said)}", highlight=False)
     for line in exc.details[:SHOWN_PROBLEMS]:
         err_console.print(f"  - {line}", highlight=False, soft_wrap=True)
     hidden = len(exc.details) - SHOWN_PROBLEMS

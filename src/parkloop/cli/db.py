@@ -6,6 +6,7 @@ import typer
 
 from parkloop.cli.render import console
 from parkloop.cli.state import state
+from parkloop.errors import msg
 from parkloop.services.confidentiality import require_admin
 
 app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_h
 def upgrade(ctx: typer.Context) -> None:
     """Create the schema, or upgrade it to the newest version (the administrator only)."""
     st = state(ctx)
-    require_admin(st.viewer(), "upgrade the database")
+    require_admin(st.viewer(), msg("upgrade the database"))
     database = st.database
     before, after = database.upgrade()
     if before == after:

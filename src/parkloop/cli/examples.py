@@ -9,6 +9,7 @@ import typer
 from parkloop.cli.render import console, number, print_json, progress_bar, say, table
 from parkloop.cli.state import state
 from parkloop.domain.enums import DataStatus
+from parkloop.errors import msg
 from parkloop.examples import EXAMPLES, load_example
 from parkloop.services.importing import ImportReport
 
@@ -69,7 +70,7 @@ def generate(
     from parkloop.services.confidentiality import require_admin
 
     st = state(ctx)
-    require_admin(st.viewer(), "generate a synthetic dataset")
+    require_admin(st.viewer(), msg("generate a synthetic dataset"))
     with progress_bar() as (_, progress):
         counts = run(
             st.engine(create=True), enterprises, parks, seed=seed, year=year, progress=progress

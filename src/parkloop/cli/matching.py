@@ -14,7 +14,7 @@ from parkloop.catalog import catalog
 from parkloop.cli.render import console, err_console, number, print_json, say, table
 from parkloop.cli.state import park_option, state
 from parkloop.domain.enums import DataStatus
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg, said_of
 from parkloop.services import accounting, matching
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -66,7 +66,7 @@ def match(
     st = state(ctx)
     if rediscover:
         if park is None:
-            raise UserError("say which park: parkloop match --park CODE --rediscover")
+            raise UserError(msg("say which park: parkloop match --park CODE --rediscover"))
         render_rediscovery(
             matching.evaluate_rediscovery(st.engine(), park, top=top, viewer=st.viewer()),
             st.lang,
@@ -351,7 +351,10 @@ def account(
         return
     if park is None:
         raise UserError(
-            "say which park: parkloop account --park CODE (or `parkloop account transport --help`)"
+            msg(
+                "say which park: parkloop account --park CODE (or `parkloop account "
+                "transport --help`)"
+            )
         )
     st = state(ctx)
     result = accounting.account_park(
@@ -620,7 +623,7 @@ def account_transport(
     try:
         cost = transport_cost(rate_vnd_per_tkm, tonnes_per_trip, trips_per_day, km, operating_days)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(said_of(exc)) from None
     data = {
         "rate_vnd_per_tkm": rate_vnd_per_tkm,
         "tonnes_per_trip": tonnes_per_trip,

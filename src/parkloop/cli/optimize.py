@@ -14,7 +14,7 @@ from parkloop import units
 from parkloop.catalog import catalog
 from parkloop.cli.render import console, err_console, number, print_json, say, table
 from parkloop.cli.state import State, park_option, state
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.jsonable import jsonable
 from parkloop.services import optimize as service
 from parkloop.services import resilience as resilience_service
@@ -75,8 +75,11 @@ def _capacities(values: list[str] | None) -> dict[str, float]:
             out[rule.strip()] = float(amount)
         except ValueError:
             raise UserError(
-                f"--treatment-capacity '{text}': write RULE=QUANTITY, e.g. "
-                "plastic-scrap-to-pellets=500"
+                msg(
+                    "--treatment-capacity '{text}': write RULE=QUANTITY, e.g. "
+                    "plastic-scrap-to-pellets=500",
+                    text=text,
+                )
             ) from None
     return out
 
@@ -180,7 +183,7 @@ def _write(path: Path, view: dict[str, Any]) -> None:
     elif path.suffix.lower() == ".json":
         path.write_text(json.dumps(jsonable(view), ensure_ascii=False, indent=2), encoding="utf-8")
     else:
-        raise UserError(f"--output {path}: name a .json or .csv file")
+        raise UserError(msg("--output {path}: name a .json or .csv file", path=path))
     err_console.print(f"written to {path}")
 
 
@@ -541,7 +544,7 @@ def shares(
 ) -> None:
     """Split the gain of an exchange or a small coalition: Shapley, proportional, equal."""
     if (exchange is None) == (enterprises is None):
-        raise UserError("say what to share: --exchange ID or --enterprises A,B,C")
+        raise UserError(msg("say what to share: --exchange ID or --enterprises A,B,C"))
     st = state(ctx)
     if exchange is not None:
         result = shares_service.shares_of_exchange(st.engine(), exchange, st.viewer())

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from parkloop.cli.render import err_console
 from parkloop.cli.state import state
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services import worker as service
 from parkloop.services.confidentiality import require_admin
 
@@ -25,8 +25,10 @@ def worker(
     on the PostgreSQL database, until stopped with Ctrl+C."""
     st = state(ctx)
     if make_url(st.database.resolved_url).get_backend_name() != "postgresql":
-        raise UserError("on SQLite, jobs run inside `parkloop serve`; a worker needs PostgreSQL")
-    require_admin(st.viewer(), "run a job worker")
+        raise UserError(
+            msg("on SQLite, jobs run inside `parkloop serve`; a worker needs PostgreSQL")
+        )
+    require_admin(st.viewer(), msg("run a job worker"))
     engine = st.engine()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     err_console.print(

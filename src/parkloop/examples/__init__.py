@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from parkloop.domain.permissions import Viewer
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def example(name: str) -> Example:
         return EXAMPLES[name]
     except KeyError:
         raise UserError(
-            f"no example '{name}'; choose one of: {', '.join(sorted(EXAMPLES))}"
+            msg("no example '{name}'; choose one of: {items}", name=name, items=sorted(EXAMPLES))
         ) from None
 
 
@@ -94,7 +94,7 @@ def load_example(
     the administrator may."""
     from parkloop.services.confidentiality import require_admin
 
-    require_admin(viewer, "load an example")
+    require_admin(viewer, msg("load an example"))
     from parkloop.services.importing import import_path
 
     chosen = example(name)

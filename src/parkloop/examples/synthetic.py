@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy import Engine
 
 from parkloop.catalog import catalog
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.store import changes
 from parkloop.store.schema import flows, land_use, organisations, parks
 from parkloop.store.sql import insert_many
@@ -127,7 +127,7 @@ def generate(
 ) -> GeneratedCounts:
     """Write ``park_count`` parks with ``enterprises`` enterprises and their flows."""
     if enterprises < park_count or park_count < 1:
-        raise UserError("need at least one park and at least one enterprise per park")
+        raise UserError(msg("need at least one park and at least one enterprise per park"))
     rng = np.random.default_rng(seed)
     cat = catalog()
     provinces = [p for p in cat.provinces.values()]

@@ -20,6 +20,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from parkloop.accounting.book import PIPE, FactorBook
+from parkloop.errors import msg
 from parkloop.matching.engine import Candidates
 from parkloop.matching.tables import Side
 
@@ -323,16 +324,16 @@ class Options:
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
+            raise ValueError(msg("objective must be one of {objectives}", objectives=OBJECTIVES))
         if self.budget_vnd is not None and self.budget_vnd < 0:
-            raise ValueError("the budget cannot be negative")
+            raise ValueError(msg("the budget cannot be negative"))
         if self.time_limit_s <= 0:
-            raise ValueError("the time limit must be positive")
+            raise ValueError(msg("the time limit must be positive"))
         if not 0 <= self.mip_gap < 1:
-            raise ValueError("the relative gap is a share between 0 and 1")
+            raise ValueError(msg("the relative gap is a share between 0 and 1"))
         for rule, capacity in self.treatment_capacity.items():
             if capacity < 0:
-                raise ValueError(f"treatment capacity of {rule} cannot be negative")
+                raise ValueError(msg("treatment capacity of {rule} cannot be negative", rule=rule))
 
     def but(self, **changes: object) -> Options:
         return replace(self, **changes)  # type: ignore[arg-type]

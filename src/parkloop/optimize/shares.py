@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from parkloop.errors import Message, msg
 from parkloop.optimize.model import F64
 
 MAX_PLAYERS = 12
@@ -31,17 +32,19 @@ METHODS: dict[str, str] = {
 }
 
 
-def too_many(n: int) -> str:
-    return (
-        f"{n} partners: exact Shapley values need all 2^n coalitions solved; ask for at most "
-        f"{MAX_PLAYERS} partners (a park's whole network is better split by exchange)"
+def too_many(n: int) -> Message:
+    return msg(
+        "{n} partners: exact Shapley values need all 2^n coalitions solved; ask for at most "
+        "{most} partners (a park's whole network is better split by exchange)",
+        n=n,
+        most=MAX_PLAYERS,
     )
 
 
 def coalition_values(n: int, value: Callable[[tuple[int, ...]], float]) -> F64:
     """v(S) for every coalition S, indexed by the bit mask of its members (v(∅) = 0)."""
     if n > MAX_PLAYERS:
-        raise ValueError(too_many(n))
+        raise ValueError(str(too_many(n)))
     out = np.zeros(1 << n)
     for mask in range(1, 1 << n):
         out[mask] = value(tuple(i for i in range(n) if mask >> i & 1))

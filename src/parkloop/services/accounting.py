@@ -34,7 +34,7 @@ from parkloop.domain.enums import (
 from parkloop.domain.geo import distance_km
 from parkloop.domain.models import Exchange, Flow, Organisation, RecpMeasure
 from parkloop.domain.permissions import Viewer, can_see
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services import confidentiality, registry
 
 MASS_CLASSES = frozenset(
@@ -687,13 +687,17 @@ def recp_programme(
     from parkloop.store import inventory
 
     if sum(bool(x) for x in (parks, region, all_parks)) != 1:
-        raise UserError("say which parks: --park CODE (repeatable), --region NAME or --all")
+        raise UserError(msg("say which parks: --park CODE (repeatable), --region NAME or --all"))
     if parks:
         chosen = [registry.require_park(engine, p) for p in parks]
     else:
         chosen = registry.parks(engine, region=region)
         if not chosen:
-            raise UserError(f"no parks in {'region ' + repr(region) if region else 'the database'}")
+            raise UserError(
+                msg("no parks in region '{region}'", region=region)
+                if region
+                else msg("no parks in the database")
+            )
     measures: list[RecpMeasure] = []
     with engine.connect() as conn:
         for p in chosen:

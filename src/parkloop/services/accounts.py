@@ -27,7 +27,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import Connection, Engine
 
 from parkloop.domain.permissions import Role, Viewer
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import Message, NotAllowed, NotFound, UserError, Word, msg
 from parkloop.settings import setting
 from parkloop.store import accounts as store
 from parkloop.store import changes, registry
@@ -87,7 +87,9 @@ def _number(name: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise UserError(f"setting {name}={text!r}: give a whole number of at least 1")
+        raise UserError(
+            msg("setting {name}='{text}': give a whole number of at least 1", name=name, text=text)
+        )
     return value
 
 
@@ -98,15 +100,17 @@ def min_password_length() -> int:
 def check_password(password: str) -> None:
     least = min_password_length()
     if len(password) < least:
-        raise UserError(f"the password is too short: use at least {least} characters")
+        raise UserError(
+            msg("the password is too short: use at least {least} characters", least=least)
+        )
     if len(password) > 1024:
-        raise UserError("the password is too long: use at most 1,024 characters")
+        raise UserError(msg("the password is too long: use at most 1,024 characters"))
 
 
 def normal_email(email: str) -> str:
     text = email.strip().lower()
     if not EMAIL.match(text) or len(text) > 254:
-        raise UserError(f"'{email}' is not an e-mail address (name@example.vn)")
+        raise UserError(msg("'{email}' is not an e-mail address (name@example.vn)", email=email))
     return text
 
 
@@ -136,7 +140,7 @@ def add_user(
     2025), one region (``region``: its code or name), or, with neither, the whole country."""
     email = normal_email(email)
     if role not in ROLES:
-        raise UserError(f"role '{role}': choose one of {', '.join(ROLES)}")
+        raise UserError(msg("role '{role}': choose one of {roles}", role=role, roles=ROLES))
     if password is not None:
         check_password(password)
     codes = list(dict.fromkeys([c for c in (park_code, *parks) if c]))
@@ -148,17 +152,26 @@ def add_user(
             park_id, org_id = None, None
         else:
             if len(codes) > 1:
-                raise UserError(f"a {role} account belongs to one park at most: give one --park")
+                raise UserError(
+                    msg(
+                        "a {role} account belongs to one park at most: give one --park",
+                        role=Word(role),
+                    )
+                )
             park_id, org_id = _place(conn, role, codes[0] if codes else None, org_code)
         if by.role is not Role.ADMIN and not (
             by.role is Role.OPERATOR and role == "enterprise" and by.park_id == park_id
         ):
             raise NotAllowed(
-                f"{by.name or by.role.value} may not create a {role} account: the "
-                "administrator creates accounts, a park operator those of its enterprises"
+                msg(
+                    "{who} may not create a {role} account: the administrator creates "
+                    "accounts, a park operator those of its enterprises",
+                    who=by.name or Word(by.role.value),
+                    role=role,
+                )
             )
         if store.user_by_email(conn, email) is not None:
-            raise UserError(f"there is already an account for {email}")
+            raise UserError(msg("there is already an account for {email}", email=email))
         values = {
             "email": email,
             "name": name.strip(),
@@ -198,13 +211,18 @@ def _scope(role: str, province: str | None, region: str | None) -> tuple[str, st
         return "", ""
     if role != "authority":
         raise UserError(
-            f"a {role} account has no province or region: leave out --province and --region "
-            "(they say which parks an authority oversees)"
+            msg(
+                "a {role} account has no province or region: leave out --province and "
+                "--region (they say which parks an authority oversees)",
+                role=role,
+            )
         )
     if province and region:
         raise UserError(
-            "an authority oversees one province or one region: give --province or --region, "
-            "not both"
+            msg(
+                "an authority oversees one province or one region: give --province or "
+                "--region, not both"
+            )
         )
     if province:
         return province_code(province), ""
@@ -220,8 +238,12 @@ def province_code(text: str) -> str:
     if found is None:
         near = ", ".join(suggest_provinces(text))
         raise UserError(
-            f"province '{text}' is not one of Viet Nam's 34 provinces and cities (or a "
-            f"former name); the nearest: {near}"
+            msg(
+                "province '{text}' is not one of Viet Nam's 34 provinces and cities (or "
+                "a former name); the nearest: {near}",
+                text=text,
+                near=near,
+            )
         )
     return found.code
 
@@ -236,7 +258,7 @@ def region_code(text: str) -> str:
         if wanted in (fold(r.code), fold(r.name_vi), fold(r.name_en)):
             return r.code
     known = ", ".join(r.code for r in regions.values() if r.country == "VN")
-    raise UserError(f"region '{text}': use one of {known}")
+    raise UserError(msg("region '{text}': use one of {known}", text=text, known=known))
 
 
 def regions() -> list[Any]:
@@ -263,13 +285,15 @@ def scope_named(user: User) -> str:
 def _engaged(conn: Connection, codes: list[str], org_code: str | None) -> list[int]:
     """The ids of the parks a facilitator works for."""
     if org_code:
-        raise UserError("a facilitator works for parks, not for one enterprise: leave out --org")
+        raise UserError(
+            msg("a facilitator works for parks, not for one enterprise: leave out --org")
+        )
     if not codes:
-        raise UserError("a facilitator works for one or more parks: give --park (repeatable)")
+        raise UserError(msg("a facilitator works for one or more parks: give --park (repeatable)"))
     found = registry.park_ids(conn, codes)
     missing = [c for c in codes if c not in found]
     if missing:
-        raise NotFound(f"no park {', '.join(repr(c) for c in missing)}")
+        raise NotFound(msg("no park {items}", items=", ".join(repr(c) for c in missing)))
     return [found[c] for c in codes]
 
 
@@ -283,11 +307,23 @@ def require_in_scope(engine: Engine, user: User | None, viewer: Viewer, park_cod
     if park_id is None or park_id in viewer.scope:
         return
     oversees = scope_named(user) if user is not None else ""
+    if oversees:
+        raise NotAllowed(
+            msg(
+                "park '{park_code}' is outside the scope of this account, which oversees the "
+                "parks of {oversees}: an authority of a province or a region sees only its own "
+                "parks; ask the administrator to change the account's scope",
+                park_code=park_code,
+                oversees=oversees,
+            )
+        )
     raise NotAllowed(
-        f"park '{park_code}' is outside the scope of this account"
-        + (f", which oversees the parks of {oversees}" if oversees else "")
-        + ": an authority of a province or a region sees only its own parks; ask the "
-        "administrator to change the account's scope"
+        msg(
+            "park '{park_code}' is outside the scope of this account: an authority of a "
+            "province or a region sees only its own parks; ask the administrator to change "
+            "the account's scope",
+            park_code=park_code,
+        )
     )
 
 
@@ -297,22 +333,33 @@ def _place(
     """The park and organisation ids an account of ``role`` belongs to."""
     if role in ("admin", "authority"):
         if park_code or org_code:
-            raise UserError(f"a {role} account belongs to no park: leave out --park and --org")
+            raise UserError(
+                msg(
+                    "a {role} account belongs to no park: leave out --park and --org",
+                    role=Word(role),
+                )
+            )
         return None, None
     if not park_code:
-        raise UserError(f"a {role} account belongs to a park: give --park")
+        raise UserError(msg("a {role} account belongs to a park: give --park", role=Word(role)))
     park_id = registry.park_ids(conn, [park_code]).get(park_code)
     if park_id is None:
-        raise NotFound(f"no park '{park_code}'")
+        raise NotFound(msg("no park '{park_code}'", park_code=park_code))
     if role == "operator":
         if org_code:
-            raise UserError("an operator account belongs to the whole park: leave out --org")
+            raise UserError(msg("an operator account belongs to the whole park: leave out --org"))
         return park_id, None
     if not org_code:
-        raise UserError("an enterprise account belongs to one enterprise: give --org")
+        raise UserError(msg("an enterprise account belongs to one enterprise: give --org"))
     org_id = store.organisation_id(conn, park_id, org_code)
     if org_id is None:
-        raise NotFound(f"park '{park_code}' has no enterprise '{org_code}'")
+        raise NotFound(
+            msg(
+                "park '{park_code}' has no enterprise '{org_code}'",
+                park_code=park_code,
+                org_code=org_code,
+            )
+        )
     return park_id, org_id
 
 
@@ -324,7 +371,7 @@ def users(engine: Engine, by: Viewer) -> list[User]:
             return store.list_users(conn)
         if by.role is Role.OPERATOR and by.park_id is not None:
             return store.list_users(conn, by.park_id)
-    raise NotAllowed(f"{by.name or by.role.value} may not list accounts")
+    raise NotAllowed(msg("{who} may not list accounts", who=by.name or Word(by.role.value)))
 
 
 def set_active(engine: Engine, email: str, active: bool, by: Viewer) -> User:
@@ -356,9 +403,15 @@ def set_password(engine: Engine, email: str, password: str, by: Viewer) -> None:
     with engine.begin() as conn:
         user = store.user_by_email(conn, email)
         if user is None:
-            raise NotFound(f"no account for {email}")
+            raise NotFound(msg("no account for {email}", email=email))
         if by.role is not Role.ADMIN and by.name != user.shown:
-            raise NotAllowed(f"{by.name or by.role.value} may not set the password of {email}")
+            raise NotAllowed(
+                msg(
+                    "{who} may not set the password of {email}",
+                    who=by.name or Word(by.role.value),
+                    email=email,
+                )
+            )
         store.update_user(
             conn, user.id, {"password_hash": _hasher.hash(password), "password_changed_at": now()}
         )
@@ -377,19 +430,25 @@ def set_password(engine: Engine, email: str, password: str, by: Viewer) -> None:
 def change_own_password(engine: Engine, user: User, current: str, new: str) -> None:
     """A signed-in user changes its password, giving the current one."""
     if not _hasher.verify(current, user.password_hash or _dummy_hash()) or not user.password_hash:
-        raise SignInRefused("the current password is not right")
+        raise SignInRefused(msg("the current password is not right"))
     set_password(engine, user.email, new, viewer_of(user))
 
 
 def _managed(conn: Connection, email: str, by: Viewer) -> User:
     user = store.user_by_email(conn, email)
     if user is None:
-        raise NotFound(f"no account for {email}")
+        raise NotFound(msg("no account for {email}", email=email))
     if by.role is Role.ADMIN or (
         by.role is Role.OPERATOR and user.role == "enterprise" and user.park_id == by.park_id
     ):
         return user
-    raise NotAllowed(f"{by.name or by.role.value} may not change the account {email}")
+    raise NotAllowed(
+        msg(
+            "{who} may not change the account {email}",
+            who=by.name or Word(by.role.value),
+            email=email,
+        )
+    )
 
 
 # -- signing in ------------------------------------------------------------------------------
@@ -403,7 +462,7 @@ def authenticate(engine: Engine, email: str, password: str, ip: str) -> User:
     except UserError:
         email = email.strip().lower()[:254]
     at = now()
-    refusal = ""
+    refusal: Message | None = None
     with engine.begin() as conn:
         # The attempt is recorded in this transaction, which commits even when the
         # sign-in is refused: the refusal is raised after it.
@@ -411,7 +470,7 @@ def authenticate(engine: Engine, email: str, password: str, ip: str) -> User:
         user = store.user_by_email(conn, email)
         if by_email >= _number("login_max_failures") or by_ip >= 10 * _number("login_max_failures"):
             store.record_attempt(conn, email, ip, False, at)
-            refusal = (
+            refusal = msg(
                 "too many failed sign-ins: wait 15 minutes and try again, or ask the "
                 "administrator to set a new password"
             )
@@ -421,7 +480,7 @@ def authenticate(engine: Engine, email: str, password: str, ip: str) -> User:
             ok = bool(valid and user is not None and user.active and user.password_hash)
             store.record_attempt(conn, email, ip, ok, at)
             if not ok or user is None:
-                refusal = "wrong e-mail address or password"
+                refusal = msg("wrong e-mail address or password")
             else:
                 if rehashed:
                     store.update_user(conn, user.id, {"password_hash": rehashed})
@@ -434,8 +493,8 @@ def authenticate(engine: Engine, email: str, password: str, ip: str) -> User:
                     {"ip": ip},
                     who=user.shown,
                 )
-    if refusal or user is None:
-        raise SignInRefused(refusal)
+    if refusal is not None or user is None:
+        raise SignInRefused(refusal or msg("wrong e-mail address or password"))
     return user
 
 
@@ -487,9 +546,15 @@ def create_token(engine: Engine, email: str, name: str, days: int | None, by: Vi
     with engine.begin() as conn:
         user = store.user_by_email(conn, email)
         if user is None:
-            raise NotFound(f"no account for {email}")
+            raise NotFound(msg("no account for {email}", email=email))
         if by.role is not Role.ADMIN and by.name != user.shown:
-            raise NotAllowed(f"{by.name or by.role.value} may not create a token for {email}")
+            raise NotAllowed(
+                msg(
+                    "{who} may not create a token for {email}",
+                    who=by.name or Word(by.role.value),
+                    email=email,
+                )
+            )
         expires = now() + dt.timedelta(days=days) if days else None
         store.insert_token(conn, digest(token), "api", user.id, name, expires)
         changes.record(
@@ -560,8 +625,11 @@ def create_first_admin(
         found = store.live_token(conn, digest(token), "setup", at)
         if found is None or store.count_users(conn):
             raise NotAllowed(
-                "this first-run link is no longer valid: an administrator exists or the link "
-                "expired; run `parkloop serve` again for a new one, or `parkloop users add`"
+                msg(
+                    "this first-run link is no longer valid: an administrator exists or the "
+                    "link expired; run `parkloop serve` again for a new one, or `parkloop "
+                    "users add`"
+                )
             )
         store.revoke_token(conn, found[0], at)
         values = {

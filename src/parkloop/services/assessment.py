@@ -11,9 +11,9 @@ from sqlalchemy import Connection, Engine
 from parkloop.assessment import Assessment, RuleSet, compare, library, scoring
 from parkloop.assessment.model import Level
 from parkloop.catalog import catalog
-from parkloop.domain.enums import Confidentiality
+from parkloop.domain.enums import Confidentiality, OrgKind
 from parkloop.domain.permissions import Viewer, can_see, sees_everything_of
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import NotAllowed, UserError, Word, msg
 from parkloop.services import confidentiality
 from parkloop.store import assessment as store
 
@@ -42,7 +42,10 @@ def _park(conn: Connection, park_code: str) -> Any:
     park = store.park_row(conn, park_code)
     if park is None:
         raise UserError(
-            f"no park '{park_code}'; load one with `parkloop examples load nam-cau-kien`"
+            msg(
+                "no park '{park_code}'; load one with `parkloop examples load nam-cau-kien`",
+                park_code=park_code,
+            )
         )
     return park
 
@@ -87,15 +90,22 @@ def assess_park(
     ruleset = lib.ruleset(ruleset_id)
     if Level.PARK not in ruleset.levels:
         raise UserError(
-            f"rule set '{ruleset_id}' has no park criteria; assess an enterprise instead"
+            msg(
+                "rule set '{ruleset_id}' has no park criteria; assess an enterprise instead",
+                ruleset_id=str(ruleset_id),
+            )
         )
     with engine.begin() as conn:
         park = _park(conn, park_code)
         may_save = sees_everything_of(viewer, park["id"])
         if save and not may_save:
             raise NotAllowed(
-                f"{viewer.name if viewer else ''} may not keep an assessment of '{park_code}' "
-                "in its history (only the park operator may); add --no-save"
+                msg(
+                    "{who} may not keep an assessment of '{park_code}' in its history "
+                    "(only the park operator may); add --no-save",
+                    who=viewer.name if viewer else Word("public"),
+                    park_code=park_code,
+                )
             )
         save = may_save if save is None else save
         computing, _ = confidentiality.computing_viewer(viewer, park["id"])
@@ -117,11 +127,21 @@ def resolve_enterprise(park_code: str | None, enterprise: str) -> tuple[str, str
         park, org = enterprise.split(":", 1)
         if park_code and park != park_code:
             raise UserError(
-                f"--enterprise {enterprise} names park '{park}' but --park is '{park_code}'"
+                msg(
+                    "--enterprise {enterprise} names park '{park}' but --park is '{park_code}'",
+                    enterprise=enterprise,
+                    park=park,
+                    park_code=park_code,
+                )
             )
         return park, org
     if not park_code:
-        raise UserError(f"--enterprise {enterprise}: say which park (PARK:ORG, or with --park)")
+        raise UserError(
+            msg(
+                "--enterprise {enterprise}: say which park (PARK:ORG, or with --park)",
+                enterprise=enterprise,
+            )
+        )
     return park_code, enterprise
 
 
@@ -143,20 +163,41 @@ def assess_enterprise(
     if Level.ENTERPRISE not in ruleset.levels:
         with_enterprise = [r.id for r in lib.rulesets.values() if Level.ENTERPRISE in r.levels]
         raise UserError(
-            f"rule set '{ruleset_id}' has no eco-enterprise criteria; "
-            f"use {', '.join(sorted(with_enterprise))}"
+            msg(
+                "rule set '{ruleset_id}' has no eco-enterprise criteria; use {items}",
+                ruleset_id=str(ruleset_id),
+                items=sorted(with_enterprise),
+            )
         )
     with engine.begin() as conn:
         park = _park(conn, park_code)
         org = store.organisation_row(conn, park["id"], org_code)
         if org is None:
-            raise UserError(f"no enterprise '{org_code}' in park '{park_code}'")
+            raise UserError(
+                msg(
+                    "no enterprise '{org_code}' in park '{park_code}'",
+                    org_code=org_code,
+                    park_code=park_code,
+                )
+            )
         if org["kind"] != "enterprise":
-            raise UserError(f"'{org_code}' is a {org['kind']}, not an enterprise")
+            raise UserError(
+                msg(
+                    "'{org_code}' is a {kind}, not an enterprise",
+                    org_code=org_code,
+                    kind=OrgKind(org["kind"]),
+                )
+            )
         if viewer is not None and not can_see(
             viewer, org["id"], park["id"], Confidentiality.PRIVATE
         ):
-            raise NotAllowed(f"{viewer.name or viewer.role} may not assess '{org_code}'")
+            raise NotAllowed(
+                msg(
+                    "{who} may not assess '{org_code}'",
+                    who=viewer.name or Word(viewer.role.value),
+                    org_code=org_code,
+                )
+            )
         year = year or store.default_year(conn, park["id"])
         result = scoring.assess_enterprise(
             ruleset, store.enterprise_scope(conn, park, org, year), lib

@@ -25,7 +25,7 @@ from parkloop.catalog import catalog
 from parkloop.catalog.fuels import fuels
 from parkloop.domain.enums import OrgKind
 from parkloop.domain.permissions import Viewer, sees_everything_of, sees_park_records
-from parkloop.errors import NotFound, UserError
+from parkloop.errors import NotFound, UserError, msg
 from parkloop.services import accounting, assessment, confidentiality, evidence, registry
 from parkloop.store import assessment as assessment_store
 from parkloop.store import inventory
@@ -70,14 +70,25 @@ def ruleset_of(ruleset_id: str) -> RuleSet:
     found = library().rulesets.get(ruleset_id)
     if found is None:
         known = ", ".join(sorted(library().rulesets))
-        raise NotFound(f"no rule set '{ruleset_id}'; known rule sets: {known}")
+        raise NotFound(
+            msg(
+                "no rule set '{ruleset_id}'; known rule sets: {known}",
+                ruleset_id=str(ruleset_id),
+                known=known,
+            )
+        )
     return found
 
 
 def indicator_of(indicator_id: str) -> IndicatorDef:
     found = library().indicators.get(indicator_id)
     if found is None:
-        raise NotFound(f"no indicator '{indicator_id}' (see `parkloop rulesets list --indicators`)")
+        raise NotFound(
+            msg(
+                "no indicator '{indicator_id}' (see `parkloop rulesets list --indicators`)",
+                indicator_id=str(indicator_id),
+            )
+        )
     return found
 
 
@@ -87,7 +98,13 @@ def indicator_in(ruleset_id: str, indicator_id: str) -> tuple[RuleSet, Indicator
     definition = indicator_of(indicator_id)
     used = any(use.ref == indicator_id for c in ruleset.criteria for use in c.indicators)
     if not used and not any(m.ref == indicator_id for m in ruleset.monitoring):
-        raise NotFound(f"rule set '{ruleset_id}' does not use indicator '{indicator_id}'")
+        raise NotFound(
+            msg(
+                "rule set '{ruleset_id}' does not use indicator '{indicator_id}'",
+                ruleset_id=str(ruleset_id),
+                indicator_id=str(indicator_id),
+            )
+        )
     return ruleset, definition
 
 
@@ -259,16 +276,23 @@ def add_uploaded_evidence(
         name = Path(file_name or "").name
         if not name.lower().endswith(EVIDENCE_SUFFIXES):
             raise UserError(
-                f"'{name}': upload a document, a scan or a table "
-                f"({', '.join(s.lstrip('.') for s in EVIDENCE_SUFFIXES)})"
+                msg(
+                    "'{name}': upload a document, a scan or a table ({items})",
+                    name=name,
+                    items=", ".join(s.lstrip(".") for s in EVIDENCE_SUFFIXES),
+                )
             )
         if len(content) > EVIDENCE_LIMIT:
             raise UserError(
-                f"'{name}' is larger than {EVIDENCE_LIMIT // (1024 * 1024)} MB: "
-                "upload a smaller scan or the part that shows the evidence"
+                msg(
+                    "'{name}' is larger than {most} MB: upload a smaller scan or the part "
+                    "that shows the evidence",
+                    name=name,
+                    most=EVIDENCE_LIMIT // (1024 * 1024),
+                )
             )
         if not content:
-            raise UserError(f"'{name}' is empty")
+            raise UserError(msg("'{name}' is empty", name=name))
     with tempfile.TemporaryDirectory(prefix="parkloop-evidence-") as folder:
         path = None
         if content is not None:
@@ -296,11 +320,19 @@ def evidence_download(
     shown = {r.id: r for r in evidence.list_evidence(engine, park_code, viewer=viewer)}
     record = shown.get(evidence_id)
     if record is None or not record.has_file:
-        raise NotFound(f"no evidence file {evidence_id} in park '{park_code}' you may see")
+        raise NotFound(
+            msg(
+                "no evidence file {evidence_id} in park '{park_code}' you may see",
+                evidence_id=str(evidence_id),
+                park_code=park_code,
+            )
+        )
     with engine.connect() as conn:
         name, content = assessment_store.evidence_file(conn, evidence_id)
     if content is None:
-        raise NotFound(f"the file of evidence {evidence_id} is not kept")
+        raise NotFound(
+            msg("the file of evidence {evidence_id} is not kept", evidence_id=str(evidence_id))
+        )
     return name, content
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from parkloop.domain.permissions import Viewer, sees_everything_of
-from parkloop.errors import UserError
+from parkloop.errors import UserError, Word, msg
 from parkloop.services import jobs, registry
 from parkloop.store import jobs as store
 
@@ -64,7 +64,13 @@ def resilience_settings(
     if enterprise:
         codes = {o.code for o in registry.organisations(engine, park.code)}
         if enterprise not in codes:
-            raise UserError(f"no enterprise '{enterprise}' in park '{park.code}'")
+            raise UserError(
+                msg(
+                    "no enterprise '{enterprise}' in park '{code}'",
+                    enterprise=enterprise,
+                    code=park.code,
+                )
+            )
     _check_common(budget_vnd, top)
     return {
         "park": park.code,
@@ -88,9 +94,9 @@ def pareto_settings(
     """The parameters of a trade-off curve job, checked."""
     park = registry.require_park(engine, park_code)
     if not POINTS[0] <= points <= POINTS[1]:
-        raise UserError(f"points: between {POINTS[0]} and {POINTS[1]}")
+        raise UserError(msg("points: between {least} and {most}", least=POINTS[0], most=POINTS[1]))
     if co2_cap_t is not None and co2_cap_t < 0:
-        raise UserError("CO2e cap: zero or more")
+        raise UserError(msg("CO2e cap: zero or more"))
     _check_common(budget_vnd, top)
     return {
         "park": park.code,
@@ -104,17 +110,23 @@ def pareto_settings(
 
 def _check_common(budget_vnd: float | None, top: int) -> None:
     if budget_vnd is not None and budget_vnd < 0:
-        raise UserError("budget: zero or more")
+        raise UserError(msg("budget: zero or more"))
     if not TOP[0] <= top <= TOP[1]:
-        raise UserError(f"candidate partners kept per supply: between {TOP[0]} and {TOP[1]}")
+        raise UserError(
+            msg(
+                "candidate partners kept per supply: between {least} and {most}",
+                least=TOP[0],
+                most=TOP[1],
+            )
+        )
 
 
 def check_params(kind: str, params: Mapping[str, Any]) -> None:
     """What a job of ``kind`` is given must name one park (the job's check)."""
     if not params.get("park"):
-        raise UserError(f"a {kind} job needs the park it is about")
+        raise UserError(msg("a {kind} job needs the park it is about", kind=Word(kind)))
     if kind == PARETO and not POINTS[0] <= int(params.get("points", 5)) <= POINTS[1]:
-        raise UserError(f"points: between {POINTS[0]} and {POINTS[1]}")
+        raise UserError(msg("points: between {least} and {most}", least=POINTS[0], most=POINTS[1]))
 
 
 def submit(
@@ -123,7 +135,7 @@ def submit(
     """Queue the analysis (``settings`` from :func:`resilience_settings` or
     :func:`pareto_settings`) for ``viewer``; the job's id."""
     if kind not in KINDS:
-        raise UserError(f"no analysis '{kind}'; use one of: {', '.join(KINDS)}")
+        raise UserError(msg("no analysis '{kind}'; use one of: {kinds}", kind=kind, kinds=KINDS))
     return jobs.submit(engine, kind, settings, viewer, user_id)
 
 

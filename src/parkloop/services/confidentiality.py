@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from parkloop.domain.permissions import DisclosureRule, Role, Viewer, sees_park_records
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import Message, NotAllowed, UserError, Word, msg
 
 SUPPRESSED = (
     "suppressed: fewer than {n} enterprises contribute, or one contributes more than "
@@ -34,8 +34,15 @@ def disclosure_rule() -> DisclosureRule:
         rule = None
     if rule is None or rule.min_contributors < 1 or not 0 < rule.max_share <= 1:
         raise UserError(
-            f"{least.env}={least.value()!r}, {share.env}={share.value()!r}: the disclosure rule "
-            "needs a whole number of enterprises of at least 1 and a share above 0 and at most 1"
+            msg(
+                "{env}='{least}', {share_env}='{share}': the disclosure rule needs a "
+                "whole number of enterprises of at least 1 and a share above 0 and at "
+                "most 1",
+                env=least.env,
+                least=least,
+                share_env=share.env,
+                share=share,
+            )
         )
     return rule
 
@@ -63,10 +70,13 @@ def publish(
     return None, SUPPRESSED.format(n=rule.min_contributors, share=rule.max_share)
 
 
-def require_admin(viewer: Viewer | None, what: str) -> None:
+def require_admin(viewer: Viewer | None, what: Message) -> None:
     """Refuse ``what`` to anyone but the administrator."""
     if viewer is not None and viewer.role is not Role.ADMIN:
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not {what}: only the administrator may; "
-            "nothing was changed"
+            msg(
+                "{who} may not {what}: only the administrator may; nothing was changed",
+                who=viewer.name or Word(viewer.role.value),
+                what=what,
+            )
         )

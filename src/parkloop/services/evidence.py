@@ -18,7 +18,7 @@ from parkloop.assessment.model import Level
 from parkloop.assessment.scoring import evidence_value
 from parkloop.domain.enums import Confidentiality, DataStatus
 from parkloop.domain.permissions import Record, Viewer, can_record, can_see
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import NotAllowed, UserError, msg
 from parkloop.store import assessment as store
 from parkloop.store import changes
 
@@ -172,7 +172,9 @@ def default_year(engine: Engine, park_code: str) -> int:
     with engine.connect() as conn:
         park = store.park_row(conn, park_code)
         if park is None:
-            raise UserError(f"no park '{park_code}'; load or create the park first")
+            raise UserError(
+                msg("no park '{park_code}'; load or create the park first", park_code=park_code)
+            )
         return store.default_year(conn, park["id"])
 
 
@@ -185,13 +187,18 @@ def add_evidence(engine: Engine, item: EvidenceInput, viewer: Viewer | None = No
         if row is not None and not _may_file(viewer, row):
             who = viewer.name if viewer else ""
             raise NotAllowed(
-                f"{who} may not file evidence for '{item.org_code or item.park_code}': the park "
-                "operator and the park's facilitators file park evidence, an enterprise only "
-                "its own; nothing was stored"
+                msg(
+                    "{who} may not file evidence for '{owner}': the park operator and the "
+                    "park's facilitators file park evidence, an enterprise only its own; "
+                    "nothing was stored",
+                    who=who,
+                    owner=item.org_code or item.park_code,
+                )
             )
         if row is None:
             raise UserError(
-                "evidence refused", details=[f"{column}: {message}" for column, message in problems]
+                msg("evidence refused"),
+                details=[f"{column}: {message}" for column, message in problems],
             )
         evidence_id, _ = _store(conn, row, item.park_code, changes.actor_of(viewer))
     return evidence_id
@@ -267,7 +274,9 @@ def load_evidence_csv(engine: Engine, path: Path, viewer: Viewer | None = None) 
                 for r in reader
             ]
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise UserError(
+            msg("cannot read {path}: {reason}", path=path, reason=exc.strerror or str(exc))
+        ) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
@@ -275,7 +284,12 @@ def load_evidence_csv(engine: Engine, path: Path, viewer: Viewer | None = None) 
             f"unknown column '{c}'" for c in unknown
         ]
         raise UserError(
-            f"{path.name}: columns do not match ({', '.join(CSV_COLUMNS)})", details=details
+            msg(
+                "{name}: columns do not match ({csv_columns})",
+                name=path.name,
+                csv_columns=CSV_COLUMNS,
+            ),
+            details=details,
         )
     errors: list[str] = []
     with engine.begin() as conn:
@@ -292,7 +306,10 @@ def load_evidence_csv(engine: Engine, path: Path, viewer: Viewer | None = None) 
             errors.extend(f"row {line}, column {column}: {message}" for column, message in problems)
         if errors:
             raise UserError(
-                f"{path.name}: nothing loaded, {len(errors)} problem(s)", details=errors
+                msg(
+                    "{name}: nothing loaded, {count} problem(s)", name=path.name, count=len(errors)
+                ),
+                details=errors,
             )
         for row, park_code in rows:
             _store(conn, row, park_code, changes.actor_of(viewer))
@@ -307,12 +324,18 @@ def list_evidence(
     with engine.connect() as conn:
         park = store.park_row(conn, park_code)
         if park is None:
-            raise UserError(f"no park '{park_code}'")
+            raise UserError(msg("no park '{park_code}'", park_code=park_code))
         org_id = None
         if org_code:
             org = store.organisation_row(conn, park["id"], org_code)
             if org is None:
-                raise UserError(f"no organisation '{org_code}' in park '{park_code}'")
+                raise UserError(
+                    msg(
+                        "no organisation '{org_code}' in park '{park_code}'",
+                        org_code=org_code,
+                        park_code=park_code,
+                    )
+                )
             org_id = org["id"]
         records = store.list_evidence(conn, park["id"], org_id)
         if viewer is None:

@@ -21,7 +21,7 @@ from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_specs
 from parkloop.domain.enums import Destination
 from parkloop.domain.models import Period
 from parkloop.domain.permissions import Viewer
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services.cells import CellError, csv_escape
 from parkloop.services.quantities import entered_price
 from parkloop.services.sources import JSON_FORMAT, JSON_VERSION
@@ -46,9 +46,9 @@ def export_data(
 ) -> Path:
     """Write every sheet (only the given parks, only what ``viewer`` may see) to ``out``."""
     if fmt not in FORMATS:
-        raise UserError(f"format '{fmt}': use one of {', '.join(FORMATS)}")
+        raise UserError(msg("format '{fmt}': use one of {formats}", fmt=fmt, formats=FORMATS))
     if lang not in ("vi", "en"):
-        raise UserError(f"language '{lang}': use vi or en")
+        raise UserError(msg("language '{lang}': use vi or en", lang=lang))
     out = Path(out)
     _check_output(out, fmt)
     with engine.connect() as conn:
@@ -56,7 +56,11 @@ def export_data(
             known = writes.park_ids(conn, park_codes)
             missing = sorted(set(park_codes) - set(known))
             if missing:
-                raise UserError(f"no park {', '.join(repr(m) for m in missing)} in the database")
+                raise UserError(
+                    msg(
+                        "no park {items} in the database", items=", ".join(repr(m) for m in missing)
+                    )
+                )
         data = collect(conn, park_codes or None, viewer)
     if fmt == "json":
         return _write_json(out, data)
@@ -81,7 +85,7 @@ def _check_output(out: Path, fmt: str) -> None:
     if fmt != "csv":
         check_output_file(out)
     elif out.exists() and not out.is_dir():
-        raise UserError(f"{out}: a CSV export is a directory, and this is a file")
+        raise UserError(msg("{out}: a CSV export is a directory, and this is a file", out=out))
     else:
         check_output_folder(out)
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from parkloop.domain.enums import Confidentiality
 from parkloop.domain.permissions import Viewer, can_see, sees_everything_of
-from parkloop.errors import NotAllowed, NotFound
+from parkloop.errors import NotAllowed, NotFound, Word, msg
 from parkloop.store import changes, edits, registry
 
 KINDS = ("flow", "listing", "exchange", "organisation")
@@ -29,11 +29,11 @@ def record_history(engine: Engine, kind: str, row_id: int, viewer: Viewer) -> li
     """The log entries of one record, newest first; with the import that created it
     when it came from a file."""
     if kind not in KINDS:
-        raise NotFound(f"no history for '{kind}': one of {', '.join(KINDS)}")
+        raise NotFound(msg("no history for '{kind}': one of {kinds}", kind=kind, kinds=KINDS))
     with engine.connect() as conn:
         row = edits.owned_row(conn, kind, row_id)
         if row is None or not _may_see(viewer, row):
-            raise NotFound(f"no {kind} {row_id}")
+            raise NotFound(msg("no {kind} {row_id}", kind=Word(kind), row_id=str(row_id)))
         key = row.get("key") or row.get("code") or str(row_id)
         entries = changes.of_record(conn, kind, row["park_code"], str(key))
         ref = row.get("import_ref") or ""
@@ -59,12 +59,15 @@ def park_history(
         else:
             park_id = registry.park_ids(conn, [park_code]).get(park_code)
             if park_id is None:
-                raise NotFound(f"no park '{park_code}'")
+                raise NotFound(msg("no park '{park_code}'", park_code=park_code))
             allowed = sees_everything_of(viewer, park_id)
         if not allowed:
             raise NotAllowed(
-                f"{viewer.name or viewer.role.value} may not read this change log: it names "
-                "every record of the park (its operator and the administrator may)"
+                msg(
+                    "{who} may not read this change log: it names every record of the park "
+                    "(its operator and the administrator may)",
+                    who=viewer.name or Word(viewer.role.value),
+                )
             )
         return changes.of_park(conn, park_code, limit, offset)
 

@@ -25,7 +25,7 @@ from parkloop.domain.permissions import (
     sees_everything_of,
     sees_park_records,
 )
-from parkloop.errors import NotAllowed, NotFound
+from parkloop.errors import NotAllowed, NotFound, Word, msg
 from parkloop.services import jobs, matching, registry
 from parkloop.store import matching as store
 
@@ -72,7 +72,13 @@ def match_detail(engine: Engine, park_code: str, match_id: int, viewer: Viewer) 
     """One proposal of the park as ``viewer`` may see it, with its decision and whether
     the viewer may decide it. A proposal the viewer is not shown is not found."""
     park = registry.require_park(engine, park_code)
-    missing = NotFound(f"park '{park_code}' has no match {match_id} you may see")
+    missing = NotFound(
+        msg(
+            "park '{park_code}' has no match {match_id} you may see",
+            park_code=park_code,
+            match_id=str(match_id),
+        )
+    )
     with engine.connect() as conn:
         row = store.get_match(conn, match_id)
         if row is None or row["park_id"] != park.id:
@@ -120,15 +126,24 @@ def decide(
     proposal of the park, through the services of ``parkloop matches accept/reject``."""
     if viewer.role in (Role.AUTHORITY, Role.PUBLIC):
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not decide matches: only their two "
-            "parties and their park operator may; nothing was changed"
+            msg(
+                "{who} may not decide matches: only their two parties and their park "
+                "operator may; nothing was changed",
+                who=viewer.name or Word(viewer.role.value),
+            )
         )
     park = registry.require_park(engine, park_code)
     with engine.connect() as conn:
         row = store.get_match(conn, match_id)
     # Whoever sees none of the park's records is told nothing of its matches.
     if row is None or row["park_id"] != park.id or not sees_park_records(viewer, park.id):
-        raise NotFound(f"park '{park_code}' has no match {match_id}")
+        raise NotFound(
+            msg(
+                "park '{park_code}' has no match {match_id}",
+                park_code=park_code,
+                match_id=str(match_id),
+            )
+        )
     if accept:
         return matching.accept_match(engine, match_id, viewer=viewer)
     return matching.reject_match(engine, match_id, reason, viewer=viewer)
@@ -140,8 +155,12 @@ def run_matching(engine: Engine, park_code: str, viewer: Viewer, user_id: int | 
     park = registry.require_park(engine, park_code)
     if park.id is None or not sees_everything_of(viewer, park.id):
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not run the matching of park "
-            f"'{park_code}': only its operator and the administrator may"
+            msg(
+                "{who} may not run the matching of park '{park_code}': only its operator "
+                "and the administrator may",
+                who=viewer.name or Word(viewer.role.value),
+                park_code=park_code,
+            )
         )
     return jobs.submit(engine, "match", {"park": park_code}, viewer, user_id)
 

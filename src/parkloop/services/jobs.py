@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from parkloop.domain.permissions import Record, Role, Viewer, can_record, sees_everything_of
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import NotAllowed, NotFound, UserError, Word, msg
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.session import database_error_message, is_busy, mask_passwords, one_line
@@ -117,7 +117,9 @@ def _import_source(work: Work) -> Iterator[Path]:
     with work.engine.connect() as conn:
         data = store.payload_of(conn, work.job_id)
     if data is None:
-        raise UserError(f"{upload}: the uploaded file is no longer kept; upload it again")
+        raise UserError(
+            msg("{upload}: the uploaded file is no longer kept; upload it again", upload=upload)
+        )
     with tempfile.TemporaryDirectory(prefix="parkloop-upload-") as folder:
         path = Path(folder) / Path(upload).name
         path.write_bytes(data)
@@ -128,14 +130,14 @@ def _check_import(params: dict[str, Any]) -> None:
     path = params.get("path")
     if params.get("upload"):
         if path:
-            raise UserError("an import job reads an upload or a path, not both")
+            raise UserError(msg("an import job reads an upload or a path, not both"))
         return
     if not path:
-        raise UserError("an import job needs the path of the file to import")
+        raise UserError(msg("an import job needs the path of the file to import"))
     if not Path(path).exists():
-        raise UserError(f"{Path(path).name}: the file to import is not there")
+        raise UserError(msg("{name}: the file to import is not there", name=Path(path).name))
     if params.get("decimal") not in (None, "auto", ".", ","):
-        raise UserError(f"decimal mark '{params['decimal']}': use '.' or ','")
+        raise UserError(msg("decimal mark '{decimal}': use '.' or ','", decimal=params["decimal"]))
 
 
 def match_job(work: Work) -> dict[str, Any]:
@@ -259,7 +261,7 @@ def _check_analysis(kind: str) -> Callable[[dict[str, Any]], None]:
 def _check_scope(params: dict[str, Any]) -> None:
     scopes = [k for k in ("park", "region", "all_parks") if params.get(k)]
     if len(scopes) != 1:
-        raise UserError("say which scope: one park, one region, or all parks")
+        raise UserError(msg("say which scope: one park, one region, or all parks"))
 
 
 def _check_optimize(params: dict[str, Any]) -> None:
@@ -267,7 +269,14 @@ def _check_optimize(params: dict[str, Any]) -> None:
 
     _check_scope(params)
     if params.get("objective") not in (None, NET_BENEFIT, CO2):
-        raise UserError(f"objective '{params['objective']}': use {NET_BENEFIT} or {CO2}")
+        raise UserError(
+            msg(
+                "objective '{objective}': use {net_benefit} or {co2}",
+                objective=params["objective"],
+                net_benefit=NET_BENEFIT,
+                co2=CO2,
+            )
+        )
 
 
 def _park_param(params: dict[str, Any]) -> str | None:
@@ -296,8 +305,12 @@ def _may_run(conn: Connection, viewer: Viewer, park: str) -> None:
     park_id = writes.park_ids(conn, [park]).get(park)
     if park_id is not None and not can_record(viewer, park_id, Record.SCENARIO):
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not run scenarios of park '{park}': "
-            "only an account whose province, region or country holds the park may"
+            msg(
+                "{who} may not run scenarios of park '{park}': only an account whose "
+                "province, region or country holds the park may",
+                who=viewer.name or Word(viewer.role.value),
+                park=park,
+            )
         )
 
 
@@ -376,7 +389,7 @@ def submit(
     import's ``upload`` parameter names it). Parameters that cannot work are refused here."""
     found = KINDS.get(kind)
     if found is None:
-        raise UserError(f"no job kind '{kind}'; use one of: {', '.join(KINDS)}")
+        raise UserError(msg("no job kind '{kind}'; use one of: {kinds}", kind=kind, kinds=KINDS))
     params = {k: v for k, v in params.items() if k != "viewer"}
     found.check(params)
     params["viewer"] = viewer_params(viewer)
@@ -400,10 +413,12 @@ def submit(
     try:
         runner_for(engine).start(engine, job_id)
     except Exception as exc:
-        message = f"the job could not be handed to a worker: {unexpected_message(exc)}"
+        message = msg(
+            "the job could not be handed to a worker: {reason}", reason=unexpected_message(exc)
+        )
         logger.exception("job %s: %s", job_id, message)
         with engine.begin() as conn:
-            store.fail(conn, job_id, message, _now())
+            store.fail(conn, job_id, str(message), _now())
         raise UserError(message) from exc
     return job_id
 
@@ -427,7 +442,9 @@ def run(engine: Engine, job_id: int, worker: str | None = None) -> str | None:
         message = ""
         try:
             if kind is None:
-                raise UserError(f"no job kind '{job['kind']}' in this version of parkloop")
+                raise UserError(
+                    msg("no job kind '{kind}' in this version of parkloop", kind=job["kind"])
+                )
             result = kind.run(Work(engine, params, viewer, job["actor"], beat.progress, job_id))
         except JobLost:
             logger.warning("job %s: declared stopped while running here; abandoned", job_id)
@@ -464,7 +481,7 @@ def status(
     with engine.connect() as conn:
         job = store.get(conn, job_id, viewer, user_id)
     if job is None:
-        raise NotFound(f"no job {job_id}, or not one you may see")
+        raise NotFound(msg("no job {job_id}, or not one you may see", job_id=str(job_id)))
     if job["status"] == store.RUNNING and job_id not in _local_jobs():
         cutoff = _now() - dt.timedelta(seconds=stale_after_s())
         with engine.begin() as conn:

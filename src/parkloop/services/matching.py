@@ -33,7 +33,7 @@ from parkloop.domain.permissions import (
     sees_everything_of,
     visible_rows,
 )
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import NotAllowed, UserError, Word, msg
 from parkloop.formats import number
 from parkloop.matching import fit as fitting
 from parkloop.matching.engine import (
@@ -132,12 +132,21 @@ def _scope(
     conn: Connection, park: str | None, region: str | None, all_parks: bool
 ) -> dict[int, str]:
     if sum(x is not None and x is not False for x in (park, region, all_parks or None)) != 1:
-        raise UserError("say what to match: --park CODE, --region NAME or --all")
+        raise UserError(msg("say what to match: --park CODE, --region NAME or --all"))
     ids = store.scope_park_ids(conn, park=park, region=region)
     if not ids:
-        what = f"park '{park}'" if park else f"region '{region}'" if region else "database"
+        where = (
+            msg("park '{park}'", park=park)
+            if park
+            else msg("region '{region}'", region=region)
+            if region
+            else msg("the database")
+        )
         raise UserError(
-            f"no parks in {what}; load one with `parkloop examples load` or `parkloop import`"
+            msg(
+                "no parks in {where}; load one with `parkloop examples load` or `parkloop import`",
+                where=where,
+            )
         )
     return ids
 
@@ -239,7 +248,7 @@ def _prepare(
             load_ids = _neighbour_parks(conn, next(iter(scope_ids)), radius_km)
         year = year or store.latest_year(conn, list(scope_ids))
         if year is None:
-            raise UserError("the scope has no flows yet; import an inventory first")
+            raise UserError(msg("the scope has no flows yet; import an inventory first"))
         book = _book(year)
         share = cat.parameter("low_value_sale_share")
         low_value = {
@@ -417,8 +426,11 @@ def run_matching(
     )
     if save and not all(sees_everything_of(viewer, p) for p in prep.scope_ids):
         raise NotAllowed(
-            f"{viewer.name if viewer else 'this user'} may not save proposals for this scope "
-            "(only its park operator may); run with --no-save to see your own matches"
+            msg(
+                "{who} may not save proposals for this scope (only its park operator "
+                "may); run with --no-save to see your own matches",
+                who=viewer.name if viewer else msg("this user"),
+            )
         )
     scope_ids, year, book, supplies, demands, params = (
         prep.scope_ids,
@@ -1256,7 +1268,10 @@ def _require(conn: Connection, match_id: int, viewer: Viewer | None = None) -> d
     """A match that ``viewer`` may decide: one of its parties, their park operator, or
     the administrator. Anyone else is told nothing of it, or that they may not."""
     row = store.get_match(conn, match_id)
-    missing = f"no match {match_id}; list them with `parkloop matches list --park CODE`"
+    missing = msg(
+        "no match {match_id}; list them with `parkloop matches list --park CODE`",
+        match_id=str(match_id),
+    )
     if row is None:
         raise UserError(missing)
     if viewer is None or viewer.role is Role.ADMIN:
@@ -1269,8 +1284,12 @@ def _require(conn: Connection, match_id: int, viewer: Viewer | None = None) -> d
     if not any(can_write(viewer, park_id, org) for org, park_id in parties):
         if any(may_see_level(viewer, org, park_id, 1) for org, park_id in parties):
             raise NotAllowed(
-                f"{viewer.name or viewer.role.value} may not decide match {match_id}: only its "
-                "two parties and their park operator may; nothing was changed"
+                msg(
+                    "{who} may not decide match {match_id}: only its two parties and their "
+                    "park operator may; nothing was changed",
+                    who=viewer.name or Word(viewer.role.value),
+                    match_id=str(match_id),
+                )
             )
         raise UserError(missing)
     return row
@@ -1285,7 +1304,13 @@ def accept_match(
     with engine.begin() as conn:
         row = _require(conn, match_id, viewer)
         if row["status"] == "accepted":
-            raise UserError(f"match {match_id} is already accepted (exchange {row['exchange_id']})")
+            raise UserError(
+                msg(
+                    "match {match_id} is already accepted (exchange {exchange_id})",
+                    match_id=str(match_id),
+                    exchange_id=str(row["exchange_id"]),
+                )
+            )
         from parkloop.store.exchanges import insert_exchange
 
         exchange_id = insert_exchange(
@@ -1331,15 +1356,19 @@ def reject_match(
 ) -> dict[str, Any]:
     """Reject a match; it is not proposed again unless its supply or demand changes."""
     if not reason.strip():
-        raise UserError("say why the match is rejected: --reason TEXT")
+        raise UserError(msg("say why the match is rejected: --reason TEXT"))
     who = who or (viewer.name if viewer and viewer.role is not Role.ADMIN else None)
     who = who or changes.actor()
     with engine.begin() as conn:
         row = _require(conn, match_id, viewer)
         if row["status"] == "accepted":
             raise UserError(
-                f"match {match_id} was accepted as exchange {row['exchange_id']}; "
-                "stop that exchange instead"
+                msg(
+                    "match {match_id} was accepted as exchange {exchange_id}; stop that "
+                    "exchange instead",
+                    match_id=str(match_id),
+                    exchange_id=str(row["exchange_id"]),
+                )
             )
         now = store.record_fingerprints(
             conn, {(row["supply_kind"], row["supply_id"]), (row["demand_kind"], row["demand_id"])}

@@ -19,7 +19,7 @@ from parkloop.accounting.pairs import METHODS
 from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality, Destination, ExchangeStatus
 from parkloop.domain.permissions import Viewer, can_see, may_see_level, sees_everything_of
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import NotAllowed, UserError, msg, said_of
 from parkloop.formats import number
 from parkloop.jsonable import jsonable
 from parkloop.matching.engine import Candidates
@@ -138,13 +138,16 @@ def options_from(
 ) -> Options:
     """Options checked the way a user needs them checked."""
     if objective not in OBJECTIVES:
-        raise UserError(f"--objective must be one of: {', '.join(OBJECTIVES)}")
+        raise UserError(msg("--objective must be one of: {objectives}", objectives=OBJECTIVES))
     known = set(rule_ids())
     for rule in treatment_capacity or {}:
         if rule not in known:
             raise UserError(
-                f"--treatment-capacity: no substitution rule '{rule}' "
-                "(see catalog/data/substitutions.csv)"
+                msg(
+                    "--treatment-capacity: no substitution rule '{rule}' (see "
+                    "catalog/data/substitutions.csv)",
+                    rule=rule,
+                )
             )
     try:
         return Options(
@@ -156,7 +159,7 @@ def options_from(
             mip_gap=mip_gap,
         )
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(said_of(exc)) from None
 
 
 # -- the network of a scope -------------------------------------------------------------------
@@ -320,7 +323,7 @@ def network(
     """Candidate links of the scope (the matcher's, ``top`` per supply) as a problem, from
     the records ``viewer`` may see."""
     if sum(bool(x) for x in (park, region, all_parks)) != 1:
-        raise UserError("say what to optimise: --park CODE, --region NAME or --all")
+        raise UserError(msg("say what to optimise: --park CODE, --region NAME or --all"))
     t0 = time.perf_counter()
     candidates = candidate_network(
         engine,
@@ -930,8 +933,11 @@ def optimise_network(
     )
     if save and not all(sees_everything_of(viewer, p) for p in net.candidates.park_ids):
         raise NotAllowed(
-            f"{viewer.name if viewer else 'this user'} may not save a plan for this scope "
-            "(only its park operator may); run with --no-save to see the best network"
+            msg(
+                "{who} may not save a plan for this scope (only its park operator "
+                "may); run with --no-save to see the best network",
+                who=viewer.name if viewer else msg("this user"),
+            )
         )
     return optimise_prepared(engine, net, options, save=save)
 
@@ -1016,7 +1022,7 @@ def pareto_curve(
     """Networks from the one worth most to the one avoiding most CO2e (nothing is saved),
     from the records ``viewer`` may see."""
     if points < 5:
-        raise UserError("--points: a trade-off curve here has at least 5 points")
+        raise UserError(msg("--points: a trade-off curve here has at least 5 points"))
     options = options_from(
         NET_BENEFIT, budget_vnd, co2_cap_t, treatment_capacity, time_limit_s, mip_gap
     )

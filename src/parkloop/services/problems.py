@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,11 @@ class ImportProblems(UserError):
         problems = grouped(problems)
         self.problems = problems
         count = len(problems)
-        super().__init__(
-            f"{source}: {count} problem{'s' if count != 1 else ''} found; nothing was written",
-            [str(p) for p in problems],
+        said = (
+            msg("{source}: 1 problem found; nothing was written", source=source)
+            if count == 1
+            else msg(
+                "{source}: {count} problems found; nothing was written", source=source, count=count
+            )
         )
+        super().__init__(said, [str(p) for p in problems])

@@ -15,7 +15,7 @@ from parkloop.catalog.recognise import UNCLASSIFIED, recognise_destination, reco
 from parkloop.catalog.sectors import recognise_sector
 from parkloop.domain.enums import Confidentiality, ExchangeStatus, ListingStatus
 from parkloop.domain.permissions import Viewer, can_write
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import Name, NotAllowed, NotFound, UserError, Word, msg
 from parkloop.services.cells import CellError, parse_enum, parse_number
 from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.services.registry import require_park
@@ -84,7 +84,12 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
     what = {"flow": "flow", "listing": "offer or want", "exchange": "exchange"}.get(kind, kind)
     if row is None:
         raise NotFound(
-            f"no {what} {row_id}; `parkloop {KINDS.get(kind, kind + 's')} list` shows ids"
+            msg(
+                "no {what} {row_id}; `parkloop {command} list` shows ids",
+                what=Word(what),
+                row_id=str(row_id),
+                command=KINDS.get(kind, kind + "s"),
+            )
         )
     if "confidentiality" in row and row["confidentiality"] == Confidentiality.PRIVATE.value:
         # Whoever may not see a private record is told nothing about it.
@@ -92,7 +97,12 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
 
         if not can_see(viewer, row["org_id"], row["park_id"], Confidentiality.PRIVATE):
             raise NotFound(
-                f"no {what} {row_id}; `parkloop {KINDS.get(kind, kind + 's')} list` shows ids"
+                msg(
+                    "no {what} {row_id}; `parkloop {command} list` shows ids",
+                    what=Word(what),
+                    row_id=str(row_id),
+                    command=KINDS.get(kind, kind + "s"),
+                )
             )
     if kind == "exchange":
         # Either party of an exchange may change it (an exchange has two owners).
@@ -102,10 +112,22 @@ def _row(conn: Connection, kind: str, row_id: int, viewer: Viewer) -> dict[str, 
         allowed = can_write(viewer, row["park_id"], row.get("org_id"))
     if not allowed:
         raise NotAllowed(
-            f"{viewer.name or viewer.role.value} may not change {what} {row_id} "
-            f"(of {row.get('org_code') or row['park_code']}); nothing was changed"
+            msg(
+                "{who} may not change {what} {row_id} (of {owner}); nothing was changed",
+                who=viewer.name or Word(viewer.role.value),
+                what=Word(what),
+                row_id=str(row_id),
+                owner=_owner(row),
+            )
         )
     return row
+
+
+def _owner(row: dict[str, Any]) -> Name:
+    """Whose a record is, by name: its enterprise's, else its park's."""
+    if row.get("org_code"):
+        return Name(row.get("org_name_vi") or row["org_code"], row.get("org_name_en") or "")
+    return Name(row.get("park_name_vi") or row["park_code"], row.get("park_name_en") or "")
 
 
 def _quantity_in(material: str, row: dict[str, Any]) -> tuple[float, str]:
@@ -116,7 +138,7 @@ def _quantity_in(material: str, row: dict[str, Any]) -> tuple[float, str]:
         _, parsed = parse_entered_unit(unit_text)
         factor = amount_factor(material, parsed)
     except CellError as exc:
-        raise UserError(f"{exc.message}; {exc.fix}") from None
+        raise UserError(msg("{message}; {fix}", message=exc.message, fix=exc.fix)) from None
     per_period = 1.0
     if parsed.per_days:
         months = row.get("period_months") or 12
@@ -130,12 +152,14 @@ def assign_material(
     """Settle the material of a flow or an offer/want: the staff's words stay, the code is
     the one a person chose, the quantity is converted to that material's unit."""
     if kind not in KINDS:
-        raise UserError("assign the material of a flow or of an offer or want")
+        raise UserError(msg("assign the material of a flow or of an offer or want"))
     cat = catalog()
     code = code.strip().lower()
     if code not in cat.materials or code == UNCLASSIFIED:
         near = cat.suggest_materials(code)
-        raise UserError(f"no material '{code}' in the catalog; did you mean {', '.join(near)}?")
+        raise UserError(
+            msg("no material '{code}' in the catalog; did you mean {near}?", code=code, near=near)
+        )
     with engine.begin() as conn:
         row = _row(conn, kind, row_id, viewer)
         quantity, unit = _quantity_in(code, row)
@@ -199,7 +223,7 @@ def set_flow(
             )
         if destination is not None:
             if row["direction"] != "out":
-                raise UserError("only outputs have a destination")
+                raise UserError(msg("only outputs have a destination"))
             read = recognise_destination(destination)
             values.update(
                 destination=read.code, destination_text="" if read.method == "code" else destination
@@ -235,8 +259,10 @@ def set_flow(
             values.update(_refilled_price(merged, code))
         if not values:
             raise UserError(
-                "say what to change: --quantity, --unit, --material, --price, --destination "
-                "or --confidentiality"
+                msg(
+                    "say what to change: --quantity, --unit, --material, --price, "
+                    "--destination or --confidentiality"
+                )
             )
         return _apply(conn, "flow", row, values, actor, viewer)
 
@@ -276,7 +302,13 @@ def set_exchange(
         if not can_write(viewer, row["park_id"], row["supplier_id"]) and not can_write(
             viewer, row["park_id"], row["receiver_id"]
         ):
-            raise NotAllowed(f"{viewer.name or viewer.role.value} may not change exchange {row_id}")
+            raise NotAllowed(
+                msg(
+                    "{who} may not change exchange {row_id}",
+                    who=viewer.name or Word(viewer.role.value),
+                    row_id=str(row_id),
+                )
+            )
         values: dict[str, Any] = {}
         if status is not None:
             values["status"] = _choice(ExchangeStatus, status, "status")
@@ -291,7 +323,7 @@ def set_exchange(
         if distance_km is not None:
             values["distance_km"] = _number(distance_km, "distance", lang)
         if not values:
-            raise UserError("say what to change: a status, --quantity or --distance-km")
+            raise UserError(msg("say what to change: a status, --quantity or --distance-km"))
         return _apply(conn, "exchange", row, values, actor, viewer)
 
 
@@ -300,11 +332,15 @@ def exchange_id(engine: Engine, reference: str, park: str | None) -> int:
     if reference.isdigit():
         return int(reference)
     if park is None:
-        raise UserError(f"exchange '{reference}': give its id, or its code with --park")
+        raise UserError(
+            msg("exchange '{reference}': give its id, or its code with --park", reference=reference)
+        )
     with engine.connect() as conn:
         found = edits.exchange_by_key(conn, park, reference)
     if found is None:
-        raise UserError(f"park '{park}' has no exchange '{reference}'")
+        raise UserError(
+            msg("park '{park}' has no exchange '{reference}'", park=park, reference=reference)
+        )
     return found
 
 
@@ -322,7 +358,9 @@ def set_listing_status(
     with engine.begin() as conn:
         row = _row(conn, "listing", row_id, viewer)
         if park is not None and row["park_code"] != park:
-            raise NotFound(f"park '{park}' has no offer or want {row_id}")
+            raise NotFound(
+                msg("park '{park}' has no offer or want {row_id}", park=park, row_id=str(row_id))
+            )
         values = {"status": _choice(ListingStatus, status, "status")}
         return _apply(conn, "listing", row, values, actor, viewer)
 
@@ -352,10 +390,16 @@ def set_organisation(
     with engine.begin() as conn:
         row = edits.organisation(conn, park, code)
         if row is None:
-            raise NotFound(f"park '{park}' has no enterprise or partner '{code}'")
+            raise NotFound(
+                msg("park '{park}' has no enterprise or partner '{code}'", park=park, code=code)
+            )
         if not can_write(viewer, row["park_id"], row["id"]):
             raise NotAllowed(
-                f"{viewer.name or viewer.role.value} may not change '{code}'; nothing was changed"
+                msg(
+                    "{who} may not change '{code}'; nothing was changed",
+                    who=viewer.name or Word(viewer.role.value),
+                    code=code,
+                )
             )
         values: dict[str, Any] = {}
         if name is not None:
@@ -365,10 +409,22 @@ def set_organisation(
             if found is None or found.confidence < catalog().parameter(
                 "material_confidence_threshold"
             ):
+                if found is None:
+                    raise UserError(
+                        msg(
+                            "'{sector}' is not a sector parkloop can read with confidence; "
+                            "type a VSIC code",
+                            sector=sector,
+                        )
+                    )
                 raise UserError(
-                    f"'{sector}' is not a sector parkloop can read with confidence; "
-                    "type a VSIC code"
-                    + (f" (perhaps {found.code}: {found.name_vi})" if found else "")
+                    msg(
+                        "'{sector}' is not a sector parkloop can read with confidence; "
+                        "type a VSIC code (perhaps {code}: {name})",
+                        sector=sector,
+                        code=found.code,
+                        name=found.name_vi,
+                    )
                 )
             values.update(
                 vsic=found.code,
@@ -379,7 +435,7 @@ def set_organisation(
         if employees is not None:
             values["employees"] = int(_number(employees, "employees", lang))
         if not values:
-            raise UserError("say what to change: --name, --sector or --employees")
+            raise UserError(msg("say what to change: --name, --sector or --employees"))
         return _apply(conn, "organisation", row, values, actor, viewer)
 
 
@@ -394,12 +450,20 @@ def delete_organisation(
     with engine.connect() as conn:
         row = edits.organisation(conn, park, code)
         if row is None:
-            raise UserError(f"park '{park}' has no enterprise or partner '{code}'")
+            raise UserError(
+                msg("park '{park}' has no enterprise or partner '{code}'", park=park, code=code)
+            )
         held = edits.counts_of(conn, row["id"])
     if any(held.values()) and not force:
         raise UserError(
-            f"'{code}' has {held['flows']} flows, {held['listings']} offers and wants and "
-            f"{held['exchanges']} exchanges, which would go with it; add --force to delete all"
+            msg(
+                "'{code}' has {flows} flows, {listings} offers and wants and {exchanges} "
+                "exchanges, which would go with it; add --force to delete all",
+                code=code,
+                flows=held["flows"],
+                listings=held["listings"],
+                exchanges=held["exchanges"],
+            )
         )
     return delete_record(engine, "organisation", row["id"], viewer, actor)
 
@@ -454,18 +518,36 @@ def _number(text: str, what: str, lang: str = "vi") -> float:
     try:
         return parse_number(text.strip(), "," if lang == "vi" else ".")
     except CellError as exc:
-        raise UserError(f"{what} '{text}': {exc.message}; {exc.fix}") from None
+        raise UserError(
+            msg(
+                "{what} '{text}': {message}; {fix}",
+                what=Word(what),
+                text=text,
+                message=exc.message,
+                fix=exc.fix,
+            )
+        ) from None
 
 
 def _unit(text: str) -> tuple[str, Any]:
     try:
         return parse_entered_unit(text)
     except CellError as exc:
-        raise UserError(f"unit '{text}': {exc.message}; {exc.fix}") from None
+        raise UserError(
+            msg("unit '{text}': {message}; {fix}", text=text, message=exc.message, fix=exc.fix)
+        ) from None
 
 
 def _choice(enum: Any, text: str, what: str) -> str:
     try:
         return str(parse_enum(enum, text).value)
     except CellError as exc:
-        raise UserError(f"{what} '{text}': {exc.message}; {exc.fix}") from None
+        raise UserError(
+            msg(
+                "{what} '{text}': {message}; {fix}",
+                what=Word(what),
+                text=text,
+                message=exc.message,
+                fix=exc.fix,
+            )
+        ) from None

@@ -12,7 +12,7 @@ from parkloop.domain.codes import Lookup, Named
 from parkloop.domain.enums import ExchangeStatus, OrgKind
 from parkloop.domain.models import Exchange, Flow, Listing, Organisation, Park
 from parkloop.domain.permissions import Viewer, in_scope, sees_everything_of
-from parkloop.errors import NotFound, UserError
+from parkloop.errors import NotFound, UserError, msg
 from parkloop.services import memo
 from parkloop.store import browse, inventory, registry, writes
 from parkloop.store import exchanges as exchange_store
@@ -29,13 +29,16 @@ def resolve_park(engine: Engine, text: str) -> str:
         return code
     near = lookup.nearest(text)
     if near:
-        raise UserError(f"no park '{text}'; the nearest known: {', '.join(near)}")
+        raise UserError(msg("no park '{text}'; the nearest known: {near}", text=text, near=near))
     if lookup.entries:
         known = ", ".join(sorted(e.code for e in lookup.entries)[:10])
-        raise UserError(f"no park '{text}'; known parks: {known}")
+        raise UserError(msg("no park '{text}'; known parks: {known}", text=text, known=known))
     raise UserError(
-        f"no park '{text}'; the database has no parks yet "
-        "(try `parkloop examples load nam-cau-kien`)"
+        msg(
+            "no park '{text}'; the database has no parks yet (try `parkloop examples "
+            "load nam-cau-kien`)",
+            text=text,
+        )
     )
 
 
@@ -49,12 +52,17 @@ def _require_park(engine: Engine, code: str) -> Park:
         park = registry.get_park(conn, code)
         if park is None:
             known = sorted(registry.park_ids(conn))
-            hint = (
-                f"; known parks: {', '.join(known)}"
-                if known
-                else "; the database has no parks yet (try `parkloop examples load nam-cau-kien`)"
+            if known:
+                raise NotFound(
+                    msg("no park '{text}'; known parks: {known}", text=code, known=known)
+                )
+            raise NotFound(
+                msg(
+                    "no park '{text}'; the database has no parks yet (try `parkloop examples "
+                    "load nam-cau-kien`)",
+                    text=code,
+                )
             )
-            raise NotFound(f"no park '{code}'{hint}")
         return park
 
 
@@ -183,7 +191,13 @@ def flow(engine: Engine, park_code: str, flow_id: int, viewer: Viewer) -> Flow:
     with engine.connect() as conn:
         found = browse.flows_by_id(conn, park_code, viewer, [flow_id])
     if not found:
-        raise NotFound(f"park '{park_code}' has no flow {flow_id} you may see")
+        raise NotFound(
+            msg(
+                "park '{park_code}' has no flow {flow_id} you may see",
+                park_code=park_code,
+                flow_id=str(flow_id),
+            )
+        )
     return found[0]
 
 
@@ -214,7 +228,13 @@ def organisation(engine: Engine, park_code: str, code: str) -> Organisation:
     with engine.connect() as conn:
         found = browse.organisation(conn, park_code, code)
     if found is None:
-        raise NotFound(f"park '{park_code}' has no enterprise or partner '{code}'")
+        raise NotFound(
+            msg(
+                "park '{park_code}' has no enterprise or partner '{code}'",
+                park_code=park_code,
+                code=code,
+            )
+        )
     return found
 
 

@@ -15,7 +15,7 @@ from parkloop.accounting.book import TRUCK
 from parkloop.accounting.pairs import Accounts
 from parkloop.catalog import catalog, knowledge
 from parkloop.domain.permissions import Viewer
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.matching.engine import Candidates, Factors, MatchParams, find_matches
 from parkloop.matching.tables import FLOW, Side
 from parkloop.optimize import (
@@ -228,8 +228,12 @@ def _enterprise_ids(engine: Engine, park: str, enterprise: str) -> int:
         ids = store.find_organisations(conn, enterprise, park)
     if not ids:
         raise UserError(
-            f"no enterprise '{enterprise}' in park '{park}'; list them with "
-            f"`parkloop enterprises list --park {park}`"
+            msg(
+                "no enterprise '{enterprise}' in park '{park}'; list them with `parkloop "
+                "enterprises list --park {park}`",
+                enterprise=enterprise,
+                park=park,
+            )
         )
     return ids[0]
 

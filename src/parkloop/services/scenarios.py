@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from parkloop.catalog import catalog
 from parkloop.domain.enums import ExchangeStatus
 from parkloop.domain.permissions import Viewer, sees_everything_of, sees_park_records
-from parkloop.errors import UserError
+from parkloop.errors import UserError, Word, msg
 from parkloop.jsonable import jsonable
 from parkloop.services import jobs, registry
 from parkloop.store import scenarios as store
@@ -296,7 +296,9 @@ def _number(value: str | float | None, name: str) -> float | None:
     try:
         return float(str(value).strip().replace(" ", ""))
     except ValueError:
-        raise UserError(f"{name}: '{value}' is not a number") from None
+        raise UserError(
+            msg("{name}: '{value}' is not a number", name=Word(name), value=value)
+        ) from None
 
 
 def scenario_params(
@@ -326,20 +328,25 @@ def scenario_params(
         if not rule.strip() or amount is None:
             continue
         if rule in capacities:
-            raise UserError(f"treatment capacity: '{rule}' is given twice")
+            raise UserError(msg("treatment capacity: '{rule}' is given twice", rule=rule))
         capacities[rule] = amount
     budget = _number(budget_vnd, "budget")
     cap = _number(co2_cap_t, "CO2e cap")
     limit = _number(time_limit_s, "time limit") or 60.0
     gap = _number(mip_gap, "gap")
     if not 0 < limit <= TIME_LIMIT_MAX_S:
-        raise UserError(f"time limit: between 1 and {TIME_LIMIT_MAX_S:.0f} seconds")
+        raise UserError(
+            msg(
+                "time limit: between 1 and {time_limit_max_s} seconds",
+                time_limit_max_s=TIME_LIMIT_MAX_S,
+            )
+        )
     top_n = int(_number(top, "candidates per supply") or 10)
     if not 1 <= top_n <= 50:
-        raise UserError("candidates per supply: between 1 and 50")
+        raise UserError(msg("candidates per supply: between 1 and 50"))
     year_n = _number(year, "year")
     if year_n is not None and not 1900 <= year_n <= 2200:
-        raise UserError(f"year: {year} is not a year")
+        raise UserError(msg("year: {year} is not a year", year=str(year)))
     optimize.options_from(objective, budget, cap, capacities, limit, 0.01 if gap is None else gap)
     may_keep = park.id is not None and sees_everything_of(viewer, park.id)
     return {
@@ -378,7 +385,7 @@ def pareto_view(
 
     registry.require_park(engine, park_code)
     if not 5 <= points <= 15:
-        raise UserError("points: between 5 and 15")
+        raise UserError(msg("points: between 5 and 15"))
     if progress is not None:
         progress("tracing the curve", 0, points)
     curve: dict[str, Any] = jsonable(
@@ -509,10 +516,15 @@ def shares_view(
 
     registry.require_park(engine, park_code)
     if (exchange_id is None) == (not enterprises):
-        raise UserError("choose an exchange, or two or more enterprises")
+        raise UserError(msg("choose an exchange, or two or more enterprises"))
     if exchange_id is not None:
         if all(x.id != exchange_id for x in _exchanges_to_share(engine, park_code, viewer)):
-            raise UserError(f"no exchange {exchange_id} of this park whose gain you may split")
+            raise UserError(
+                msg(
+                    "no exchange {exchange_id} of this park whose gain you may split",
+                    exchange_id=str(exchange_id),
+                )
+            )
         result: dict[str, Any] = jsonable(shares.shares_of_exchange(engine, exchange_id, viewer))
     else:
         result = jsonable(

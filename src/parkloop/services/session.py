@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from parkloop.errors import UserError
+from parkloop.errors import Message, UserError, msg
 from parkloop.settings import seconds
 from parkloop.store import db
 from parkloop.store.db import Contents, Found
@@ -29,7 +29,7 @@ from parkloop.store.db import Contents, Found
 # SQLAlchemy drivers parkloop ships, after resolve_url has named psycopg for PostgreSQL.
 DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
 URL_FORMS = "sqlite:///FILE.db or postgresql://user@host:port/dbname"
-CREATE_HINT = "create it with `parkloop db upgrade` (or load an example)"
+CREATE_HINT = msg("create it with `parkloop db upgrade` (or load an example)")
 # What a command may fail with when the database is busy, unreachable or failing.
 OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (
     OperationalError,
@@ -125,10 +125,20 @@ class Database:
         try:
             parsed = make_url(self.resolved_url)
         except (ArgumentError, ValueError):
-            raise UserError(f"'{self.shown}' is not a database URL; use {URL_FORMS}") from None
+            raise UserError(
+                msg(
+                    "'{shown}' is not a database URL; use {url_forms}",
+                    shown=self.shown,
+                    url_forms=URL_FORMS,
+                )
+            ) from None
         if parsed.drivername not in DRIVERS:
             raise UserError(
-                f"{self.shown}: parkloop works with SQLite and PostgreSQL only; use {URL_FORMS}"
+                msg(
+                    "{shown}: parkloop works with SQLite and PostgreSQL only; use {url_forms}",
+                    shown=self.shown,
+                    url_forms=URL_FORMS,
+                )
             )
         return db.make_engine(self.resolved_url)
 
@@ -144,37 +154,53 @@ class Database:
         elif found.contents is Contents.FOREIGN:
             message = self._foreign_message(found)
             if create and engine.dialect.name != "sqlite" and found.revision is None:
-                message += (
-                    "; to add parkloop's tables to it all the same, run `parkloop db upgrade`"
+                message = msg(
+                    "{message}; to add parkloop's tables to it all the same, run "
+                    "`parkloop db upgrade`",
+                    message=message,
                 )
             raise UserError(message)
         elif create and engine.dialect.name == "sqlite":
             self._upgrade(engine)
         else:
             raise UserError(
-                f"database {self.shown} is at schema {found.revision} and this parkloop needs "
-                f"{head}; run `parkloop db upgrade` first"
+                msg(
+                    "database {shown} is at schema {revision} and this parkloop needs "
+                    "{head}; run `parkloop db upgrade` first",
+                    shown=self.shown,
+                    revision=found.revision,
+                    head=head,
+                )
             )
 
-    def _refusal(self, found: Found) -> str:
+    def _refusal(self, found: Found) -> Message:
         if found.contents is Contents.MISSING:
-            return f"no database at {self.shown}; {CREATE_HINT}"
+            return msg("no database at {shown}; {hint}", shown=self.shown, hint=CREATE_HINT)
         if found.contents is Contents.EMPTY:
-            return f"the database at {self.shown} is empty; {CREATE_HINT}"
+            return msg(
+                "the database at {shown} is empty; {hint}", shown=self.shown, hint=CREATE_HINT
+            )
         return self._foreign_message(found)
 
-    def _foreign_message(self, found: Found) -> str:
+    def _foreign_message(self, found: Found) -> Message:
         if found.revision is not None:
-            what = (
-                f"its schema version {found.revision!r} is not one of parkloop's (another "
-                "program's database, or one made by a newer parkloop)"
+            what = msg(
+                "its schema version '{revision}' is not one of parkloop's (another "
+                "program's database, or one made by a newer parkloop)",
+                revision=found.revision,
             )
+        elif found.tables == 1:
+            what = msg("it holds 1 table of another program and no parkloop schema")
         else:
-            tables = f"{found.tables} table{'' if found.tables == 1 else 's'}"
-            what = f"it holds {tables} of another program and no parkloop schema"
-        return (
-            f"{self.shown} is not a parkloop database: {what}; nothing was changed. "
-            "Give parkloop a database of its own with --db or PARKLOOP_DATABASE_URL"
+            what = msg(
+                "it holds {tables} tables of another program and no parkloop schema",
+                tables=found.tables,
+            )
+        return msg(
+            "{shown} is not a parkloop database: {what}; nothing was changed. Give parkloop "
+            "a database of its own with --db or PARKLOOP_DATABASE_URL",
+            shown=self.shown,
+            what=what,
         )
 
     def _inspect(self, engine: Engine) -> Found:
@@ -184,7 +210,9 @@ class Database:
         if engine.dialect.name == "sqlite" and engine.url.database:
             folder = Path(engine.url.database).absolute().parent
             if not folder.is_dir():
-                raise UserError(f"folder {folder} does not exist; create it first")
+                raise UserError(
+                    msg("folder {folder} does not exist; create it first", folder=folder)
+                )
         self._guard(lambda: db.upgrade(engine))
 
     def _guard(self, work: Callable[[], T]) -> T:
@@ -198,9 +226,15 @@ class Database:
             orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
             reason = mask_passwords(one_line(str(orig)))
             if isinstance(orig, sqlite3.DatabaseError) and "not a database" in reason:
-                message = f"{self.shown} is not an SQLite database ({reason}); nothing was changed"
+                message = msg(
+                    "{shown} is not an SQLite database ({reason}); nothing was changed",
+                    shown=self.shown,
+                    reason=reason,
+                )
             else:
-                message = f"cannot open database {self.shown}: {reason}"
+                message = msg(
+                    "cannot open database {shown}: {reason}", shown=self.shown, reason=reason
+                )
             raise UserError(message) from exc
 
 

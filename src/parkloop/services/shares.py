@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from parkloop.domain.permissions import Viewer, may_see_level
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.optimize import (
     NET_BENEFIT,
     optimise,
@@ -34,7 +34,10 @@ def shares_of_exchange(
         park_id = writes.park_ids(conn, [x.park_code]).get(x.park_code) if x else None
     if x is None or not may_see_level(viewer or Viewer.admin(), None, park_id, 1):
         raise UserError(
-            f"no exchange {exchange_id}; list them with `parkloop exchanges list --park CODE`"
+            msg(
+                "no exchange {exchange_id}; list them with `parkloop exchanges list --park CODE`",
+                exchange_id=str(exchange_id),
+            )
         )
     account = accounting.account_park(engine, x.park_code, viewer=viewer)
     row = next(
@@ -46,7 +49,9 @@ def shares_of_exchange(
         None,
     )
     if row is None:
-        raise UserError(f"exchange {exchange_id} could not be accounted")
+        raise UserError(
+            msg("exchange {exchange_id} could not be accounted", exchange_id=str(exchange_id))
+        )
     gain = float(row["net_benefit_vnd"])
     share = account.attribution * (1.0 - account.deadweight)
     sides = [
@@ -90,9 +95,9 @@ def shares_of_coalition(
     best new network among them, from the records ``viewer`` may see."""
     codes = [c.strip() for c in enterprises if c.strip()]
     if len(set(codes)) != len(codes):
-        raise UserError("--enterprises: each enterprise once")
+        raise UserError(msg("--enterprises: each enterprise once"))
     if len(codes) < 2:
-        raise UserError("--enterprises: name at least two enterprises, A,B")
+        raise UserError(msg("--enterprises: name at least two enterprises, A,B"))
     if len(codes) > MAX_PLAYERS:
         raise UserError(too_many(len(codes)))
     orgs: list[int] = []
@@ -101,10 +106,14 @@ def shares_of_coalition(
             where_park, _, plain = code.rpartition(":") if ":" in code else (park, "", code)
             ids = store.find_organisations(conn, plain, where_park or None)
             if not ids:
-                raise UserError(f"--enterprises: no enterprise '{code}'")
+                raise UserError(msg("--enterprises: no enterprise '{code}'", code=code))
             if len(ids) > 1:
                 raise UserError(
-                    f"--enterprises: '{code}' is in several parks; write PARK:CODE or add --park"
+                    msg(
+                        "--enterprises: '{code}' is in several parks; write PARK:CODE or add "
+                        "--park",
+                        code=code,
+                    )
                 )
             orgs.append(ids[0])
         where = store.org_names(conn, orgs)

@@ -27,7 +27,7 @@ from defusedxml import ElementTree as defused_tree
 
 from parkloop.catalog.loader import fold
 from parkloop.catalog.sheets import SheetSpec, sheet_specs
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services.cells import ErrorCell, csv_unescape
 from parkloop.services.problems import Problem
 
@@ -95,7 +95,7 @@ def read_source(
     """
     path = Path(path)
     if not path.exists():
-        raise UnreadableFile(f"{path}: no such file or directory")
+        raise UnreadableFile(msg("{path}: no such file or directory", path=path))
     if path.is_dir():
         return _read_csv_directory(path, progress, default_park)
     suffix = path.suffix.lower()
@@ -108,23 +108,36 @@ def read_source(
         return _read_json(path, default_park)
     if suffix in (".xls", ".ods", ".numbers"):
         raise UnreadableFile(
-            f"{path.name}: {suffix} files cannot be read; open it and save it as an Excel "
-            "workbook (.xlsx) or as CSV UTF-8"
+            msg(
+                "{file}: {suffix} files cannot be read; open it and save it as an Excel "
+                "workbook (.xlsx) or as CSV UTF-8",
+                file=path.name,
+                suffix=suffix,
+            )
         )
     raise UnreadableFile(
-        f"{path.name}: give an Excel workbook (.xlsx), a CSV file named after its sheet "
-        "(e.g. flows.csv), a directory of CSV files or a parkloop JSON export (.json)"
+        msg(
+            "{file}: give an Excel workbook (.xlsx), a CSV file named after its "
+            "sheet (e.g. flows.csv), a directory of CSV files or a parkloop JSON "
+            "export (.json)",
+            file=path.name,
+        )
     )
 
 
 def _check_size(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableFile(f"{path.name}: the file is empty")
+        raise UnreadableFile(msg("{file}: the file is empty", file=path.name))
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(
-            f"{path.name}: the file is {size / 2**20:.0f} MiB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MiB parkloop reads at once; split it into several files"
+            msg(
+                "{file}: the file is {size} MiB, more than the {most} MiB parkloop "
+                "reads at once; split it into several files",
+                file=path.name,
+                size=round(size / 2**20),
+                most=MAX_FILE_BYTES // 2**20,
+            )
         )
 
 
@@ -269,8 +282,13 @@ def _collect(
         count += 1
         if count > MAX_SHEET_ROWS:
             raise UnreadableFile(
-                f"{source.path.name}: sheet '{name}' has more than {MAX_SHEET_ROWS:,} rows; "
-                "split it into several files"
+                msg(
+                    "{file}: sheet '{sheet}' has more than {max_sheet_rows} rows; split it "
+                    "into several files",
+                    file=source.path.name,
+                    sheet=name,
+                    max_sheet_rows=MAX_SHEET_ROWS,
+                )
             )
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(f"read {name}", count, total)
@@ -343,13 +361,19 @@ def check_workbook_package(path: Path) -> set[str]:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(
-            f"{path.name}: this is an old Excel 97-2003 file or a password-protected workbook; "
-            "remove any password and save it as an Excel workbook (.xlsx)"
+            msg(
+                "{file}: this is an old Excel 97-2003 file or a password-protected "
+                "workbook; remove any password and save it as an Excel workbook (.xlsx)",
+                file=path.name,
+            )
         )
     if not zipfile.is_zipfile(path):
         raise UnreadableFile(
-            f"{path.name}: this is not an Excel workbook (.xlsx is a zip package; this file is "
-            "not one); if it holds CSV text, rename it to .csv"
+            msg(
+                "{file}: this is not an Excel workbook (.xlsx is a zip package; this "
+                "file is not one); if it holds CSV text, rename it to .csv",
+                file=path.name,
+            )
         )
     try:
         with zipfile.ZipFile(path) as zf:
@@ -362,12 +386,17 @@ def check_workbook_package(path: Path) -> set[str]:
                     continue
                 if _declares_dtd(_inflated(path, fh, info), info.filename, formulas):
                     raise UnreadableFile(
-                        f"{path.name}: {info.filename} declares a document type or XML "
-                        "entities, which an Excel workbook never does; the file is refused "
-                        "as unsafe"
+                        msg(
+                            "{file}: {filename} declares a document type or XML entities, which an "
+                            "Excel workbook never does; the file is refused as unsafe",
+                            file=path.name,
+                            filename=info.filename,
+                        )
                     )
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
-        raise UnreadableFile(f"{path.name}: the workbook is damaged ({exc})") from None
+        raise UnreadableFile(
+            msg("{file}: the workbook is damaged ({exc})", file=path.name, exc=exc)
+        ) from None
     return formulas
 
 
@@ -384,8 +413,12 @@ def _inflated(path: Path, fh: IO[bytes], info: zipfile.ZipInfo) -> Iterator[byte
     method = info.compress_type
     if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise UnreadableFile(
-            f"{path.name}: {info.filename} is compressed in a way Excel never uses; open the "
-            "workbook in Excel and save it again"
+            msg(
+                "{file}: {filename} is compressed in a way Excel never uses; open the "
+                "workbook in Excel and save it again",
+                file=path.name,
+                filename=info.filename,
+            )
         )
     inflate = zlib.decompressobj(-15) if method == zipfile.ZIP_DEFLATED else None
     size = 0
@@ -403,9 +436,13 @@ def _inflated(path: Path, fh: IO[bytes], info: zipfile.ZipInfo) -> Iterator[byte
             size += len(out)
             if size > info.file_size or size > MAX_ZIP_MEMBER_BYTES:
                 raise UnreadableFile(
-                    f"{path.name}: {info.filename} inflates to more than the "
-                    f"{info.file_size:,} bytes its package declares; the file is refused as a "
-                    "possible workbook bomb"
+                    msg(
+                        "{file}: {filename} inflates to more than the {file_size} bytes its "
+                        "package declares; the file is refused as a possible workbook bomb",
+                        file=path.name,
+                        filename=info.filename,
+                        file_size=info.file_size,
+                    )
                 )
             if out:
                 yield out
@@ -494,23 +531,36 @@ def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     names = {i.filename for i in infos}
     if len(infos) > MAX_ZIP_MEMBERS:
         raise UnreadableFile(
-            f"{path.name}: the package holds {len(infos):,} parts, more than any workbook "
-            "needs; the file is refused as unsafe"
+            msg(
+                "{file}: the package holds {parts} parts, more than any workbook needs; "
+                "the file is refused as unsafe",
+                file=path.name,
+                parts=len(infos),
+            )
         )
     if "[Content_Types].xml" not in names:
         raise UnreadableFile(
-            f"{path.name}: this zip file is not an Office document; save the data as an Excel "
-            "workbook (.xlsx)"
+            msg(
+                "{file}: this zip file is not an Office document; save the data as an "
+                "Excel workbook (.xlsx)",
+                file=path.name,
+            )
         )
     if "xl/workbook.xml" not in names:
         kind = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
         raise UnreadableFile(
-            f"{path.name}: this is {kind}; save the data as an Excel workbook (.xlsx)"
+            msg(
+                "{file}: this is {kind}; save the data as an Excel workbook (.xlsx)",
+                file=path.name,
+                kind=kind,
+            )
         )
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise UnreadableFile(f"{path.name}: the workbook is encrypted; remove the password")
+            raise UnreadableFile(
+                msg("{file}: the workbook is encrypted; remove the password", file=path.name)
+            )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if (
@@ -519,8 +569,14 @@ def _check_zip_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             or (info.file_size > 2**20 and ratio > MAX_ZIP_RATIO)
         ):
             raise UnreadableFile(
-                f"{path.name}: {info.filename} would inflate to {info.file_size / 2**20:,.0f} MiB "
-                f"(compressed {ratio:,.0f} to 1); the file is refused as a possible workbook bomb"
+                msg(
+                    "{file}: {filename} would inflate to {size} MiB (compressed {ratio} to "
+                    "1); the file is refused as a possible workbook bomb",
+                    file=path.name,
+                    filename=info.filename,
+                    size=round(info.file_size / 2**20),
+                    ratio=round(ratio),
+                )
             )
 
 
@@ -533,7 +589,9 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
-        raise UnreadableFile(f"{path.name}: the workbook cannot be read ({exc})") from None
+        raise UnreadableFile(
+            msg("{file}: the workbook cannot be read ({exc})", file=path.name, exc=exc)
+        ) from None
     try:
         for name in workbook.sheet_names:
             spec = match_sheet(name)
@@ -544,9 +602,14 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
                 ws = workbook.get_sheet_by_name(name)
                 if ws.total_height > MAX_SHEET_ROWS or ws.total_width > MAX_SHEET_COLUMNS:
                     raise UnreadableFile(
-                        f"{path.name}: sheet '{name}' claims {ws.total_height:,} rows and "
-                        f"{ws.total_width:,} columns, beyond what Excel allows; the file is "
-                        "refused as damaged"
+                        msg(
+                            "{file}: sheet '{sheet}' claims {total_height} rows and {total_width} "
+                            "columns, beyond what Excel allows; the file is refused as damaged",
+                            file=path.name,
+                            sheet=name,
+                            total_height=ws.total_height,
+                            total_width=ws.total_width,
+                        )
                     )
                 cells = ws.to_python(skip_empty_area=False)
                 _mark_errors(cells, errors.get(name, {}))
@@ -558,14 +621,23 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
                 raise
             except Exception as exc:  # calamine raises several types for damaged sheets
                 raise UnreadableFile(
-                    f"{path.name}: sheet '{name}' cannot be read ({exc})"
+                    msg(
+                        "{file}: sheet '{sheet}' cannot be read ({exc})",
+                        file=path.name,
+                        sheet=name,
+                        exc=exc,
+                    )
                 ) from None
     finally:
         workbook.close()
     if not source.sheets and not source.problems:
         raise UnreadableFile(
-            f"{path.name}: no sheet is a parkloop sheet; name the sheets {_expected_names()} "
-            "or use `parkloop template` to get a workbook to fill in"
+            msg(
+                "{file}: no sheet is a parkloop sheet; name the sheets {sheets} or use "
+                "`parkloop template` to get a workbook to fill in",
+                file=path.name,
+                sheets=_expected_names(),
+            )
         )
     return _ordered(source)
 
@@ -707,17 +779,24 @@ def decode_csv(path: Path) -> str:
     """The text of a CSV file: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
     raw = path.read_bytes()
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise UnreadableFile(f"{path.name}: the file is empty")
+        raise UnreadableFile(msg("{file}: the file is empty", file=path.name))
     if raw.startswith(b"PK\x03\x04"):
         raise UnreadableFile(
-            f"{path.name}: this is a zip package (an Excel workbook?), not CSV text; rename it "
-            "to .xlsx, or save it as CSV UTF-8"
+            msg(
+                "{file}: this is a zip package (an Excel workbook?), not CSV text; "
+                "rename it to .xlsx, or save it as CSV UTF-8",
+                file=path.name,
+            )
         )
     save_as = _SAVE_AS
     if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _utf16(raw[:4096]):
         raise UnreadableFile(
-            f"{path.name}: this is UTF-16 text without a byte-order mark, which cannot be told "
-            f"apart from other encodings; {save_as}"
+            msg(
+                "{file}: this is UTF-16 text without a byte-order mark, which cannot be "
+                "told apart from other encodings; {save_as}",
+                file=path.name,
+                save_as=save_as,
+            )
         )
     try:
         if raw.startswith(codecs.BOM_UTF8):
@@ -727,11 +806,19 @@ def decode_csv(path: Path) -> str:
         else:
             text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnreadableFile(f"{path.name}: this is not UTF-8 text; {save_as}") from None
+        raise UnreadableFile(
+            msg("{file}: this is not UTF-8 text; {save_as}", file=path.name, save_as=save_as)
+        ) from None
     if "\x00" in text:
-        raise UnreadableFile(f"{path.name}: this is a binary file, not CSV text; {save_as}")
+        raise UnreadableFile(
+            msg(
+                "{file}: this is a binary file, not CSV text; {save_as}",
+                file=path.name,
+                save_as=save_as,
+            )
+        )
     if not text.strip():
-        raise UnreadableFile(f"{path.name}: the file is empty")
+        raise UnreadableFile(msg("{file}: the file is empty", file=path.name))
     return text
 
 
@@ -772,14 +859,20 @@ def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, Seque
     except csv.Error as exc:
         _refuse_open_quote(text, delimiter, line, name)
         raise UnreadableFile(
-            f"{name}: the CSV text is malformed in the record that starts on line {line} "
-            f"({exc}); {_SAVE_AS}"
+            msg(
+                "{name}: the CSV text is malformed in the record that starts on line "
+                "{line} ({exc}); {save_as}",
+                name=name,
+                line=str(line),
+                exc=exc,
+                save_as=_SAVE_AS,
+            )
         ) from None
     if '"' in text:
         _refuse_open_quote(text, delimiter, first, name)
 
 
-_SAVE_AS = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
+_SAVE_AS = msg("open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'")
 
 
 def _refuse_open_quote(text: str, delimiter: str, line: int, name: str) -> None:
@@ -793,8 +886,13 @@ def _refuse_open_quote(text: str, delimiter: str, line: int, name: str) -> None:
     before = tail[:opened]
     at = line + before.count("\n") + before.count("\r") - before.count("\r\n")
     raise UnreadableFile(
-        f'{name}: line {at} opens a quoted cell (") that is never closed, so everything after '
-        "it would be read as one cell; close the quote or remove it, then save the file again"
+        msg(
+            '{name}: line {at} opens a quoted cell (") that is never closed, so '
+            "everything after it would be read as one cell; close the quote or "
+            "remove it, then save the file again",
+            name=name,
+            at=str(at),
+        )
     )
 
 
@@ -839,7 +937,11 @@ def _read_csv_files(
         text = decode_csv(file)
         if spec is None:
             raise UnreadableFile(
-                f"{file.name}: name a CSV file after its sheet, e.g. {spec_files()}"
+                msg(
+                    "{file}: name a CSV file after its sheet, e.g. {files}",
+                    file=file.name,
+                    files=spec_files(),
+                )
             )
         rows = _csv_rows(text, sniff_delimiter(text), file.name)
         total = text.count("\n")
@@ -860,7 +962,13 @@ def _read_csv_directory(path: Path, progress: Progress | None, default_park: str
         sorted(p.name for p in path.iterdir() if p.is_file() and p.suffix.lower() != ".csv")
     )
     if not source.sheets and not source.problems:
-        raise UnreadableFile(f"{path}: no CSV file named after a sheet; expected {spec_files()}")
+        raise UnreadableFile(
+            msg(
+                "{path}: no CSV file named after a sheet; expected {files}",
+                path=path,
+                files=spec_files(),
+            )
+        )
     return source
 
 
@@ -870,30 +978,45 @@ def _read_csv_directory(path: Path, progress: Progress | None, default_park: str
 def _read_json(path: Path, default_park: str | None = None) -> Source:
     raw = path.read_bytes()
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise UnreadableFile(f"{path.name}: the file is empty")
+        raise UnreadableFile(msg("{file}: the file is empty", file=path.name))
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise UnreadableFile(
-            f"{path.name}: this is not UTF-8 text, so not a parkloop JSON export"
+            msg("{file}: this is not UTF-8 text, so not a parkloop JSON export", file=path.name)
         ) from None
     except json.JSONDecodeError as exc:
         raise UnreadableFile(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            msg(
+                "{file}: not valid JSON (line {lineno}, column {colno}: {msg})",
+                file=path.name,
+                lineno=str(exc.lineno),
+                colno=str(exc.colno),
+                msg=exc.msg,
+            )
         ) from None
     except RecursionError:
-        raise UnreadableFile(f"{path.name}: the JSON is nested too deeply") from None
+        raise UnreadableFile(msg("{file}: the JSON is nested too deeply", file=path.name)) from None
     except ValueError as exc:  # an integer of thousands of digits
-        raise UnreadableFile(f"{path.name}: not valid JSON ({exc})") from None
+        raise UnreadableFile(
+            msg("{file}: not valid JSON ({exc})", file=path.name, exc=exc)
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("sheets"), dict):
         raise UnreadableFile(
-            f'{path.name}: not a parkloop export; expected an object with "sheets": '
-            "{sheet key: [rows]}"
+            msg(
+                '{file}: not a parkloop export; expected an object with "sheets": '
+                "{{sheet key: [rows]}}",
+                file=path.name,
+            )
         )
     version = document.get("version", JSON_VERSION)
     if not isinstance(version, int) or version > JSON_VERSION:
         raise UnreadableFile(
-            f"{path.name}: made by a newer parkloop (format version {version}); upgrade parkloop"
+            msg(
+                "{file}: made by a newer parkloop (format version {version}); upgrade parkloop",
+                file=path.name,
+                version=version,
+            )
         )
     source = Source(path=path, kind="json", default_park=default_park)
     for name, rows in document["sheets"].items():
@@ -921,8 +1044,13 @@ def _read_json(path: Path, default_park: str | None = None) -> Source:
             seen.update(dict.fromkeys(row))
         if len(seen) > MAX_SHEET_COLUMNS:
             raise UnreadableFile(
-                f"{path.name}: sheet '{name}' has {len(seen):,} different column names, more "
-                "than a sheet can have; the file is refused as damaged"
+                msg(
+                    "{file}: sheet '{sheet}' has {columns} different column names, more than a "
+                    "sheet can have; the file is refused as damaged",
+                    file=path.name,
+                    sheet=name,
+                    columns=len(seen),
+                )
             )
         # Known columns, and a few unknown ones to name in a warning.
         known = [k for k in seen if _header_key(k, header_map)]

@@ -21,7 +21,7 @@ from parkloop.catalog.fuels import fuels
 from parkloop.catalog.places import current_provinces
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec, sheet_spec, sheet_specs
 from parkloop.domain.enums import Destination, LabelledEnum
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services.cells import bool_label
 
 LANGS = ("vi", "en")
@@ -167,11 +167,11 @@ def write_workbook(path: Path, lang: str, data: Mapping[str, Sequence[Sequence[A
     numbers as numbers, dates as date cells.
     """
     if lang not in LANGS:
-        raise UserError(f"language '{lang}': use vi or en")
+        raise UserError(msg("language '{lang}': use vi or en", lang=lang))
     path = Path(path)
     check_output_file(path)
     if path.suffix.lower() != ".xlsx":
-        raise UserError(f"{path.name}: a workbook's name ends in .xlsx")
+        raise UserError(msg("{name}: a workbook's name ends in .xlsx", name=path.name))
     _check_fits(data)
     # Shared strings make the file quick to read back; past a size, memory matters more.
     large = sum(len(rows) for rows in data.values()) > CONSTANT_MEMORY_ROWS
@@ -192,7 +192,9 @@ def check_output_file(path: Path) -> None:
     """Refuse to write a file over a folder, or into a folder that does not exist: a
     mistyped path should not leave a new folder tree behind."""
     if path.is_dir():
-        raise UserError(f"{path} is a folder; give the name of the file to write in it")
+        raise UserError(
+            msg("{path} is a folder; give the name of the file to write in it", path=path)
+        )
     check_output_folder(path)
 
 
@@ -200,9 +202,11 @@ def check_output_folder(path: Path) -> None:
     """Refuse an output whose folder does not exist (or is a file)."""
     folder = path.absolute().parent
     if not folder.exists():
-        raise UserError(f"folder {folder} does not exist; create it first")
+        raise UserError(msg("folder {folder} does not exist; create it first", folder=folder))
     if not folder.is_dir():
-        raise UserError(f"{folder} is a file, not a folder; choose where to write again")
+        raise UserError(
+            msg("{folder} is a file, not a folder; choose where to write again", folder=folder)
+        )
 
 
 def _check_fits(data: Mapping[str, Sequence[Sequence[Any]]]) -> None:
@@ -210,17 +214,27 @@ def _check_fits(data: Mapping[str, Sequence[Sequence[Any]]]) -> None:
     for key, rows in data.items():
         if len(rows) >= EXCEL_ROWS:
             raise UserError(
-                f"sheet {key} has {len(rows):,} rows, more than an Excel sheet holds; "
-                "export as csv or json instead"
+                msg(
+                    "sheet {key} has {rows} rows, more than an Excel sheet holds; export as "
+                    "csv or json instead",
+                    key=key,
+                    rows=len(rows),
+                )
             )
         columns = sheet_spec(key).columns
         for r, cells in enumerate(rows, start=2):
             for c, value in enumerate(cells):
                 if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
                     raise UserError(
-                        f"sheet {key}, row {r}, column {columns[c].key}: the text is "
-                        f"{len(value):,} characters, more than an Excel cell holds; export as "
-                        "csv or json instead"
+                        msg(
+                            "sheet {key}, row {row}, column {column}: the text is {length} "
+                            "characters, more than an Excel cell holds; export as csv or json "
+                            "instead",
+                            key=key,
+                            row=str(r),
+                            column=columns[c].key,
+                            length=len(value),
+                        )
                     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from parkloop.domain.enums import Confidentiality, DataStatus, ExchangeStatus
 from parkloop.domain.models import Exchange, Organisation, Park
 from parkloop.domain.permissions import LEVELS, Viewer, may_see_level
-from parkloop.errors import NotFound, UserError
+from parkloop.errors import NotFound, UserError, msg
 from parkloop.services import accounting, confidentiality, geo, matching, records, registry
 from parkloop.services.records import Edit
 from parkloop.store import matching as match_store
@@ -150,7 +150,13 @@ def exchange_detail(
     and sources of its figures. An exchange the viewer may not see is not found."""
     park = registry.require_park(engine, park_code)
     _, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
-    missing = NotFound(f"park '{park_code}' has no exchange {exchange_id} you may see")
+    missing = NotFound(
+        msg(
+            "park '{park_code}' has no exchange {exchange_id} you may see",
+            park_code=park_code,
+            exchange_id=str(exchange_id),
+        )
+    )
     if aggregate_only:
         raise missing
     account = accounting.account_park(engine, park_code, viewer=viewer)
@@ -188,9 +194,21 @@ def set_status(
     ``parkloop exchanges set-status`` (who may is checked there and logged)."""
     if status not in {s.value for s in STAGES}:
         allowed = ", ".join(s.value for s in STAGES)
-        raise UserError(f"no stage '{status}' of an exchange: one of {allowed}")
+        raise UserError(
+            msg(
+                "no stage '{status}' of an exchange: one of {allowed}",
+                status=status,
+                allowed=allowed,
+            )
+        )
     if all(x.id != exchange_id for x in registry.exchanges(engine, park_code, viewer=viewer)):
-        raise NotFound(f"park '{park_code}' has no exchange {exchange_id}")
+        raise NotFound(
+            msg(
+                "park '{park_code}' has no exchange {exchange_id}",
+                park_code=park_code,
+                exchange_id=str(exchange_id),
+            )
+        )
     return records.set_exchange(engine, exchange_id, viewer, status=status, actor=actor)
 
 

@@ -25,14 +25,22 @@ def owned_row(conn: Connection, kind: str, row_id: int) -> dict[str, Any] | None
     """One row with its park code (and its organisation's code, for owned records)."""
     table = TABLES[kind]
     query = (
-        select(table, parks.c.code.label("park_code"))
+        select(
+            table,
+            parks.c.code.label("park_code"),
+            parks.c.name_vi.label("park_name_vi"),
+            parks.c.name_en.label("park_name_en"),
+        )
         .select_from(table)
         .join(parks, parks.c.id == table.c.park_id)
         .where(table.c.id == row_id)
     )
     if "org_id" in table.c:
         query = query.add_columns(
-            organisations.c.code.label("org_code"), organisations.c.vsic.label("org_vsic")
+            organisations.c.code.label("org_code"),
+            organisations.c.vsic.label("org_vsic"),
+            organisations.c.name_vi.label("org_name_vi"),
+            organisations.c.name_en.label("org_name_en"),
         ).join(organisations, organisations.c.id == table.c.org_id)
     row = conn.execute(query).mappings().first()
     return dict(row) if row is not None else None

@@ -26,9 +26,10 @@ from typing import Any
 from fastapi import Request
 
 from parkloop.domain.permissions import Role, Viewer
-from parkloop.errors import NotAllowed
+from parkloop.errors import NotAllowed, msg
 from parkloop.services import accounts, memo
 from parkloop.store.accounts import User
+from parkloop.web.i18n import LANGS
 
 SESSION_COOKIE = "parkloop_session"
 CSRF_COOKIE = "parkloop_csrf"
@@ -88,6 +89,43 @@ def language(request: Request, user: User | None) -> str:
     return user.lang if user is not None else "vi"
 
 
+def reader_language(request: Request) -> str:
+    """The language of a script's answer (a problem document): ``?lang=``, else the first
+    of Vietnamese and English the request's Accept-Language prefers, else the caller's
+    (the session's or the account's language), else Vietnamese."""
+    chosen = request.query_params.get("lang")
+    if chosen in LANGS:
+        return chosen
+    accepted = accepted_language(request.headers.get("accept-language", ""))
+    if accepted is not None:
+        return accepted
+    caller = getattr(request.state, "caller", None)
+    if isinstance(caller, Caller):
+        return caller.lang
+    return language(request, None)
+
+
+def accepted_language(header: str) -> str | None:
+    """The language parkloop speaks that an Accept-Language header prefers (None: neither)."""
+    best: tuple[float, str] | None = None
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        if lang not in LANGS:
+            continue
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if weight > 0 and (best is None or weight > best[0]):
+            best = (weight, lang)
+    return best[1] if best is not None else None
+
+
 async def _check_csrf(request: Request, expected: str) -> None:
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
@@ -144,12 +182,12 @@ def _dependency(access: Access) -> Callable[[Request], Awaitable[Caller]]:
         role = caller.viewer.role
         if access is Access.FACILITATOR and role not in PRACTITIONERS:
             raise NotAllowed(
-                "only a facilitator, a park operator or the administrator may open this"
+                msg("only a facilitator, a park operator or the administrator may open this")
             )
         if access is Access.OPERATOR and role not in (Role.OPERATOR, Role.ADMIN):
-            raise NotAllowed("only a park operator or the administrator may open this")
+            raise NotAllowed(msg("only a park operator or the administrator may open this"))
         if access is Access.ADMIN and role is not Role.ADMIN:
-            raise NotAllowed("only the administrator may open this")
+            raise NotAllowed(msg("only the administrator may open this"))
         return caller
 
     dependency.access = access  # type: ignore[attr-defined]

@@ -32,7 +32,9 @@ from parkloop.web.access import (
     SignInNeeded,
     csrf_token,
     language,
+    reader_language,
 )
+from parkloop.web.i18n import gettext, said_in
 from parkloop.web.render import page
 from parkloop.web.replica import WROTE_COOKIE, RoutedEngine, reading_replica
 
@@ -150,7 +152,8 @@ def problem(
     return problem_response(status, title, detail, errors, headers)
 
 
-def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+def _error_page(request: Request, status: int, title: str, detail: str | UserError) -> Response:
+    """The error page in the caller's language (a refusal's message said in it too)."""
     caller = getattr(request.state, "caller", None)
     if not isinstance(caller, Caller):
         from parkloop.domain.permissions import Role, Viewer
@@ -158,7 +161,29 @@ def _error_page(request: Request, status: int, title: str, detail: str) -> Respo
         caller = Caller(
             None, Viewer(Role.PUBLIC), "anonymous", csrf_token(request), language(request, None)
         )
+    if isinstance(detail, UserError):
+        detail = said_in(caller.lang, detail)
     return page(request, caller, "error.html", status_code=status, title=title, detail=detail)
+
+
+def _said_problem(
+    request: Request,
+    status: int,
+    title: str,
+    exc: UserError,
+    rows: list[dict[str, Any]] | None = None,
+) -> Response:
+    """A refusal as a problem document in the reader's language (``reader_language``)."""
+    lang = reader_language(request)
+    if rows is None:
+        rows = [{"message": said_in(lang, d)} for d in exc.said_details]
+    return problem(
+        status,
+        gettext(lang, title),
+        said_in(lang, exc.said),
+        rows,
+        headers={"Content-Language": lang},
+    )
 
 
 def _handlers(app: FastAPI) -> None:
@@ -213,8 +238,8 @@ def _handlers(app: FastAPI) -> None:
     async def import_problems(request: Request, exc: ImportProblems) -> Response:
         rows = [p.as_dict() for p in exc.problems]
         if wants_problem(request):
-            return problem(422, "The data has problems", exc.message, rows)
-        return _error_page(request, 422, "The data has problems", str(exc))
+            return _said_problem(request, 422, "The data has problems", exc, rows)
+        return _error_page(request, 422, "The data has problems", exc)
 
     for error, status, title in (
         (NotAllowed, 403, "Not allowed"),
@@ -262,7 +287,7 @@ def _user_error(status: int, title: str) -> Any:
     async def handler(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, UserError)
         if wants_problem(request):
-            return problem(status, title, exc.message, [{"message": d} for d in exc.details])
-        return _error_page(request, status, title, str(exc))
+            return _said_problem(request, status, title, exc)
+        return _error_page(request, status, title, exc)
 
     return handler

@@ -3,7 +3,8 @@
 Templates and pages write their words in English inside ``_()``; the Vietnamese comes from
 the catalogs ``web/locale/vi/LC_MESSAGES/*.po`` (one per area of the application, merged),
 read once at start (no compiled files to keep in step). A test fails for a word used in a
-template or page that no catalog translates.
+template or page that no catalog translates. The messages of refusals
+(``parkloop.errors.msg``) are said through the same catalogs by ``said_in``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+from parkloop.errors import Message, UserError, as_message
 
 LANGS = ("vi", "en")
 
@@ -65,3 +68,12 @@ def gettext(lang: str, message: str) -> str:
 
 def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return translations(lang).ngettext(singular, plural, n)
+
+
+def said_in(lang: str, said: str | Message | UserError) -> str:
+    """What a message (or an error, with its details) says, in ``lang``: its template from
+    the catalogs, its numbers and dates as the reader writes them."""
+    translate = translations(lang).gettext
+    if isinstance(said, UserError):
+        return said.render(lang, translate)
+    return as_message(said).render(lang, translate)

@@ -29,6 +29,30 @@ ERROR_TITLES = (
     "Request refused",
     "Invalid request",
 )
+# Values messages take as words (``parkloop.errors.Word``) from a variable: the kinds of
+# record, the form fields and options a refusal names, the levels of criteria.
+MESSAGE_WORDS = (
+    "flow",
+    "listing",
+    "offer or want",
+    "exchange",
+    "organisation",
+    "budget",
+    "CO2e cap",
+    "treatment capacity",
+    "time limit",
+    "gap",
+    "candidates per supply",
+    "year",
+    "points",
+    "quantity",
+    "price",
+    "distance",
+    "employees",
+    "confidentiality",
+    "status",
+    "park",
+)
 DYNAMIC_WORDS: tuple[str, ...] = (
     *ROLES,
     *JOB_STATUSES,
@@ -36,4 +60,5 @@ DYNAMIC_WORDS: tuple[str, ...] = (
     *MATCH_STATUSES,
     *CHANGE_ACTIONS,
     *ERROR_TITLES,
+    *MESSAGE_WORDS,
 )

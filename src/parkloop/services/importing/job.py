@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from parkloop.catalog.sheets import sheet_specs
 from parkloop.domain.codes import Named
 from parkloop.domain.permissions import Record, Role, Viewer, can_record, can_write
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import (
     exchanges,
@@ -64,7 +64,7 @@ def import_path(
     problem, or :class:`UnreadableFile`; in both cases nothing is written.
     """
     if decimal not in (None, "auto", ".", ","):
-        raise UserError(f"decimal mark '{decimal}': use '.' or ','")
+        raise UserError(msg("decimal mark '{decimal}': use '.' or ','", decimal=decimal))
     with _no_cycle_collection():
         return _import(engine, Path(path), dry_run, decimal, park, progress, actor, viewer)
 
@@ -112,7 +112,11 @@ def _import(
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise UserError(
-            f"{source.path.name}: the database refused the import ({reason}); nothing was written"
+            msg(
+                "{name}: the database refused the import ({reason}); nothing was written",
+                name=source.path.name,
+                reason=reason,
+            )
         ) from exc
     report.warnings = checker.warnings
     report.readings = checker.readings()

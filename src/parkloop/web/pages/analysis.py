@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from parkloop.domain.enums import OrgKind
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import NotAllowed, NotFound, UserError, Word, msg
 from parkloop.services import computed, jobs, registry, scenarios
 from parkloop.web.access import Caller, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.pages import assessment
 from parkloop.web.render import page
 
@@ -46,7 +47,9 @@ def _number(text: str, name: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise UserError(f"{name}: '{text}' is not a number") from None
+        raise UserError(
+            msg("{name}: '{text}' is not a number", name=Word(name), text=text)
+        ) from None
 
 
 def _whole(text: str, name: str, default: int | None) -> int | None:
@@ -54,7 +57,7 @@ def _whole(text: str, name: str, default: int | None) -> int | None:
     if value is None:
         return default
     if value != int(value):
-        raise UserError(f"{name}: '{text}' is not a whole number")
+        raise UserError(msg("{name}: '{text}' is not a whole number", name=Word(name), text=text))
     return int(value)
 
 
@@ -160,7 +163,14 @@ def optimisation_run(
         if not _refused(exc):
             raise
         return _optimisation_page(
-            request, caller, code, [], "", error=str(exc), form=form, status_code=400
+            request,
+            caller,
+            code,
+            [],
+            "",
+            error=said_in(caller.lang, exc),
+            form=form,
+            status_code=400,
         )
     return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
 
@@ -269,7 +279,7 @@ def pareto_run(
             "pareto.html",
             "Money against CO2e",
             form,
-            error=str(exc),
+            error=said_in(caller.lang, exc),
             status_code=400,
         )
     return RedirectResponse(str(request.url_for("job", job_id=job_id)), status_code=303)
@@ -344,7 +354,7 @@ def resilience_run(
             "resilience.html",
             "Resilience",
             form,
-            error=str(exc),
+            error=said_in(caller.lang, exc),
             status_code=400,
             enterprises=registry.organisations(engine, code, [OrgKind.ENTERPRISE]),
         )
@@ -385,7 +395,7 @@ def shares(
         except UserError as exc:
             if not _refused(exc):
                 raise
-            error = str(exc)
+            error = said_in(caller.lang, exc)
     return page(
         request,
         caller,

@@ -14,10 +14,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from parkloop.errors import NotAllowed, NotFound, UserError
+from parkloop.errors import NotAllowed, NotFound, UserError, msg
 from parkloop.services import assessment_detail as detail
 from parkloop.services import registry
 from parkloop.web.access import Caller, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -28,7 +29,7 @@ def _year(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 1900 <= int(text) <= 2200:
-        raise UserError(f"year: '{text}' is not a year, e.g. 2024")
+        raise UserError(msg("year: '{text}' is not a year, e.g. 2024", text=text))
     return int(text)
 
 
@@ -57,7 +58,7 @@ def assessment(
     except UserError as exc:
         if isinstance(exc, NotAllowed):
             raise
-        error = str(exc)
+        error = said_in(caller.lang, exc)
     register = detail.recp_register(
         engine, code, caller.viewer, found["assessment"].year if found else None
     )
@@ -176,7 +177,7 @@ def evidence_upload(
     try:
         the_year = _year(year)
         if the_year is None:
-            raise UserError("year: say which year the evidence is for")
+            raise UserError(msg("year: say which year the evidence is for"))
         content: bytes | None = None
         name = ""
         if file is not None and file.filename:
@@ -187,13 +188,15 @@ def evidence_upload(
             try:
                 number = float(value.strip().replace(",", "."))
             except ValueError:
-                raise UserError(f"value: '{value}' is not a number") from None
+                raise UserError(msg("value: '{value}' is not a number", value=value)) from None
         on = None
         if confirmed_on.strip():
             try:
                 on = date.fromisoformat(confirmed_on.strip())
             except ValueError:
-                raise UserError(f"confirmed on: '{confirmed_on}' is not a date") from None
+                raise UserError(
+                    msg("confirmed on: '{confirmed_on}' is not a date", confirmed_on=confirmed_on)
+                ) from None
         evidence_id = detail.add_uploaded_evidence(
             engine,
             code,
@@ -219,7 +222,7 @@ def evidence_upload(
             ruleset,
             indicator,
             None,
-            error=str(exc),
+            error=said_in(caller.lang, exc),
             form=form,
             status_code=400,
         )

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from parkloop.errors import NotAllowed, UserError
+from parkloop.errors import NotAllowed, UserError, msg
 from parkloop.services import accounts
 from parkloop.web.access import SESSION_COOKIE, Caller, anyone, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -58,7 +59,7 @@ def sign_in(
             status_code=401,
             title="Sign in",
             next=safe_next(next),
-            error=exc.message,
+            error=said_in(caller.lang, exc),
             email=email,
         )
     session = accounts.start_session(engine, user, client_ip(request))
@@ -104,8 +105,11 @@ def setup_form(
     engine = request.app.state.engine
     if not accounts.setup_token_valid(engine, token):
         raise NotAllowed(
-            "this first-run link is not valid: an administrator exists, or the link expired; "
-            "run `parkloop serve` again for a new link, or `parkloop users add`"
+            msg(
+                "this first-run link is not valid: an administrator exists, or the link "
+                "expired; run `parkloop serve` again for a new link, or `parkloop users "
+                "add`"
+            )
         )
     return page(request, caller, "setup.html", title="First run", token=token, error="")
 
@@ -132,7 +136,7 @@ def setup(
             status_code=400,
             title="First run",
             token=token,
-            error=exc.message,
+            error=said_in(caller.lang, exc),
             email=email,
             name=name,
         )
@@ -188,11 +192,16 @@ def change_password(
 ) -> Response:
     assert caller.user is not None
     if new != again:
-        return _account_page(request, caller, 400, error="the two new passwords are not the same")
+        return _account_page(
+            request,
+            caller,
+            400,
+            error=said_in(caller.lang, msg("the two new passwords are not the same")),
+        )
     try:
         accounts.change_own_password(request.app.state.engine, caller.user, current, new)
     except UserError as exc:
-        return _account_page(request, caller, 400, error=exc.message)
+        return _account_page(request, caller, 400, error=said_in(caller.lang, exc))
     # Every session of the account ended: sign in again with the new password.
     response = RedirectResponse("/sign-in?next=/account", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

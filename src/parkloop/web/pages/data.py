@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from parkloop.errors import NotFound, UserError
+from parkloop.errors import NotFound, UserError, msg
 from parkloop.services import history, jobs, registry
 from parkloop.services.exporter import export_data
 from parkloop.services.template import write_template
@@ -53,16 +53,23 @@ async def import_upload(
     name = Path(file.filename or "upload.xlsx").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise UserError(
-            f"'{name}': upload a workbook (.xlsx), a CSV file or a parkloop JSON export"
+            msg(
+                "'{name}': upload a workbook (.xlsx), a CSV file or a parkloop JSON export",
+                name=name,
+            )
         )
     data = await file.read(UPLOAD_LIMIT + 1)
     if len(data) > UPLOAD_LIMIT:
         raise UserError(
-            f"'{name}' is larger than {UPLOAD_LIMIT // (1024 * 1024)} MB: split it by park or "
-            "by sheet, or import it with `parkloop import` on the server"
+            msg(
+                "'{name}' is larger than {most} MB: split it by park or by sheet, or "
+                "import it with `parkloop import` on the server",
+                name=name,
+                most=UPLOAD_LIMIT // (1024 * 1024),
+            )
         )
     if not data:
-        raise UserError(f"'{name}' is empty")
+        raise UserError(msg("'{name}' is empty", name=name))
     job_id = jobs.submit(
         engine,
         "import",
@@ -112,7 +119,7 @@ def export(
 ) -> Response:
     """Everything of the park the caller may see, as a workbook, JSON or zipped CSV files."""
     if fmt not in ("xlsx", "json", "zip"):
-        raise NotFound(f"no export as '{fmt}': xlsx, json or zip (CSV files)")
+        raise NotFound(msg("no export as '{fmt}': xlsx, json or zip (CSV files)", fmt=fmt))
     engine = request.app.state.engine
     registry.require_park(engine, code)
     folder = Path(tempfile.mkdtemp(prefix="parkloop-export-"))

@@ -21,6 +21,7 @@ from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import inbox, marketplace, registry, tracker
 from parkloop.services.importing import ImportProblems
 from parkloop.web.access import Caller, anyone, operator, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.render import page
 
 INBOX_PAGE = 50  # proposals a page of the inbox shows
@@ -278,7 +279,7 @@ def match_reject(
     except (NotAllowed, NotFound):
         raise
     except UserError as exc:
-        return _match_page(request, caller, code, match_id, 400, error=exc.message)
+        return _match_page(request, caller, code, match_id, 400, error=said_in(caller.lang, exc))
     return _back(request, "match", "rejected", code=code, match_id=match_id)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from parkloop.errors import UserError
+from parkloop.errors import UserError, msg
 from parkloop.services import assessment_detail as detail
 from parkloop.services import facilitation, registry
 from parkloop.services.importing import ImportProblems
@@ -26,7 +26,7 @@ def _year(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 1900 <= int(text) <= 2200:
-        raise UserError(f"year: '{text}' is not a year, e.g. 2024")
+        raise UserError(msg("year: '{text}' is not a year, e.g. 2024", text=text))
     return int(text)
 
 

@@ -17,6 +17,7 @@ from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import records, registry
 from parkloop.services.importing import ImportProblems, import_rows
 from parkloop.web.access import Caller, anyone, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -240,7 +241,7 @@ def flow_save(
     except (NotAllowed, NotFound):
         raise
     except UserError as exc:
-        return _flow_page(request, caller, code, flow_id, 400, error=exc.message)
+        return _flow_page(request, caller, code, flow_id, 400, error=said_in(caller.lang, exc))
     return RedirectResponse(str(request.url_for("flow", code=code, flow_id=flow_id)), 303)
 
 

@@ -14,6 +14,7 @@ from parkloop.domain.permissions import Role, sees_everything_of
 from parkloop.errors import NotFound, UserError
 from parkloop.services import dashboard, matching, records, registry, summary
 from parkloop.web.access import Caller, anyone, signed_in
+from parkloop.web.i18n import said_in
 from parkloop.web.pages.inventory import org_names
 from parkloop.web.render import page
 
@@ -218,7 +219,7 @@ def enterprise_save(
     except UserError as exc:
         if exc.__class__ is not UserError:
             raise
-        return _enterprise_page(request, caller, code, org, 400, error=exc.message)
+        return _enterprise_page(request, caller, code, org, 400, error=said_in(caller.lang, exc))
     return RedirectResponse(
         str(request.url_for("enterprise", code=code, org=org)) + "?saved=1", status_code=303
     )

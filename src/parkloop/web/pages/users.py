@@ -11,6 +11,7 @@ from parkloop.domain.permissions import Role
 from parkloop.errors import NotAllowed, UserError
 from parkloop.services import accounts, registry
 from parkloop.web.access import Caller, operator
+from parkloop.web.i18n import said_in
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -87,7 +88,7 @@ def user_add(
             request,
             caller,
             400,
-            error=exc.message,
+            error=said_in(caller.lang, exc),
             email=email,
             name=name,
             role=role,
