@@ -57,20 +57,19 @@ scrap, cartons, plastics), and sludges, wastewater and several texts not read.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
+import typed_parks
+from typed_parks import workbook
 
 from parkloop.services import matching
 from parkloop.services.importing import import_path
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "match_parks"
 PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     # park module: recall@5 and top-1 precision at least, distractors tolerated (with why)
     "park_phuoc_tan": (28 / 29, 30 / 30, set()),
@@ -82,23 +81,7 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
 
 
 def park_module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, DATA / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def workbook(park: ModuleType, path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for prefix in ("PARK", "ENTERPRISE", "FLOW"):
-        ws = wb.create_sheet(getattr(park, f"{prefix}_SHEET_NAME"))
-        ws.append(getattr(park, f"{prefix}_HEADERS"))
-        for row in getattr(park, f"{prefix}_ROWS"):
-            ws.append(row)
-    wb.save(path)
-    return path
+    return typed_parks.park_module("match_parks", name)
 
 
 @dataclass

@@ -14,14 +14,14 @@ written after that, is the measurement.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
+import typed_parks
+from typed_parks import workbook
 
 from parkloop.services.importing import ImportReport, import_path
 from parkloop.units import parse_unit
@@ -34,27 +34,8 @@ PARKS = {
 }
 
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "staff_parks"
-
-
 def park_module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, DATA / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def workbook(park: ModuleType, path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for prefix in ("PARK", "ENTERPRISE", "FLOW"):
-        ws = wb.create_sheet(getattr(park, f"{prefix}_SHEET_NAME"))
-        ws.append(getattr(park, f"{prefix}_HEADERS"))
-        for row in getattr(park, f"{prefix}_ROWS"):
-            ws.append(row)
-    wb.save(path)
-    return path
+    return typed_parks.park_module("staff_parks", name)
 
 
 @dataclass
