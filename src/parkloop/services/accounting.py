@@ -498,24 +498,11 @@ def _account_park(
     deadweight = cat.parameter("deadweight") if deadweight is None else deadweight
     flows = registry.flows(engine, park, viewer)
     year, basis = account_year(engine, [park], year)
-    book = build_book(cat, year)
-    items = registry.exchanges(engine, park, viewer=viewer)
-    # An exchange accepted from a proposal on private records carries their quantity: it
-    # is counted only for viewers shown that proposal (the map's rule, one mechanism).
-    from parkloop.services.geo import exchange_figures_shown
-
-    shown = exchange_figures_shown(engine, items, viewer)
-    items = [x for x in items if x.id in shown]
-    orgs = {(o.park_code, o.code): o for o in registry.organisations(engine, park)}
-    for x in items:
-        for p, c in (
-            (x.supplier_park_code, x.supplier_code),
-            (x.receiver_park_code, x.receiver_code),
-        ):
-            if (p, c) not in orgs:
-                orgs.update({(o.park_code, o.code): o for o in registry.organisations(engine, p)})
-    year_flows = [f for f in flows if f.period.year == year]
-    accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight)
+    items = _figures_shown(engine, registry.exchanges(engine, park, viewer=viewer), viewer)
+    orgs = _parties(engine, park, items)
+    accounted, factors = _accounted(
+        build_book(cat, year), items, flows, year, orgs, attribution, deadweight
+    )
     recp = park_recp(engine, park, year)
     # An enterprise's circularity rests on all its records: shown to those who see them.
     tenants = [
@@ -525,13 +512,6 @@ def _account_park(
         and o.id is not None
         and can_see(viewer, o.id, park_id_of(o), Confidentiality.PRIVATE)
     ]
-    factors: dict[str, Any] = {}
-    for row in accounted:
-        for key in row["factors"]:
-            material, parameter = key.split(":", 1)
-            f = book.cite(material, parameter)
-            if f is not None:
-                factors[key] = f.cite()
     return ParkAccount(
         park=park,
         year=year,
@@ -542,15 +522,130 @@ def _account_park(
         totals=_totals(accounted),
         circularity=circularity_by_enterprise(flows, items, year, tenants),
         recp=recp,
-        method={
-            **METHODS,
-            "circularity": MCI_METHOD,
-            "transport_cost_vnd_per_day": TRANSPORT_METHOD,
-        },
+        method=dict(ACCOUNT_METHODS),
         factors=factors,
         inventory=_inventory(engine, park, year, viewer),
         year_basis=basis,
     )
+
+
+ACCOUNT_METHODS = {
+    **METHODS,
+    "circularity": MCI_METHOD,
+    "transport_cost_vnd_per_day": TRANSPORT_METHOD,
+}
+
+
+@dataclass
+class ExchangesAccount:
+    """Exchanges of a park in money and environment, each as in :class:`ParkAccount`,
+    without the park's routes, totals, circularity, RECP and inventory."""
+
+    park: str
+    year: int
+    attribution: float
+    deadweight: float
+    exchanges: list[dict[str, Any]]
+    method: dict[str, str] = field(default_factory=dict)
+    factors: dict[str, Any] = field(default_factory=dict)
+    year_basis: dict[str, Any] = field(default_factory=dict)
+
+
+def account_exchanges_of(
+    engine: Engine,
+    park: str,
+    viewer: Viewer | None = None,
+    party: str | None = None,
+    year: int | None = None,
+) -> ExchangesAccount:
+    """The rows of :func:`account_park`'s ``exchanges`` for ``viewer``, the same figures
+    in the same order, computed from those exchanges and their parties' flows alone: every
+    exchange whose figures the viewer is shown, or only those ``party`` (an organisation's
+    code) supplies or receives. Outside the park, none (the park's account gives such a
+    viewer totals only)."""
+    park_row = registry.require_park(engine, park)
+    computing, aggregate_only = confidentiality.computing_viewer(viewer, park_row.id)
+    cat = catalog()
+    attribution = cat.parameter("attribution")
+    deadweight = cat.parameter("deadweight")
+    year, basis = account_year(engine, [park], year)
+    items = (
+        []
+        if aggregate_only
+        else _figures_shown(
+            engine, registry.exchanges(engine, park, viewer=computing, party=party), computing
+        )
+    )
+    accounted: list[dict[str, Any]] = []
+    factors: dict[str, Any] = {}
+    if items:
+        parties = {c for x in items for c in (x.supplier_code, x.receiver_code)}
+        flows = registry.flows(engine, park, computing, org_codes=parties)
+        accounted, factors = _accounted(
+            build_book(cat, year),
+            items,
+            flows,
+            year,
+            _parties(engine, park, items),
+            attribution,
+            deadweight,
+        )
+    return ExchangesAccount(
+        park=park,
+        year=year,
+        attribution=attribution,
+        deadweight=deadweight,
+        exchanges=accounted,
+        method=dict(ACCOUNT_METHODS),
+        factors=factors,
+        year_basis=basis,
+    )
+
+
+def _figures_shown(engine: Engine, items: list[Exchange], viewer: Viewer) -> list[Exchange]:
+    """An exchange accepted from a proposal on private records carries their quantity: it
+    is counted only for viewers shown that proposal (the map's rule, one mechanism)."""
+    from parkloop.services.geo import exchange_figures_shown
+
+    shown = exchange_figures_shown(engine, items, viewer)
+    return [x for x in items if x.id in shown]
+
+
+def _parties(
+    engine: Engine, park: str, items: list[Exchange]
+) -> dict[tuple[str, str], Organisation]:
+    """The park's organisations and those of other parks the exchanges reach."""
+    orgs = {(o.park_code, o.code): o for o in registry.organisations(engine, park)}
+    for x in items:
+        for p, c in (
+            (x.supplier_park_code, x.supplier_code),
+            (x.receiver_park_code, x.receiver_code),
+        ):
+            if (p, c) not in orgs:
+                orgs.update({(o.park_code, o.code): o for o in registry.organisations(engine, p)})
+    return orgs
+
+
+def _accounted(
+    book: FactorBook,
+    items: list[Exchange],
+    flows: list[Flow],
+    year: int,
+    orgs: dict[tuple[str, str], Organisation],
+    attribution: float,
+    deadweight: float,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each exchange accounted against the flows of the year, and the factors it cites."""
+    year_flows = [f for f in flows if f.period.year == year]
+    accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight)
+    factors: dict[str, Any] = {}
+    for row in accounted:
+        for key in row["factors"]:
+            material, parameter = key.split(":", 1)
+            f = book.cite(material, parameter)
+            if f is not None:
+                factors[key] = f.cite()
+    return accounted, factors
 
 
 def park_id_of(org: Organisation) -> int:

@@ -80,8 +80,8 @@ def enterprise_glance(
             "overall_percent": a.overall_percent,
             "coverage": coverage(a),
         }
-    account = accounting.account_park(engine, park_code, viewer=viewer)
-    own = [x for x in account.exchanges if org_code in (x["supplier"], x["receiver"])]
+    account = accounting.account_exchanges_of(engine, park_code, viewer, party=org_code)
+    own = account.exchanges
     out["exchanges"] = own
     out["net_benefit_vnd"] = sum(float(x.get("net_benefit_vnd") or 0.0) for x in own)
     out["method"] = account.method

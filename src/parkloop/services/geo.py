@@ -23,7 +23,7 @@ from parkloop.domain.models import Enterprise, Exchange, Organisation, Park
 from parkloop.domain.permissions import LEVELS, Viewer, may_see_level
 from parkloop.formats import number
 from parkloop.services import registry
-from parkloop.services.matching import matches_for
+from parkloop.services.matching import match_views, shown_matches
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
 
@@ -128,9 +128,12 @@ def exchange_figures_shown(
     from_match = {int(m["exchange_id"]): int(m["id"]) for m in accepted if m["exchange_id"]}
     seen_matches: set[int] = set()
     for park in sorted({x.park_code for x in exchanges if x.id in from_match}):
+        # The views of matches_for, unexplained: whether a quantity shows does not hang on
+        # the reasons.
+        shown = shown_matches(engine, park, viewer, ["accepted"])
         seen_matches |= {
             int(view["id"])
-            for view in matches_for(engine, park, viewer, ["accepted"])
+            for view in match_views(engine, park, shown, viewer, explained=False)
             if view["quantity"] is not None
         }
     park_level = LEVELS[Confidentiality.PARK]

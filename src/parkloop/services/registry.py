@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +90,18 @@ def organisations(
     return list(memo.once(key, read))
 
 
-def flows(engine: Engine, park_code: str, viewer: Viewer, year: int | None = None) -> list[Flow]:
+def flows(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    year: int | None = None,
+    org_codes: Collection[str] | None = None,
+) -> list[Flow]:
+    """The park's flows ``viewer`` may see (of ``year``; of the organisations of
+    ``org_codes`` only, when given)."""
     require_park(engine, park_code)
     with engine.connect() as conn:
-        return inventory.list_flows(conn, park_code, viewer=viewer, year=year)
+        return inventory.list_flows(conn, park_code, viewer=viewer, year=year, org_codes=org_codes)
 
 
 def listings(engine: Engine, park_code: str, viewer: Viewer) -> list[Listing]:
@@ -107,13 +115,15 @@ def exchanges(
     park_code: str,
     statuses: list[ExchangeStatus] | None = None,
     viewer: Viewer | None = None,
+    party: str | None = None,
 ) -> list[Exchange]:
-    """The exchanges of a park. With ``viewer``, those of a kept optimisation plan
-    (``planned``) only when the viewer sees every record of the park: a plan's quantities
-    rest on every enterprise's records, private ones included."""
+    """The exchanges of a park (with ``party``, an organisation's code: those it supplies
+    or receives). With ``viewer``, those of a kept optimisation plan (``planned``) only
+    when the viewer sees every record of the park: a plan's quantities rest on every
+    enterprise's records, private ones included."""
     park = require_park(engine, park_code)
     with engine.connect() as conn:
-        found = exchange_store.list_exchanges(conn, park_code, statuses)
+        found = exchange_store.list_exchanges(conn, park_code, statuses, party)
     if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
         found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
     return found

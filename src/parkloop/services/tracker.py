@@ -4,7 +4,7 @@ what each saves, as a viewer may see them.
 
 Exchanges are records of their park (docs/confidentiality.md): a viewer of the park sees
 them one by one; a viewer outside it (an authority, the public, another park's operator)
-gets only the park's totals, under the disclosure rule (``accounting.account_park``). An
+gets only the park's totals, under the disclosure rule (as ``accounting.account_park``). An
 exchange's quantity and savings are shown where the map shows its quantity
 (``geo.exchange_figures_shown``): one accepted from a saved match also needs that match
 shown to the viewer with its quantity, since its records may be private.
@@ -89,7 +89,7 @@ def tracker(engine: Engine, park_code: str, viewer: Viewer, status: str = "") ->
     published aggregate may rest on, under the disclosure rule, and no exchange."""
     park = registry.require_park(engine, park_code)
     computing, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
-    account = accounting.account_park(engine, park_code, viewer=computing)
+    account = accounting.account_exchanges_of(engine, park_code, computing)
     rows = _tracked(engine, park_code, computing, account)
     running = [t for t in rows if t.exchange.status is ExchangeStatus.RUNNING]
     shown = [t for t in running if t.account is not None]
@@ -159,7 +159,7 @@ def exchange_detail(
     )
     if aggregate_only:
         raise missing
-    account = accounting.account_park(engine, park_code, viewer=viewer)
+    account = accounting.account_exchanges_of(engine, park_code, viewer)
     found = next(
         (t for t in _tracked(engine, park_code, viewer, account) if t.exchange.id == exchange_id),
         None,
@@ -213,7 +213,7 @@ def set_status(
 
 
 def _tracked(
-    engine: Engine, park_code: str, viewer: Viewer, account: accounting.ParkAccount
+    engine: Engine, park_code: str, viewer: Viewer, account: accounting.ExchangesAccount
 ) -> list[Tracked]:
     """The exchanges touching the park that ``viewer`` may see, each with its figures
     where they are shown."""

@@ -88,8 +88,10 @@ def list_exchanges(
     conn: Connection,
     park_code: str | None = None,
     statuses: list[ExchangeStatus] | None = None,
+    party: str | None = None,
 ) -> list[Exchange]:
-    """Exchanges recorded under a park, or touching one of its organisations."""
+    """Exchanges recorded under a park, or touching one of its organisations; with
+    ``party`` (an organisation's code), only those it supplies or receives."""
     p = parties()
     query = (
         select(exchanges, *[code.label(f"{name}_code") for name, code in p.codes.items()])
@@ -106,6 +108,8 @@ def list_exchanges(
         )
     if statuses is not None:
         query = query.where(exchanges.c.status.in_([s.value for s in statuses]))
+    if party is not None:
+        query = query.where(or_(p.codes["supplier"] == party, p.codes["receiver"] == party))
     return [exchange_from_row(r) for r in conn.execute(query).mappings()]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -135,7 +135,10 @@ def list_flows(
     viewer: Viewer | None = None,
     year: int | None = None,
     org_code: str | None = None,
+    org_codes: Collection[str] | None = None,
 ) -> list[Flow]:
+    """Flows of a park (of one year; of one organisation, or of those of ``org_codes``)
+    that ``viewer`` may see, by park, organisation and key."""
     query = _with_owner(flows).order_by(parks.c.code, organisations.c.code, flows.c.key)
     if park_code is not None:
         query = query.where(parks.c.code == park_code)
@@ -143,6 +146,8 @@ def list_flows(
         query = query.where(flows.c.year == year)
     if org_code is not None:
         query = query.where(organisations.c.code == org_code)
+    if org_codes is not None:
+        query = query.where(organisations.c.code.in_(sorted(set(org_codes))))
     if viewer is not None:
         query = query.where(visible(viewer, flows))
     return [flow_from_row(r) for r in conn.execute(query).mappings().all()]

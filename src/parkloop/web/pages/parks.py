@@ -68,11 +68,7 @@ def park(request: Request, caller: Annotated[Caller, Depends(anyone)], code: str
         values["own"] = dashboard.enterprise_glance(engine, code, own, viewer)
         values["own_flows"] = registry.flows_of(engine, code, own, viewer)
         values["own_listings"] = registry.listings_of(engine, code, own, viewer)
-        values["own_exchanges"] = [
-            x
-            for x in registry.exchanges(engine, code, viewer=viewer)
-            if own in (x.supplier_code, x.receiver_code)
-        ]
+        values["own_exchanges"] = registry.exchanges(engine, code, viewer=viewer, party=own)
     return page(request, caller, "park.html", title=glance.park.name_vi, **values)
 
 
