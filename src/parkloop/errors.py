@@ -9,7 +9,7 @@ formatter (:mod:`parkloop.formats`). ``str(error)`` is the English, for logs and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any, Protocol, runtime_checkable
@@ -91,6 +91,13 @@ def msg(template: str, /, **fields: Any) -> Message:
 
 
 def _shown(value: Any, lang: str, translate: Translate) -> str:
+    kind = value.__class__
+    if kind is str:  # the common field, said as it is (before the slower protocol checks)
+        return value  # type: ignore[no-any-return]
+    if kind is Message:
+        return value.render(lang, translate)  # type: ignore[no-any-return]
+    if kind is list or kind is tuple:
+        return ", ".join(_shown(v, lang, translate) for v in value)
     if isinstance(value, Message):
         return value.render(lang, translate)
     if isinstance(value, Word):
@@ -115,6 +122,60 @@ def _shown(value: Any, lang: str, translate: Translate) -> str:
     return str(value)
 
 
+def as_json(said: str | Message) -> dict[str, Any]:
+    """A message as plain JSON, to keep (a job's result) and say later in a reader's
+    language with :func:`from_json`: words stay words, records keep both their names."""
+    said = as_message(said)
+    return {"template": said.template, "fields": {k: _kept(v) for k, v in said.fields.items()}}
+
+
+def from_json(kept: Any) -> Message:
+    """The message :func:`as_json` kept (a plain text is a message without fields)."""
+    if not isinstance(kept, dict) or "template" not in kept:
+        return Message(str(kept or ""))
+    fields = kept.get("fields") or {}
+    return Message(str(kept["template"]), {k: _restored(v) for k, v in fields.items()})
+
+
+def _kept(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"message": as_json(value)}
+    if isinstance(value, Word):
+        return {"word": value.text}
+    if isinstance(value, Labelled):
+        return {"vi": value.label("vi"), "en": value.label("en")}
+    if isinstance(value, Named):
+        return {"vi": value.display_name("vi"), "en": value.display_name("en")}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_kept(v) for v in value]
+    if isinstance(value, (str, bool)) or value is None:
+        return value
+    if isinstance(value, Real):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if isinstance(value, dt.datetime):
+        return {"moment": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return str(value)
+
+
+def _restored(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_restored(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "message" in value:
+        return from_json(value["message"])
+    if "word" in value:
+        return Word(str(value["word"]))
+    if "date" in value:
+        return dt.date.fromisoformat(value["date"])
+    if "moment" in value:
+        return dt.datetime.fromisoformat(value["moment"])
+    return Name(str(value.get("vi", "")), str(value.get("en", "")))
+
+
 def said_of(exc: BaseException) -> str | Message:
     """What an exception of the pure layers says: its message when it was raised with one
     (``ValueError(msg(...))``), else its text."""
@@ -133,10 +194,14 @@ class UserError(Exception):
         self, message: str | Message, details: list[str] | list[Message] | None = None
     ) -> None:
         self.said = as_message(message)
-        self.said_details = [as_message(d) for d in details or []]
+        self.said_details: Sequence[Message] = [as_message(d) for d in details or []]
         super().__init__(self.said.render())
         self.message = self.said.render()
-        self.details = [d.render() for d in self.said_details]
+
+    @property
+    def details(self) -> list[str]:
+        """The details in English (made when asked for: an import's can be many)."""
+        return [d.render() for d in self.said_details]
 
     def render(self, lang: str = "en", translate: Translate = _as_written) -> str:
         """The message and its details in ``lang``, as ``str()`` gives them in English."""
@@ -148,7 +213,7 @@ class UserError(Exception):
         )
 
     def __str__(self) -> str:
-        if not self.details:
+        if not self.said_details:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {d}" for d in self.details)
 

@@ -20,6 +20,8 @@ import pint
 from numpy.typing import ArrayLike, NDArray
 from rapidfuzz import process
 
+from parkloop.errors import Message, msg
+
 # How canonical units are spelled for pint and shown to people.
 _PINT_NAME = {
     "t": "t",
@@ -140,18 +142,18 @@ def _to_pint(part: str) -> pint.Quantity[Any]:
     return parsed
 
 
-def _unknown_message(text: str) -> str:
+def _unknown_message(text: str) -> Message:
     choices = sorted(set(spellings()))
     near = [c for c, _score, _ in process.extract(_fold(text), choices, limit=3)]
     hint = ", ".join(f"'{c}'" for c in near)
-    return f"unknown unit '{text}'; did you mean {hint}?"
+    return msg("unknown unit '{text}'; did you mean {hint}?", text=text, hint=hint)
 
 
 @cache
 def parse_unit(text: str) -> ParsedUnit:
     """Resolve a unit as typed ("tấn", "m3/ngày đêm", "MWh") to its canonical unit."""
     if text is None or not str(text).strip():
-        raise UnitError("no unit given; type one such as 't', 'm3', 'MWh', 'tấn' or 'khối'")
+        raise UnitError(msg("no unit given; type one such as 't', 'm3', 'MWh', 'tấn' or 'khối'"))
     raw = str(text)
     numerator, _, denominator = raw.partition("/")
     ureg = registry()
@@ -161,15 +163,22 @@ def parse_unit(text: str) -> ParsedUnit:
         den = _to_pint(denominator)
         if den.dimensionality != ureg.day.dimensionality:
             raise UnitError(
-                f"unit '{raw}': only a time may follow '/', as in 't/year' or 'm3/ngày'"
+                msg(
+                    "unit '{unit}': only a time may follow '/', as in 't/year' or 'm3/ngày'",
+                    unit=raw,
+                )
             )
         per_days = float(den.to(ureg.day).magnitude)
     canonical = _canonical_by_dimension().get(quantity.dimensionality)
     if canonical is None:
         raise UnitError(
-            f"unit '{raw}' measures {quantity.dimensionality}, which parkloop does not store; "
-            "use a mass (t), volume (m3), energy (MWh), gas volume (Nm3), steam (t_steam), "
-            "CO2e (tCO2e), a count, a length (m) or an area (m2)"
+            msg(
+                "unit '{unit}' measures {dimension}, which parkloop does not store; "
+                "use a mass (t), volume (m3), energy (MWh), gas volume (Nm3), steam (t_steam), "
+                "CO2e (tCO2e), a count, a length (m) or an area (m2)",
+                unit=raw,
+                dimension=str(quantity.dimensionality),
+            )
         )
     factor = float(quantity.to(_PINT_NAME[canonical]).magnitude)
     return ParsedUnit(text=raw, canonical=canonical, factor=factor, per_days=per_days)
@@ -206,7 +215,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     """Convert one amount between two units of the same dimension."""
     a, b = parse_unit(from_unit), parse_unit(to_unit)
     if a.canonical != b.canonical or a.is_rate or b.is_rate:
-        raise UnitError(f"cannot convert '{from_unit}' to '{to_unit}'")
+        raise UnitError(
+            msg("cannot convert '{unit}' to '{target}'", unit=from_unit, target=to_unit)
+        )
     return value * a.factor / b.factor
 
 

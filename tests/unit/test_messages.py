@@ -169,3 +169,91 @@ def test_the_accept_language_header_chooses_vietnamese_or_english(
 
 def test_the_scan_reads_the_source_tree() -> None:
     assert (SRC / "errors.py").is_file() and Path(__file__).parent.name == "unit"
+
+
+# The importer's problems: a cell that cannot be read and a row that cannot be taken, and
+# where their message and fix go among the arguments.
+PROBLEM_MAKERS = {"CellError": 0, "MarkConflict": 0, "Problem": 4, "problem": 4}
+
+
+def test_the_importers_problems_are_messages_the_scan_reads() -> None:
+    """What the importer says of a cell or a row is a ``msg()`` (its Vietnamese checked by
+    the scan above), never a literal or an f-string: no argument of a ``CellError``, a
+    ``Problem`` or a checker's ``problem(...)`` in the services is words as text."""
+    templates = message_templates()
+    for where in ("services/cells.py", "services/problems.py", "services/importing/"):
+        assert any(where in found for found in templates.values()), where
+    literal = (ast.Constant, ast.JoinedStr, ast.BinOp)
+    found = []
+    for path in sorted((SRC / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name not in PROBLEM_MAKERS:
+                continue
+            first = PROBLEM_MAKERS[name]
+            said = [*node.args[first : first + 2]]
+            said += [k.value for k in node.keywords if k.arg in ("message", "fix")]
+            if any(isinstance(arg, literal) for arg in said):
+                found.append(f"{path.relative_to(SRC.parent)}:{node.lineno}")
+    assert found == []
+
+
+def test_a_cell_problem_is_said_in_vietnamese_and_stays_english_for_logs() -> None:
+    from parkloop.services.cells import CellError, parse_date, parse_number
+
+    with pytest.raises(CellError) as caught:
+        parse_number("abc", ",")
+    error = caught.value
+    assert str(error) == error.message == "not a number"
+    assert error.fix == "type a number such as 1234,5"
+    assert said_in("vi", error.said) == "không phải là số"
+    assert said_in("vi", error.said_fix) == "hãy nhập số, ví dụ 1234,5"
+    with pytest.raises(CellError) as swapped:
+        parse_date("03/25/2024")
+    assert said_in("vi", swapped.value.said_fix) == "hãy ghi 25/03/2024 (ngày trước, tháng sau)"
+
+
+def test_a_problem_is_said_whole_in_the_readers_language_and_kept_for_later() -> None:
+    from parkloop.errors import as_json, from_json
+    from parkloop.services.problems import ImportProblems, Problem, said_row
+    from parkloop.web.i18n import translations
+
+    problems = [
+        Problem(
+            "Dòng vật chất",
+            row,
+            "Khối lượng",
+            "mười",
+            msg("not a number"),
+            msg("type a number such as {example}", example="1234,5"),
+        )
+        for row in (4, 5, 6)
+    ]
+    error = ImportProblems("so-lieu.xlsx", problems)
+    assert str(error.problems[0]) == (
+        "sheet 'Dòng vật chất', rows 4-6 (3 rows), column 'Khối lượng', value 'mười': "
+        "not a number; fix: type a number such as 1234,5"
+    )
+    assert said_in("vi", error) == (
+        "so-lieu.xlsx: có 1 lỗi; chưa có gì được ghi\n"
+        "  - trang tính 'Dòng vật chất', các dòng 4-6 (3 dòng), cột 'Khối lượng', "
+        "giá trị 'mười': không phải là số; cách sửa: hãy nhập số, ví dụ 1234,5"
+    )
+    kept = error.problems[0].kept()
+    assert kept["message"] == "not a number"  # the English, for logs and scripts
+    vi = said_row(kept, "vi", translations("vi").gettext)
+    assert (vi["message"], vi["fix"], vi["rows"]) == (
+        "không phải là số",
+        "hãy nhập số, ví dụ 1234,5",
+        [4, 5, 6],
+    )
+    nested = msg(
+        "{who} may not write this record (of park '{park}')",
+        who=Word("enterprise"),
+        park="kcn-l",
+    )
+    again = from_json(as_json(msg("{m}; {n}", m=nested, n=Name("Thép", "Steel"))))
+    assert said_in("vi", again) == said_in("vi", msg("{m}; {n}", m=nested, n=Name("Thép", "Steel")))
+    assert str(again) == "enterprise may not write this record (of park 'kcn-l'); Steel"

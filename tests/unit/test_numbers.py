@@ -58,9 +58,10 @@ def test_one_decisive_value_settles_the_column() -> None:
 def test_an_ambiguous_column_with_nothing_to_settle_it_is_refused_naming_both_readings() -> None:
     decision = decide_mark([(0, "12.500"), (1, "180.000")], None, None, {0: 3, 1: 4})
     assert isinstance(decision, MarkConflict)
-    assert "12500" in decision.message and "12.5" in decision.message
-    assert "rows 3, 4" in decision.message
-    assert "--decimal ," in decision.fix and "--decimal ." in decision.fix
+    message, fix = str(decision.message), str(decision.fix)
+    assert "12500" in message and "12.5" in message
+    assert "rows 3, 4" in message
+    assert "--decimal ," in fix and "--decimal ." in fix
     assert decision.rows == [0, 1]
 
 

@@ -28,7 +28,8 @@ from parkloop.api.support import (
 )
 from parkloop.errors import UserError, msg
 from parkloop.services import jobs, registry
-from parkloop.web.access import Caller, signed_in
+from parkloop.web.access import Caller, reader_language, signed_in
+from parkloop.web.i18n import said_job
 from parkloop.web.pages.data import UPLOAD_LIMIT, UPLOAD_SUFFIXES
 
 router = APIRouter(tags=["jobs"])
@@ -79,9 +80,15 @@ def job(
     job_id: Annotated[int, record_id("job")],
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """A job's status, progress and result."""
+    """A job's status, progress and result; what rejected input said is in the request's
+    language (``?lang=``, Accept-Language)."""
     found = jobs.status(request.app.state.engine, job_id, caller.viewer, caller.user_id)
-    return send(job_of(found), if_none_match)
+    lang = reader_language(request)
+    return send(
+        job_of(said_job(lang, found)),
+        if_none_match,
+        headers={"Content-Language": lang},
+    )
 
 
 @router.post(

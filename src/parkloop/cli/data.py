@@ -10,6 +10,7 @@ import typer
 from parkloop.catalog.sheets import sheet_spec
 from parkloop.cli.render import console, err_console, number, print_json, progress_bar, say, table
 from parkloop.cli.state import park_option, state
+from parkloop.errors import msg
 from parkloop.services.exporter import FORMATS, export_data
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.problems import row_list
@@ -81,11 +82,12 @@ def import_file(
 
 def _print_problems(exc: ImportProblems, lang: str) -> None:
     err_console.print(f"[bold red]error:[/] {said_in(lang, exc.said)}", highlight=False)
-    for line in exc.details[:SHOWN_PROBLEMS]:
-        err_console.print(f"  - {line}", highlight=False, soft_wrap=True)
-    hidden = len(exc.details) - SHOWN_PROBLEMS
+    for said in exc.said_details[:SHOWN_PROBLEMS]:
+        err_console.print(f"  - {said_in(lang, said)}", highlight=False, soft_wrap=True)
+    hidden = len(exc.said_details) - SHOWN_PROBLEMS
     if hidden > 0:
-        err_console.print(f"  … and {hidden:,} more problems", highlight=False)
+        more = msg("… and {count} more problems", count=hidden)
+        err_console.print(f"  {said_in(lang, more)}", highlight=False)
 
 
 SHOWN_READINGS = 40

@@ -18,16 +18,33 @@ from typing import Any
 from parkloop.catalog.loader import fold
 from parkloop.domain.enums import LabelledEnum
 from parkloop.domain.models import Period
+from parkloop.errors import Message, as_message, msg
 from parkloop.services.numbers import DOT, read_number
 
 
 class CellError(ValueError):
-    """One cell that cannot be read: what is wrong, and what to type instead."""
+    """One cell that cannot be read: what is wrong, and what to type instead, each a
+    :class:`~parkloop.errors.Message` the edge says in its reader's language
+    (``message`` and ``fix`` are the English, made only when asked for)."""
 
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
+    __slots__ = ("said", "said_fix")
+
+    def __init__(self, message: str | Message, fix: str | Message) -> None:
+        said = as_message(message)
+        super().__init__(said)
+        self.said = said
+        self.said_fix = as_message(fix)
+
+    @property
+    def message(self) -> str:
+        return self.said.render()
+
+    @property
+    def fix(self) -> str:
+        return self.said_fix.render()
+
+    def __str__(self) -> str:
+        return self.said.render()
 
 
 # -- text ---------------------------------------------------------------------------------
@@ -103,13 +120,15 @@ class ErrorCell:
     def problem(self) -> CellError:
         if self.code.startswith("="):
             return CellError(
-                "this cell holds a formula that was never calculated, so it has no value",
-                "open the workbook in Excel and save it, or paste the values instead of the "
-                "formula",
+                msg("this cell holds a formula that was never calculated, so it has no value"),
+                msg(
+                    "open the workbook in Excel and save it, or paste the values instead of "
+                    "the formula"
+                ),
             )
         return CellError(
-            f"this cell shows the formula error {self.code}",
-            "correct the formula in the workbook, or type the value",
+            msg("this cell shows the formula error {code}", code=self.code),
+            msg("correct the formula in the workbook, or type the value"),
         )
 
 
@@ -143,7 +162,7 @@ def as_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise CellError("this cell holds a number that is not finite", "type a value")
+            raise CellError(msg("this cell holds a number that is not finite"), msg("type a value"))
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return str(value)
@@ -155,13 +174,13 @@ def as_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int):
         if abs(value) > _LARGEST:
-            raise CellError("this number is too large", "type a smaller number")
+            raise _too_large()
         return str(value)
     if isinstance(value, timedelta):
         return str(value)
     if isinstance(value, ErrorCell):
         raise value.problem()
-    raise CellError("this cell holds a structure, not a value", "type a single value")
+    raise CellError(msg("this cell holds a structure, not a value"), msg("type a single value"))
 
 
 def parse_code(value: Any, *, allow_colon: bool = True) -> str:
@@ -169,11 +188,11 @@ def parse_code(value: Any, *, allow_colon: bool = True) -> str:
     text = as_text(value)
     if any(c.isspace() for c in text):
         raise CellError(
-            "a code cannot contain spaces",
-            f"join the words with '-', e.g. '{'-'.join(text.split())}'",
+            msg("a code cannot contain spaces"),
+            msg("join the words with '-', e.g. '{joined}'", joined="-".join(text.split())),
         )
     if not allow_colon and ":" in text:
-        raise CellError("':' is not allowed in this code", "use letters, digits and '-'")
+        raise CellError(msg("':' is not allowed in this code"), msg("use letters, digits and '-'"))
     return text
 
 
@@ -215,10 +234,10 @@ def parse_number(value: Any, decimal: str = DOT) -> float:
     ``decimal`` as the decimal mark, which importers decide per column
     (:func:`parkloop.services.numbers.decide_mark`)."""
     if isinstance(value, bool):
-        raise CellError("a yes/no value is not a number", "type a number")
+        raise CellError(msg("a yes/no value is not a number"), _TYPE_A_NUMBER)
     if isinstance(value, int):
         if abs(value) > _LARGEST:
-            raise CellError("this number is too large", "type a smaller number")
+            raise _too_large()
         return float(value)
     if isinstance(value, float):
         number = value
@@ -232,9 +251,16 @@ def parse_number(value: Any, decimal: str = DOT) -> float:
         number = read
     if not math.isfinite(number):
         if number == number and isinstance(value, str):  # '1e400'
-            raise CellError("this number is too large", "type a smaller number")
-        raise CellError("not a finite number", "type a number")
+            raise _too_large()
+        raise CellError(msg("not a finite number"), _TYPE_A_NUMBER)
     return number + 0.0  # -0 is 0
+
+
+_TYPE_A_NUMBER = msg("type a number")
+
+
+def _too_large() -> CellError:
+    return CellError(msg("this number is too large"), msg("type a smaller number"))
 
 
 # Whole numbers larger than this are typing slips (a pasted code, a key held down).
@@ -244,25 +270,26 @@ _LARGEST = 10**18
 def _not_a_number(text: str, decimal: str) -> CellError:
     if text.startswith("="):
         return CellError(
-            "this is a formula; formulas are not read",
-            "paste the values (Paste Special > Values) instead of the formula",
+            msg("this is a formula; formulas are not read"),
+            msg("paste the values (Paste Special > Values) instead of the formula"),
         )
     if text.upper() in FORMULA_ERRORS:
         return CellError(
-            f"this cell shows the formula error {text.upper()}",
-            "correct the formula in the workbook, or type the value",
+            msg("this cell shows the formula error {code}", code=text.upper()),
+            msg("correct the formula in the workbook, or type the value"),
         )
     example = "1234.5" if decimal == DOT else "1234,5"
-    return CellError("not a number", f"type a number such as {example}")
+    return CellError(msg("not a number"), msg("type a number such as {example}", example=example))
 
 
 def parse_integer(value: Any, decimal: str = DOT) -> int:
     number = parse_number(value, decimal)
     if abs(number) > 2**62:
-        raise CellError("this number is too large", "type a smaller number")
+        raise _too_large()
     if not number.is_integer():
         raise CellError(
-            "a whole number is needed here", f"type {round(number)} or another whole number"
+            msg("a whole number is needed here"),
+            msg("type {whole} or another whole number", whole=str(round(number))),
         )
     return int(number)
 
@@ -283,7 +310,9 @@ def parse_bool(value: Any) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise CellError("not a yes/no value", "type yes or no (có or không; x also means yes)")
+    raise CellError(
+        msg("not a yes/no value"), msg("type yes or no (có or không; x also means yes)")
+    )
 
 
 def bool_label(value: bool, lang: str) -> str:
@@ -297,7 +326,7 @@ def bool_label(value: bool, lang: str) -> str:
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DATE_FIX = "write the date as dd/mm/yyyy, e.g. 25/03/2024"
+_DATE_FIX = msg("write the date as dd/mm/yyyy, e.g. 25/03/2024")
 
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -309,8 +338,12 @@ def parse_date(value: Any) -> date:
     found = _date(value)
     if not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise CellError(
-            f"the year {found.year} is out of range",
-            f"type a date between {FIRST_YEAR} and {LAST_YEAR}, as dd/mm/yyyy",
+            msg("the year {year} is out of range", year=str(found.year)),
+            msg(
+                "type a date between {first} and {last}, as dd/mm/yyyy",
+                first=str(FIRST_YEAR),
+                last=str(LAST_YEAR),
+            ),
         )
     return found
 
@@ -326,7 +359,7 @@ def _date(value: Any) -> date:
         # A date cell that lost its format shows its serial number (days since 1899-12-30).
         if 1 <= value <= 73415:
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise CellError("not a date", _DATE_FIX)
+        raise CellError(msg("not a date"), _DATE_FIX)
     text = as_text(value)
     if " " in text:  # "25/03/2024 00:00:00" from a spreadsheet that kept the time
         text = text.split(" ", 1)[0]
@@ -334,17 +367,17 @@ def _date(value: Any) -> date:
         day, month, year = (int(g) for g in m.groups())
         if month > 12 and day <= 12:
             raise CellError(
-                "the month comes second: this looks like mm/dd/yyyy",
-                f"write {month:02d}/{day:02d}/{year} (day first)",
+                msg("the month comes second: this looks like mm/dd/yyyy"),
+                msg("write {date} (day first)", date=f"{month:02d}/{day:02d}/{year}"),
             )
     elif m := _YMD.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     else:
-        raise CellError("not a date", _DATE_FIX)
+        raise CellError(msg("not a date"), _DATE_FIX)
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError("there is no such day", _DATE_FIX) from None
+        raise CellError(msg("there is no such day"), _DATE_FIX) from None
 
 
 _PERIODS = (
@@ -356,7 +389,9 @@ _PERIODS = (
     (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
     (re.compile(r"(\d{1,2})\s*[/-]\s*(\d{4})"), "month_first"),
 )
-_PERIOD_FIX = "type a year (2024), a quarter (2024-Q1), a half year (2024-H1) or a month (2024-03)"
+_PERIOD_FIX = msg(
+    "type a year (2024), a quarter (2024-Q1), a half year (2024-H1) or a month (2024-03)"
+)
 # Words staff put around a period: "Năm 2024", "Tháng 3/2024", "Quý I năm 2024",
 # "6 tháng đầu năm 2024".
 _PERIOD_WORDS = (
@@ -391,7 +426,7 @@ def parse_period(value: Any) -> Period:
     if isinstance(value, float):
         if value.is_integer():
             return _period(int(value), 12, 1)
-        raise CellError("not a period", _PERIOD_FIX)
+        raise CellError(msg("not a period"), _PERIOD_FIX)
     text = _period_text(as_text(value))
     for pattern, kind in _PERIODS:
         m = pattern.fullmatch(text)
@@ -410,16 +445,20 @@ def parse_period(value: Any) -> Period:
             return _period(b, 6, 6 * (a - 1) + 1)
         year, month = (a, b) if kind == "month" else (b, a)
         if not 1 <= month <= 12:
-            raise CellError(f"there is no month {month}", _PERIOD_FIX)
+            raise CellError(msg("there is no month {month}", month=str(month)), _PERIOD_FIX)
         return _period(year, 1, month)
-    raise CellError("not a period", _PERIOD_FIX)
+    raise CellError(msg("not a period"), _PERIOD_FIX)
 
 
 def _period(year: int, months: int, first_month: int) -> Period:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise CellError(
-            f"the year {year} is out of range" if abs(year) < 10**9 else "the year is out of range",
-            f"type a year between {FIRST_YEAR} and {LAST_YEAR}",
+            msg("the year {year} is out of range", year=str(year))
+            if abs(year) < 10**9
+            else msg("the year is out of range"),
+            msg(
+                "type a year between {first} and {last}", first=str(FIRST_YEAR), last=str(LAST_YEAR)
+            ),
         )
     return Period(year=year, months=months, first_month=first_month)
 
@@ -427,7 +466,9 @@ def _period(year: int, months: int, first_month: int) -> Period:
 # -- codes --------------------------------------------------------------------------------
 
 _WASTE_CODE = re.compile(r"(\d{2})(?:[ .\-]?(\d{2}))?(?:[ .\-]?(\d{2}))?\s*(\*)?")
-WASTE_CODE_FIX = "write 2, 4 or 6 digits in pairs, e.g. 05 01 02, or an EWC code such as 10 02 02*"
+WASTE_CODE_FIX = msg(
+    "write 2, 4 or 6 digits in pairs, e.g. 05 01 02, or an EWC code such as 10 02 02*"
+)
 
 
 def parse_waste_code(value: Any, vn_groups: Iterable[str], ewc_codes: Iterable[str]) -> str:
@@ -439,28 +480,30 @@ def parse_waste_code(value: Any, vn_groups: Iterable[str], ewc_codes: Iterable[s
         text = as_text(value)
     m = _WASTE_CODE.fullmatch(text)
     if m is None:
-        raise CellError("not a waste code", WASTE_CODE_FIX)
+        raise CellError(msg("not a waste code"), WASTE_CODE_FIX)
     pairs = [p for p in m.groups()[:3] if p]
     star = m.group(4) is not None
     code = " ".join(pairs)
     groups, ewc = set(vn_groups), set(ewc_codes)
     if star:
         if len(pairs) != 3:
-            raise CellError("an EWC code marked '*' has three pairs of digits", WASTE_CODE_FIX)
+            raise CellError(msg("an EWC code marked '*' has three pairs of digits"), WASTE_CODE_FIX)
         if " ".join(pairs[:2]) not in ewc:
             raise CellError(
-                f"EWC sub-chapter {' '.join(pairs[:2])} does not exist",
-                "check the code against the European Waste Catalogue",
+                msg("EWC sub-chapter {code} does not exist", code=" ".join(pairs[:2])),
+                msg("check the code against the European Waste Catalogue"),
             )
         return code + "*"
     in_vn = pairs[0] in groups
     in_ewc = pairs[0] in ewc and (len(pairs) == 1 or " ".join(pairs[:2]) in ewc)
     if not (in_vn or in_ewc):
         raise CellError(
-            f"no Vietnamese waste group or EWC chapter '{pairs[0]}'"
+            msg("no Vietnamese waste group or EWC chapter '{code}'", code=pairs[0])
             if pairs[0] not in ewc
-            else f"EWC sub-chapter {' '.join(pairs[:2])} does not exist",
-            "the first pair is the group: 01 to 19 in the Vietnamese list, 01 to 20 in the EWC",
+            else msg("EWC sub-chapter {code} does not exist", code=" ".join(pairs[:2])),
+            msg(
+                "the first pair is the group: 01 to 19 in the Vietnamese list, 01 to 20 in the EWC"
+            ),
         )
     return code
 
@@ -473,13 +516,13 @@ def parse_vsic(value: Any, divisions: Iterable[str]) -> str:
         text = as_text(value).replace(" ", "").replace(".", "")
     if not re.fullmatch(r"\d{2,5}", text):
         raise CellError(
-            "a VSIC code has 2 to 5 digits",
-            "type the 2-digit division (e.g. 24) or a longer code under it (e.g. 2410)",
+            msg("a VSIC code has 2 to 5 digits"),
+            msg("type the 2-digit division (e.g. 24) or a longer code under it (e.g. 2410)"),
         )
     if text[:2] not in set(divisions):
         raise CellError(
-            f"there is no VSIC 2018 division {text[:2]}",
-            "type a division from the VSIC 2018 list, e.g. 24 for basic metals",
+            msg("there is no VSIC 2018 division {division}", division=text[:2]),
+            msg("type a division from the VSIC 2018 list, e.g. 24 for basic metals"),
         )
     return text
 
@@ -518,7 +561,10 @@ def parse_enum(enum: type[LabelledEnum], value: Any) -> LabelledEnum:
     text = as_text(value)
     member = _enum_words(enum).get(fold(text))
     if member is None:
-        raise CellError("not one of the allowed values", "choose one of: " + enum_choices(enum))
+        raise CellError(
+            msg("not one of the allowed values"),
+            msg("choose one of: {choices}", choices=enum_choices(enum)),
+        )
     return member
 
 

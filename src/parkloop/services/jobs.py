@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from parkloop.domain.permissions import Record, Role, Viewer, can_record, sees_everything_of
-from parkloop.errors import NotAllowed, NotFound, UserError, Word, msg
+from parkloop.errors import NotAllowed, NotFound, UserError, Word, as_json, msg
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.session import database_error_message, is_busy, mask_passwords, one_line
@@ -346,21 +346,10 @@ def json_object(value: dict[str, Any]) -> dict[str, Any]:
 
 def problems_result(exc: ImportProblems) -> dict[str, Any]:
     """The problems of rejected input, one per row of a table the page shows."""
-    problems = [
-        {
-            "sheet": p.sheet,
-            "row": p.row,
-            "rows": list(p.rows),
-            "column": p.column,
-            "value": p.value,
-            "message": p.message,
-            "fix": p.fix,
-        }
-        for p in exc.problems
-    ]
-    result: dict[str, Any] = {"problems": problems[:RESULT_ROWS]}
-    if len(problems) > RESULT_ROWS:
-        result["problems_total"] = len(problems)
+    problems = [p.kept() for p in exc.problems[:RESULT_ROWS]]
+    result: dict[str, Any] = {"problems": problems, "said": as_json(exc.said)}
+    if len(exc.problems) > RESULT_ROWS:
+        result["problems_total"] = len(exc.problems)
     return result
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from parkloop.errors import Message, msg
+
 DOT, COMMA = ".", ","
 _SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'"), None)
 _CURRENCY = re.compile(r"(?i)\s*(vnđ|vnd|đồng|đ|₫)$")
@@ -95,8 +97,8 @@ class MarkDecision:
 class MarkConflict:
     """A column that cannot be read one way: its message and the fix."""
 
-    message: str
-    fix: str
+    message: Message
+    fix: Message
     rows: list[int]
 
 
@@ -164,10 +166,17 @@ def decide_mark(
         ", …" if len(differ) > 5 else ""
     )
     return MarkConflict(
-        f"'{text}' (rows {rows}) is {shown(as_comma)} if '.' groups thousands (1.234,5) "
-        f"and {shown(as_dot)} if '.' is the decimal point (1,234.5); nothing in the file "
-        "says which",
-        "import with --decimal , if '.' groups thousands, or --decimal . if it is the "
-        "decimal point",
+        msg(
+            "'{text}' (rows {rows}) is {as_comma} if '.' groups thousands (1.234,5) and "
+            "{as_dot} if '.' is the decimal point (1,234.5); nothing in the file says which",
+            text=text,
+            rows=rows,
+            as_comma=shown(as_comma),
+            as_dot=shown(as_dot),
+        ),
+        msg(
+            "import with --decimal , if '.' groups thousands, or --decimal . if it is the "
+            "decimal point"
+        ),
         [j for j, _ in differ],
     )

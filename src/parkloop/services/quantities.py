@@ -8,10 +8,11 @@ from functools import cache
 from typing import Any
 
 from parkloop.catalog import catalog
+from parkloop.errors import Name, Word, msg, said_of
 from parkloop.services.cells import CellError, as_text
 from parkloop.units import ParsedUnit, UnitError, display, parse_unit
 
-UNIT_FIX = "type a unit such as t, kg, tấn, m3, khối, MWh, kWh, or a rate such as m3/ngày"
+UNIT_FIX = msg("type a unit such as t, kg, tấn, m3, khối, MWh, kWh, or a rate such as m3/ngày")
 # Letters, digits, spaces and '/' are all a unit needs; anything else (operators, powers)
 # is refused before the unit parser sees it.
 _UNIT_TEXT = re.compile(r"[\w\s/.³²·]+")
@@ -33,15 +34,15 @@ def parse_entered_unit(value: Any) -> tuple[str, ParsedUnit]:
     """The unit text as typed (NFC) with its meaning."""
     text = as_text(value)
     if len(text) > _UNIT_LENGTH or not _UNIT_TEXT.fullmatch(text):
-        raise CellError("not a unit", UNIT_FIX)
+        raise CellError(msg("not a unit"), UNIT_FIX)
     try:
         parsed = parse_unit(text)
     except UnitError as exc:
-        raise CellError(str(exc), UNIT_FIX) from None
+        raise CellError(said_of(exc), UNIT_FIX) from None
     if not (parsed.factor > 0 and math.isfinite(parsed.factor)) or (
         parsed.per_days is not None and not parsed.per_days > 0
     ):
-        raise CellError("this unit is zero or not finite", UNIT_FIX)
+        raise CellError(msg("this unit is zero or not finite"), UNIT_FIX)
     return text, parsed
 
 
@@ -61,11 +62,26 @@ def amount_factor(material: str, parsed: ParsedUnit) -> float:
     if density and {parsed.canonical, target} == {"t", "m3"}:
         return parsed.factor * density if target == "t" else parsed.factor / density
     examples = {"t": "t, kg, tấn", "m3": "m3, khối, lít", "MWh": "MWh, kWh, GJ"}.get(target, target)
+    fields = {
+        "material": Name(mat.name_vi or mat.name_en, mat.name_en),
+        "code": material,
+        "unit": display(target),
+        "typed": parsed.text,
+        "kind": Word(_KIND.get(parsed.canonical, parsed.canonical)),
+    }
     raise CellError(
-        f"{mat.name_en} ({material}) is measured in {display(target)}, but "
-        f"'{parsed.text}' is {_KIND.get(parsed.canonical, parsed.canonical)}"
-        + ("" if density else " and no density is known for it"),
-        f"enter it in {examples} or another unit of {_KIND.get(target, target)}",
+        msg("{material} ({code}) is measured in {unit}, but '{typed}' is {kind}", **fields)
+        if density
+        else msg(
+            "{material} ({code}) is measured in {unit}, but '{typed}' is {kind} and no density "
+            "is known for it",
+            **fields,
+        ),
+        msg(
+            "enter it in {examples} or another unit of {kind}",
+            examples=examples,
+            kind=Word(_KIND.get(target, target)),
+        ),
     )
 
 

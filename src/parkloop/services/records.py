@@ -138,7 +138,7 @@ def _quantity_in(material: str, row: dict[str, Any]) -> tuple[float, str]:
         _, parsed = parse_entered_unit(unit_text)
         factor = amount_factor(material, parsed)
     except CellError as exc:
-        raise UserError(msg("{message}; {fix}", message=exc.message, fix=exc.fix)) from None
+        raise UserError(msg("{message}; {fix}", message=exc.said, fix=exc.said_fix)) from None
     per_period = 1.0
     if parsed.per_days:
         months = row.get("period_months") or 12
@@ -523,8 +523,8 @@ def _number(text: str, what: str, lang: str = "vi") -> float:
                 "{what} '{text}': {message}; {fix}",
                 what=Word(what),
                 text=text,
-                message=exc.message,
-                fix=exc.fix,
+                message=exc.said,
+                fix=exc.said_fix,
             )
         ) from None
 
@@ -534,7 +534,7 @@ def _unit(text: str) -> tuple[str, Any]:
         return parse_entered_unit(text)
     except CellError as exc:
         raise UserError(
-            msg("unit '{text}': {message}; {fix}", text=text, message=exc.message, fix=exc.fix)
+            msg("unit '{text}': {message}; {fix}", text=text, message=exc.said, fix=exc.said_fix)
         ) from None
 
 
@@ -547,7 +547,7 @@ def _choice(enum: Any, text: str, what: str) -> str:
                 "{what} '{text}': {message}; {fix}",
                 what=Word(what),
                 text=text,
-                message=exc.message,
-                fix=exc.fix,
+                message=exc.said,
+                fix=exc.said_fix,
             )
         ) from None

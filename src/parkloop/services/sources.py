@@ -206,9 +206,14 @@ def _collect(
                 1,
                 None,
                 "",
-                "no row of column names found in the first rows",
-                f"put the column names in the first row, e.g. '{example.label_en}', "
-                f"'{example.label_vi}' or '{example.key}'",
+                msg("no row of column names found in the first rows"),
+                msg(
+                    "put the column names in the first row, e.g. '{label_en}', '{label_vi}' or "
+                    "'{key}'",
+                    label_en=example.label_en,
+                    label_vi=example.label_vi,
+                    key=example.key,
+                ),
             )
         )
         return None
@@ -229,8 +234,8 @@ def _collect(
                     header_row,
                     text,
                     text,
-                    f"this column repeats column '{sheet.headers[key]}'",
-                    "keep one of the two columns",
+                    msg("this column repeats column '{column}'", column=sheet.headers[key]),
+                    msg("keep one of the two columns"),
                 )
             )
         else:
@@ -254,8 +259,12 @@ def _collect(
                     header_row,
                     col.label_en,
                     "",
-                    "a required column is missing",
-                    f"add a column '{col.label_en}' (or '{col.label_vi}')",
+                    msg("a required column is missing"),
+                    msg(
+                        "add a column '{label_en}' (or '{label_vi}')",
+                        label_en=col.label_en,
+                        label_vi=col.label_vi,
+                    ),
                 )
             )
     positions = list(index.items())
@@ -329,8 +338,13 @@ def _add(source: Source, sheet: RawSheet | None) -> None:
                     None,
                     None,
                     "",
-                    f"'{sheet.name}' and '{other.name}' are both the {sheet.spec.label_en} sheet",
-                    "merge them into one",
+                    msg(
+                        "'{sheet}' and '{other}' are both the {kind} sheet",
+                        sheet=sheet.name,
+                        other=other.name,
+                        kind=sheet.spec,
+                    ),
+                    msg("merge them into one"),
                 )
             )
             return
@@ -1031,8 +1045,8 @@ def _read_json(path: Path, default_park: str | None = None) -> Source:
                     None,
                     None,
                     "",
-                    "a sheet must be a list of row objects",
-                    'write "sheet": [{"column": value}, ...]',
+                    msg("a sheet must be a list of row objects"),
+                    msg('write "sheet": [{"column": value}, ...]'),
                 )
             )
             continue

@@ -34,7 +34,7 @@ from parkloop.web.access import (
     language,
     reader_language,
 )
-from parkloop.web.i18n import gettext, said_in
+from parkloop.web.i18n import gettext, said_in, said_problems
 from parkloop.web.render import page
 from parkloop.web.replica import WROTE_COOKIE, RoutedEngine, reading_replica
 
@@ -236,8 +236,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ImportProblems)
     async def import_problems(request: Request, exc: ImportProblems) -> Response:
-        rows = [p.as_dict() for p in exc.problems]
         if wants_problem(request):
+            rows = said_problems(reader_language(request), exc.problems)
             return _said_problem(request, 422, "The data has problems", exc, rows)
         return _error_page(request, 422, "The data has problems", exc)
 

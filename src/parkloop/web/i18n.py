@@ -12,13 +12,15 @@ from __future__ import annotations
 import io
 import threading
 from importlib import resources
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from parkloop.errors import Message, UserError, as_message
+from parkloop.errors import Message, UserError, as_message, from_json
+from parkloop.services.problems import Problem, said_row
 
 LANGS = ("vi", "en")
 
@@ -77,3 +79,30 @@ def said_in(lang: str, said: str | Message | UserError) -> str:
     if isinstance(said, UserError):
         return said.render(lang, translate)
     return as_message(said).render(lang, translate)
+
+
+def said_problems(lang: str, problems: list[Problem]) -> list[dict[str, object]]:
+    """Problems of rejected input as a table's rows, each message and fix in ``lang``."""
+    translate = translations(lang).gettext
+    return [p.as_dict(lang, translate) for p in problems]
+
+
+def said_job(lang: str, job: dict[str, Any]) -> dict[str, Any]:
+    """A job as ``jobs.status`` gives it, with what its rejected input said (the message
+    and each problem's message and fix) in ``lang``."""
+    result = job.get("result")
+    if not isinstance(result, dict) or not ("said" in result or result.get("problems")):
+        return job
+    translate = translations(lang).gettext
+    shown = {k: v for k, v in result.items() if k != "said"}
+    if isinstance(result.get("problems"), list):
+        shown["problems"] = [
+            {k: v for k, v in said_row(p, lang, translate).items() if k != "said"}
+            if isinstance(p, dict)
+            else p
+            for p in result["problems"]
+        ]
+    said = dict(job, result=shown)
+    if "said" in result and job.get("message"):
+        said["message"] = from_json(result["said"]).render(lang, translate)
+    return said

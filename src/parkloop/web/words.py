@@ -52,6 +52,16 @@ MESSAGE_WORDS = (
     "confidentiality",
     "status",
     "park",
+    # What a unit measures (``services.quantities``).
+    "a mass",
+    "a volume",
+    "an energy",
+    "a gas volume",
+    "a steam mass",
+    "an emission",
+    "a count",
+    "a length",
+    "an area",
 )
 DYNAMIC_WORDS: tuple[str, ...] = (
     *ROLES,

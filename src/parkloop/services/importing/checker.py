@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from parkloop.catalog.recognise import Recognised
 from parkloop.catalog.sheets import ColumnSpec
 from parkloop.domain.codes import Lookup, Named, normalise_code
+from parkloop.errors import Message, msg
 from parkloop.services.importing.columns import ColumnReader, Converted, shown
 from parkloop.services.importing.report import Reading
 from parkloop.services.problems import Problem
@@ -157,7 +158,7 @@ class Checker:
 
     # -- problems ---------------------------------------------------------------------------
     def problem(
-        self, raw: RawSheet, i: int, column: str | None, value: Any, message: str, fix: str
+        self, raw: RawSheet, i: int, column: str | None, value: Any, message: Message, fix: Message
     ) -> None:
         self.reader.problem(raw, i, column, value, message, fix)
 
@@ -221,9 +222,14 @@ class Checker:
             i,
             column,
             self.raw_value(conv.raw, column, i),
-            f"there is no park '{typed}' in this file or in the database",
-            "add it to the Parks sheet, or use the code or name of a known park"
-            + (f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""),
+            msg("there is no park '{park}' in this file or in the database", park=typed),
+            msg(
+                "add it to the Parks sheet, or use the code or name of a known park; "
+                "did you mean {near}?",
+                near=", ".join(repr(c) for c in near),
+            )
+            if near
+            else msg("add it to the Parks sheet, or use the code or name of a known park"),
         )
         return None
 
@@ -244,9 +250,19 @@ class Checker:
             i,
             column,
             self.raw_value(conv.raw, column, i),
-            f"park '{park}' has no enterprise or partner '{typed}' in this file or in the database",
-            "add it to the Enterprises or Partners sheet, or use its code or name"
-            + (f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""),
+            msg(
+                "park '{park}' has no enterprise or partner '{org}' in this file or in the "
+                "database",
+                park=park,
+                org=typed,
+            ),
+            msg(
+                "add it to the Enterprises or Partners sheet, or use its code or name; "
+                "did you mean {near}?",
+                near=", ".join(repr(c) for c in near),
+            )
+            if near
+            else msg("add it to the Enterprises or Partners sheet, or use its code or name"),
         )
         return None
 
@@ -303,7 +319,7 @@ class Checker:
         return columns
 
     def unique(
-        self, conv: Converted, keys: list[tuple[str, str] | None], column: str, what: str
+        self, conv: Converted, keys: list[tuple[str, str] | None], column: str, what: Message
     ) -> None:
         seen: dict[tuple[str, str], int] = {}
         raw = conv.raw
@@ -317,8 +333,8 @@ class Checker:
                     i,
                     column,
                     key[1] or key[0],
-                    f"{what} repeats row {raw.row_numbers[first]}",
-                    "keep one of the two rows, or give each its own code",
+                    msg("{what} repeats row {row}", what=what, row=str(raw.row_numbers[first])),
+                    msg("keep one of the two rows, or give each its own code"),
                 )
                 conv.bad[i] = True
 
@@ -329,8 +345,8 @@ class Checker:
                 i,
                 last,
                 self.raw_value(conv.raw, last, i),
-                f"ends before it starts ({row[first]:%d/%m/%Y})",
-                "swap the two dates or correct one of them",
+                msg("ends before it starts ({start})", start=f"{row[first]:%d/%m/%Y}"),
+                msg("swap the two dates or correct one of them"),
             )
             return False
         return True
@@ -343,8 +359,8 @@ class Checker:
                 i,
                 missing,
                 "",
-                "latitude and longitude go together",
-                "fill in both, or neither",
+                msg("latitude and longitude go together"),
+                msg("fill in both, or neither"),
             )
             return False
         return True

@@ -16,6 +16,7 @@ from typing import Any
 
 from parkloop.catalog import catalog, fold
 from parkloop.catalog.sheets import ColumnSpec, SheetSpec
+from parkloop.errors import Message, Name, msg
 from parkloop.services.cells import (
     CellError,
     ErrorCell,
@@ -114,7 +115,7 @@ class ColumnReader:
         }
 
     def problem(
-        self, raw: RawSheet, i: int, column: str | None, value: Any, message: str, fix: str
+        self, raw: RawSheet, i: int, column: str | None, value: Any, message: Message, fix: Message
     ) -> None:
         self.problems.append(
             Problem(
@@ -255,14 +256,19 @@ class ColumnReader:
                         continue
                     if error is None:
                         continue
-                self.problem(raw, i, col.key, cell, error.message, error.fix)
+                self.problem(raw, i, col.key, cell, error.said, error.said_fix)
                 bad[i] = True
                 out[i] = None
         if col.required and None in out:
             for i, value in enumerate(out):
                 if value is None and not bad[i] and not self._derivable(raw, col, i):
                     self.problem(
-                        raw, i, col.key, cells[i], "this column must be filled in", _fill_hint(col)
+                        raw,
+                        i,
+                        col.key,
+                        cells[i],
+                        msg("this column must be filled in"),
+                        _fill_hint(col),
                     )
                     bad[i] = True
         return out
@@ -275,21 +281,25 @@ class ColumnReader:
         if numeric and cell.__class__ is float and col.type == "number":
             value: Any = cell
             if value != value or value in (float("inf"), float("-inf")):
-                raise CellError("not a finite number", "type a number")
+                raise CellError(msg("not a finite number"), msg("type a number"))
             value += 0.0  # -0 is 0
         else:
             value = parse(cell)
         if numeric:
             low, high = bounds(col)
             if value < low:
-                raise CellError(f"must be at least {plain(low)}", _range_fix(col, low, high))
+                raise CellError(
+                    msg("must be at least {low}", low=plain(low)), _range_fix(col, low, high)
+                )
             if value > high:
-                raise CellError(f"must be at most {plain(high)}", _range_fix(col, low, high))
+                raise CellError(
+                    msg("must be at most {high}", high=plain(high)), _range_fix(col, low, high)
+                )
             if col.type == "integer":
                 if not float(value).is_integer():
                     raise CellError(
-                        "a whole number is needed here",
-                        f"type {round(value)} or another whole number",
+                        msg("a whole number is needed here"),
+                        msg("type {whole} or another whole number", whole=str(round(value))),
                     )
                 value = int(value)
         return value
@@ -375,8 +385,11 @@ class ColumnReader:
         code = self._regions.get(fold(as_text(value)))
         if code is None:
             raise CellError(
-                "not a known region",
-                "choose one of: " + ", ".join(sorted(set(self._regions.values()))),
+                msg("not a known region"),
+                msg(
+                    "choose one of: {choices}",
+                    choices=", ".join(sorted(set(self._regions.values()))),
+                ),
             )
         return code
 
@@ -427,15 +440,22 @@ def plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
-def _range_fix(col: ColumnSpec, low: float, high: float) -> str:
-    if col.key in ("lat", "lon"):
-        other = "longitude" if col.key == "lat" else "latitude"
-        return (
-            f"type a {'latitude' if col.key == 'lat' else 'longitude'} between {plain(low)} "
-            f"and {plain(high)} in decimal degrees; if this is the {other}, swap the "
-            "latitude and longitude columns"
+def _range_fix(col: ColumnSpec, low: float, high: float) -> Message:
+    if col.key == "lat":
+        return msg(
+            "type a latitude between {low} and {high} in decimal degrees; if this is the "
+            "longitude, swap the latitude and longitude columns",
+            low=plain(low),
+            high=plain(high),
         )
-    return f"type a number between {plain(low)} and {plain(high)}"
+    if col.key == "lon":
+        return msg(
+            "type a longitude between {low} and {high} in decimal degrees; if this is the "
+            "latitude, swap the latitude and longitude columns",
+            low=plain(low),
+            high=plain(high),
+        )
+    return msg("type a number between {low} and {high}", low=plain(low), high=plain(high))
 
 
 # The longest text a column takes where the schema does not bound it (Text columns):
@@ -490,9 +510,18 @@ def text_limit(spec: SheetSpec, col: ColumnSpec) -> int:
 
 def _too_long(text: str, limit: int) -> CellError:
     return CellError(
-        f"{len(text):,} characters, longer than the {limit:,} this column takes",
-        f"shorten it to at most {limit:,} characters"
-        + ("; keep longer texts in a document and refer to it" if limit >= NOTE_LIMIT else ""),
+        msg(
+            "{length} characters, longer than the {limit} this column takes",
+            length=len(text),
+            limit=limit,
+        ),
+        msg(
+            "shorten it to at most {limit} characters; keep longer texts in a document and "
+            "refer to it",
+            limit=limit,
+        )
+        if limit >= NOTE_LIMIT
+        else msg("shorten it to at most {limit} characters", limit=limit),
     )
 
 
@@ -500,9 +529,11 @@ def _material_code(value: Any) -> str:
     code = as_text(value).lower()
     if code not in catalog().materials:
         raise CellError(
-            "not a catalog material code",
-            "leave it blank (parkloop reads the material column), or type a code from the "
-            "Lists sheet",
+            msg("not a catalog material code"),
+            msg(
+                "leave it blank (parkloop reads the material column), or type a code from the "
+                "Lists sheet"
+            ),
         )
     return code
 
@@ -536,17 +567,30 @@ def _checked_text(col: ColumnSpec, limit: int) -> Callable[[Any], str]:
         if len(text) > limit:
             raise _too_long(text, limit)
         if pattern is not None and text and not pattern.fullmatch(text):
-            hint = col.help_en or "see the Instructions sheet"
-            if not isinstance(value, str):
-                hint += "; format the column as Text so that leading zeros stay"
-            raise CellError("does not have the expected form", hint)
+            hint = (
+                Name(col.help_vi or col.help_en, col.help_en)
+                if col.help_en
+                else msg("see the Instructions sheet")
+            )
+            raise CellError(
+                msg("does not have the expected form"),
+                msg("{hint}; format the column as Text so that leading zeros stay", hint=hint)
+                if not isinstance(value, str)
+                else msg("{hint}", hint=hint),
+            )
         return text
 
     return parse
 
 
-def _fill_hint(col: ColumnSpec) -> str:
-    return f"fill in {col.label_en}" + (f" ({col.help_en})" if col.help_en else "")
+def _fill_hint(col: ColumnSpec) -> Message:
+    if col.help_en:
+        return msg(
+            "fill in {column} ({help})",
+            column=col,
+            help=Name(col.help_vi or col.help_en, col.help_en),
+        )
+    return msg("fill in {column}", column=col)
 
 
 def _blank(value: Any) -> bool:

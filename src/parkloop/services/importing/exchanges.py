@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parkloop.catalog.recognise import UNCLASSIFIED
+from parkloop.errors import msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
 from parkloop.services.importing.owned import material_quantity, read_material
@@ -27,7 +28,7 @@ def build(checker: Checker, conv: Converted) -> Prepared:
         None if conv.bad[i] or parks[i] is None else (parks[i], v["key"][i])
         for i in range(len(raw))
     ]
-    checker.unique(conv, keys, "key", "this exchange code")
+    checker.unique(conv, keys, "key", msg("this exchange code"))
     rows = []
     for i in range(len(raw)):
         park = parks[i]
@@ -69,8 +70,8 @@ def _parties(
                     i,
                     column,
                     typed,
-                    "a reference to another park is park-code:org-code",
-                    "e.g. dinh-vu:hps",
+                    msg("a reference to another park is park-code:org-code"),
+                    msg("e.g. dinh-vu:hps"),
                 )
                 continue
             resolved = checker.parks.find(other)
@@ -81,9 +82,16 @@ def _parties(
                     i,
                     column,
                     typed,
-                    f"there is no park '{other.strip()}' in this file or in the database",
-                    "add it to the Parks sheet, or correct the code"
-                    + (f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""),
+                    msg(
+                        "there is no park '{park}' in this file or in the database",
+                        park=other.strip(),
+                    ),
+                    msg(
+                        "add it to the Parks sheet, or correct the code; did you mean {near}?",
+                        near=", ".join(repr(c) for c in near),
+                    )
+                    if near
+                    else msg("add it to the Parks sheet, or correct the code"),
                 )
                 continue
             owner, org_text = resolved, rest
@@ -98,8 +106,8 @@ def _parties(
             i,
             "receiver",
             checker.raw_value(conv.raw, "receiver", i),
-            "the receiver is the supplier",
-            "an exchange links two different organisations",
+            msg("the receiver is the supplier"),
+            msg("an exchange links two different organisations"),
         )
         return None
     return found[0], found[1]

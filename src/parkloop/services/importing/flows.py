@@ -6,6 +6,7 @@ from typing import Any
 
 from parkloop.catalog.recognise import recognise_destination
 from parkloop.domain.models import Period
+from parkloop.errors import msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
 from parkloop.services.importing.owned import owned_rows, text_key
@@ -36,8 +37,8 @@ def build(checker: Checker, conv: Converted) -> Prepared:
                 i,
                 "destination",
                 checker.raw_value(conv.raw, "destination", i),
-                "only outputs have a destination",
-                "leave it blank for inputs",
+                msg("only outputs have a destination"),
+                msg("leave it blank for inputs"),
             )
             continue
         row["destination_text"] = (

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from parkloop.catalog.sheets import sheet_specs
 from parkloop.domain.codes import Named
 from parkloop.domain.permissions import Record, Role, Viewer, can_record, can_write
-from parkloop.errors import UserError, msg
+from parkloop.errors import UserError, Word, msg
 from parkloop.jsonable import jsonable
 from parkloop.services.importing import (
     exchanges,
@@ -213,7 +213,7 @@ def _authorise(
             parks_in |= {r["_supplier"][0] for r in p.rows} | {r["_receiver"][0] for r in p.rows}
     park_ids = writes.park_ids(conn, parks_in)
     org_ids = writes.organisation_ids(conn, parks_in)
-    who = viewer.name or viewer.role.value
+    who = viewer.name or Word(viewer.role.value)
     problems = []
     for prep in prepared:
         raw = names[prep.sheet]
@@ -243,10 +243,14 @@ def _authorise(
                         number,
                         None,
                         key[1] or key[0],
-                        f"{who} may not write this record (of park '{park}')",
-                        "an enterprise changes only its own records, an operator only its "
-                        "park, a facilitator only the RECP measures of its parks; ask the "
-                        "park operator",
+                        msg(
+                            "{who} may not write this record (of park '{park}')", who=who, park=park
+                        ),
+                        msg(
+                            "an enterprise changes only its own records, an operator only its "
+                            "park, a facilitator only the RECP measures of its parks; ask the "
+                            "park operator"
+                        ),
                     )
                 )
     if problems:

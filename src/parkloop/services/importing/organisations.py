@@ -10,6 +10,8 @@ from parkloop.catalog import catalog
 from parkloop.catalog.recognise import Recognised
 from parkloop.catalog.sectors import recognise_sector
 from parkloop.domain.codes import Named, code_from_name, normalise_code
+from parkloop.domain.enums import OrgKind
+from parkloop.errors import msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
 from parkloop.services.importing.parks import code_too_long, countries, location_in_country
@@ -96,14 +98,19 @@ def build(
             conv.bad[i] = True
         if code is None and parks[i] is not None and not conv.bad[i]:
             checker.problem(
-                raw, i, "code", v["code"][i], "this row has no code and no name", "fill in either"
+                raw,
+                i,
+                "code",
+                v["code"][i],
+                msg("this row has no code and no name"),
+                msg("fill in either"),
             )
             conv.bad[i] = True
     keys: list[tuple[str, str] | None] = [
         None if conv.bad[i] or park is None or org_codes[i] is None else (park, org_codes[i])
         for i, park in enumerate(parks)
     ]
-    checker.unique(conv, keys, "code", "this code")
+    checker.unique(conv, keys, "code", msg("this code"))
     rows = []
     for i in range(len(raw)):
         park, code = parks[i], org_codes[i]
@@ -121,23 +128,32 @@ def build(
                 i,
                 "kind",
                 checker.raw_value(raw, "kind", i),
-                "an enterprise is not a partner",
-                "put it on the Enterprises sheet, or choose the partner's kind",
+                msg("an enterprise is not a partner"),
+                msg("put it on the Enterprises sheet, or choose the partner's kind"),
             )
             continue
         else:
             row.update(ENTERPRISE_ONLY)
         stored = checker.db_orgs.get((park, code))
         if stored is not None and (stored == "enterprise") != enterprise:
-            what = "an enterprise" if stored == "enterprise" else f"a partner ({stored})"
             checker.problem(
                 raw,
                 i,
                 "code",
                 code,
-                f"park '{park}' already has {what} with this code; enterprises and "
-                "partners share one list of codes",
-                "give this row another code, or put it on the sheet where the code lives",
+                msg(
+                    "park '{park}' already has an enterprise with this code; enterprises and "
+                    "partners share one list of codes",
+                    park=park,
+                )
+                if stored == "enterprise"
+                else msg(
+                    "park '{park}' already has a partner ({kind}) with this code; enterprises "
+                    "and partners share one list of codes",
+                    park=park,
+                    kind=OrgKind(stored) if stored in OrgKind.values() else stored,
+                ),
+                msg("give this row another code, or put it on the sheet where the code lives"),
             )
             continue
         if not checker.location_ok(conv, i, row):
@@ -204,7 +220,11 @@ def check_shared_codes(
                 i,
                 "code",
                 c,
-                f"sheet '{ent.raw.name}' row {ent.raw.row_numbers[firms[(p, c)]]} already "
-                "uses this code; enterprises and partners share one list of codes",
-                "give the partner another code",
+                msg(
+                    "sheet '{sheet}' row {row} already uses this code; enterprises and partners "
+                    "share one list of codes",
+                    sheet=ent.raw.name,
+                    row=str(ent.raw.row_numbers[firms[(p, c)]]),
+                ),
+                msg("give the partner another code"),
             )

@@ -20,6 +20,7 @@ from parkloop.catalog.recognise import (
     recognise_material,
 )
 from parkloop.domain.codes import normalise_code
+from parkloop.errors import msg
 from parkloop.services.cells import CellError
 from parkloop.services.importing.checker import Checker
 from parkloop.services.importing.columns import Converted
@@ -128,7 +129,7 @@ class _Reader:
             got = self.factor(code, parsed)
             if isinstance(got, CellError):
                 if found.method == "code":
-                    checker.problem(conv.raw, i, "unit", unit_text, got.message, got.fix)
+                    checker.problem(conv.raw, i, "unit", unit_text, got.said, got.said_fix)
                     return False
                 # The words may name another material than the unit measures: a person
                 # decides.
@@ -308,7 +309,7 @@ def derive_keys(
     keys: list[tuple[str, str] | None] = [None] * len(conv.raw)
     for row, i in zip(rows, kept, strict=True):
         keys[i] = (row["_park"], row["key"])
-    checker.unique(conv, keys, "key", "this row key")
+    checker.unique(conv, keys, "key", msg("this row key"))
 
 
 @lru_cache(maxsize=65536)

@@ -13,6 +13,7 @@ from typing import Any
 from parkloop.catalog import catalog, fold
 from parkloop.catalog.places import current_provinces, resolve_province
 from parkloop.domain.codes import CODE_LIMIT, Named, code_from_name, normalise_code
+from parkloop.errors import Message, Name, msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
 
@@ -29,11 +30,18 @@ class Bounds:
     def holds(self, lat: float, lon: float) -> bool:
         return self.lat[0] <= lat <= self.lat[1] and self.lon[0] <= lon <= self.lon[1]
 
-    def said(self) -> str:
-        return (
-            f"latitude {self.lat[0]:g} to {self.lat[1]:g}, "
-            f"longitude {self.lon[0]:g} to {self.lon[1]:g}"
+    def said(self) -> Message:
+        return msg(
+            "latitude {lat_min} to {lat_max}, longitude {lon_min} to {lon_max}",
+            lat_min=f"{self.lat[0]:g}",
+            lat_max=f"{self.lat[1]:g}",
+            lon_min=f"{self.lon[0]:g}",
+            lon_max=f"{self.lon[1]:g}",
         )
+
+
+# The countries' names in Vietnamese, where a message names one.
+_COUNTRY_VI = {"VN": "Việt Nam"}
 
 
 @cache
@@ -58,16 +66,28 @@ def location_in_country(
     lat, lon = row.get("lat"), row.get("lon")
     if bounds is None or lat is None or lon is None or bounds.holds(lat, lon):
         return True
+    place = Name(_COUNTRY_VI.get(bounds.country, bounds.name), bounds.name)
     if bounds.holds(lon, lat):
-        message = f"latitude {lat:g} and longitude {lon:g} look swapped: they are outside " + (
-            f"{bounds.name}, and the other way round they are inside"
+        message = msg(
+            "latitude {lat} and longitude {lon} look swapped: they are outside {country}, and "
+            "the other way round they are inside",
+            lat=f"{lat:g}",
+            lon=f"{lon:g}",
+            country=place,
         )
-        fix = f"swap them: latitude {lon:g}, longitude {lat:g}"
+        fix = msg("swap them: latitude {lat}, longitude {lon}", lat=f"{lon:g}", lon=f"{lat:g}")
     else:
-        message = f"{lat:g}, {lon:g} is outside {bounds.name} ({bounds.said()})"
-        fix = (
+        message = msg(
+            "{lat}, {lon} is outside {country} ({box})",
+            lat=f"{lat:g}",
+            lon=f"{lon:g}",
+            country=place,
+            box=bounds.said(),
+        )
+        fix = msg(
             "type the coordinates in decimal degrees, latitude first (e.g. 20.93 and 106.62), "
-            f"or give the country of a park outside {bounds.name}"
+            "or give the country of a park outside {country}",
+            country=place,
         )
     column = "lat" if not bounds.lat[0] <= lat <= bounds.lat[1] else "lon"
     checker.problem(conv.raw, i, column, checker.raw_value(conv.raw, column, i), message, fix)
@@ -88,8 +108,8 @@ def code_too_long(checker: Checker, conv: Converted, i: int) -> bool:
         i,
         "code",
         typed,
-        f"a code has at most {CODE_LIMIT} letters, digits and '-'",
-        "type a shorter code, and the full name in the name column",
+        msg("a code has at most {most} letters, digits and '-'", most=CODE_LIMIT),
+        msg("type a shorter code, and the full name in the name column"),
     )
     return True
 
@@ -127,13 +147,18 @@ def build(checker: Checker, conv: Converted) -> Prepared:
             conv.bad[i] = True
         if code is None and not conv.bad[i]:
             checker.problem(
-                raw, i, "code", v["code"][i], "this row has no code and no name", "fill in either"
+                raw,
+                i,
+                "code",
+                v["code"][i],
+                msg("this row has no code and no name"),
+                msg("fill in either"),
             )
             conv.bad[i] = True
     keys: list[tuple[str, str] | None] = [
         None if conv.bad[i] or code is None else (code, "") for i, code in enumerate(park_codes)
     ]
-    checker.unique(conv, keys, "code", "this park code")
+    checker.unique(conv, keys, "code", msg("this park code"))
     rows = []
     for i in range(len(raw)):
         if conv.bad[i]:
@@ -148,8 +173,8 @@ def build(checker: Checker, conv: Converted) -> Prepared:
                 i,
                 "country",
                 row["country"],
-                "not a two-letter country code",
-                "type an ISO 3166 code such as VN",
+                msg("not a two-letter country code"),
+                msg("type an ISO 3166 code such as VN"),
             )
             continue
         row["country"] = country
@@ -165,8 +190,8 @@ def build(checker: Checker, conv: Converted) -> Prepared:
                 i,
                 "boundary_geojson",
                 geo,
-                "not a GeoJSON geometry or feature",
-                "paste the GeoJSON text of the boundary, or leave it blank",
+                msg("not a GeoJSON geometry or feature"),
+                msg("paste the GeoJSON text of the boundary, or leave it blank"),
             )
             continue
         row["_row"] = raw.row_numbers[i]
@@ -209,7 +234,7 @@ def build_land_use(checker: Checker, conv: Converted) -> Prepared:
         None if conv.bad[i] or park is None else (park, v["land_class"][i])
         for i, park in enumerate(parks)
     ]
-    checker.unique(conv, keys, "land_class", "this land-use class of the park")
+    checker.unique(conv, keys, "land_class", msg("this land-use class of the park"))
     rows = []
     for i in range(len(conv.raw)):
         if conv.bad[i] or parks[i] is None:

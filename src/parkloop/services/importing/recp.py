@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from parkloop.catalog.fuels import fuel_choices, recognise_fuel
+from parkloop.errors import msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
 from parkloop.services.importing.owned import owned_rows, slug
@@ -39,9 +40,12 @@ def _fuel(checker: Checker, conv: Converted, i: int, row: dict[str, Any]) -> boo
             i,
             "fuel_type",
             checker.raw_value(conv.raw, "fuel_type", i),
-            "not a fuel parkloop knows",
-            "write the fuel as you would in a report, e.g. than, dầu DO, dầu FO, khí tự nhiên, "
-            f"LPG, trấu; or one of: {fuel_choices()}",
+            msg("not a fuel parkloop knows"),
+            msg(
+                "write the fuel as you would in a report, e.g. than, dầu DO, dầu FO, khí tự "
+                "nhiên, LPG, trấu; or one of: {choices}",
+                choices=fuel_choices(),
+            ),
         )
         conv.bad[i] = True
         return False

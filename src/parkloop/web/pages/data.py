@@ -17,6 +17,7 @@ from parkloop.services import history, jobs, registry
 from parkloop.services.exporter import export_data
 from parkloop.services.template import write_template
 from parkloop.web.access import Caller, anyone, signed_in
+from parkloop.web.i18n import said_job
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -96,7 +97,7 @@ def job(request: Request, caller: Annotated[Caller, Depends(signed_in)], job_id:
             park = registry.require_park(request.app.state.engine, found["park"])
         except NotFound:
             park = None  # the park was deleted since
-    return page(request, caller, template, title="Job", job=found, park=park)
+    return page(request, caller, template, title="Job", job=said_job(caller.lang, found), park=park)
 
 
 @router.get("/parks/{code}/template.xlsx", name="template")

@@ -21,7 +21,7 @@ from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import inbox, marketplace, registry, tracker
 from parkloop.services.importing import ImportProblems
 from parkloop.web.access import Caller, anyone, operator, signed_in
-from parkloop.web.i18n import said_in
+from parkloop.web.i18n import said_in, said_problems
 from parkloop.web.render import page
 
 INBOX_PAGE = 50  # proposals a page of the inbox shows
@@ -153,7 +153,7 @@ def listing_add(
             caller,
             code,
             status_code=422,
-            problems=[p.as_dict() for p in exc.problems],
+            problems=said_problems(caller.lang, exc.problems),
             form=form,
         )
     return _back(request, "marketplace", "added", code=code)

@@ -16,6 +16,7 @@ from parkloop.services import assessment_detail as detail
 from parkloop.services import facilitation, registry
 from parkloop.services.importing import ImportProblems
 from parkloop.web.access import Caller, facilitator
+from parkloop.web.i18n import said_problems
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -185,7 +186,7 @@ def recp_record(
             code,
             status_code=422,
             form=form,
-            problems=[p.as_dict() for p in exc.problems],
+            problems=said_problems(caller.lang, exc.problems),
         )
     target = request.url_for("recp_register", code=code).include_query_params(
         year=year.strip(), recorded="1"

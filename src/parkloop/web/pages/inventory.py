@@ -17,7 +17,7 @@ from parkloop.errors import NotAllowed, NotFound, UserError
 from parkloop.services import records, registry
 from parkloop.services.importing import ImportProblems, import_rows
 from parkloop.web.access import Caller, anyone, signed_in
-from parkloop.web.i18n import said_in
+from parkloop.web.i18n import said_in, said_problems
 from parkloop.web.render import page
 
 router = APIRouter()
@@ -157,7 +157,7 @@ def flow_add(
             code,
             {},
             status_code=422,
-            problems=[p.as_dict() for p in exc.problems],
+            problems=said_problems(caller.lang, exc.problems),
             form=form,
         )
     return RedirectResponse(
