@@ -511,6 +511,19 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain1(v) for k, v in row.items() if k not in ("org_vsic",)}
 
 
+def _unreadable(what: str, text: str, exc: CellError) -> UserError:
+    """``text`` typed for ``what`` cannot be read: what is wrong with it and the fix."""
+    return UserError(
+        msg(
+            "{what} '{text}': {message}; {fix}",
+            what=Word(what),
+            text=text,
+            message=exc.said,
+            fix=exc.said_fix,
+        )
+    )
+
+
 def _number(text: str, what: str, lang: str = "vi") -> float:
     """A number typed on the command line, read the way the user's language writes it
     ('1.300' is one thousand three hundred in Vietnamese); a number with one reading only
@@ -518,15 +531,7 @@ def _number(text: str, what: str, lang: str = "vi") -> float:
     try:
         return parse_number(text.strip(), "," if lang == "vi" else ".")
     except CellError as exc:
-        raise UserError(
-            msg(
-                "{what} '{text}': {message}; {fix}",
-                what=Word(what),
-                text=text,
-                message=exc.said,
-                fix=exc.said_fix,
-            )
-        ) from None
+        raise _unreadable(what, text, exc) from None
 
 
 def _unit(text: str) -> tuple[str, Any]:
@@ -542,12 +547,4 @@ def _choice(enum: Any, text: str, what: str) -> str:
     try:
         return str(parse_enum(enum, text).value)
     except CellError as exc:
-        raise UserError(
-            msg(
-                "{what} '{text}': {message}; {fix}",
-                what=Word(what),
-                text=text,
-                message=exc.said,
-                fix=exc.said_fix,
-            )
-        ) from None
+        raise _unreadable(what, text, exc) from None
