@@ -30,18 +30,11 @@ from parkloop.errors import UserError
 from parkloop.services import accounting, dashboard, registry
 from parkloop.services import assessment_detail as detail
 from parkloop.services.importing import ImportReport, import_rows
+from parkloop.services.importing.checker import RECP_SAVINGS
 
 # The fields of the form a measure is recorded with: the columns of the workbook's RECP
 # measures sheet, typed as text (numbers in the writer's decimal mark).
-NUMBERS = (
-    "electricity_saved_mwh",
-    "fuel_saved_gj",
-    "water_saved_m3",
-    "materials_saved_t",
-    "chemicals_saved_t",
-    "cost_saved_vnd",
-    "investment_vnd",
-)
+NUMBERS = RECP_SAVINGS
 TEXTS = ("key", "title", "category", "fuel_type", "note", "data_status", "source")
 CATEGORIES = tuple(RecpCategory)
 DATA_STATUSES = tuple(DataStatus)

@@ -46,6 +46,16 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "fuel_type": ("fuel_type", "fuel_text"),
     "price_vnd_per_unit": ("price_vnd_per_unit", "price_status", "price_source"),
 }
+# The figures of an RECP measure: blank means none saved (or none spent).
+RECP_SAVINGS = (
+    "electricity_saved_mwh",
+    "fuel_saved_gj",
+    "water_saved_m3",
+    "materials_saved_t",
+    "chemicals_saved_t",
+    "cost_saved_vnd",
+    "investment_vnd",
+)
 # What a blank cell means, where it is not "nothing".
 DEFAULTS: dict[tuple[str, str], Any] = {
     ("parks", "country"): "VN",
@@ -64,18 +74,7 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("recp_measures", "category"): "energy_efficiency",
     ("recp_measures", "implemented"): True,
     ("recp_measures", "fuel_type"): "",
-    **{
-        ("recp_measures", c): 0.0
-        for c in (
-            "electricity_saved_mwh",
-            "fuel_saved_gj",
-            "water_saved_m3",
-            "materials_saved_t",
-            "chemicals_saved_t",
-            "cost_saved_vnd",
-            "investment_vnd",
-        )
-    },
+    **{("recp_measures", c): 0.0 for c in RECP_SAVINGS},
 }
 
 
