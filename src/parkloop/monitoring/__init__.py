@@ -1,0 +1,1 @@
+"""Monitoring: stations, parameters, limits and the checks of readings against them."""
