@@ -161,7 +161,7 @@ def render_fit(views: list[dict[str, object]], lang: str) -> None:
         lines = [
             str(r.get("text_vi") if lang == "vi" else r.get("text"))
             for r in reasons
-            if r.get("kind") in ("sector", "warning", "fit")
+            if r.get("kind") in ("sector", "warning", "already_sold", "fit")
         ]
         console.print(
             f"{n}. {sup['code']} → {rec['code']} ({v['rule']}): " + "; ".join(lines),

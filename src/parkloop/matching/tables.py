@@ -21,6 +21,9 @@ class Side:
     Quantities are per year in the material's canonical unit; prices are VND per canonical
     unit (NaN when unknown). ``fee`` is true for supplies whose price today is a fee paid
     for disposal, ``sold`` for supplies sold today (their price is revenue).
+    ``already_sold`` marks the supplies of the kind "already sold": outputs sold today at a
+    fair price (to a trader or a buyer outside the park), offered to a neighbour instead of
+    the market, valued as a local sale and ranked below open wastes.
     """
 
     ids: NDArray[np.int64]
@@ -44,6 +47,8 @@ class Side:
     quality: NDArray[np.object_]
     text: NDArray[np.object_]
     words: NDArray[np.object_]  # the row's own words (description, staff's words), padded
+    already_sold: NDArray[np.bool_]
+    price_status: NDArray[np.object_]  # "reported", "estimate" (filled at import) or ""
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -87,12 +92,19 @@ class Side:
             "quality": np.object_,
             "text": np.object_,
             "words": np.object_,
+            "already_sold": np.bool_,
+            "price_status": np.object_,
         }
         given: dict[str, Any] = dict(columns)
         texts = list(given["text"])
         if len(given.get("words", ())) != len(texts):
             # Rows without words of their own are known by their description alone.
             given["words"] = [words_of(str(t)) for t in texts]
+        if len(given.get("already_sold", ())) != len(texts):
+            # Offers, wants and open wastes are not of the kind "already sold".
+            given["already_sold"] = np.zeros(len(texts), dtype=bool)
+        if len(given.get("price_status", ())) != len(texts):
+            given["price_status"] = np.full(len(texts), "", dtype=object)
         if "level" not in given:
             # Records without a level given are private or shared with the park.
             given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)

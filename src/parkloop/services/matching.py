@@ -56,8 +56,41 @@ from parkloop.store.schema import ACCOUNT_COLUMNS, parks
 Progress = Callable[[str, int, int], None]
 KIND = {0: "flow", 1: "listing"}
 GENERIC = frozenset({"chemicals", "hazardous-waste", "industrial-sludge"})
+# The fit note of a proposal whose supply is sold today at a fair price: offered to a
+# neighbour instead of the market, valued as a local sale, ranked below open wastes.
+ALREADY_SOLD = "sold"  # short: every note together fits fit_note (64 characters)
 _DIGITS = re.compile(r"\d+")
 _WWTP = tuple(fitting.phrase(w) for w in fitting.WWTP_WORDS)
+
+
+def open_before_sold(
+    keys: Sequence[float], sold: Sequence[bool], groups: Sequence[tuple[Any, ...]]
+) -> list[int]:
+    """Positions in order of ``keys`` (smaller first, ties keep their order), except that
+    a proposal of the kind "already sold" never comes before an open one of its group
+    (the same receiver and material): it moves to just after the last of them."""
+    order = sorted(range(len(keys)), key=lambda k: keys[k])
+    last_open: dict[tuple[Any, ...], int] = {}
+    for place, k in enumerate(order):
+        if not sold[k]:
+            last_open[groups[k]] = place
+    placed: list[tuple[float, int, int]] = []
+    for place, k in enumerate(order):
+        after = last_open.get(groups[k], -1) if sold[k] else -1
+        # An open proposal keeps its place; a sold one takes the place just after the
+        # last open proposal of its group when that comes later.
+        placed.append((place if after < place else after + 0.5, place, k))
+    return [k for _, _, k in sorted(placed)]
+
+
+@cache
+def residues() -> frozenset[str]:
+    """Materials that are residues — they have a Vietnamese or European waste code — and
+    so, sold today, are supplies of the kind "already sold"; a product sold (cement,
+    feed, compost, biogas, steam) is trade, not a by-product to place."""
+    return frozenset(
+        code for code, m in catalog().materials.items() if m.vn_waste_code or m.ewc_code
+    )
 
 
 @cache
@@ -102,9 +135,20 @@ class MatchRun:
         return self._matches
 
     def best(self, count: int) -> list[Match]:
-        """The ``count`` proposals worth most, without building the others."""
+        """The ``count`` proposals worth most, without building the others (a supply of
+        the kind "already sold" after the open wastes of its material for its receiver)."""
         net = np.asarray(self.proposals.get("net_benefit_vnd_per_year", []), dtype=float)
-        return [self._match(int(i)) for i in np.argsort(-net, kind="stable")[:count]]
+        notes = self.proposals.get("fit_note", np.full(len(net), "", dtype=object))
+        sold = [ALREADY_SOLD in str(n).split(";") for n in notes]
+        groups = list(
+            zip(
+                np.asarray(self.proposals.get("receiver_id", [])).tolist(),
+                np.asarray(self.proposals.get("material_code", [])).tolist(),
+                strict=True,
+            )
+        )
+        order = open_before_sold((-net).tolist(), sold, groups)
+        return [self._match(int(i)) for i in order[:count]]
 
     @property
     def factors(self) -> dict[str, Any]:
@@ -275,6 +319,7 @@ def _prepare(
                 if not np.isnan(book.market_price[i]) and book.mode[i] == TRUCK
             },
             viewer=viewer,
+            residues=residues(),
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
@@ -553,7 +598,7 @@ def _proposals(
         "attribution": np.full(len(s), acc.attribution),
         "deadweight": np.full(len(s), acc.deadweight),
         **{name: np.round(getattr(acc, name), 3) for name in ACCOUNT_COLUMNS},
-        **_fit_columns(found),
+        **_fit_columns(found, supplies.already_sold[s]),
         "fingerprint": np.full(len(s), "", dtype=object),
         "status": np.full(len(s), "proposed", dtype=object),
         "supply_private": supplies.private[s],
@@ -561,12 +606,14 @@ def _proposals(
         "supply_level": supplies.level[s],
         "demand_level": demands.level[d],
         "supply_quality": supplies.quality[s],
+        "supply_price_status": supplies.price_status[s],
     }
     return columns
 
 
-def _fit_columns(found: Candidates) -> dict[str, Any]:
-    """How well each proposal fits, its factors, and what needs confirming or testing."""
+def _fit_columns(found: Candidates, already_sold: np.ndarray) -> dict[str, Any]:
+    """How well each proposal fits, its factors, what needs confirming or testing, and
+    whether its supply is of the kind "already sold" (a neighbour instead of the market)."""
     f = found.factors
     note = np.full(len(found), "", dtype=object)
     for flag, label in (
@@ -574,6 +621,7 @@ def _fit_columns(found: Candidates) -> dict[str, Any]:
         (f.confirm_supplier, "confirm-supplier"),
         (f.unclear, "quality-unclear"),
         (f.warned, "warn"),
+        (np.asarray(already_sold, dtype=bool), ALREADY_SOLD),
     ):
         if flag.any():
             note = np.where(flag, note + ";" + label, note)
@@ -721,6 +769,8 @@ def fit_reasons(m: Match) -> list[dict[str, Any]]:
             out.append({"kind": "warning", "vi": rule.warn_vi, "en": rule.warn_en})
     else:
         out.append({"kind": "sector", "side": "receiver", "how": "declared"})
+    if ALREADY_SOLD in notes:
+        out.append(_already_sold_reason(m))
     out.append(
         {
             "kind": "fit",
@@ -732,6 +782,50 @@ def fit_reasons(m: Match) -> list[dict[str, Any]]:
         }
     )
     return out
+
+
+def _already_sold_reason(m: Match) -> dict[str, Any]:
+    """The accounting of a supply of the kind "already sold": a local sale, worth the
+    receiver's purchase avoided and the haul to today's buyer, less the revenue the
+    supplier gives up (its price per unit, the staff's or filled with its status)."""
+    a = m.accounting
+    q = float(m.quantity or 0.0)
+    foregone = float(a.get("foregone_revenue_vnd") or 0.0)  # type: ignore[arg-type]
+    return {
+        "kind": "already_sold",
+        "price_vnd_per_unit": foregone / q if q > 0 else 0.0,
+        "price_status": str(m.fit.get("price_status") or "") or "estimate",
+        "avoided_purchase_vnd": float(a.get("avoided_purchase_vnd") or 0.0),  # type: ignore[arg-type]
+        "foregone_revenue_vnd": foregone,
+        "avoided_haul_vnd": float(a.get("avoided_haul_vnd") or 0.0),  # type: ignore[arg-type]
+    }
+
+
+def _already_sold_text(reason: dict[str, Any], m: Match, lang: str) -> str:
+    vi = lang == "vi"
+    unit = units.display(m.unit)
+
+    def n(x: object) -> str:
+        return number(x, lang, 0)
+
+    status = reason["price_status"]
+    if vi:
+        said = "doanh nghiệp khai" if status == "reported" else "ước tính theo giá thị trường"
+        return (
+            "đã bán: bán cho doanh nghiệp lân cận thay cho thị trường — lợi ích là mua vào "
+            f"tránh được ({n(reason['avoided_purchase_vnd'])} VND) cộng quãng chở đến người "
+            f"mua hiện nay ({n(reason['avoided_haul_vnd'])} VND), trừ doanh thu bán hiện nay "
+            f"({n(reason['price_vnd_per_unit'])} VND/{unit}, {said}: "
+            f"{n(reason['foregone_revenue_vnd'])} VND); xếp sau chất thải chưa có đầu ra"
+        )
+    said = "reported by the firm" if status == "reported" else "estimated from the market price"
+    return (
+        "already sold: a neighbour instead of the market — worth the purchase the receiver "
+        f"avoids ({n(reason['avoided_purchase_vnd'])} VND) and the haul to today's buyer "
+        f"({n(reason['avoided_haul_vnd'])} VND), less the revenue of today's sale "
+        f"({n(reason['price_vnd_per_unit'])} VND/{unit}, {said}: "
+        f"{n(reason['foregone_revenue_vnd'])} VND); ranked below wastes with no outlet"
+    )
 
 
 def _sector_name(code: str, lang: str) -> str:
@@ -844,6 +938,8 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
     d_name = dem.name_vi if lang == "vi" else dem.name_en
     unit = units.display(m.unit)
     kind = reason["kind"]
+    if kind == "already_sold":
+        return _already_sold_text(reason, m, lang)
     if kind in ("sector", "warning", "fit"):
         return _fit_text(reason, m, d_name, lang)
     if lang == "vi":
@@ -972,6 +1068,7 @@ def match_from_row(row: dict[str, Any], names: dict[int, dict[str, Any]]) -> Mat
             "distance": float(row.get("fit_distance", 1.0)),
             "channel": float(row["score"]),
             "notes": [n for n in str(row.get("fit_note") or "").split(";") if n],
+            "price_status": str(row.get("supply_price_status") or ""),
             "supplier": _profile(sup),
             "receiver": _profile(rec),
         },
@@ -1140,8 +1237,12 @@ def shown_matches(
     redacted = ~whole & accepted & party
     rank: dict[tuple[str, int], int] = defaultdict(int)
     out = []
+    sold: list[bool] = []
+    groups: list[tuple[int, str]] = []
     # The rows come ordered by supply and rank: a rank counts the shown ones before it.
     for i in np.flatnonzero(whole | redacted).tolist():
+        sold.append(ALREADY_SOLD in str(index["fit_note"][i] or "").split(";"))
+        groups.append((int(index["receiver_id"][i]), str(index["material_code"][i])))
         supply = (index["supply_kind"][i], index["supply_id"][i])
         rank[supply] += 1
         out.append(
@@ -1155,8 +1256,8 @@ def shown_matches(
                 net_benefit_vnd_per_year=index["net_benefit_vnd_per_year"][i] if whole[i] else None,
             )
         )
-    out.sort(key=lambda x: -(x.net_benefit_vnd_per_year or 0.0))
-    return out
+    order = open_before_sold([-(x.net_benefit_vnd_per_year or 0.0) for x in out], sold, groups)
+    return [out[k] for k in order]
 
 
 def match_views(
@@ -1466,9 +1567,18 @@ def _ranked_receivers(
 ) -> dict[tuple[int, int], list[int]]:
     """(supplier, supply material) -> receivers, best first, each once: every supply row's
     suggestions of that material taken together in the engine's order (pairs that fit
-    first, then net benefit × fit, net benefit, distance)."""
+    first; open supplies before those of the kind "already sold"; then net benefit × fit,
+    net benefit, distance)."""
     f = found.factors
-    order = np.lexsort((found.distance_km, -found.net, -(f.fit * found.net), f.confirm))
+    order = np.lexsort(
+        (
+            found.distance_km,
+            -found.net,
+            -(f.fit * found.net),
+            supplies.already_sold[found.s],
+            f.confirm,
+        )
+    )
     out: dict[tuple[int, int], list[int]] = defaultdict(list)
     for k in order:
         key = (int(supplies.org[found.s[k]]), int(supplies.material[found.s[k]]))

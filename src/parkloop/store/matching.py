@@ -59,12 +59,16 @@ def load_sides(
     disposal_fee: Mapping[str, float] | None = None,
     reference_price: Mapping[str, float] | None = None,
     viewer: Viewer | None = None,
+    residues: frozenset[str] = frozenset(),
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added).
 
     Supplies are outputs going to disposal, sold below the low-value price of their
-    material (``low_value``, VND per unit), or of unknown destination, and open offers.
+    material (``low_value``, VND per unit), or of unknown destination, and open offers;
+    outputs sold at a fair price enter as supplies of the kind "already sold"
+    (``Side.already_sold``) when their material is a residue (``residues``: materials with
+    a waste code — scrap, husk, bran, cartons, film —, not products such as cement or feed).
     Outputs already exchanged are left out unless ``hide_exchanges``; then they count as
     open, going to disposal at ``disposal_fee`` (used to check the matcher rediscovers
     known exchanges). Demands are inputs, less what running exchanges already deliver, and
@@ -93,6 +97,7 @@ def load_sides(
             loc_lat.label("lat"),
             loc_lon.label("lon"),
             flows.c.material_text,
+            func.coalesce(flows.c.price_status, "").label("price_status"),
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -110,6 +115,7 @@ def load_sides(
         hide_exchanges,
         disposal_fee,
         reference_price,
+        residues,
     )
     listing_query = (
         select(
@@ -172,6 +178,7 @@ def _flow_sides(
     hide_exchanges: bool,
     disposal_fee: Mapping[str, float],
     reference_price: Mapping[str, float],
+    residues: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grouped flow rows to supply and demand columns, whole columns at a time."""
     if not rows:
@@ -193,6 +200,7 @@ def _flow_sides(
         lat,
         lon,
         staff_words,
+        price_status,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     qty = qty.astype(float)
     months = months.astype(float)
@@ -234,6 +242,13 @@ def _flow_sides(
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
         staff_words = staff_words[keep]
+        # A group's price is the staff's when any of its flows gives one.
+        reported = np.bincount(
+            inverse, weights=(price_status == "reported").astype(float), minlength=n
+        )
+        price_status = np.where(reported[group_of_kept] > 0, "reported", price_status[keep]).astype(
+            object
+        )
         qty = (total * 12.0 / total_months)[group_of_kept]
         with np.errstate(invalid="ignore", divide="ignore"):
             price = np.where(priced_qty > 0, value / priced_qty, np.nan)[group_of_kept]
@@ -266,13 +281,22 @@ def _flow_sides(
     cheap = dest == Destination.SOLD_LOW.value
     sold = (dest == Destination.SOLD.value) | cheap
     low = np.array([low_value.get(m, -np.inf) for m in material])
+    open_supply = ~sold | cheap | hidden_sale | (~np.isnan(price) & (price < low))
+    # Sold today at a fair price (to a trader, a buyer outside the park): a supply of the
+    # kind "already sold", offered to a neighbour instead of the market and valued as a
+    # local sale (its revenue foregone, the haul to today's buyer saved). Only residues
+    # (materials with a waste code): a firm's own product sold is trade, not an exchange.
+    # Its price is the staff's or the one filled from the catalog at import; without one
+    # it cannot be valued.
+    residue = np.array([m in residues for m in material], dtype=bool)
+    already_sold = sold & ~open_supply & ~np.isnan(price) & residue
     supply = (
         out
         & known
         & located
         & (dest != Destination.REUSED_INTERNALLY.value)
         & ~(exchanged & ~np.asarray(hide_exchanges))
-        & (~sold | cheap | hidden_sale | (~np.isnan(price) & (price < low)))
+        & (open_supply | already_sold)
     )
     less = np.array([received.get((o, m), 0.0) for o, m in zip(org, material, strict=True)])
     demand_qty = qty - less
@@ -311,6 +335,9 @@ def _flow_sides(
     demand_cols = side(demand, demand_qty, no, no)
     supply_cols["words"] = words[supply]
     demand_cols["words"] = words[demand]
+    supply_cols["already_sold"] = already_sold[supply]
+    supply_cols["price_status"] = price_status[supply]
+    demand_cols["already_sold"] = no[demand]
     return supply_cols, demand_cols
 
 
@@ -379,6 +406,7 @@ def _append(
     cols["quality"].append(row["quality"] or "")
     cols["text"].append(fold(row["description"] or ""))
     cols["words"].append(words_of(row["description"] or "", row.get("material_text") or ""))
+    cols["already_sold"].append(False)
 
 
 def scope_org_ids(conn: Connection, park_ids: Sequence[int]) -> dict[str, int]:

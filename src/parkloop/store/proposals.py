@@ -29,6 +29,8 @@ INDEX = (
     "receiver_id",
     "rank",
     "net_benefit_vnd_per_year",
+    "fit_note",
+    "material_code",
 )
 
 
@@ -62,7 +64,10 @@ def _query(columns: Sequence[Any], quality: bool) -> Any:
         .outerjoin(d_listing, d_on_listing)
     )
     extra = (
-        [func.coalesce(s_flow.c.quality, s_listing.c.quality).label("supply_quality")]
+        [
+            func.coalesce(s_flow.c.quality, s_listing.c.quality).label("supply_quality"),
+            func.coalesce(s_flow.c.price_status, "").label("supply_price_status"),
+        ]
         if quality
         else []
     )

@@ -1115,6 +1115,7 @@ ACCEPTED = {
     36: {GLASS},
     40: {PLASTIC_RECYCLER},
     43: {COMPOST},
+    11: {PLASTIC_RECYCLER},  # torn PP bags sold as scrap: the feedstock of row 47
     47: {PLASTIC_RECYCLER},
     49: {FISHMEAL, FEED},
     50: {FISHMEAL, FEED},
