@@ -110,6 +110,48 @@ SETTINGS: tuple[Setting, ...] = (
         "PARKLOOP_TILES_ATTRIBUTION",
         "Attribution printed on maps for the tiles of tiles_url.",
     ),
+    Setting(
+        "readings_dir",
+        "",
+        "PARKLOOP_READINGS_DIR",
+        "Directory of the monitoring readings (Parquet files) of an SQLite database; empty: "
+        "'<database file>.readings' beside the SQLite file. A PostgreSQL database keeps "
+        "readings in its own partitioned table.",
+    ),
+    Setting(
+        "smtp_host",
+        "",
+        "PARKLOOP_SMTP_HOST",
+        "Mail server that sends alert emails; empty: alert rules by email fail (and say so) "
+        "until it is set (docs/methods/alerts.md).",
+    ),
+    Setting(
+        "smtp_port",
+        "25",
+        "PARKLOOP_SMTP_PORT",
+        "Port of smtp_host (587 for STARTTLS, 465 for TLS).",
+    ),
+    Setting(
+        "smtp_tls",
+        "none",
+        "PARKLOOP_SMTP_TLS",
+        "How alert emails reach smtp_host: none, starttls or tls.",
+    ),
+    Setting("smtp_user", "", "PARKLOOP_SMTP_USER", "User name at smtp_host; empty: no sign-in."),
+    Setting("smtp_password", "", "PARKLOOP_SMTP_PASSWORD", "Password of smtp_user."),
+    Setting(
+        "smtp_from",
+        "parkloop@localhost",
+        "PARKLOOP_SMTP_FROM",
+        "Sender address of alert emails.",
+    ),
+    Setting(
+        "alert_timeout_s",
+        "10",
+        "PARKLOOP_ALERT_TIMEOUT",
+        "Seconds an alert waits for a webhook or the mail server to answer before the "
+        "delivery counts as failed (the next check tries again).",
+    ),
 )
 
 

@@ -161,6 +161,9 @@ OUTSIDERS = (
 )
 COMMANDS: list[tuple[str, ...]] = [
     ("db", "status"),
+    ("monitoring", "stations", "list", "--park", P, "--json"),
+    ("monitoring", "check", "--park", P, "--from", "2025-01-01", "--to", "2025-01-02", "--json"),
+    ("monitoring", "status", "--park", P, "--at", "2025-01-02", "--json"),
     ("parks", "list", "--json"),
     ("enterprises", "list", "--park", P, "--json"),
     ("flows", "list", "--park", P, "--json"),
@@ -208,6 +211,11 @@ COMMANDS: list[tuple[str, ...]] = [
         "{out}/d.html",
     ),
     ("dossier", "--park", P, "--ruleset", "decree-35-2022", "--format", "md", "-o", "{out}/d.md"),
+    ("report", "annual", "--park", P, "--format", "xlsx", "-o", "{out}/a.xlsx"),
+    ("report", "public", "--park", P, "--format", "xlsx", "-o", "{out}/p.xlsx"),
+    ("report", "recp", "--park", P, "--format", "html", "-o", "{out}/r.html"),
+    ("report", "enterprise", "--park", P, "--enterprise", "xi-mang", "-o", "{out}/e.html"),
+    ("report", "export", "accounting", "--park", P, "-o", "{out}/x.xlsx"),
     ("export", "--format", "json", "-o", "{out}/x.json"),
     ("export", "--format", "csv", "-o", "{out}/csv"),
     ("export", "--format", "xlsx", "-o", "{out}/x.xlsx"),

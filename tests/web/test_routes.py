@@ -90,6 +90,7 @@ def path_values(engine: sa.Engine) -> dict[str, list[str]]:
             "kind": ["flow"],
             "row_id": ids(f"select id from flows where org_id in {orgs} order by id")[:4],
             "email": [ACCOUNTS["a"][0]],
+            "station": ["kcn-l-wwtp"],
             "evidence_id": ids(f"select id from evidence where park_id = {park} order by id")[:3]
             or ["1"],
         }

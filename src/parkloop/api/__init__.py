@@ -23,6 +23,7 @@ from parkloop.api import (
     jobs,
     listings,
     matches,
+    monitoring,
     parks,
 )
 from parkloop.api.problems import PROBLEM, Problem, responses
@@ -38,6 +39,7 @@ router.include_router(exchanges.router)
 router.include_router(assessments.router)
 router.include_router(jobs.router)
 router.include_router(history.router)
+router.include_router(monitoring.router)
 
 # Problems any operation may answer with; some declare others (409, 413) themselves.
 PROBLEMS = (400, 401, 403, 404, 422, 503)

@@ -71,6 +71,16 @@ class FlowFacts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class IoRecordFacts:
+    """One monthly input/output record of the assessed year (criterion 7): its month and
+    stream (parkloop.monitoring.io_records.Stream values)."""
+
+    month: int
+    stream: str
+    data_status: str = "reported"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LinkFacts:
     """An exchange between two organisations, with which of them belong to the park."""
 
@@ -114,6 +124,7 @@ class EnterpriseFacts:
     data_status: str = "reported"
     measures: tuple[MeasureFacts, ...] = ()
     flows: tuple[FlowFacts, ...] = ()
+    io_records: tuple[IoRecordFacts, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

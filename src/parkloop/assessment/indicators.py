@@ -20,6 +20,7 @@ from parkloop.assessment.facts import (
     status_counts,
 )
 from parkloop.assessment.parameters import parameters
+from parkloop.monitoring.io_records import Completeness, Stream, completeness
 
 HUNDRED = Fraction(100)
 
@@ -207,37 +208,82 @@ def land_share_green_traffic_shared(facts: ParkFacts) -> Observation | None:
 @park_indicator("io_monitoring")
 def io_monitoring(facts: ParkFacts) -> Observation | None:
     """Inputs and outputs monitored: at least ``io_monitoring_min_share`` of the park's
-    enterprises report both their inputs and their outputs for the year, by year, quarter
-    or month. Without any flow of the year, nothing is computed (evidence may say)."""
-    reporting = [e for e in facts.enterprises if e.flows]
-    if not facts.enterprises or not reporting:
+    enterprises monitor their inputs and outputs through the year.
+
+    An enterprise with monthly input/output records for the year is judged by them: it
+    counts when all twelve months are complete (parkloop.monitoring.io_records). One
+    without them is judged by the flow inventory: it counts when it reports both inputs
+    and outputs for the year, by year, quarter or month. With neither for any enterprise,
+    nothing is computed (evidence may say)."""
+    if not facts.enterprises:
+        return None
+    keeping = [e for e in facts.enterprises if e.io_records]
+    reporting = [e for e in facts.enterprises if e.flows and not e.io_records]
+    if not keeping and not reporting:
         return None
     both = [e for e in reporting if {f.direction for f in e.flows} >= {"in", "out"}]
-    share = Fraction(len(both)) * HUNDRED / len(facts.enterprises)
+    years = [_io_year(facts.year, e) for e in keeping]
+    monitored = sum(1 for y in years if y.monitored)
+    share = Fraction(len(both) + monitored) * HUNDRED / len(facts.enterprises)
     least = parameters().io_monitoring_min_share
-    months = [f.months for e in reporting for f in e.flows]
-    periods = ", ".join(
-        f"{n} {name}"
-        for n, name in (
-            (sum(1 for m in months if m >= 12), "by year"),
-            (sum(1 for m in months if 3 <= m < 12), "by quarter"),
-            (sum(1 for m in months if m < 3), "by month"),
+    basis = " and ".join(
+        name
+        for name, present in (
+            ("the monthly input/output records", keeping),
+            ("the flow inventory", reporting),
         )
-        if n
+        if present
     )
-    return Observation(
-        value=share >= least,
-        used=(
+    overall = (
+        f"{len(both) + monitored} of {len(facts.enterprises)} enterprises monitor inputs and "
+        f"outputs in {facts.year} ({float(share):.0f} %; at least {float(least):g} % needed); "
+        f"basis: {basis}"
+    )
+    used: list[Used] = []
+    if keeping:
+        used.append(
             Used(
-                "flows",
-                len(months),
+                "io_records",
+                sum(y.records for y in years),
+                f"{overall}; {monitored} of {len(keeping)} enterprises keeping monthly records "
+                f"have all 12 months complete; {len(keeping) - monitored} lack months",
+            )
+        )
+    if reporting:
+        months = [f.months for e in reporting for f in e.flows]
+        periods = ", ".join(
+            f"{n} {name}"
+            for n, name in (
+                (sum(1 for m in months if m >= 12), "by year"),
+                (sum(1 for m in months if 3 <= m < 12), "by quarter"),
+                (sum(1 for m in months if m < 3), "by month"),
+            )
+            if n
+        )
+        if keeping:
+            detail = (
+                f"{len(both)} of {len(reporting)} enterprises without monthly records report "
+                f"inputs and outputs for {facts.year}; records {periods}"
+            )
+        else:
+            detail = (
                 f"{len(both)} of {len(facts.enterprises)} enterprises report inputs and "
                 f"outputs for {facts.year} ({float(share):.0f} %; at least "
-                f"{float(least):g} % needed); records {periods}",
-            ),
+                f"{float(least):g} % needed); records {periods}; basis: {basis}"
+            )
+        used.append(Used("flows", len(months), detail))
+    return Observation(
+        value=share >= least,
+        used=tuple(used),
+        statuses=status_counts(
+            [r.data_status for e in keeping for r in e.io_records]
+            + [f.data_status for e in reporting for f in e.flows]
         ),
-        statuses=status_counts(f.data_status for e in reporting for f in e.flows),
     )
+
+
+def _io_year(year: int, enterprise: EnterpriseFacts) -> Completeness:
+    return completeness(year, ((r.month, Stream(r.stream)) for r in enterprise.io_records))
 
 
 @park_indicator("symbiosis_links")

@@ -8,15 +8,19 @@ from typing import Annotated, NoReturn
 import typer
 
 from parkloop.cli import (
+    alerts,
     assess,
     data,
     db,
     demo,
     examples,
+    io_records,
     matching,
+    monitoring,
     optimize,
     records,
     registry,
+    report,
     web,
     worker,
 )
@@ -91,6 +95,10 @@ app.add_typer(matching.matches_app, name="matches")
 app.add_typer(matching.account_app, name="account")
 assess.register(app)
 optimize.register(app)
+report.register(app)
+alerts.register(app)
+io_records.register(app)
+monitoring.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

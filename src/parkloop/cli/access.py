@@ -56,6 +56,11 @@ ACCESS: dict[str, str] = {
     "evidence list": READ,
     "evidence load": WRITE,
     "dossier": READ,
+    "report annual": READ,
+    "report public": READ,
+    "report recp": READ,
+    "report enterprise": READ,
+    "report export": READ,
     "serve": SERVER,
     "worker": SERVER,
     "users add": WRITE,  # the administrator; an operator its enterprises' accounts
@@ -64,6 +69,13 @@ ACCESS: dict[str, str] = {
     "users enable": WRITE,
     "users password": WRITE,
     "tokens create": WRITE,
+    "monitoring stations list": READ,
+    "monitoring stations add": WRITE,
+    "monitoring stations import": WRITE,
+    "monitoring stations token": WRITE,
+    "monitoring upload": WRITE,
+    "monitoring check": READ,
+    "monitoring status": READ,
 }
 
 

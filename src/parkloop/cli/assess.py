@@ -518,7 +518,7 @@ def dossier(
     ctx: typer.Context,
     park: Annotated[str, typer.Option("--park", callback=park_option, help="Park code.")],
     ruleset: RulesetOpt = "decree-35-2022",
-    fmt: Annotated[str, typer.Option("--format", help="html or md.")] = "html",
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html, xlsx or md.")] = "html",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: print).")
     ] = None,
@@ -526,15 +526,44 @@ def dossier(
         int | None, typer.Option("--year", help="Year (default: latest with data).")
     ] = None,
 ) -> None:
-    """Write the certification self-assessment dossier (Decree 35/2022 Art. 41)."""
-    if fmt not in ("html", "md"):
-        raise typer.BadParameter("use html or md", param_hint="--format")
+    """Write the certification dossier (Decree 35/2022 Art. 41): the application in the
+    administrative form, or a warning note when the criteria are clearly unmet."""
+    if fmt not in ("pdf", "html", "xlsx", "md"):
+        raise typer.BadParameter("pdf / html / xlsx / md", param_hint="--format")
     st = state(ctx)
-    text = service.dossier(
-        st.engine(), park, ruleset, year, lang=st.lang, fmt=fmt, viewer=st.viewer()
-    )
-    if output is None:
-        typer.echo(text, nl=False)
+    if fmt == "md":
+        text = service.dossier(
+            st.engine(), park, ruleset, year, lang=st.lang, fmt=fmt, viewer=st.viewer()
+        )
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        output.write_text(text, encoding="utf-8")
+        console.print(f"{output} ({fmt}, {st.lang})")
         return
-    output.write_text(text, encoding="utf-8")
-    console.print(f"wrote {output} ({fmt}, {st.lang})")
+    from contextlib import nullcontext
+
+    from parkloop.cli.render import progress_bar
+    from parkloop.reports import documents, render
+
+    printed = output is None and fmt == "html"
+    # Progress on stderr, except when the page itself is printed (a pipe reads it whole).
+    with nullcontext((None, None)) if printed else progress_bar() as (_, progress):
+        doc = documents.build(
+            "dossier",
+            st.engine(),
+            park,
+            year=year,
+            lang=st.lang,
+            viewer=st.viewer(),
+            ruleset=ruleset,
+            progress=progress or documents.quiet,
+            pictures=fmt != "xlsx",
+        )
+        data = render.render(doc, fmt)
+    if printed:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    target = output or Path(f"{park}-dossier-{st.lang}.{fmt}")
+    target.write_bytes(data)
+    console.print(f"{target} ({fmt}, {st.lang})")

@@ -9,7 +9,7 @@ as int64 microseconds since the epoch in UTC, values as float64).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pyarrow as pa
 
@@ -78,6 +78,10 @@ class Station:
     interval_s: int = 300  # expected spacing of readings
     gap_factor: int = 3  # a gap is no reading for longer than interval × gap_factor
     accept_partial: bool = False  # a batch with refused rows: keep the good rows?
+    # Added for the transitional rules of parkloop.monitoring.limits.applicable: the day the
+    # source started discharging (None: an existing facility, started before any new
+    # standard came into force).
+    commissioned_on: date | None = None
 
 
 class FindingKind(LabelledEnum):

@@ -16,6 +16,7 @@ from parkloop.assessment.facts import (
     EnterpriseScope,
     EvidenceRecord,
     FlowFacts,
+    IoRecordFacts,
     LandFacts,
     LinkFacts,
     MeasureFacts,
@@ -23,13 +24,14 @@ from parkloop.assessment.facts import (
     PartnerFacts,
     exact,
 )
-from parkloop.domain.permissions import Viewer
+from parkloop.domain.permissions import Viewer, sees_park_records
 from parkloop.store.permissions import visible
 from parkloop.store.schema import (
     assessments,
     evidence,
     exchanges,
     flows,
+    io_records,
     land_use,
     materials,
     organisations,
@@ -207,6 +209,23 @@ def _flows(
     return by_org
 
 
+def _io_records(
+    conn: Connection, park_id: int, year: int, org_id: int | None = None
+) -> dict[int, list[IoRecordFacts]]:
+    """The monthly input/output records of the year, by organisation (criterion 7)."""
+    query = select(
+        io_records.c.org_id, io_records.c.month, io_records.c.stream, io_records.c.data_status
+    ).where(io_records.c.park_id == park_id, io_records.c.year == year)
+    if org_id is not None:
+        query = query.where(io_records.c.org_id == org_id)
+    by_org: dict[int, list[IoRecordFacts]] = {}
+    for r in conn.execute(query):
+        by_org.setdefault(r.org_id, []).append(
+            IoRecordFacts(month=r.month, stream=r.stream, data_status=r.data_status)
+        )
+    return by_org
+
+
 def _links(conn: Connection, park_id: int, org_id: int | None = None) -> list[LinkFacts]:
     supplier = aliased(organisations)
     receiver = aliased(organisations)
@@ -263,7 +282,10 @@ def _links(conn: Connection, park_id: int, org_id: int | None = None) -> list[Li
 
 
 def _enterprise(
-    row: RowMapping, measures: list[MeasureFacts], own_flows: list[FlowFacts]
+    row: RowMapping,
+    measures: list[MeasureFacts],
+    own_flows: list[FlowFacts],
+    own_records: list[IoRecordFacts] | None = None,
 ) -> EnterpriseFacts:
     return EnterpriseFacts(
         code=row["code"],
@@ -277,6 +299,7 @@ def _enterprise(
         data_status=row["data_status"],
         measures=tuple(measures),
         flows=tuple(own_flows),
+        io_records=tuple(own_records or ()),
     )
 
 
@@ -288,6 +311,9 @@ def park_facts(
     park_id = park["id"]
     measures = _measures(conn, park_id, year)
     by_org = _flows(conn, park_id, year, viewer=viewer)
+    # Whether an enterprise keeps its monthly records is seen by the park's people; the
+    # quantities never leave the records.
+    records = _io_records(conn, park_id, year) if sees_park_records(viewer, park_id) else {}
     enterprises, partners = [], []
     for r in conn.execute(
         select(organisations)
@@ -295,7 +321,14 @@ def park_facts(
         .order_by(organisations.c.code)
     ).mappings():
         if r["kind"] == "enterprise" and r["inside_park"]:
-            enterprises.append(_enterprise(r, measures.get(r["id"], []), by_org.get(r["id"], [])))
+            enterprises.append(
+                _enterprise(
+                    r,
+                    measures.get(r["id"], []),
+                    by_org.get(r["id"], []),
+                    records.get(r["id"], []),
+                )
+            )
         else:
             partners.append(
                 PartnerFacts(

@@ -506,3 +506,156 @@ jobs = Table(
     CheckConstraint("status in ('queued', 'running', 'done', 'failed')", name="status"),
     Index("ix_jobs_status", "status"),
 )
+
+# -- monitoring stations ---------------------------------------------------------------------
+# The readings are not here: see parkloop.store.readings (Parquet beside SQLite, a table
+# partitioned by month on PostgreSQL).
+
+STATION_KINDS = ("wwtp-outlet", "enterprise-outlet", "stack")
+
+stations = Table(
+    "stations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), nullable=False),
+    # The enterprise owning the station; none for the park's own (its central WWTP).
+    Column("org_id", ForeignKey("organisations.id", ondelete="CASCADE")),
+    # Unique across parks: a reading names its station by code alone.
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("limit_set", String(64), nullable=False),
+    Column("limit_column", String(16), nullable=False, server_default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("flow_m3_per_day", Float),
+    Column("receiving_water", String(64)),
+    Column("interval_s", Integer, nullable=False, server_default="300"),
+    Column("gap_factor", Integer, nullable=False, server_default="3"),
+    Column("accept_partial", Boolean, nullable=False, server_default="0"),
+    # The day the source started discharging (transitional rules of the limit sets); none:
+    # an existing facility.
+    Column("commissioned_on", Date),
+    # The station's push token, only as its SHA-256 hash (like api_tokens).
+    Column("token_hash", String(64), unique=True),
+    Column("token_created_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_provenance(),
+    CheckConstraint("kind in ('wwtp-outlet', 'enterprise-outlet', 'stack')", name="kind"),
+    CheckConstraint("interval_s > 0", name="interval_positive"),
+    CheckConstraint("gap_factor > 0", name="gap_factor_positive"),
+    Index("ix_stations_park_id", "park_id"),
+)
+
+station_parameters = Table(
+    "station_parameters",
+    metadata,
+    Column("station_id", ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True),
+    Column("parameter", String(32), primary_key=True),
+    Column("position", Integer, nullable=False, server_default="0"),
+)
+
+# -- alerts of monitoring findings, and periodic input/output records -----------------------
+# docs/methods/alerts.md and docs/methods/io-monitoring.md
+
+ALERT_CHANNELS = ("log", "webhook", "email")
+ALERT_EVENTS = ("alert", "reminder", "resolved")
+
+# Who is told of what in a park; changed only by its operator (services/alerts.py).
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kinds", JSON, nullable=False, default=list),  # FindingKind values
+    Column("stations", JSON, nullable=False, default=list),  # station codes; empty: all
+    Column("channel", String(16), nullable=False),
+    Column("target", Text, nullable=False, server_default=""),
+    Column("reminder_s", Integer),  # none: no reminders
+    Column("lang", String(2), nullable=False, server_default="vi"),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("changed_by", Text, nullable=False, server_default=""),
+    UniqueConstraint("park_id", "name"),
+    CheckConstraint("channel in ('log', 'webhook', 'email')", name="channel"),
+    CheckConstraint("reminder_s is null or reminder_s > 0", name="reminder_positive"),
+)
+
+# One row per episode a check found (station, parameter, kind, start), with what was last
+# known of it; ``open``: still going on at the last check that saw it.
+alert_episodes = Table(
+    "alert_episodes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(300), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("parameter", String(32)),
+    Column("kind", String(32), nullable=False),
+    Column("start_at", DateTime(timezone=True), nullable=False),
+    Column("end_at", DateTime(timezone=True), nullable=False),
+    Column("peak", Float),
+    Column("limit_value", Float),
+    Column("window", String(16)),
+    Column("source", Text, nullable=False, server_default=""),
+    Column("status", String(32), nullable=False, server_default=""),
+    Column("open", Boolean, nullable=False, server_default="1"),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("park_id", "key"),
+    Index("ix_alert_episodes_park_open", "park_id", "open"),
+)
+
+# Every message tried: for which rule and episode, when, by which channel, and how it went.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("episode_id", ForeignKey("alert_episodes.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("open", Boolean, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("target", Text, nullable=False, server_default=""),
+    Column("outcome", String(8), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+    CheckConstraint("event in ('alert', 'reminder', 'resolved')", name="event"),
+    CheckConstraint("outcome in ('sent', 'failed')", name="outcome"),
+    Index("ix_alert_deliveries_rule_episode", "rule_id", "episode_id"),
+    Index("ix_alert_deliveries_episode_id", "episode_id"),
+)
+
+IO_STREAMS = ("electricity", "fuel", "water-in", "wastewater-out", "material", "chemical")
+
+# Monthly input/output records of an enterprise (Decree 82/2018 and 35/2022, criterion 7):
+# one row per enterprise, month, stream and item (a fuel, a material, a chemical).
+io_records = Table(
+    "io_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), nullable=False),
+    Column("org_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("stream", String(16), nullable=False),
+    Column("item", String(64), nullable=False),  # code: electricity, a fuel, a material …
+    Column("item_text", Text, nullable=False, server_default=""),  # the staff's words
+    Column("quantity", Float, nullable=False),  # in ``unit``, the canonical unit
+    Column("unit", String(16), nullable=False),
+    Column("entered_quantity", Float),
+    Column("entered_unit", String(32)),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("import_ref", Text, nullable=False, server_default=""),
+    Column("changed_by", Text, nullable=False, server_default=""),
+    *_provenance(),
+    UniqueConstraint("org_id", "year", "month", "stream", "item"),
+    CheckConstraint("month between 1 and 12", name="month"),
+    CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    CheckConstraint(
+        "stream in ('electricity', 'fuel', 'water-in', 'wastewater-out', 'material', 'chemical')",
+        name="stream",
+    ),
+    Index("ix_io_records_park_year", "park_id", "year"),
+)

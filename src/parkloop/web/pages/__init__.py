@@ -8,6 +8,8 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from parkloop.web.pages import analysis, auth, data, exchange, inventory, parks, pictures, users
     from parkloop.web.pages.facilitation import router as facilitation_router
+    from parkloop.web.pages.monitoring import router as monitoring_router
+    from parkloop.web.pages.reports import router as reports_router
 
     return [
         auth.router,
@@ -19,4 +21,6 @@ def routers() -> list[APIRouter]:
         exchange.router,
         analysis.router,
         facilitation_router,
+        reports_router,
+        monitoring_router,
     ]
