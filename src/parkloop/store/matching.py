@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, func, literal, select, update
+from sqlalchemy import Connection, case, func, literal, select, update
 
 from parkloop.catalog import fold
 from parkloop.domain.enums import (
@@ -21,7 +21,8 @@ from parkloop.domain.permissions import LEVELS, Viewer, visible_rows
 from parkloop.matching.fit import words_of
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
-from parkloop.store.sql import fast_upsert, fetch_tuples, reserve_ids
+from parkloop.store.sql import bulk_write, fetch_tuples, reserve_ids
+from parkloop.store.writes import bulk_cache
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
 EPOCH = date(1970, 1, 1)
@@ -491,22 +492,26 @@ def save_proposals(
     proposed again keeps its id (a rejected pair whose data changed becomes a proposal
     again); new pairs get ids reserved in one block, so nothing is read back. Columns
     with one value on every row are written once as constants; the others a chunk of rows
-    at a time. Returns the ids in row order."""
+    at a time, in the order of the table's unique key, by the database's bulk path
+    (:func:`bulk_write`). Returns the ids in row order."""
     keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
-    wanted = list(zip(*[np.asarray(proposals[k]).tolist() for k in keys], strict=True))
-    known: dict[tuple[Any, ...], int] = {}
-    stale = []
-    query = select(matches.c.id, matches.c.status, *[matches.c[k] for k in keys])
-    if park_ids is not None:
-        query = query.where(matches.c.park_id.in_(list(park_ids)))
-    for mid, status, *key in conn.execute(query):
-        known[tuple(key)] = mid
-        if status == "proposed":
-            stale.append(mid)
-    ids = np.fromiter((known.get(key, 0) for key in wanted), dtype=np.int64, count=len(wanted))
+    n = len(proposals["supply_id"])
+    packed = _packed_pairs(*(np.asarray(proposals[k]) for k in keys))
+    found = _stored_pairs(conn, park_ids) if packed is not None else None
+    if packed is not None and found is not None:
+        stored, proposed = found
+        order = np.argsort(stored[:, 0], kind="stable")
+        codes, stored_ids = stored[order, 0], stored[order, 1]
+        at = np.minimum(np.searchsorted(codes, packed), max(len(codes) - 1, 0))
+        hit = codes[at] == packed if len(codes) else np.zeros(n, dtype=bool)
+        ids = np.where(hit, stored_ids[at] if len(codes) else 0, 0).astype(np.int64)
+        stale = np.setdiff1d(proposed, ids[hit]).tolist()
+        write_order = np.argsort(packed, kind="stable")
+    else:
+        ids, stale = _stored_ids(conn, park_ids, proposals, keys)
+        write_order = np.arange(n)
     fresh = ids == 0
     ids[fresh] = reserve_ids(conn, matches, int(fresh.sum())) + np.arange(int(fresh.sum()))
-    stale = sorted(set(stale) - set(ids.tolist()))
     for start in range(0, len(stale), CHUNK):
         conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
 
@@ -518,14 +523,110 @@ def save_proposals(
             constants[c] = a[0].item() if isinstance(a[0], np.generic) else a[0]
     columns = ["id", *[c for c in arrays if c not in constants]]
     arrays["id"] = ids
-
-    def rows(start: int) -> list[tuple[Any, ...]]:
-        part = [arrays[c][start : start + chunk].tolist() for c in columns]
-        return list(zip(*part, strict=True))
-
-    for start in range(0, len(wanted), chunk):
-        fast_upsert(conn, matches, columns, rows(start), keys, constants)
+    # Every pair of a run over all parks that is not stored yet is new to the whole table:
+    # it is inserted as it is. In a narrower run a pair may be stored under another park.
+    groups = (
+        [write_order[fresh[write_order]], write_order[~fresh[write_order]]]
+        if park_ids is None
+        else [write_order]
+    )
+    with bulk_cache(conn, MATCH_CACHE_KIB):
+        for n_group, rows in enumerate(groups):
+            plain = park_ids is None and n_group == 0
+            for start in range(0, len(rows), chunk):
+                part = rows[start : start + chunk]
+                matrix = np.empty((len(part), len(columns)), dtype=object)
+                for j, c in enumerate(columns):
+                    matrix[:, j] = arrays[c][part]
+                bulk_write(conn, matches, columns, matrix, keys, constants, insert_only=plain)
     return ids
+
+
+# SQLite's page cache while proposals are saved (256 MiB, as KiB): the unique index of a
+# national run's two million pairs stays in memory instead of being written and read
+# back page by page.
+MATCH_CACHE_KIB = 262144
+# Pairs are packed into one integer when their record ids fit in this many bits each.
+_ID_BITS = 30
+_KINDS = {"flow": 0, "listing": 1}
+
+
+def _kind_codes(kinds: np.ndarray) -> np.ndarray | None:
+    codes = np.full(len(kinds), -1, dtype=np.int64)
+    for name, code in _KINDS.items():
+        codes[kinds == name] = code
+    return None if (codes < 0).any() else codes
+
+
+def _packed_pairs(
+    supply_kind: np.ndarray, supply_id: np.ndarray, demand_kind: np.ndarray, demand_id: np.ndarray
+) -> np.ndarray | None:
+    """Each (supply kind, supply id, demand kind, demand id) as one int64, in the order of
+    the match table's unique key; None where a kind or an id does not fit."""
+    ks, kd = _kind_codes(supply_kind), _kind_codes(demand_kind)
+    sid, did = supply_id.astype(np.int64), demand_id.astype(np.int64)
+    limit = 1 << _ID_BITS
+    if (
+        ks is None
+        or kd is None
+        or (len(sid) and not (min(sid.min(), did.min()) >= 0 and max(sid.max(), did.max()) < limit))
+    ):
+        return None
+    packed: np.ndarray = ((ks * 2 + kd) << (2 * _ID_BITS)) | (sid << _ID_BITS) | did
+    return packed
+
+
+def _stored_pairs(
+    conn: Connection, park_ids: Sequence[int] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The stored matches of the parks as rows (packed pair, id), and the ids of those
+    still proposed; None when a stored pair cannot be packed."""
+
+    def kind(column: Any) -> Any:
+        return case(*((column == k, v) for k, v in _KINDS.items()), else_=-1)
+
+    query = select(
+        matches.c.id,
+        case((matches.c.status == "proposed", 1), else_=0),
+        kind(matches.c.supply_kind),
+        matches.c.supply_id,
+        kind(matches.c.demand_kind),
+        matches.c.demand_id,
+    )
+    if park_ids is not None:
+        query = query.where(matches.c.park_id.in_(list(park_ids)))
+    rows = np.array(fetch_tuples(conn, query), dtype=np.int64).reshape(-1, 6)
+    packed = _packed_pairs(
+        np.where(rows[:, 2] == 0, "flow", np.where(rows[:, 2] == 1, "listing", "")),
+        rows[:, 3],
+        np.where(rows[:, 4] == 0, "flow", np.where(rows[:, 4] == 1, "listing", "")),
+        rows[:, 5],
+    )
+    if packed is None:
+        return None
+    return np.column_stack([packed, rows[:, 0]]), rows[rows[:, 1] == 1, 0]
+
+
+def _stored_ids(
+    conn: Connection,
+    park_ids: Sequence[int] | None,
+    proposals: Mapping[str, Any],
+    keys: tuple[str, ...],
+) -> tuple[np.ndarray, list[int]]:
+    """The stored id of each proposal's pair (0: none) and the ids of the stored proposals
+    of the parks, pair by pair (kinds or ids that do not pack)."""
+    wanted = list(zip(*[np.asarray(proposals[k]).tolist() for k in keys], strict=True))
+    known: dict[tuple[Any, ...], int] = {}
+    stale = []
+    query = select(matches.c.id, matches.c.status, *[matches.c[k] for k in keys])
+    if park_ids is not None:
+        query = query.where(matches.c.park_id.in_(list(park_ids)))
+    for mid, status, *key in conn.execute(query):
+        known[tuple(key)] = mid
+        if status == "proposed":
+            stale.append(mid)
+    ids = np.fromiter((known.get(key, 0) for key in wanted), dtype=np.int64, count=len(wanted))
+    return ids, sorted(set(stale) - set(ids.tolist()))
 
 
 def get_match(conn: Connection, match_id: int) -> dict[str, Any] | None:

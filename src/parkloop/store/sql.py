@@ -120,6 +120,71 @@ def fast_upsert(
         cur.close()
 
 
+def bulk_write(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    matrix: Any,
+    key: Sequence[str],
+    constants: Mapping[str, Any] | None = None,
+    *,
+    insert_only: bool = False,
+) -> None:
+    """Write the rows of ``matrix`` (a 2-D numpy array of Python values, one column per
+    name of ``columns``) by the database's bulk path, without a tuple per row: on
+    PostgreSQL COPY (straight into the table when ``insert_only``, else :func:`fast_upsert`);
+    on SQLite multi-row INSERT statements of as many rows as the statement's parameters
+    allow, prepared once and bound from one flat list. ``insert_only``: no row's key is
+    stored yet. ``constants`` as in :func:`fast_upsert`."""
+    if not len(matrix):
+        return
+    constants = dict(constants or {})
+    if conn.dialect.name == "postgresql":
+        if not insert_only:
+            fast_upsert(conn, table, columns, matrix.tolist(), key, constants)
+            return
+        names = [*columns, *constants]
+        if constants:
+            extra = [[v] * len(matrix) for v in constants.values()]
+            import numpy as np
+
+            matrix = np.column_stack([matrix, np.array(extra, dtype=object).T])
+        fast_insert(conn, table, names, matrix.tolist())
+        return
+    literals = [
+        str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        for v in constants.values()
+    ]
+    listed = ", ".join([*columns, *constants])
+    conflict = ""
+    if not insert_only:
+        updates = ", ".join(
+            f"{c} = excluded.{c}" for c in [*columns, *constants] if c not in (*key, "id")
+        )
+        conflict = f" ON CONFLICT ({', '.join(key)}) " + (
+            f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        )
+    width = len(columns)
+    row = "(" + ", ".join(["?"] * width + literals) + ")"
+    per = max(1, SQLITE_PARAMETERS // width)
+    flat = matrix.ravel().tolist()
+    n = len(matrix)
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, n, per):
+            rows = min(per, n - start)
+            cur.execute(
+                f"INSERT INTO {table.name} ({listed}) VALUES {', '.join([row] * rows)}{conflict}",
+                flat[start * width : (start + rows) * width],
+            )
+    finally:
+        cur.close()
+
+
+# Parameters one SQLite statement may bind (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+SQLITE_PARAMETERS = 32766
+
+
 def reserve_ids(conn: Connection, table: Table, n: int) -> int:
     """The first of ``n`` consecutive unused ``id`` values of ``table``, for rows this
     transaction will insert with their ids given. On PostgreSQL the table is locked

@@ -99,14 +99,14 @@ BULK_CACHE_KIB = 65536
 
 
 @contextmanager
-def bulk_cache(conn: Connection) -> Iterator[None]:
-    """Give this connection a page cache large enough for a bulk write while it lasts
-    (SQLite only; PostgreSQL has its shared buffers)."""
+def bulk_cache(conn: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """Give this connection a page cache of ``kib`` KiB, large enough for a bulk write,
+    while it lasts (SQLite only; PostgreSQL has its shared buffers)."""
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -68,10 +69,14 @@ def owned_rows(
         row["_park"], row["_org"], row["_row"] = park, (park, org), numbers[i]
     if "quantity" in v:
         read = _Reader(checker, conv)
-        for row, i, org in zip(rows, kept, orgs, strict=True):
-            division = checker.divisions.get((parks[i], org))
-            if not read.quantity(i, row, period_days(i), direction(i), division):
-                bad[i] = True
+        divisions = checker.divisions
+        read.quantities(
+            rows,
+            kept,
+            [period_days(i) for i in kept],
+            [direction(i) for i in kept],
+            [divisions.get((str(parks[i]), org)) for i, org in zip(kept, orgs, strict=True)],
+        )
         read.report()
     pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
     rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
@@ -108,6 +113,97 @@ class _Reader:
                 found = exc
             self.factors[key] = found
         return found
+
+    def quantities(
+        self,
+        rows: list[dict[str, Any]],
+        kept: list[int],
+        days: list[float],
+        directions: list[str | None],
+        divisions: list[str | None],
+    ) -> None:
+        """:meth:`quantity` for many rows: what a material text makes of a row is worked
+        out once per distinct (text, direction, sector) and given to each of its rows
+        whole, the factor of a unit once per (material, unit); only the arithmetic is done
+        row by row. A row that cannot be read is marked bad, with its problem."""
+        checker, conv = self.checker, self.conv
+        v = conv.values
+        texts, units, amounts = v["material"], v["unit"], v["quantity"]
+        given = v.get("material_code")
+        bad = conv.bad
+        deciding = self.divisions
+        readings = self.readings
+        groups: dict[tuple[Any, ...], _Group] = {}
+        factors = self.factors
+        canonical_units = self.units
+        mismatched: dict[tuple[Any, ...], dict[str, Any]] = {}
+        prices = [c for c in PRICE_COLUMNS if c in v]
+        priced = self.conv.raw.spec.key in ("flows", "listings")
+        for row, i, d, direction, division in zip(
+            rows, kept, days, directions, divisions, strict=True
+        ):
+            text = texts[i]
+            if text is None:
+                bad[i] = True
+                continue
+            pair = (text, division)
+            if pair in deciding:
+                decided = deciding[pair]
+            else:
+                decided = deciding[pair] = deciding_division(text, division)
+            key = (text, direction, decided, given[i] if given is not None else None)
+            group = groups.get(key)
+            if group is None:
+                seen = readings.get(key)
+                if seen is None:
+                    seen = readings[key] = (_read(text, direction, decided, key[3]), [])
+                group = groups[key] = _group(seen[0], seen[1], self.suggestions)
+            group.rows.append(i)
+            unit_text, parsed = units[i]
+            code = group.code
+            fill = group.fill
+            if code == UNCLASSIFIED:
+                factor, unit = parsed.factor, parsed.canonical
+            else:
+                got = factors.get((code, parsed))
+                if got is None:
+                    got = self.factor(code, parsed)
+                if isinstance(got, CellError):
+                    if group.found.method == "code":
+                        checker.problem(conv.raw, i, "unit", unit_text, got.said, got.said_fix)
+                        bad[i] = True
+                        continue
+                    # The words may name another material than the unit measures: a
+                    # person decides.
+                    other = (key, unit_text)
+                    if other not in mismatched:
+                        mismatched[other] = {}
+                        _fill(
+                            mismatched[other],
+                            _mismatch(group.found, code, unit_text),
+                            UNCLASSIFIED,
+                            self.suggestions,
+                        )
+                    fill = mismatched[other]
+                    code, factor, unit = UNCLASSIFIED, parsed.factor, parsed.canonical
+                else:
+                    factor, unit = got, canonical_units[code]
+            row.update(fill)
+            quantity = amounts[i]
+            per_days = parsed.per_days
+            row["quantity"] = quantity * factor * (d / per_days if per_days else 1.0)
+            row["unit"] = unit
+            row["entered_quantity"] = quantity
+            row["entered_unit"] = unit_text
+            for column in prices:
+                price = v[column][i]
+                row[column] = (
+                    None
+                    if price is None
+                    else price / _price_factor(v, column, i, code, factor, unit)
+                )
+            if priced and direction is not None:
+                self.price(row, direction)
 
     def quantity(
         self,
@@ -203,6 +299,23 @@ class _Reader:
         row["price_vnd_per_unit"] = filled.value
         row["price_status"], row["price_source"] = filled.status, filled.source
         self.checker.filled[filled.rule] += 1
+
+
+@dataclass(slots=True)
+class _Group:
+    """Rows with the same material text, direction and sector: how the text was read,
+    the list of their indices in that reading, and the values they share (``fill``)."""
+
+    found: Recognised
+    rows: list[int]
+    code: str
+    fill: dict[str, Any]
+
+
+def _group(found: Recognised, rows: list[int], suggestions: bool) -> _Group:
+    fill: dict[str, Any] = {}
+    _fill(fill, found, found.code, suggestions)
+    return _Group(found, rows, found.code, fill)
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
