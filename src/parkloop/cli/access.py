@@ -76,6 +76,15 @@ ACCESS: dict[str, str] = {
     "monitoring upload": WRITE,
     "monitoring check": READ,
     "monitoring status": READ,
+    "monitoring intake": WRITE,
+    "alerts rules": READ,
+    "alerts set": WRITE,
+    "alerts delete": WRITE,
+    "alerts sent": READ,
+    "io-records add": WRITE,
+    "io-records import": WRITE,
+    "io-records list": READ,
+    "io-records completeness": READ,
 }
 
 

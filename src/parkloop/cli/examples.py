@@ -10,7 +10,7 @@ from parkloop.cli.render import console, number, print_json, progress_bar, say, 
 from parkloop.cli.state import state
 from parkloop.domain.enums import DataStatus
 from parkloop.errors import msg
-from parkloop.examples import EXAMPLES, load_example
+from parkloop.examples import EXAMPLES, load_example, load_monitoring
 from parkloop.services.importing import ImportReport
 
 if TYPE_CHECKING:
@@ -43,6 +43,14 @@ def list_examples(
 def load(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Example name, e.g. nam-cau-kien.")],
+    with_monitoring: Annotated[
+        bool,
+        typer.Option(
+            "--monitoring",
+            help="Also its monitoring stations, the park's intake limits and a month of "
+            "synthetic readings (nam-cau-kien).",
+        ),
+    ] = False,
 ) -> None:
     """Load an example into the database (again: it updates, it does not duplicate)."""
     st = state(ctx)
@@ -53,6 +61,18 @@ def load(
     console.print(f"loaded example [bold]{name}[/]: {report.rows:,} rows", highlight=False)
     if result["evidence"]:
         console.print(f"evidence records: {result['evidence']}")
+    if with_monitoring:
+        done = load_monitoring(st.engine(), name, viewer=st.viewer())
+        console.print(
+            say(
+                st.lang,
+                f"monitoring: {done['stations']} station(s), {done['written']:,} of "
+                f"{done['readings']:,} readings stored",
+                f"quan trắc: {done['stations']} trạm, đã lưu {number(done['written'], st.lang)}"
+                f" trên {number(done['readings'], st.lang)} số liệu",
+            ),
+            highlight=False,
+        )
 
 
 @app.command("generate")

@@ -166,6 +166,34 @@ def stations_import(
     )
 
 
+@app.command("intake")
+def intake(
+    ctx: typer.Context,
+    park: ParkOpt,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="The park's intake limits, YAML in the format of the limit sets "
+            "(docs/methods/monitoring.md).",
+        ),
+    ],
+) -> None:
+    """Keep the park's own intake limits: what its central WWTP accepts from enterprises,
+    used for stations whose limit set is park-intake."""
+    st = state(ctx)
+    limit_set = service.set_intake_limits(st.engine(), st.viewer(), park, path)
+    lang = st.lang
+    console.print(
+        say(
+            lang,
+            f"{park}: intake limits kept ({len(limit_set.values)} limit(s))",
+            f"{park}: đã lưu giới hạn tiếp nhận ({len(limit_set.values)} giới hạn)",
+        )
+    )
+
+
 @stations_app.command("token")
 def stations_token(
     ctx: typer.Context,

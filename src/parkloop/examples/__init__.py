@@ -106,3 +106,34 @@ def load_example(
 
         evidence_rows = load_evidence_csv(engine, evidence_file)
     return {"example": name, "import": report, "evidence": evidence_rows}
+
+
+def load_monitoring(engine: Engine, name: str, viewer: Viewer | None = None) -> dict[str, object]:
+    """Register an example's monitoring stations and its park's intake limits, and store its
+    month of synthetic readings (``monitoring/`` beside the workbook: stations.csv,
+    intake_limits.yaml, generator.yaml with a fixed seed); only the administrator may.
+    Loading it again stores nothing new."""
+    from parkloop.monitoring.generator import EXAMPLE_DIR, example_month
+    from parkloop.services import monitoring
+    from parkloop.services.confidentiality import require_admin
+
+    require_admin(viewer, msg("load an example"))
+    assert viewer is not None
+    folder = example(name).path / EXAMPLE_DIR
+    if not (folder / "stations.csv").exists():
+        raise UserError(msg("example {name} has no monitoring data", name=name))
+    stations, synthetic = example_month(name)
+    parks = sorted({s.park_code for s in stations})
+    registered = []
+    for park in parks:
+        registered += monitoring.import_stations(engine, viewer, park, folder / "stations.csv")
+        if (folder / "intake_limits.yaml").exists():
+            monitoring.set_intake_limits(engine, viewer, park, folder / "intake_limits.yaml")
+    table = synthetic.table()
+    appended = monitoring.readings(engine).append(table)
+    return {
+        "example": name,
+        "stations": len(registered),
+        "readings": table.num_rows,
+        "written": appended.written,
+    }

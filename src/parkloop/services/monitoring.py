@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import yaml
 from numpy.typing import NDArray
 from sqlalchemy import Engine
 
@@ -390,6 +391,44 @@ def import_stations(
                 msg("{file} line {line}: {what}", file=str(path), line=str(n), what=exc.said)
             ) from exc
     return done
+
+
+def intake_limits(engine: Engine, park: str) -> Any:
+    """The park's own intake limits (a ``LimitSet``), or None when it has given none."""
+    from parkloop.monitoring import limits
+
+    with engine.connect() as conn:
+        document = store.intake_document(conn, _park_id(engine, park))
+    if document is None:
+        return None
+    return limits.parse_limit_set(yaml.safe_load(document), f"{park}: intake limits")
+
+
+def set_intake_limits(engine: Engine, viewer: Viewer, park: str, path: Path | str) -> Any:
+    """Keep the park's intake limits from a YAML file in the format of the limit sets
+    (the park operator or the administrator); a file with any problem changes nothing."""
+    from parkloop.monitoring import limits
+
+    park_id = _park_id(engine, park)
+    if not _may_register(viewer, park_id):
+        raise NotAllowed(
+            msg("only the operator of park '{park}' sets its intake limits", park=park)
+        )
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        parsed = limits.parse_limit_set(yaml.safe_load(text), Path(path).name)
+    except (yaml.YAMLError, limits.LimitFileError) as exc:
+        raise UserError(msg("{file}: {problem}", file=str(path), problem=str(exc))) from exc
+    with engine.begin() as conn:
+        store.set_intake_document(
+            conn,
+            park_id,
+            text,
+            str(path),
+            viewer.name or viewer.role.value,
+            dt.datetime.now(dt.UTC),
+        )
+    return parsed
 
 
 def issue_token(engine: Engine, viewer: Viewer, code: str) -> str:
@@ -919,10 +958,11 @@ def check(
     used: list[Any] = []
     aggregates: dict[str, Any] = {}
     steps = {3600: "1h", 86400: "1d", 900: "15min"}
+    intake = intake_limits(engine, park)
     for record in found:
         st = record.station
         try:
-            effective = limits.effective_limits(st, (start + LOCAL_OFFSET).date())
+            effective = limits.effective_limits(st, (start + LOCAL_OFFSET).date(), intake)
         except (LookupError, ValueError):
             effective = []
         used.extend(effective)

@@ -438,13 +438,14 @@ def station_in_park(engine: Engine, viewer: Viewer, park: str, code: str) -> Sta
 
 
 def effective(
-    station: Station, on_date: dt.date
+    station: Station, on_date: dt.date, intake: Any = None
 ) -> tuple[list[limit_rules.EffectiveLimit], Any, str]:
-    """The station's limits on ``on_date``, the governing set and, when there are none,
-    why (in English; the page words it)."""
+    """The station's limits on ``on_date`` (``intake``: the park's intake limits, if it
+    gave them), the governing set and, when there are none, why (in English; the page
+    words it)."""
     try:
-        chosen = limit_rules.applicable(station, on_date)
-        return limit_rules.effective_limits(station, on_date), chosen, ""
+        chosen = limit_rules.applicable(station, on_date, intake)
+        return limit_rules.effective_limits(station, on_date, intake), chosen, ""
     except limit_rules.NoLimitSet:
         return [], None, "no-limit-set"
     except (LookupError, ValueError):
@@ -458,7 +459,7 @@ def station_view(
     st = record.station
     found_park = require_park(engine, park)
     known = catalog.parameters()
-    lims, governing, missing = effective(st, chosen.first)
+    lims, governing, missing = effective(st, chosen.first, monitoring.intake_limits(engine, park))
     report = check_report(engine, viewer, park, chosen)
     mine = tuple(f for f in report.findings if f.station == st.code)
     may_upload = viewer.role is Role.ADMIN or (
@@ -536,7 +537,7 @@ def chart(
     mean[slots[inside]] = agg.mean[inside]
     low[slots[inside]] = agg.min[inside]
     high[slots[inside]] = agg.max[inside]
-    lims, governing, _ = effective(st, chosen.first)
+    lims, governing, _ = effective(st, chosen.first, monitoring.intake_limits(engine, park))
     lines = []
     sources = []
     for lim in lims:

@@ -8,10 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select
 
 from parkloop.monitoring.model import Station, StationKind
-from parkloop.store.schema import organisations, parks, station_parameters, stations
+from parkloop.store.schema import (
+    organisations,
+    park_intake_limits,
+    parks,
+    station_parameters,
+    stations,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,4 +184,23 @@ def set_token(conn: Connection, station_id: int, token_hash: str | None, now: dt
         stations.update()
         .where(stations.c.id == station_id)
         .values(token_hash=token_hash, token_created_at=now if token_hash else None)
+    )
+
+
+def intake_document(conn: Connection, park_id: int) -> str | None:
+    """The park's intake limits as the YAML document its operator gave, if any."""
+    return conn.execute(
+        select(park_intake_limits.c.document).where(park_intake_limits.c.park_id == park_id)
+    ).scalar_one_or_none()
+
+
+def set_intake_document(
+    conn: Connection, park_id: int, document: str, source: str, who: str, now: dt.datetime
+) -> None:
+    """Keep (or replace) the park's intake limits document."""
+    conn.execute(delete(park_intake_limits).where(park_intake_limits.c.park_id == park_id))
+    conn.execute(
+        insert(park_intake_limits).values(
+            park_id=park_id, document=document, source=source, changed_by=who, changed_at=now
+        )
     )

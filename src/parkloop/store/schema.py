@@ -659,3 +659,17 @@ io_records = Table(
     ),
     Index("ix_io_records_park_year", "park_id", "year"),
 )
+
+# -- a park's intake limits (the limit set of stations whose limit_set is "park-intake") -------
+
+# The park's own limits of what its central WWTP accepts, kept as the YAML document the
+# operator gave (the format of the QCVN limit sets: monitoring/data/limits.schema.yaml).
+park_intake_limits = Table(
+    "park_intake_limits",
+    metadata,
+    Column("park_id", ForeignKey("parks.id", ondelete="CASCADE"), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("source", Text, nullable=False, server_default=""),
+    Column("changed_by", Text, nullable=False, server_default=""),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
