@@ -81,10 +81,31 @@ and measured once, before any change: 54.5 % recall@5 (24/44), 78.1 % top-1 prec
 the cattle farm and to the greenhouses, and raw sludge of the central WWTP to the
 greenhouses. Its misses: texts not read (9 rows unclassified), ash and foundry sand to the
 block and concrete plants, sludges, rubber scrap, coal.
+
+Phổ Hòa is no longer blind: its proposals and misses were read to find these general causes
+(never a rule for one of its rows). Safety first: every rule from treated effluent or sludge
+now names the food chain — crops and livestock (01), aquaculture (03), food, drink, tobacco
+(10-12), medicine (21) — among the sectors it never serves; irrigation with effluent serves
+landscaping, forestry and park developers only, and sludge reaches soil only through a
+fertiliser maker or composter; a receiver that already buys effluent is not offered more
+where every rule of the material would refuse it; a hatchery, a fish pond, a beef farm and a
+landscaping contractor are read from their words. Every park is checked for effluent or
+sludge proposed to a receiver of those sectors (by the sector recorded, or where none was,
+by the words typed), whatever its labels say. Then the reader: fish heads and bones, PE film,
+rubber flash and rejected tyres, tyre bead wire, chip fines, crop stalks ("thân lá", read as
+coal before), stone dust read as sand; and compost makers buying manure take filter mud,
+green waste and (never from or to the food chain) sludge in its place. Before → after:
+54.5 % (24/44) → 86.4 % (38/44) recall@5, 78.1 % (25/32) → 90.0 % (36/40) top-1 precision,
+4 → 0 forbidden pairs; An Lập 96.4 % (27/28) → 100 % (28/28) and 91.2 % (31/34) → 93.9 %
+(31/33) (warm cooling water now reaches its fish ponds as pond water, a rule of its own);
+the other four unchanged. Left in Phổ Hòa: molasses (no material yet), spent yeast measured
+in m³ and left unread, wood and bagasse ash to compost (read as coal fly ash), fish heads to the
+fishmeal plant (its input read as whole fish), lead batteries stored at no fee.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,19 +116,58 @@ import sqlalchemy as sa
 import typed_parks
 from typed_parks import workbook
 
+from parkloop.domain.codes import fold
 from parkloop.services import matching
 from parkloop.services.importing import import_path
 
 PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     # park module: recall@5 and top-1 precision at least, distractors tolerated (with why)
     "park_phuoc_tan": (28 / 29, 31 / 31, set()),
-    "park_an_lap": (27 / 28, 31 / 34, set()),
+    "park_an_lap": (28 / 28, 31 / 33, set()),
     "park_thanh_duc": (22 / 22, 22 / 23, set()),
     "park_dinh_vu": (27 / 45, 33 / 38, set()),  # 12/45 and 17/20 blind: see above
     "park_tra_noc": (30 / 47, 39 / 40, set()),  # 19/47 and 24/25 blind: see above
-    # blind figures; the four forbidden pairs proposed are listed in the docstring
-    "park_pho_hoa": (24 / 44, 25 / 32, {(105, 24), (105, 11), (105, 25), (106, 25)}),
+    "park_pho_hoa": (38 / 44, 36 / 40, set()),  # 24/44, 25/32 and 4 forbidden blind: see above
 }
+
+
+# Effluent and sludge never go to who eats, drinks or heals with what they take in, whatever
+# a park's own labels say: crops and livestock (VSIC 01), aquaculture (03), food, drink and
+# tobacco (10-12), medicine (21). A receiver is of these by the sector the importer recorded
+# or, where it recorded none, by the words its staff typed.
+EFFLUENT_AND_SLUDGE = {
+    "treated-wastewater",
+    "industrial-wastewater",
+    "sewage-sludge",
+    "industrial-sludge",
+}
+FOOD_CHAIN = ("01", "03", "10", "11", "12", "21")
+FOOD_CHAIN_WORDS = (  # folded; none that a non-food firm types ("sửa chữa", "đường nội bộ")
+    "chan nuoi",
+    "trong trot",
+    "trong rau",
+    "trong lua",
+    "nha mang",
+    "nuoi tom",
+    "nuoi ca",
+    "tom giong",
+    "ca giong",
+    "thuy san",
+    "thuc pham",
+    "bia",
+    "ruou",
+    "nuoc giai khat",
+    "duoc pham",
+    "thuc an chan nuoi",
+)
+
+
+def in_food_chain(vsic: str, sector_text: str) -> str:
+    """The VSIC code or the word that puts a receiver in the food chain ("" if none)."""
+    if vsic:
+        return vsic if vsic.startswith(FOOD_CHAIN) else ""
+    words = " " + " ".join(re.findall(r"[a-z]+", fold(str(sector_text)))) + " "
+    return next((w for w in FOOD_CHAIN_WORDS if f" {w} " in words), "")
 
 
 def park_module(name: str) -> ModuleType:
@@ -123,6 +183,7 @@ class Measured:
     accepted: list[int]
     refused: list[tuple[int, int]]  # (flow STT, firm proposed first)
     distracted: list[tuple[int, int, str]]
+    unsafe: list[tuple[int, int, str, str]] = field(default_factory=list)  # see FOOD_CHAIN
     warned: dict[int, list[str]] = field(default_factory=dict)  # flow STT -> notes
 
     @property
@@ -139,6 +200,7 @@ class Measured:
             f"top-1 precision {len(self.accepted)}/{len(self.accepted) + len(self.refused)} = "
             f"{100 * self.precision:.1f} %, distractors proposed {len(self.distracted)}"
             f"\n  missed {self.missed}\n  refused {self.refused}\n  distracted {self.distracted}"
+            f"\n  effluent or sludge to the food chain {self.unsafe}"
         )
 
 
@@ -150,9 +212,14 @@ def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
         code = conn.execute(sa.text("select code from parks")).scalar_one()
         name = park.ENTERPRISE_HEADERS.index("Tên doanh nghiệp")
         firm_of_name = {r[name]: r[0] for r in park.ENTERPRISE_ROWS}
-        firm_of_org = {
-            org: firm_of_name[org_name]
-            for org, org_name in conn.execute(sa.text("select id, name_vi from organisations"))
+        firm_of_org, sector_of_org = {}, {}
+        for org, org_name, vsic in conn.execute(
+            sa.text("select id, name_vi, vsic from organisations")
+        ):
+            firm_of_org[org] = firm_of_name[org_name]
+            sector_of_org[org] = vsic or ""
+        sector_text = {
+            r[0]: r[park.ENTERPRISE_HEADERS.index("Ngành nghề")] for r in park.ENTERPRISE_ROWS
         }
         flow_rows = conn.execute(
             sa.text("select id, org_id, material_code, import_ref from flows")
@@ -168,7 +235,15 @@ def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
     by_supply: dict[tuple[int, str], list[tuple[tuple[object, ...], int, int, list[str]]]] = (
         defaultdict(list)
     )
+    unsafe = []
     for m in run.matches:
+        food_chain = in_food_chain(
+            sector_of_org[m.receiver_id], sector_text[firm_of_org[m.receiver_id]]
+        )
+        if m.material_code in EFFLUENT_AND_SLUDGE and food_chain:
+            unsafe.append(
+                (flow_stt[m.supply_id], firm_of_org[m.receiver_id], m.material_code, food_chain)
+            )
         notes = list(m.fit.get("notes") or [])  # type: ignore[call-overload]
         confirm = bool({"confirm-receiver", "confirm-supplier"} & set(notes))
         # Pairs that fit first; open wastes before outputs already sold; then net × fit.
@@ -198,7 +273,9 @@ def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
     refused = [(stt, r) for stt, r in first.items() if r not in park.ACCEPTED.get(stt, set())]
     proposed = {(stt, r) for items in by_supply.values() for _, r, stt, _ in items}  # every rank
     distracted = [(s, r, why) for s, r, why in park.DISTRACTORS if (s, r) in proposed]
-    return Measured(len(park.PLANTED), found, missed, first, accepted, refused, distracted, warned)
+    return Measured(
+        len(park.PLANTED), found, missed, first, accepted, refused, distracted, unsafe, warned
+    )
 
 
 @pytest.mark.parametrize("name", list(PARKS))
@@ -211,6 +288,7 @@ def test_matching_finds_what_a_practitioner_would_plant(
     print("\n" + got.report(name))
     recall, precision, tolerated = PARKS[name]
     assert {(stt, r) for stt, r, _ in got.distracted} <= tolerated, got.distracted
+    assert not got.unsafe, got.unsafe
     assert got.recall >= recall, got.missed
     assert got.precision >= precision, got.refused
 

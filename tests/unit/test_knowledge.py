@@ -69,6 +69,34 @@ def test_treated_wastewater_serves_cooling_irrigation_and_process_water() -> Non
     } <= ids
 
 
+# Sectors that eat, drink or heal what they take in: crops and livestock (01), aquaculture
+# (03), food, drink, tobacco (10-12) and medicine (21).
+FOOD_CHAIN = ("01", "03", "10", "11", "12", "21")
+EFFLUENT_AND_SLUDGE = (
+    "treated-wastewater",
+    "industrial-wastewater",
+    "sewage-sludge",
+    "industrial-sludge",
+)
+
+
+@pytest.mark.parametrize("material", EFFLUENT_AND_SLUDGE)
+def test_effluent_and_sludge_never_reach_the_food_chain(material: str) -> None:
+    """Every rule taking effluent or sludge (or a kind of them) names the food chain among
+    the sectors it never serves, and none of its receivers lies inside it."""
+    for r in kb.rules_for_supply(catalog(), material):
+        assert set(FOOD_CHAIN) <= set(r.never_vsic), r.id
+        assert not [c for c in r.receiver_vsic if c == "*" or c.startswith(FOOD_CHAIN)], r.id
+        words = " ".join(r.receiver_words)
+        assert not any(w in words for w in ("trang trại", "nông dân", "farm")), r.id
+
+
+def test_sludge_reaches_soil_only_through_a_composter() -> None:
+    rule = kb.rule(catalog(), "sludge-to-fertiliser")
+    assert set(rule.receiver_vsic) <= {"2012", "3821"}
+    assert "kim loại nặng" in rule.warn_vi and "QCVN 50:2013/BTNMT" in rule.warn_vi
+
+
 def test_rules_carry_cited_examples_and_kinds() -> None:
     cat = catalog()
     gypsum = kb.rule(cat, "fgd-gypsum-to-plasterboard")

@@ -89,25 +89,38 @@ WWTP, STEEL, FARM, BREWERY, PHARMA = 1, 2, 3, 4, 5
 
 
 def test_treated_effluent_goes_to_factory_cooling_never_to_a_brewery_or_medicine() -> None:
+    green, cattle, hatchery, unknown_words = 6, 7, 8, 9
     supplies = side([EFFLUENT])
     demands = side(
         [
             {"org": o, "material": "fresh-water", "qty": 500_000, "price": 14_000}
-            for o in (STEEL, FARM, BREWERY, PHARMA)
+            for o in (STEEL, FARM, BREWERY, PHARMA, green, cattle, hatchery, unknown_words)
         ]
     )
-    got = pairs(
-        match(
-            supplies,
-            demands,
-            who({WWTP: "3700", STEEL: "2410", FARM: "0118", BREWERY: "1103", PHARMA: "2100"}),
-        ),
-        supplies,
-        demands,
-    )
+    sectors = {WWTP: "3700", STEEL: "2410", FARM: "0118", BREWERY: "1103", PHARMA: "2100"}
+    sectors |= {green: "81", cattle: "0141", hatchery: "03", unknown_words: ""}
+    got = pairs(match(supplies, demands, who(sectors)), supplies, demands)
     assert got[(WWTP, STEEL)] == "treated-wastewater-to-cooling"  # not irrigation
-    assert got[(WWTP, FARM)] == "treated-wastewater-to-irrigation"
-    assert (WWTP, BREWERY) not in got and (WWTP, PHARMA) not in got
+    assert got[(WWTP, green)] == "treated-wastewater-to-irrigation"  # green belts, roads
+    # Vegetables, livestock drinking water, shrimp larvae, beer and medicine: never.
+    for food_chain in (FARM, cattle, hatchery, BREWERY, PHARMA):
+        assert (WWTP, food_chain) not in got
+
+
+def test_a_food_chain_receiver_is_not_offered_effluent_even_where_it_already_buys_it() -> None:
+    """A greenhouse or a fish farm that declares treated effluent among its inputs is not
+    offered more of it (same material); a factory that declares it is."""
+    fish_farm = 6
+    supplies = side([EFFLUENT])
+    demands = side(
+        [
+            {"org": o, "material": "treated-wastewater", "qty": 100_000, "price": 5_000}
+            for o in (STEEL, FARM, fish_farm)
+        ]
+    )
+    parties = who({WWTP: "3700", STEEL: "2410", FARM: "0118", fish_farm: "0322"})
+    got = pairs(match(supplies, demands, parties), supplies, demands)
+    assert got == {(WWTP, STEEL): "same:treated-wastewater"}
 
 
 def test_fabric_scraps_are_never_feed_but_spent_grain_is() -> None:
@@ -124,20 +137,28 @@ def test_fabric_scraps_are_never_feed_but_spent_grain_is() -> None:
     assert got == {(brewery, feed_mill): "yeast-residue-to-feed"}
 
 
-def test_sludge_of_a_park_with_dyeing_reaches_farmland_with_a_warning() -> None:
-    wwtp, farm, clean_wwtp = 1, 2, 3
+def test_sludge_of_a_park_with_dyeing_reaches_soil_only_through_a_composter_with_a_warning() -> (
+    None
+):
+    wwtp, farm, clean_wwtp, composter = 1, 2, 3, 4
     supplies = side(
         [
             {"org": wwtp, "material": "sewage-sludge", "price": 800_000, "fee": True},
             {"org": clean_wwtp, "material": "sewage-sludge", "price": 800_000, "fee": True},
         ]
     )
-    demands = side([{"org": farm, "material": "fertiliser", "price": 4_000_000, "qty": 9000}])
+    demands = side(
+        [
+            {"org": o, "material": "fertiliser", "price": 4_000_000, "qty": 9000}
+            for o in (farm, composter)
+        ]
+    )
     parties = who(
-        {wwtp: "3700", farm: "0118", clean_wwtp: "3700"},
+        {wwtp: "3700", farm: "0118", clean_wwtp: "3700", composter: "2012"},
         served={wwtp: ("1313", "2592"), clean_wwtp: ("1079", "1410")},
     )
     c = match(supplies, demands, parties)
+    assert {int(demands.org[c.d[k]]) for k in range(len(c))} == {composter}  # never the farm
     warned = {int(supplies.org[c.s[k]]): bool(c.factors.warned[k]) for k in range(len(c))}
     assert warned == {wwtp: True, clean_wwtp: False}
     assert set(RULES[r].id for r in c.rule) == {"sludge-to-fertiliser"}

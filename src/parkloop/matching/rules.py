@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parkloop.catalog import Catalog
-from parkloop.matching.fit import Sides
+from parkloop.matching.fit import ANY, Sides
 
 UNSETTLED = "unclassified"
 CHANNEL_SCORE = {
@@ -57,6 +57,18 @@ def build_rules(cat: Catalog) -> list[Rule]:
     """Every rule the engine may use, in a fixed order (identity, hierarchy, knowledge)."""
     from parkloop.catalog import knowledge
 
+    # Sectors that none of a material's own rules serves (treated effluent and sludge never
+    # reach crops, livestock, aquaculture, food, drink or medicine makers): a receiver there
+    # is not offered the material even where it already buys it.
+    never_of: dict[str, set[str]] = {}
+    for r in knowledge.rules(cat):
+        never = set(r.never_vsic)
+        never_of[r.supply_material] = never_of.get(r.supply_material, never) & never
+
+    def guarded(code: str) -> Sides | None:
+        never = sorted(never_of.get(code, ()))
+        return Sides.of(receivers=(ANY,), never=never) if never else None
+
     rules: list[Rule] = []
     for code, material in cat.materials.items():
         if code == UNSETTLED:
@@ -69,6 +81,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                 demand_material=code,
                 ratio=1.0,
                 max_distance_km=knowledge.distance_limit_km(cat, code),
+                sides=guarded(code),
             )
         )
         if material.parent:
@@ -80,6 +93,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     demand_material=material.parent,
                     ratio=1.0,
                     max_distance_km=knowledge.distance_limit_km(cat, code),
+                    sides=guarded(code),
                 )
             )
     children: dict[str, list[str]] = {}
