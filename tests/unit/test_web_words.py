@@ -13,7 +13,8 @@ from message_templates import message_templates, message_words
 from parkloop.web.i18n import catalog, gettext
 from parkloop.web.words import DYNAMIC_WORDS
 
-WEB = Path(__file__).parents[2] / "src" / "parkloop" / "web"
+SRC = Path(__file__).parents[2] / "src" / "parkloop"
+WEB = SRC / "web"
 OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true"}
 
 
@@ -51,8 +52,37 @@ def title_words() -> dict[str, str]:
     return found
 
 
+def report_words() -> dict[str, str]:
+    """The words of the documents: literals given to ``say``/``gettext`` in the reports and
+    the ``report`` command, and the reader's notes on sources (values of reports/notes.py)."""
+    found: dict[str, str] = {}
+    paths = [*sorted((SRC / "reports").rglob("*.py")), SRC / "cli" / "report.py"]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            texts: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                func = node.func  # say(lang, "words") or gettext(lang, "words"), not a
+                if getattr(func, "id", "") in ("say", "gettext"):  # section's .say(text, style)
+                    texts = list(node.args[:2])
+            elif isinstance(node, ast.Dict) and path.name == "notes.py":
+                texts = [v for v in node.values if v is not None]
+            for text in texts:
+                if (
+                    isinstance(text, ast.Constant)
+                    and isinstance(text.value, str)
+                    and text.value not in ("", "vi", "en")
+                ):
+                    found.setdefault(text.value, path.name)
+    return found
+
+
 def test_every_word_shown_has_its_vietnamese() -> None:
-    words = {**template_words(), **title_words(), **dict.fromkeys(DYNAMIC_WORDS, "words.py")}
+    words = {
+        **template_words(),
+        **title_words(),
+        **dict.fromkeys(DYNAMIC_WORDS, "words.py"),
+        **report_words(),
+    }
     vi = catalog("vi")
     missing = sorted(
         f"{where}: {text!r}"
@@ -71,6 +101,7 @@ def test_the_catalogs_hold_no_word_the_application_no_longer_shows() -> None:
         **dict.fromkeys(DYNAMIC_WORDS),
         **message_templates(),
         **message_words(),
+        **report_words(),
     }
     unused = sorted(m.id for m in catalog("vi") if m.id and m.id not in words)
     assert unused == []
