@@ -547,19 +547,7 @@ def dossier(
     s.blocks.append(evidence)
     s = doc.section(say(lang, "What remains to be done"))
     if gaps:
-        t = Table(
-            say(lang, "Actions to meet the criteria"),
-            [
-                Column("#", "number"),
-                Column(say(lang, "Legal basis")),
-                Column(say(lang, "Action")),
-                Column(say(lang, "Who")),
-            ],
-            key="gaps",
-        )
-        for i, (ref, action, who) in enumerate(gaps, start=1):
-            t.add(num(i), text(ref), text(action), text(who))
-        s.blocks.append(t)
+        s.blocks.append(_gaps_table(gaps, lang))
     else:
         s.say(say(lang, "No gap: every criterion with data is met."))
     if not unmet:
@@ -1562,7 +1550,12 @@ def _export_assessment(
     )
     s = doc.section(say(lang, "Self-assessment against the criteria"))
     gaps = _assessment_tables(doc, s, report.assessment, park, quote=False)
-    g = Table(
+    s.blocks.append(_gaps_table(gaps, lang))
+
+
+def _gaps_table(gaps: list[tuple[str, str, str]], lang: str) -> Table:
+    """What remains to be done to meet the criteria: legal basis, action, who does it."""
+    t = Table(
         say(lang, "Actions to meet the criteria"),
         [
             Column("#", "number"),
@@ -1573,8 +1566,8 @@ def _export_assessment(
         key="gaps",
     )
     for i, (ref, action, who) in enumerate(gaps, start=1):
-        g.add(num(i), text(ref), text(action), text(who))
-    s.blocks.append(g)
+        t.add(num(i), text(ref), text(action), text(who))
+    return t
 
 
 def build(
