@@ -101,6 +101,7 @@ def exceedances(
     if finite_only:
         mask &= np.isfinite(values)
     out: list[Finding] = []
+    source = _source(limit) if mask.any() else ""
     for first, last in zip(*runs(mask), strict=True):
         chunk = values[first : last + 1]
         peak = _peak(chunk, limit.high)
@@ -114,7 +115,7 @@ def exceedances(
                 peak=peak,
                 limit=_limit_value(limit, peak),
                 window=INSTANT,
-                source=f"{limit.arithmetic('en')}; {limit.document}; {limit.source}",
+                source=source,
                 status=limit.status,
             )
         )
@@ -176,6 +177,7 @@ def window_exceedances(
     heads = mask & ~follows
     out: list[Finding] = []
     head_idx = np.flatnonzero(heads)
+    source = _source(limit) if len(head_idx) else ""
     for first in head_idx:
         last = first
         while last + 1 < len(mask) and mask[last + 1] and follows[last + 1]:
@@ -192,7 +194,7 @@ def window_exceedances(
                 peak=peak,
                 limit=_limit_value(limit, peak),
                 window=limit.window,
-                source=f"{limit.arithmetic('en')}; {limit.document}; {limit.source}",
+                source=source,
                 status=limit.status,
             )
         )
@@ -371,3 +373,8 @@ def check_series(
         )
     findings.sort(key=lambda f: (f.start, f.kind.value))
     return findings
+
+
+def _source(limit: EffectiveLimit) -> str:
+    """The limit's arithmetic, document and source, said once for all its episodes."""
+    return f"{limit.arithmetic('en')}; {limit.document}; {limit.source}"
