@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/parkloop db upgrade
-	$(BIN)/parkloop examples load nam-cau-kien
+	$(BIN)/parkloop examples load nam-cau-kien --monitoring
 	$(BIN)/parkloop demo --park nam-cau-kien
 	@echo
 	@echo "Open the demo park in the web application:"
