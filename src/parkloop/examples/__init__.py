@@ -123,12 +123,10 @@ def load_monitoring(engine: Engine, name: str, viewer: Viewer | None = None) -> 
     if not (folder / "stations.csv").exists():
         raise UserError(msg("example {name} has no monitoring data", name=name))
     stations, synthetic = example_month(name)
-    parks = sorted({s.park_code for s in stations})
-    registered = []
-    for park in parks:
-        registered += monitoring.import_stations(engine, viewer, park, folder / "stations.csv")
-        if (folder / "intake_limits.yaml").exists():
-            monitoring.set_intake_limits(engine, viewer, park, folder / "intake_limits.yaml")
+    (park,) = {s.park_code for s in stations}  # an example is one park
+    registered = monitoring.import_stations(engine, viewer, park, folder / "stations.csv")
+    if (folder / "intake_limits.yaml").exists():
+        monitoring.set_intake_limits(engine, viewer, park, folder / "intake_limits.yaml")
     table = synthetic.table()
     appended = monitoring.readings(engine).append(table)
     return {
