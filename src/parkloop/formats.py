@@ -53,11 +53,11 @@ def percent(share: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> s
 
 
 def date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:
-    """A date as the reader writes it (30/11/2026 in Vietnamese, 30 Nov 2026 in English)."""
+    """A date as the reader writes it (30/11/2026 in Vietnamese, 2026-11-30 in English)."""
     if value is None:
         return MISSING
     return format_date(
-        value, format="dd/MM/yyyy" if lang == "vi" else "d MMM y", locale=locale(lang)
+        value, format="dd/MM/yyyy" if lang == "vi" else "yyyy-MM-dd", locale=locale(lang)
     )
 
 
@@ -68,5 +68,5 @@ def moment(value: dt.datetime | str | None, lang: str = DEFAULT_LANG) -> str:
         return MISSING
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    pattern = "HH:mm dd/MM/yyyy" if lang == "vi" else "d MMM y HH:mm"
+    pattern = "HH:mm dd/MM/yyyy" if lang == "vi" else "yyyy-MM-dd HH:mm"
     return format_datetime(value, format=pattern, locale=locale(lang))

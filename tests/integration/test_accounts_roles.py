@@ -78,24 +78,33 @@ def test_users_add_and_list_facilitators_and_authorities_of_a_province_or_region
     engine: sa.Engine, parks: dict[str, int]
 ) -> None:
     added = cli(
-        engine, "users", "add", "recp@cpc.vn", "--role", "facilitator", "--park", "kcn-l",
-        "--park", "kcn-n",
+        engine, "--lang", "en", "users", "add", "recp@cpc.vn", "--role", "facilitator",
+        "--park", "kcn-l", "--park", "kcn-n",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "created facilitator account recp@cpc.vn of kcn-l, kcn-n" in added.output
     # A province typed by its name from before 2025, as the importer reads it.
     added = cli(
-        engine, "users", "add", "hp@gov.vn", "--role", "authority", "--province", "Hải Dương"
+        engine,
+        "--lang",
+        "en",
+        "users",
+        "add",
+        "hp@gov.vn",
+        "--role",
+        "authority",
+        "--province",
+        "Hải Dương",
     )
     assert added.exit_code == 0, added.output
     assert "of Hải Phòng" in added.output and "'Hải Dương' is part of Hải Phòng" in added.output
     assert "parks it oversees now: 2" in added.output
     added = cli(
-        engine, "users", "add", "rrd@gov.vn", "--role", "authority", "--region",
+        engine, "--lang", "en", "users", "add", "rrd@gov.vn", "--role", "authority", "--region",
         "Đồng bằng sông Hồng",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    added = cli(engine, "users", "add", "moit@gov.vn", "--role", "authority")
+    added = cli(engine, "--lang", "en", "users", "add", "moit@gov.vn", "--role", "authority")
     assert added.exit_code == 0 and "of every park" in added.output, added.output
 
     listed = cli(engine, "users", "list", "--json")

@@ -52,7 +52,7 @@ def test_nam_cau_kien_reproduces_the_study(engine: sa.Engine) -> None:
     )
     assert "30 of 30 enterprises report inputs and outputs" in monitoring["data_used"][0]["detail"]
     assert report["basis"] == "evidence"
-    assert data["coverage"]["text"]["en"].startswith("rate 93 % over 12 of 12 criteria")
+    assert data["coverage"]["text"]["en"].startswith("rate 93% over 12 of 12 criteria")
     land = by_id["4"]["indicators"][0]
     assert land["share"]["whole"] == 263 and land["value"] > 31
 

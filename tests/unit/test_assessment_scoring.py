@@ -268,7 +268,7 @@ def test_the_rate_states_its_coverage() -> None:
     result = assess_park(rs, facts, lib)
     assert result.overall == 100 and len(result.counted) == 1
     text = result.to_dict()["coverage"]["text"]
-    assert text["en"] == "rate 100 % over 1 of 8 criteria; 7 without data (2, 3, 4, 5, 6, 7, 8)"
+    assert text["en"] == "rate 100% over 1 of 8 criteria; 7 without data (2, 3, 4, 5, 6, 7, 8)"
     assert text["vi"].startswith("tỷ lệ 100 % tính trên 1/8 tiêu chí; 7 tiêu chí chưa có dữ liệu")
     # Inside a criterion with data, an indicator without data scores 0 (the criterion asks
     # for all of them) and the criterion says how many have data: criterion 5 with a

@@ -419,7 +419,7 @@ def test_the_assessment_states_its_coverage_honestly(client: Client) -> None:
     # Decree 35: of its 8 counted criteria, 6 have no data and are left out of the rate.
     assert "Criteria with no data" in page and "6 / 8" in page
     assert "left out of the rate: the data is missing, not measured as zero" in page
-    assert "rate 10 % over 2 of 8 criteria; 6 without data" in page
+    assert "rate 10% over 2 of 8 criteria; 6 without data" in page
     assert "Gaps and what would close them" in page and "add evidence" in page
     assert "parkloop evidence add" not in page  # the page offers its form instead
     unknown = client("operator").get(f"/parks/{P}/assessment?ruleset=decree-1-1999")

@@ -64,6 +64,7 @@ class MeasureInput:
     key: str
     year: int
     title: str = ""
+    org_name: str = ""
     category: str = ""
     electricity_saved_mwh: float = 0.0
     fuel_saved_gj: float = 0.0
@@ -277,7 +278,12 @@ def account_measures(
     return {
         "measures": [measure_dict(a) for a in accounts],
         "enterprises": [
-            {"park": p, "enterprise": o, **total(items).to_dict()}
+            {
+                "park": p,
+                "enterprise": o,
+                "enterprise_name": items[0].measure.org_name or o,
+                **total(items).to_dict(),
+            }
             for (p, o), items in sorted(by_firm.items())
         ],
         "parks": [{"park": p, **total(items).to_dict()} for p, items in sorted(by_park.items())],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from parkloop import formats
 from parkloop.domain.enums import LabelledEnum
 
 # How sure a criterion, threshold or value is. ``seed`` is a figure or wording taken from
@@ -85,9 +86,19 @@ class Threshold:
             if lang == "vi":
                 return "có" if self.value else "không"
             return "yes" if self.value else "no"
-        symbol = UNIT_SYMBOLS[unit]
-        number = format_number(self.value)
-        return f"{self.op} {number}{' ' + symbol if symbol and symbol != '%' else symbol}"
+        return f"{self.op} {figure(self.value, unit, lang)}"
+
+
+def figure(value: Fraction | int | float, unit: Unit, lang: str = "en") -> str:
+    """A value of ``unit`` in the reader's style, with as many decimals as it needs (up to
+    two): '12,5 %' and '1.250 t' in Vietnamese, '12.5%' and '1,250 t' in English."""
+    shown = float(value)
+    digits = next((d for d in (0, 1, 2) if round(shown, d) == round(shown, 4)), 2)
+    symbol = UNIT_SYMBOLS[unit]
+    if symbol == "%":
+        return formats.percent(shown / 100, lang, digits)
+    text = formats.number(shown, lang, digits)
+    return f"{text} {symbol}" if symbol else text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,6 @@ from typing import Any
 from parkloop.assessment.facts import EvidenceRecord
 from parkloop.assessment.indicators import Share, Used
 from parkloop.assessment.model import (
-    UNIT_SYMBOLS,
     Basis,
     Cited,
     Criterion,
@@ -26,6 +25,7 @@ from parkloop.assessment.model import (
     Threshold,
     Unit,
     Verdict,
+    figure,
     format_number,
 )
 from parkloop.domain.enums import LabelledEnum
@@ -68,13 +68,7 @@ def display(value: Value | None, unit: Unit, lang: str = "en") -> str:
         return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
     if isinstance(value, str):
         return value
-    text = format_number(value)
-    if lang == "vi":
-        text = text.replace(".", ",")
-    symbol = UNIT_SYMBOLS[unit]
-    if not symbol:
-        return text
-    return f"{text} {symbol}" if symbol != "%" else f"{text} %"
+    return figure(value, unit, lang)
 
 
 def cited_dict(c: Cited) -> dict[str, Any]:
@@ -326,7 +320,7 @@ class Coverage:
     not_judged: tuple[str, ...]
 
     def text(self, overall: int | float | None, lang: str = "en") -> str:
-        """'rate 100 % over 1 of 8 criteria; 7 without data (1, 2, 4, 5, 6, 7, 8)'."""
+        """'rate 100% over 1 of 8 criteria; 7 without data (1, 2, 4, 5, 6, 7, 8)'."""
         vi = lang == "vi"
         n, k = self.criteria, len(self.with_data)
         if overall is None:
@@ -336,12 +330,11 @@ class Coverage:
                 else f"no rate: none of the {n} criteria has data"
             )
         else:
-            rate = format_number(Fraction(str(overall)))
-            rate = rate.replace(".", ",") if vi else rate
+            rate = figure(overall, Unit.PERCENT, lang)
             head = (
-                f"tỷ lệ {rate} % tính trên {k}/{n} tiêu chí"
+                f"tỷ lệ {rate} tính trên {k}/{n} tiêu chí"
                 if vi
-                else f"rate {rate} % over {k} of {n} criteria"
+                else f"rate {rate} over {k} of {n} criteria"
             )
         parts = [head]
         if self.no_data and overall is not None:

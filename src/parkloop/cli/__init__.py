@@ -21,6 +21,7 @@ from parkloop.cli import (
     records,
     registry,
     report,
+    speech,
     web,
     worker,
 )
@@ -43,6 +44,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=speech.SpokenGroup,
 )
 
 
@@ -55,9 +57,12 @@ def options(
             "--db", help="Database URL (default: PARKLOOP_DATABASE_URL or ./parkloop.db)."
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of labels: vi or en.")] = setting(
-        "lang"
-    ),
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="Language: vi or en.", is_eager=True, callback=speech.lang_option
+        ),
+    ] = setting("lang"),
     viewer: Annotated[
         str,
         typer.Option(
@@ -67,9 +72,6 @@ def options(
         ),
     ] = "admin",
 ) -> None:
-    if lang not in ("vi", "en"):
-        raise typer.BadParameter("use vi or en", param_hint="--lang")
-    SPOKEN.set(lang)
     ctx.obj = State(database=Database(database), lang=lang, viewer_spec=viewer)
 
 
@@ -121,5 +123,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {mask_passwords(message)}", highlight=False)
+    err_console.print(
+        f"[bold red]{speech.t('error:')}[/] {mask_passwords(message)}", highlight=False
+    )
     sys.exit(1)

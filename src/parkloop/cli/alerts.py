@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli.render import console, print_json, say, table
+from parkloop.cli.render import console, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.formats import moment, number
 from parkloop.monitoring.alerts import local
@@ -34,18 +35,18 @@ def rules(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -> None:
         print_json(found)
         return
     lang = st.lang
-    all_stations = say(lang, "all", "tất cả")
+    all_stations = t("all")
     table(
-        say(lang, f"Alert rules of {park}", f"Quy tắc cảnh báo của {park}"),
+        t("Alert rules of {park}", park=park),
         [
-            say(lang, "rule", "quy tắc"),
-            say(lang, "findings", "phát hiện"),
-            say(lang, "stations", "trạm"),
-            say(lang, "channel", "kênh"),
-            say(lang, "to", "gửi tới"),
-            say(lang, "reminder (min)", "nhắc lại (phút)"),
-            say(lang, "language", "ngôn ngữ"),
-            say(lang, "active", "đang dùng"),
+            t("rule"),
+            t("findings"),
+            t("stations"),
+            t("channel"),
+            t("to"),
+            t("reminder (min)"),
+            t("language"),
+            t("active"),
         ],
         [
             [
@@ -56,7 +57,7 @@ def rules(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -> None:
                 r.target,
                 number(r.reminder_s / 60, lang) if r.reminder_s else "—",
                 r.lang,
-                say(lang, "yes", "có") if r.active else say(lang, "no", "không"),
+                t("yes") if r.active else t("no"),
             ]
             for r in found
         ],
@@ -109,9 +110,7 @@ def set_rule(
         lang=message_lang,
         active=not off,
     )
-    console.print(
-        say(st.lang, f"rule '{rule.name}' saved", f"đã lưu quy tắc '{rule.name}'"), highlight=False
-    )
+    console.print(t("rule '{name}' saved", name=rule.name), highlight=False)
 
 
 @app.command("delete")
@@ -123,7 +122,7 @@ def delete_rule(
     """Delete an alert rule (the park's operator only); what it sent stays nowhere else."""
     st = state(ctx)
     service.delete_rule(st.engine(), park, st.viewer(), name)
-    console.print(say(st.lang, f"rule '{name}' deleted", f"đã xóa quy tắc '{name}'"))
+    console.print(t("rule '{name}' deleted", name=name))
 
 
 @app.command("sent")
@@ -141,16 +140,16 @@ def sent(
         return
     lang = st.lang
     table(
-        say(lang, f"Alerts sent in {park}", f"Cảnh báo đã gửi ở {park}"),
+        t("Alerts sent in {park}", park=park),
         [
-            say(lang, "at", "lúc"),
-            say(lang, "rule", "quy tắc"),
-            say(lang, "message", "tin"),
-            say(lang, "station", "trạm"),
-            say(lang, "parameter", "thông số"),
-            say(lang, "finding", "phát hiện"),
-            say(lang, "channel", "kênh"),
-            say(lang, "outcome", "kết quả"),
+            t("at"),
+            t("rule"),
+            t("message"),
+            t("station"),
+            t("parameter"),
+            t("finding"),
+            t("channel"),
+            t("outcome"),
         ],
         [
             [
@@ -161,7 +160,7 @@ def sent(
                 d.parameter or "—",
                 d.kind.label(lang),
                 d.channel.label(lang),
-                (say(lang, "sent", "đã gửi") if d.outcome == "sent" else say(lang, "failed", "lỗi"))
+                (t("sent") if d.outcome == "sent" else t("failed"))
                 + (f" ({d.detail})" if d.outcome != "sent" else ""),
             ]
             for d in found

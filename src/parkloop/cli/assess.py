@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date as Date
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,8 @@ import typer
 from rich.panel import Panel
 
 from parkloop.assessment import library
-from parkloop.cli.render import console, number, print_json, table
+from parkloop.cli.render import console, date, number, percent, print_json, table
+from parkloop.cli.speech import later, speaking, t
 from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import DataStatus
 from parkloop.errors import UserError, msg
@@ -35,9 +37,21 @@ def register(app: typer.Typer) -> None:
     app.command("dossier")(dossier)
 
 
+# The levels and units of indicators, said as words (the values stay in --json).
+LEVELS = {"park": later("park"), "enterprise": later("enterprise")}
+UNITS = {
+    "percent": later("percentage"),
+    "count": later("count"),
+    "boolean": later("yes or no"),
+    "years": later("years"),
+    "text": later("text"),
+    "m3_per_day": later("m³/day"),
+}
+
+
 def _status(status: str, lang: str) -> str:
     if status == "not_found":
-        return "không tìm thấy" if lang == "vi" else "not found"
+        return t("not found")
     if not status:
         return ""
     return DataStatus(status).label(lang) if status in DataStatus.values() else status
@@ -75,14 +89,14 @@ def list_rulesets(
             )
             return
         table(
-            "Indicators" if lang == "en" else "Chỉ tiêu",
-            ["id", "level", "unit", "from", "title"],
+            t("Indicators"),
+            [t("id"), t("level"), t("unit"), t("from"), t("title")],
             [
                 [
                     d.id,
-                    d.level.value,
-                    d.unit.value,
-                    "data" if d.computed else "evidence",
+                    t(LEVELS[d.level.value]),
+                    t(UNITS.get(d.unit.value, d.unit.value)),
+                    t("data") if d.computed else t("evidence"),
                     d.title(lang),
                 ]
                 for d in items
@@ -109,13 +123,13 @@ def list_rulesets(
         )
         return
     table(
-        "Rule sets" if lang == "en" else "Bộ tiêu chí",
-        ["id", "title", "covers", "criteria", "status", "unverified"],
+        t("Rule sets"),
+        [t("id"), t("title"), t("covers"), t("criteria"), t("status"), t("unverified")],
         [
             [
                 r.id,
                 r.title(lang),
-                ", ".join(lv.value for lv in r.levels),
+                ", ".join(t(LEVELS.get(lv.value, lv.value)) for lv in r.levels),
                 len(r.criteria),
                 _status(r.cited.status, lang),
                 r.unverified_items or "",
@@ -136,22 +150,34 @@ def show_ruleset(
     lang = state(ctx).lang
     lib = library()
     rs = lib.ruleset(ruleset_id)
-    rows: list[list[Any]] = []
+    rows: list[list[Any]] = []  # as --json has them: indicator ids
+    shown: list[list[Any]] = []  # as people read them: indicator names
     for c in rs.criteria:
         for use in c.indicators or [None]:
             if use is None:
                 rows.append([c.id, c.title(lang), "", "", _status(c.cited.status, lang)])
+                shown.append(rows[-1])
                 continue
             d = lib.indicators[use.ref]
-            t = use.threshold
+            thr = use.threshold
+            code = use.code + " " if use.code else ""
             rows.append(
                 [
                     c.id,
                     c.title(lang),
-                    f"{use.code + ' ' if use.code else ''}{d.id}",
-                    t.describe(d.unit, lang) if t else _status("not_found", lang),
-                    _status(t.cited.status if t else c.cited.status, lang)
-                    + (" (unverified)" if t and t.cited.unverified else ""),
+                    f"{code}{d.id}",
+                    thr.describe(d.unit, lang) if thr else _status("not_found", lang),
+                    _status(thr.cited.status if thr else c.cited.status, lang)
+                    + (" (unverified)" if thr and thr.cited.unverified else ""),
+                ]
+            )
+            shown.append(
+                [
+                    *rows[-1][:2],
+                    f"{code}{d.title(lang)}",
+                    rows[-1][3],
+                    _status(thr.cited.status if thr else c.cited.status, lang)
+                    + (t(" (unverified)") if thr and thr.cited.unverified else ""),
                 ]
             )
     if as_json:
@@ -176,8 +202,8 @@ def show_ruleset(
         return
     table(
         rs.title(lang),
-        ["criterion", "title", "indicator", "threshold", "status"],
-        rows,
+        [t("criterion"), t("title"), t("indicator"), t("threshold"), t("status")],
+        shown,
         caption=f"{rs.cited.source} [{_status(rs.cited.status, lang)}]",
     )
 
@@ -233,13 +259,11 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
     """Print an assessment for people: criteria, indicators, gaps, change since last year."""
     a = report.assessment
     d = report.to_dict()
-    vi = lang == "vi"
     who = a.park_code + (f" / {a.org_code}" if a.org_code else "")
-    overall = "—" if a.overall_percent is None else f"{number(a.overall_percent, lang)} %"
+    overall = _percent(a.overall_percent, lang)
     head = [
         a.ruleset.title(lang),
-        f"{'Năm' if vi else 'Year'} {a.year} · {'Tỷ lệ đạt chung' if vi else 'Overall rate'}: "
-        f"[bold]{overall}[/]",
+        t("Year {year} · Overall rate: [bold]{overall}[/]", year=str(a.year), overall=overall),
         d["coverage"]["text"][lang],
     ]
     console.print(Panel("\n".join(head), title=f"[bold]{who}[/] · {a.ruleset.id}", expand=False))
@@ -250,61 +274,61 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
         rows.append(
             [
                 c.id,
-                c.criterion.title(lang)
-                + ("" if c.criterion.counts else (" (không tính)" if vi else " (not counted)")),
+                c.criterion.title(lang) + ("" if c.criterion.counts else t(" (not counted)")),
                 group.title(lang) if group else "",
                 "—" if c.score is None else number(float(c.score), lang, 2),
                 f"{with_data}/{judged}" if judged else "—",
                 c.verdict.label(lang),
-                _status(c.criterion.cited.status, lang) + (" ⚠ unverified" if c.unverified else ""),
+                _status(c.criterion.cited.status, lang)
+                + (t(" ⚠ unverified") if c.unverified else ""),
             ]
         )
     table(
-        "Tiêu chí" if vi else "Criteria",
-        ["#", "tiêu chí", "nhóm", "%", "có dữ liệu", "kết luận", "nguồn"]
-        if vi
-        else ["#", "criterion", "group", "%", "with data", "verdict", "status"],
+        t("Criteria"),
+        ["#", t("criterion"), t("group"), "%", t("with data"), t("verdict"), t("status")],
         rows,
         numeric=[3, 4],
-        caption="trong tiêu chí đã có dữ liệu, chỉ tiêu chưa có dữ liệu tính 0 điểm; tiêu chí "
-        "chưa có dữ liệu không tính vào tỷ lệ chung"
-        if vi
-        else "inside a criterion with data, an indicator without data scores 0; a criterion "
-        "without data is left out of the overall rate",
+        caption=t(
+            "inside a criterion with data, an indicator without data scores 0; a criterion "
+            "without data is left out of the overall rate"
+        ),
     )
     rows = []
     for c in a.criteria:
         for r in c.indicators:
-            t = r.use.threshold
+            thr = r.use.threshold
             rows.append(
                 [
                     c.id,
-                    (r.use.code + " " if r.use.code else "") + r.id,
+                    (r.use.code + " " if r.use.code else "") + r.definition.title(lang),
                     r.value_text(lang),
-                    t.describe(r.definition.unit, lang) if t else _status("not_found", lang),
+                    thr.describe(r.definition.unit, lang) if thr else _status("not_found", lang),
                     r.verdict.label(lang),
                     r.basis.label(lang),
                     _status(r.status, lang),
                 ]
             )
     table(
-        "Chỉ tiêu" if vi else "Indicators",
-        ["#", "chỉ tiêu", "giá trị", "ngưỡng", "kết luận", "căn cứ", "nguồn"]
-        if vi
-        else ["#", "indicator", "value", "threshold", "verdict", "basis", "status"],
+        t("Indicators"),
+        ["#", t("indicator"), t("value"), t("threshold"), t("verdict"), t("basis"), t("status")],
         rows,
         numeric=[2],
     )
     if a.monitoring:
         table(
-            "Chỉ tiêu theo dõi" if vi else "Monitoring indicators",
-            ["dòng", "chỉ tiêu", "giá trị", "số liệu nguồn báo cáo", "căn cứ", "nguồn"]
-            if vi
-            else ["row", "indicator", "value", "reported by source", "basis", "status"],
+            t("Monitoring indicators"),
+            [
+                t("row"),
+                t("indicator"),
+                t("value"),
+                t("reported by source"),
+                t("basis"),
+                t("status"),
+            ],
             [
                 [
                     m.item.row,
-                    m.result.id,
+                    m.result.definition.title(lang),
                     m.result.value_text(lang),
                     m.item.reported.text if m.item.reported else "",
                     m.result.basis.label(lang),
@@ -315,14 +339,12 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
         )
     if a.gaps:
         table(
-            "Điểm chưa đạt và việc cần làm" if vi else "Gaps and what would close them",
-            ["#", "chỉ tiêu", "kết luận", "việc cần làm để đạt"]
-            if vi
-            else ["#", "indicator", "verdict", "what would close it"],
+            t("Gaps and what would close them"),
+            ["#", t("indicator"), t("verdict"), t("what would close it")],
             [
                 [
                     g.criterion_id + ("" if g.counts else "*"),
-                    g.indicator_id,
+                    _indicator_title(g.indicator_id, lang),
                     g.verdict.label(lang),
                     g.text(lang),
                 ]
@@ -331,48 +353,62 @@ def show_report(report: service.AssessmentReport, lang: str) -> None:
         )
     change = report.change
     if change is None:
-        console.print("Chưa có kết quả năm trước." if vi else "No earlier assessment on record.")
+        console.print(t("No earlier assessment on record."))
     else:
         delta = change["overall_change"]
         console.print(
-            f"{'So với' if vi else 'Since'} {change['previous_year']}: "
-            f"{change['previous_overall_percent']} % → {change['overall_percent']} % "
-            f"({'+' if (delta or 0) > 0 else ''}{delta} {'điểm' if vi else 'points'})"
-            + (
-                f"; {'tiến bộ' if vi else 'better'}: {', '.join(change['improved'])}"
-                if change["improved"]
-                else ""
+            t(
+                "Since {year}: {before} → {after} ({delta} points)",
+                year=str(change["previous_year"]),
+                before=_percent(change["previous_overall_percent"], lang),
+                after=_percent(change["overall_percent"], lang),
+                delta=("+" if (delta or 0) > 0 else "") + number(delta, lang, 1, fixed=False),
             )
-            + (
-                f"; {'giảm' if vi else 'worse'}: {', '.join(change['worsened'])}"
-                if change["worsened"]
-                else ""
-            )
+            + (t("; better: {items}", items=change["improved"]) if change["improved"] else "")
+            + (t("; worse: {items}", items=change["worsened"]) if change["worsened"] else "")
         )
     if len(report.history) > 1:
         console.print(
-            ("Lịch sử: " if vi else "History: ")
-            + ", ".join(f"{h['year']} {h['overall_percent']} %" for h in report.history)
+            t(
+                "History: {items}",
+                items=[
+                    f"{h['year']} {_percent(h['overall_percent'], lang)}" for h in report.history
+                ],
+            )
         )
+
+
+def _percent(points: float | None, lang: str) -> str:
+    """A rate in points (87.5) as the reader writes a percentage."""
+    if points is None:
+        return "—"
+    return percent(points / 100, lang, 0 if float(points).is_integer() else 1)
+
+
+def _indicator_title(indicator_id: str, lang: str) -> str:
+    found = library().indicators.get(indicator_id)
+    return found.title(lang) if found else indicator_id
 
 
 def print_park_assessment(st: State, park: str, ruleset: str) -> None:
     """The park's assessment as ``parkloop assess`` prints it (used by ``parkloop demo``)."""
-    show_report(
-        service.assess_park(st.engine(), park, ruleset, save=False, viewer=st.viewer()), st.lang
-    )
+    with speaking(st.lang):
+        show_report(
+            service.assess_park(st.engine(), park, ruleset, save=False, viewer=st.viewer()),
+            st.lang,
+        )
 
 
 # -- evidence --------------------------------------------------------------------------------
 
 
-def _date(text: str | None) -> date | None:
+def _date(text: str | None) -> Date | None:
     if not text:
         return None
     try:
         return datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
-        raise typer.BadParameter("use dd/mm/yyyy", param_hint="--confirmed-on") from None
+        raise typer.BadParameter(t("use dd/mm/yyyy"), param_hint="--confirmed-on") from None
 
 
 @evidence_app.command("add")
@@ -440,14 +476,23 @@ def add_evidence(
     evidence_id = evidence_service.add_evidence(st.engine(), item, st.viewer())
     if year is None:
         console.print(
-            f"minh chứng #{evidence_id} đã lưu cho {indicator}, năm {item.year} (năm được "
-            "đánh giá: năm gần nhất có dữ liệu; chọn năm khác với --year)"
-            if st.lang == "vi"
-            else f"evidence #{evidence_id} stored for {indicator}, year {item.year} (the "
-            "year assessed: the latest with data; choose another with --year)"
+            t(
+                "evidence #{evidence_id} stored for {indicator}, year {year} (the year assessed: "
+                "the latest with data; choose another with --year)",
+                evidence_id=str(evidence_id),
+                indicator=_indicator_title(indicator, st.lang),
+                year=str(item.year),
+            )
         )
     else:
-        console.print(f"evidence #{evidence_id} stored for {indicator} ({item.year})")
+        console.print(
+            t(
+                "evidence #{evidence_id} stored for {indicator} ({year})",
+                evidence_id=str(evidence_id),
+                indicator=_indicator_title(indicator, st.lang),
+                year=str(item.year),
+            )
+        )
 
 
 def _is_yes_no(indicator: str) -> bool:
@@ -472,12 +517,22 @@ def list_evidence(
         print_json(rows)
         return
     table(
-        f"{park}: {len(rows)} evidence",
-        ["#", "indicator", "year", "enterprise", "value", "file", "sha256", "confirmed", "status"],
+        t("{park}: {n_rows} evidence", park=park, n_rows=len(rows)),
+        [
+            "#",
+            t("indicator"),
+            t("year"),
+            t("enterprise"),
+            t("value"),
+            t("file"),
+            "sha256",
+            t("confirmed"),
+            t("status"),
+        ],
         [
             [
                 r["id"],
-                r["indicator"],
+                _indicator_title(r["indicator"], st.lang),
                 r["year"],
                 r["enterprise"] or "",
                 r["value_text"] or ("" if r["value"] is None else number(r["value"], st.lang, 2)),
@@ -487,7 +542,7 @@ def list_evidence(
                     x
                     for x in (
                         r["confirmed_by"],
-                        r["confirmed_on"].isoformat() if r["confirmed_on"] else "",
+                        date(r["confirmed_on"], st.lang) if r["confirmed_on"] else "",
                     )
                     if x
                 ),
@@ -508,7 +563,7 @@ def load_evidence(
     """Load an evidence.csv; one bad row refuses the whole file."""
     st = state(ctx)
     count = evidence_service.load_evidence_csv(st.engine(), path, st.viewer())
-    console.print(f"{path.name}: {count} evidence rows stored")
+    console.print(t("{file}: {count} evidence rows stored", file=path.name, count=count))
 
 
 # -- dossier ---------------------------------------------------------------------------------
@@ -529,7 +584,7 @@ def dossier(
     """Write the certification dossier (Decree 35/2022 Art. 41): the application in the
     administrative form, or a warning note when the criteria are clearly unmet."""
     if fmt not in ("pdf", "html", "xlsx", "md"):
-        raise typer.BadParameter("pdf / html / xlsx / md", param_hint="--format")
+        raise typer.BadParameter(t("use pdf, html, xlsx or md"), param_hint="--format")
     st = state(ctx)
     if fmt == "md":
         text = service.dossier(

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from parkloop.catalog.sheets import sheet_spec
-from parkloop.cli.render import console, err_console, number, print_json, progress_bar, say, table
+from parkloop.cli.render import (
+    console,
+    err_console,
+    number,
+    percent,
+    print_json,
+    progress_bar,
+    table,
+)
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.errors import msg
 from parkloop.services.exporter import FORMATS, export_data
@@ -81,7 +90,7 @@ def import_file(
 
 
 def _print_problems(exc: ImportProblems, lang: str) -> None:
-    err_console.print(f"[bold red]error:[/] {said_in(lang, exc.said)}", highlight=False)
+    err_console.print(f"[bold red]{t('error:')}[/] {said_in(lang, exc.said)}", highlight=False)
     for said in exc.said_details[:SHOWN_PROBLEMS]:
         err_console.print(f"  - {said_in(lang, said)}", highlight=False, soft_wrap=True)
     hidden = len(exc.said_details) - SHOWN_PROBLEMS
@@ -97,11 +106,9 @@ SHOWN_CHANGES = 60
 def print_report(report: ImportReport, lang: str) -> None:
     """What an import did: rows per sheet, what it read from words and how sure it was,
     what it filled in from the catalog, and what a re-import changed."""
-    vi = lang == "vi"
     table(
-        f"{report.source}"
-        + ((" (thử, chưa ghi)" if vi else " (dry run: nothing written)") if report.dry_run else ""),
-        ["sheet", "created" if not vi else "thêm mới", "updated" if not vi else "cập nhật"],
+        str(report.source) + (t(" (dry run: nothing written)") if report.dry_run else ""),
+        [t("sheet"), t("created"), t("updated")],
         [[sheet_spec(key).label(lang), c.created, c.updated] for key, c in report.sheets.items()],
         numeric=[1, 2],
     )
@@ -109,32 +116,32 @@ def print_report(report: ImportReport, lang: str) -> None:
     if report.readings:
         sure = len(report.readings) - len(doubtful)
         console.print(
-            say(
-                lang,
-                f"read from words: {len(report.readings)} distinct texts, {sure} with confidence; "
-                f"{report.review} rows left for review (parkloop materials review)",
-                f"đọc từ chữ: {len(report.readings)} cách ghi khác nhau, {sure} chắc chắn; "
-                f"{report.review} dòng cần xem lại (parkloop materials review)",
+            t(
+                "read from words: {n_readings} distinct texts, {sure} with confidence; {review} "
+                "rows left for review (parkloop materials review)",
+                n_readings=len(report.readings),
+                sure=sure,
+                review=report.review,
             ),
             highlight=False,
         )
     if doubtful:
         table(
-            say(lang, "read with doubt or not read", "đọc chưa chắc hoặc chưa đọc được"),
+            t("read with doubt or not read"),
             [
-                say(lang, "column", "cột"),
-                say(lang, "as written", "staff ghi"),
-                say(lang, "read as", "đọc là"),
-                say(lang, "sure", "độ chắc"),
-                say(lang, "rows", "dòng"),
-                say(lang, "suggestions", "gợi ý"),
+                t("column"),
+                t("as written"),
+                t("read as"),
+                t("sure"),
+                t("rows"),
+                t("suggestions"),
             ],
             [
                 [
                     r.column,
                     r.text,
                     r.code or "—",
-                    f"{number(100 * r.confidence, lang)} %",
+                    percent(r.confidence, lang),
                     row_list(r.rows, 6),
                     "; ".join(r.suggestions[:3]),
                 ]
@@ -144,23 +151,19 @@ def print_report(report: ImportReport, lang: str) -> None:
         )
     for rule, count in sorted(report.filled.items()):
         console.print(
-            say(
-                lang,
-                f"filled from the catalog (estimate): {rule} on {count} rows",
-                f"điền từ danh mục (ước tính): {rule} cho {count} dòng",
-            ),
+            t("filled from the catalog (estimate): {rule} on {count} rows", rule=rule, count=count),
             highlight=False,
         )
     if report.changes:
         table(
-            say(lang, "values this import changes", "giá trị thay đổi khi nhập lần này"),
+            t("values this import changes"),
             [
-                say(lang, "sheet", "trang"),
-                say(lang, "row", "dòng"),
-                say(lang, "key", "mã dòng"),
-                say(lang, "column", "cột"),
-                say(lang, "before", "trước"),
-                say(lang, "after", "sau"),
+                t("sheet"),
+                t("row"),
+                t("key"),
+                t("column"),
+                t("before"),
+                t("after"),
             ],
             [
                 [c.sheet, c.row, c.key, c.column, c.old, c.new]
@@ -169,13 +172,23 @@ def print_report(report: ImportReport, lang: str) -> None:
             numeric=[1],
         )
         if len(report.changes) > SHOWN_CHANGES:
-            console.print(f"… {len(report.changes) - SHOWN_CHANGES:,} more (--json)")
+            console.print(t("… {count} more (--json)", count=len(report.changes) - SHOWN_CHANGES))
     for warning in report.warnings:
-        err_console.print(f"[yellow]note:[/] {warning}", highlight=False)
+        err_console.print(f"[yellow]{t('note:')}[/] {said_in(lang, warning)}", highlight=False)
     if report.ignored:
-        err_console.print(f"[dim]not read: {', '.join(report.ignored)}[/]", highlight=False)
-    verb = "would be" if report.dry_run else "were"
-    console.print(f"{report.rows:,} rows {verb} written in {report.seconds:.1f} s", highlight=False)
+        err_console.print(
+            "[dim]" + t("not read: {items}", items=report.ignored) + "[/]", highlight=False
+        )
+    console.print(
+        t(
+            "{rows} rows would be written in {seconds} s"
+            if report.dry_run
+            else "{rows} rows were written in {seconds} s",
+            rows=report.rows,
+            seconds=number(report.seconds, lang, 1),
+        ),
+        highlight=False,
+    )
 
 
 def export(
@@ -192,11 +205,11 @@ def export(
     """Export everything you may see, in a form that imports back unchanged."""
     st = state(ctx)
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(t("use one of {items}", items=FORMATS), param_hint="--format")
     path = export_data(
         st.engine(), output, fmt, park_codes=park or None, lang=st.lang, viewer=st.viewer()
     )
-    console.print(f"wrote {path}", highlight=False)
+    console.print(t("wrote {path}", path=str(path)), highlight=False)
 
 
 def template(
@@ -209,5 +222,5 @@ def template(
     """Write an empty workbook to fill in: sheets, drop-downs and instructions."""
     language = lang or state(ctx).lang
     if language not in ("vi", "en"):
-        raise typer.BadParameter("use vi or en", param_hint="--lang")
-    console.print(f"wrote {write_template(output, language)}", highlight=False)
+        raise typer.BadParameter(t("use vi or en"), param_hint="--lang")
+    console.print(t("wrote {path}", path=str(write_template(output, language))), highlight=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from parkloop.cli.render import console
+from parkloop.cli.speech import t
 from parkloop.cli.state import state
 from parkloop.errors import msg
 from parkloop.services.confidentiality import require_admin
@@ -20,10 +21,23 @@ def upgrade(ctx: typer.Context) -> None:
     database = st.database
     before, after = database.upgrade()
     if before == after:
-        console.print(f"database {database.shown} is up to date (schema {after})", highlight=False)
+        console.print(
+            t(
+                "database {database} is up to date (schema {after})",
+                database=database.shown,
+                after=after,
+            ),
+            highlight=False,
+        )
     else:
         console.print(
-            f"database {database.shown}: schema {before or 'none'} -> {after}", highlight=False
+            t(
+                "database {database}: schema {before} -> {after}",
+                database=database.shown,
+                before=before or t("none"),
+                after=after,
+            ),
+            highlight=False,
         )
 
 
@@ -31,4 +45,7 @@ def upgrade(ctx: typer.Context) -> None:
 def status(ctx: typer.Context) -> None:
     """Show the schema version of the database and the newest one; change nothing."""
     current, newest = state(ctx).database.status()
-    console.print(f"current: {current}  newest: {newest}", highlight=False)
+    console.print(
+        t("current: {current}  newest: {newest}", current=current or t("none"), newest=newest),
+        highlight=False,
+    )

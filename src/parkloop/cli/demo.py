@@ -10,8 +10,9 @@ from rich.panel import Panel
 
 from parkloop import units
 from parkloop.catalog import catalog
-from parkloop.cli.matching import render_matches, render_routes
-from parkloop.cli.render import console, number, print_json, say, table
+from parkloop.cli.matching import render_matches, render_routes, totals_in_words
+from parkloop.cli.render import console, number, percent, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import State, park_option, state
 from parkloop.domain.enums import MaterialClass
 from parkloop.domain.permissions import sees_everything_of
@@ -58,12 +59,12 @@ def demo(
     render_matches(
         best,
         st.lang,
-        say(
-            st.lang,
-            f"New matches: {len(run)} proposed for {run.supplies} supplies; the {len(best)} worth "
-            "most (accept with `parkloop matches accept ID`)",
-            f"Ghép nối mới: {len(run)} đề xuất cho {run.supplies} nguồn cung; {len(best)} đề xuất "
-            "giá trị nhất (chấp nhận bằng `parkloop matches accept ID`)",
+        t(
+            "New matches: {n_run} proposed for {supplies} supplies; the {n_best} worth most "
+            "(accept with `parkloop matches accept ID`)",
+            n_run=len(run),
+            supplies=run.supplies,
+            n_best=len(best),
         ),
     )
     _print_more(st, park)
@@ -74,34 +75,24 @@ def _print_summary(s: ParkSummary, lang: str) -> None:
     name = p.name_en if lang == "en" and p.name_en else p.name_vi
     lines = [
         f"{p.province} · {p.region} · {number(p.total_area_ha, lang)} ha · "
-        + say(lang, "WWTP ", "trạm XLNT ")
+        + t("WWTP ")
         + f"{number(p.wwtp_capacity_m3_per_day, lang)} m³/"
-        + say(lang, "day", "ngày"),
-        say(
-            lang,
-            f"{s.enterprises} enterprises, {s.partners} partners, {s.flows} flows",
-            f"{s.enterprises} doanh nghiệp, {s.partners} đối tác, {s.flows} dòng vật chất",
+        + t("day"),
+        t(
+            "{enterprises} enterprises, {partners} partners, {flows} flows",
+            enterprises=s.enterprises,
+            partners=s.partners,
+            flows=s.flows,
         )
-        + (say(lang, f" (year {s.year})", f" (năm {s.year})") if s.year else ""),
+        + (t(" (year {year})", year=str(s.year)) if s.year else ""),
     ]
     share = s.land_share_green_traffic_shared
     if share is not None:
-        lines.append(
-            say(
-                lang,
-                "green space + traffic + shared infrastructure: ",
-                "cây xanh + giao thông + hạ tầng dùng chung: ",
-            )
-            + f"{number(100 * share, lang, 1)} %"
-        )
+        lines.append(t("green space + traffic + shared infrastructure: ") + percent(share, lang, 1))
     console.print(Panel("\n".join(lines), title=f"[bold]{name}[/] ({p.code})", expand=False))
     table(
-        say(
-            lang,
-            "Enterprises by sector (VSIC 2018 division)",
-            "Doanh nghiệp theo ngành (VSIC 2018 cấp 2)",
-        ),
-        ["VSIC", say(lang, "sector", "ngành"), say(lang, "enterprises", "doanh nghiệp")],
+        t("Enterprises by sector (VSIC 2018 division)"),
+        [t("VSIC"), t("sector"), t("enterprises")],
         [[code, en if lang == "en" else vi, n] for code, vi, en, n in s.by_sector],
         numeric=[2],
     )
@@ -112,29 +103,25 @@ def _print_summary(s: ParkSummary, lang: str) -> None:
                 rows.append(
                     [
                         cls.label(lang),
-                        say(lang, direction, "vào" if direction == "in" else "ra"),
+                        t("in") if direction == "in" else t("out"),
                         number(amount, lang),
                         units.display(unit),
                     ]
                 )
     table(
-        say(
-            lang,
-            f"Flows by material class, per year ({s.year})",
-            f"Dòng vật chất theo nhóm, mỗi năm ({s.year})",
-        ),
+        t("Flows by material class, per year ({year})", year=str(s.year)),
         [
-            say(lang, "class", "nhóm"),
-            say(lang, "direction", "chiều"),
-            say(lang, "amount", "lượng"),
-            say(lang, "unit", "đơn vị"),
+            t("class"),
+            t("direction"),
+            t("amount"),
+            t("unit"),
         ],
         rows,
         numeric=[2],
     )
     table(
-        say(lang, "Exchanges by status", "Trao đổi theo trạng thái"),
-        [say(lang, "status", "trạng thái"), say(lang, "exchanges", "số trao đổi")],
+        t("Exchanges by status"),
+        [t("status"), t("exchanges")],
         [[k, v] for k, v in sorted(s.exchanges_by_status.items())],
         numeric=[1],
     )
@@ -155,40 +142,36 @@ def _print_summary(s: ParkSummary, lang: str) -> None:
             ]
         )
     table(
-        say(lang, "Running exchanges (per year)", "Trao đổi đang vận hành (mỗi năm)"),
+        t("Running exchanges (per year)"),
         [
-            say(lang, "supplier", "bên cung cấp"),
-            say(lang, "receiver", "bên nhận"),
-            say(lang, "material", "vật liệu"),
-            say(lang, "quantity", "khối lượng"),
-            say(lang, "unit", "đơn vị"),
-            "km",
+            t("supplier"),
+            t("receiver"),
+            t("material"),
+            t("quantity"),
+            t("unit"),
+            t("km"),
         ],
         rows,
         numeric=[3, 5],
-        caption=say(lang, "exchanged per year: ", "trao đổi mỗi năm: ")
+        caption=t("exchanged per year: ")
         + ", ".join(f"{number(v, lang)} {units.display(u)}" for u, v in sorted(totals.items())),
     )
 
 
 def _print_account(account: accounting.ParkAccount, park: str, lang: str) -> None:
-    t = account.totals
+    tot = account.totals
     console.print(
         Panel(
-            say(
-                lang,
-                f"{t['exchanges']} running exchanges: ",
-                f"{t['exchanges']} trao đổi đang vận hành: ",
-            )
-            + t["in_words"]
+            t("{exchanges} running exchanges: ", exchanges=tot["exchanges"])
+            + totals_in_words(tot)
             + "\n"
-            + say(lang, "attribution", "tỷ lệ ghi nhận")
-            + f" {account.attribution:g}, "
-            + say(lang, "deadweight", "phần tự xảy ra")
-            + f" {account.deadweight:g}; "
-            + say(lang, "method and factors: ", "phương pháp và hệ số: ")
-            + f"parkloop account --park {park} --json",
-            title=say(lang, "Today's exchanges, per year", "Các trao đổi hiện nay, mỗi năm"),
+            + t(
+                "attribution {attribution}, deadweight {deadweight}; method and factors: {command}",
+                attribution=account.attribution,
+                deadweight=account.deadweight,
+                command=f"parkloop account --park {park} --json",
+            ),
+            title=t("Today's exchanges, per year"),
             expand=False,
         )
     )

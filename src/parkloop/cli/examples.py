@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parkloop.cli.render import console, number, print_json, progress_bar, say, table
+from parkloop.cli.speech import later, t
 from parkloop.cli.state import state
 from parkloop.domain.enums import DataStatus
 from parkloop.errors import msg
@@ -33,9 +34,9 @@ def list_examples(
         )
         return
     table(
-        "Examples",
-        ["name", "title", "description"],
-        [[e.name, e.title, e.description] for e in EXAMPLES.values()],
+        t("Examples"),
+        [t("name"), t("title"), t("description")],
+        [[e.name, t(e.title), t(e.description)] for e in EXAMPLES.values()],
     )
 
 
@@ -58,18 +59,20 @@ def load(
         result = load_example(st.engine(create=True), name, progress=progress, viewer=st.viewer())
     report = result["import"]
     assert isinstance(report, ImportReport)
-    console.print(f"loaded example [bold]{name}[/]: {report.rows:,} rows", highlight=False)
+    console.print(
+        t("loaded example [bold]{name}[/]: {rows} rows", name=name, rows=report.rows),
+        highlight=False,
+    )
     if result["evidence"]:
-        console.print(f"evidence records: {result['evidence']}")
+        console.print(t("evidence records: {count}", count=result["evidence"]))
     if with_monitoring:
         done = load_monitoring(st.engine(), name, viewer=st.viewer())
         console.print(
-            say(
-                st.lang,
-                f"monitoring: {done['stations']} station(s), {done['written']:,} of "
-                f"{done['readings']:,} readings stored",
-                f"quan trắc: {done['stations']} trạm, đã lưu {number(done['written'], st.lang)}"
-                f" trên {number(done['readings'], st.lang)} số liệu",
+            t(
+                "monitoring: {stations} station(s), {written} of {readings} readings stored",
+                stations=done["stations"],
+                written=done["written"],
+                readings=done["readings"],
             ),
             highlight=False,
         )
@@ -96,31 +99,38 @@ def generate(
             st.engine(create=True), enterprises, parks, seed=seed, year=year, progress=progress
         )
     console.print(
-        f"generated {counts.parks} parks, {counts.enterprises} enterprises, "
-        f"{counts.partners} partners "
-        f"and {counts.flows} flows (seed {counts.seed}, year {counts.year})"
+        t(
+            "generated {parks} parks, {enterprises} enterprises, {partners} partners and "
+            "{flows} flows (seed {seed}, year {year})",
+            parks=counts.parks,
+            enterprises=counts.enterprises,
+            partners=counts.partners,
+            flows=counts.flows,
+            seed=str(counts.seed),
+            year=counts.year,
+        )
     )
     _print_comparison(compare(st.engine(), counts.year), st.lang)
 
 
-# How each unit of the comparison prints: divisor, English and Vietnamese unit.
+# How each unit of the comparison prints: divisor and unit (a word of the catalogs).
 _UNITS = {
-    "enterprises": (1.0, "enterprises", "doanh nghiệp"),
-    "persons": (1e3, "thousand persons", "nghìn người"),
-    "t/yr": (1e3, "thousand t/yr", "nghìn t/năm"),
-    "m3/yr": (1e6, "million m3/yr", "triệu m3/năm"),
-    "VND/yr": (1e12, "trillion VND/yr", "nghìn tỷ VND/năm"),
+    "enterprises": (1.0, later("enterprises")),
+    "persons": (1e3, later("thousand persons")),
+    "t/yr": (1e3, later("thousand t/yr")),
+    "m3/yr": (1e6, later("million m3/yr")),
+    "VND/yr": (1e12, later("trillion VND/yr")),
 }
 
 
 def _print_comparison(country: CountryComparison, lang: str) -> None:
     rows = []
     for r in country.rows:
-        scale, en, vi = _UNITS[r.unit]
+        scale, unit = _UNITS[r.unit]
         rows.append(
             [
                 say(lang, r.label_en, r.label_vi),
-                say(lang, en, vi),
+                t(unit),
                 number(r.published / scale, lang),
                 number(r.expected / scale, lang),
                 number(r.generated / scale, lang),
@@ -130,29 +140,22 @@ def _print_comparison(country: CountryComparison, lang: str) -> None:
         )
     share = number(country.share, lang, 3)
     table(
-        say(
-            lang,
-            "National totals of the generated data beside the published figures",
-            "Tổng toàn quốc của dữ liệu tạo ra so với số liệu công bố",
-        ),
+        t("National totals of the generated data beside the published figures"),
         [
-            say(lang, "yearly total", "tổng một năm"),
-            say(lang, "unit", "đơn vị"),
-            say(lang, "published, nation", "công bố, cả nước"),
-            say(lang, f"published × {share}", f"công bố × {share}"),
-            say(lang, "generated", "tạo ra"),
-            say(lang, "generated ÷ expected", "tạo ra ÷ kỳ vọng"),
-            say(lang, "status", "trạng thái"),
+            t("yearly total"),
+            t("unit"),
+            t("published, nation"),
+            t("published × {share}", share=share),
+            t("generated"),
+            t("generated ÷ expected"),
+            t("status"),
         ],
         rows,
         numeric=(2, 3, 4, 5),
-        caption=say(
-            lang,
-            f"The generated enterprises are {share} times the nation's enterprises in the "
+        caption=t(
+            "The generated enterprises are {share} times the nation's enterprises in the "
             "templates' VSIC divisions; figures and sources: "
             "parkloop/examples/synthetic_statistics.csv, method: docs/methods/synthetic.md.",
-            f"Số doanh nghiệp tạo ra bằng {share} lần số doanh nghiệp cả nước trong các ngành "
-            "VSIC của mẫu; số liệu và nguồn: parkloop/examples/synthetic_statistics.csv, "
-            "phương pháp: docs/methods/synthetic.md.",
+            share=share,
         ),
     )

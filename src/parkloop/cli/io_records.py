@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli.render import console, print_json, say, table
+from parkloop.cli.render import console, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.formats import number, percent
 from parkloop.services import io_records as service
@@ -74,7 +75,7 @@ def add(
     )
     lang = st.lang
     console.print(
-        say(lang, "recorded", "đã ghi")
+        t("recorded")
         + f": {record.org_code} {record.month:02d}/{record.year} {record.stream.label(lang)} "
         f"{_item(record)} {number(record.quantity, lang, 3, fixed=False)} "
         f"{display(record.unit)}",
@@ -99,14 +100,14 @@ def import_(
     Hạng mục, Số lượng, Đơn vị, Ghi chú; or in English): all rows, or none."""
     st = state(ctx)
     done = service.import_sheet(st.engine(), park, st.viewer(), path, sheet=sheet, decimal=decimal)
-    lang = st.lang
     console.print(
-        say(
-            lang,
-            f"sheet '{done.sheet}': {done.rows} rows; {done.added} added, {done.changed} "
-            f"changed, {done.unchanged} unchanged",
-            f"trang '{done.sheet}': {done.rows} dòng; thêm {done.added}, sửa {done.changed}, "
-            f"giữ nguyên {done.unchanged}",
+        t(
+            "sheet '{sheet}': {rows} rows; {added} added, {changed} changed, {unchanged} unchanged",
+            sheet=done.sheet,
+            rows=done.rows,
+            added=done.added,
+            changed=done.changed,
+            unchanged=done.unchanged,
         ),
         highlight=False,
     )
@@ -128,16 +129,16 @@ def list_records(
         return
     lang = st.lang
     table(
-        say(lang, f"Input/output records of {park}", f"Sổ theo dõi đầu vào/đầu ra của {park}"),
+        t("Input/output records of {park}", park=park),
         [
-            say(lang, "enterprise", "doanh nghiệp"),
-            say(lang, "month", "tháng"),
-            say(lang, "stream", "loại"),
-            say(lang, "item", "hạng mục"),
-            say(lang, "quantity", "số lượng"),
-            say(lang, "unit", "đơn vị"),
-            say(lang, "as typed", "như đã nhập"),
-            say(lang, "status", "trạng thái"),
+            t("enterprise"),
+            t("month"),
+            t("stream"),
+            t("item"),
+            t("quantity"),
+            t("unit"),
+            t("as typed"),
+            t("status"),
         ],
         [
             [
@@ -185,24 +186,20 @@ def completeness(
         return
     lang = st.lang
     table(
-        say(
-            lang,
-            f"Monthly input/output records of {park}, {year}",
-            f"Theo dõi đầu vào/đầu ra hằng tháng của {park}, năm {year}",
-        ),
+        t("Monthly input/output records of {park}, {year}", park=park, year=year),
         [
-            say(lang, "enterprise", "doanh nghiệp"),
-            say(lang, "months complete", "số tháng đủ"),
-            say(lang, "share", "tỷ lệ"),
-            say(lang, "monitored", "đạt"),
-            say(lang, "missing", "còn thiếu"),
+            t("enterprise"),
+            t("months complete"),
+            t("share"),
+            t("monitored"),
+            t("missing"),
         ],
         [
             [
                 e.org_name.display_name(lang),
                 f"{len(e.completeness.complete)}/12",
                 percent(e.completeness.share, lang),
-                say(lang, "yes", "có") if e.completeness.monitored else say(lang, "no", "không"),
+                t("yes") if e.completeness.monitored else t("no"),
                 _missing(e, lang),
             ]
             for e in found

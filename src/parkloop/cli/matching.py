@@ -11,9 +11,10 @@ from parkloop import units
 from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, err_console, number, print_json, say, table
-from parkloop.cli.state import park_option, state
-from parkloop.domain.enums import DataStatus
+from parkloop.cli.render import console, err_console, number, print_json, table
+from parkloop.cli.speech import later, t
+from parkloop.cli.state import SPOKEN, park_option, state
+from parkloop.domain.enums import DataStatus, ExchangeStatus
 from parkloop.errors import UserError, msg, said_of
 from parkloop.services import accounting, matching
 
@@ -118,20 +119,18 @@ def match(
         return
     best = [matching.match_view(m, viewer) for m in run.best(show)]
     lang = st.lang
-    hidden = say(
-        lang,
-        " — running exchanges hidden",
-        " — đã ẩn các trao đổi đang vận hành",
-    )
+    hidden = t(" — running exchanges hidden")
     render_matches(
         best,
         lang,
-        say(
-            lang,
-            f"{len(run)} matches for {run.supplies} supplies and {run.demands} demands "
-            f"({run.year}); the {len(best)} worth most",
-            f"{number(len(run), lang)} đề xuất cho {number(run.supplies, lang)} nguồn cung và "
-            f"{number(run.demands, lang)} nhu cầu ({run.year}); {len(best)} đề xuất giá trị nhất",
+        t(
+            "{n_run} matches for {supplies} supplies and {demands} demands ({year}); the "
+            "{n_best} worth most",
+            n_run=len(run),
+            supplies=run.supplies,
+            demands=run.demands,
+            year=str(run.year),
+            n_best=len(best),
         )
         + (hidden if hide_exchanges else ""),
     )
@@ -144,12 +143,9 @@ def render_fit(views: list[dict[str, object]], lang: str) -> None:
     if not views:
         return
     console.print(
-        say(
-            lang,
-            "Why each fits (fit = channel × sector × quality × quantity × distance; pairs "
-            "that need confirmation rank below those that fit, then by net benefit × fit):",
-            "Vì sao phù hợp (mức phù hợp = kênh × ngành × chất lượng × khối lượng × khoảng "
-            "cách; cặp cần xác nhận xếp sau cặp đã phù hợp, rồi theo lợi ích ròng × mức phù hợp):",
+        t(
+            "Why each fits (fit = channel × sector × quality × quantity × distance; pairs that "
+            "need confirmation rank below those that fit, then by net benefit × fit):"
         ),
         highlight=False,
     )
@@ -164,10 +160,10 @@ def render_fit(views: list[dict[str, object]], lang: str) -> None:
             if r.get("kind") in ("sector", "warning", "already_sold", "fit")
         ]
         console.print(
-            f"{n}. {sup['code']} → {rec['code']} ({v['rule']}): " + "; ".join(lines),
+            f"{n}. {sup.get('name') or sup['code']} → {rec.get('name') or rec['code']}: "
+            + "; ".join(lines),
             highlight=False,
             markup=False,
-            soft_wrap=True,
         )
 
 
@@ -177,27 +173,27 @@ def render_rediscovery(result: matching.Rediscovery, lang: str, as_json: bool) -
         print_json(result.as_dict())
         return
     console.print(
-        say(
-            lang,
-            f"[bold]{result.park}[/]: {result.found} of {result.known} running exchanges found "
-            f"again ({number(100 * result.rate, lang, 0)} %) among each supplier's "
-            f"{result.top} best distinct receivers, with the exchanges hidden",
-            f"[bold]{result.park}[/]: tìm lại được {result.found}/{result.known} trao đổi đang "
-            f"vận hành ({number(100 * result.rate, lang, 0)} %) trong {result.top} bên nhận "
-            "tốt nhất (khác nhau) của mỗi bên cung cấp, khi ẩn các trao đổi",
+        t(
+            "[bold]{park}[/]: {found} of {known} running exchanges found again ({v3} %) among "
+            "each supplier's {top} best distinct receivers, with the exchanges hidden",
+            park=result.park,
+            found=result.found,
+            known=result.known,
+            v3=number(100 * result.rate, lang, 0),
+            top=result.top,
         )
     )
     if not result.missed:
         return
     table(
-        say(lang, "Not found", "Không tìm lại được"),
+        t("Not found"),
         [
-            say(lang, "exchange", "trao đổi"),
-            say(lang, "supplier", "bên cung cấp"),
-            say(lang, "receiver", "bên nhận"),
-            say(lang, "material", "vật liệu"),
-            say(lang, "why", "lý do"),
-            say(lang, "proposed instead", "đề xuất thay vào"),
+            t("exchange"),
+            t("supplier"),
+            t("receiver"),
+            t("material"),
+            t("why"),
+            t("proposed instead"),
         ],
         [
             [
@@ -219,23 +215,21 @@ def render_inventory(inventory: dict[str, int], lang: str) -> None:
     """What the figures leave out or rest on: flows awaiting a material, filled prices."""
     if inventory.get("unclassified"):
         err_console.print(
-            say(
-                lang,
-                f"note: {inventory['unclassified']} of {inventory['flows']} flows have a material "
-                "not yet settled and take no part (parkloop materials review)",
-                f"lưu ý: {inventory['unclassified']}/{inventory['flows']} dòng chưa xác định vật "
-                "liệu nên chưa được tính (parkloop materials review)",
+            t(
+                "note: {unclassified} of {flows} flows have a material not yet settled and take "
+                "no part (parkloop materials review)",
+                unclassified=inventory["unclassified"],
+                flows=inventory["flows"],
             ),
             highlight=False,
         )
     if inventory.get("prices_filled"):
         err_console.print(
-            say(
-                lang,
-                f"note: {inventory['prices_filled']} prices are catalog estimates, "
-                f"{inventory['prices_reported']} the enterprises' own",
-                f"lưu ý: {inventory['prices_filled']} đơn giá là ước tính theo danh mục, "
-                f"{inventory['prices_reported']} do doanh nghiệp cung cấp",
+            t(
+                "note: {prices_filled} prices are catalog estimates, {prices_reported} the "
+                "enterprises' own",
+                prices_filled=inventory["prices_filled"],
+                prices_reported=inventory["prices_reported"],
             ),
             highlight=False,
         )
@@ -252,8 +246,8 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
         rows.append(
             [
                 v["id"],
-                sup["code"],
-                rec["code"],
+                sup.get("name") or sup["code"],
+                rec.get("name") or rec["code"],
                 mat.name_en if lang == "en" else mat.name_vi,
                 "—"
                 if qty is None
@@ -268,31 +262,18 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
                 v["rule"],
             ]
         )
-    headers = {
-        "en": [
-            "id",
-            "supplier",
-            "receiver",
-            "material",
-            "quantity/yr",
-            "km",
-            "net M VND/yr",
-            "t CO2e/yr",
-            "why",
-        ],
-        "vi": [
-            "id",
-            "bên cung cấp",
-            "bên nhận",
-            "vật liệu",
-            "khối lượng/năm",
-            "km",
-            "lợi ích ròng tr. VNĐ/năm",
-            "t CO2e/năm",
-            "căn cứ",
-        ],
-    }
-    table(title, headers.get(lang, headers["en"]), rows, numeric=[4, 5, 6, 7])
+    headers = [
+        "id",
+        t("supplier"),
+        t("receiver"),
+        t("material"),
+        t("quantity/yr"),
+        "km",
+        t("net M VND/yr"),
+        t("t CO2e/yr"),
+        t("why"),
+    ]
+    table(title, headers, rows, numeric=[4, 5, 6, 7], legend=[8])
 
 
 @matches_app.command("list")
@@ -308,7 +289,7 @@ def list_matches(
     if as_json:
         print_json(views)
         return
-    render_matches(views, st.lang, f"{park}: {len(views)} matches")
+    render_matches(views, st.lang, t("{park}: {count} matches", park=park, count=len(views)))
 
 
 @matches_app.command("accept")
@@ -316,7 +297,13 @@ def accept(ctx: typer.Context, match_id: Annotated[int, typer.Argument(help="Mat
     """Accept a match: it becomes an exchange in negotiation."""
     st = state(ctx)
     result = matching.accept_match(st.engine(), match_id, viewer=st.viewer())
-    console.print(f"match {match_id} accepted: exchange {result['exchange_id']} is now negotiating")
+    console.print(
+        t(
+            "match {match_id} accepted: exchange {exchange_id} is now negotiating",
+            match_id=match_id,
+            exchange_id=result["exchange_id"],
+        )
+    )
 
 
 @matches_app.command("reject")
@@ -328,7 +315,7 @@ def reject(
     """Reject a match; it is not proposed again unless its data change."""
     st = state(ctx)
     matching.reject_match(st.engine(), match_id, reason, viewer=st.viewer())
-    console.print(f"match {match_id} rejected: {reason}")
+    console.print(t("match {match_id} rejected: {reason}", match_id=match_id, reason=reason))
 
 
 @account_app.callback()
@@ -364,19 +351,39 @@ def account(
         print_json(result)
         return
     lang = st.lang
-    t = result.totals
+    tot = result.totals
     console.print(accounting.year_said(result.year, result.year_basis, lang))
     console.print(
-        f"[bold]{park}[/] {result.year}: {t['exchanges']} running exchanges — {t['in_words']}"
+        t(
+            "[bold]{park}[/] {year}: {exchanges} running exchanges — {totals}",
+            park=park,
+            year=str(result.year),
+            exchanges=tot["exchanges"],
+            totals=totals_in_words(tot),
+        )
     )
-    console.print(f"attribution {result.attribution:g}, deadweight {result.deadweight:g}")
+    console.print(
+        t(
+            "attribution {attribution}, deadweight {deadweight}",
+            attribution=result.attribution,
+            deadweight=result.deadweight,
+        )
+    )
     table(
-        "Exchanges (per year)",
-        ["exchange", "status", "quantity", "km", "net M VND", "transport M VND", "t CO2e"],
+        t("Exchanges (per year)"),
+        [
+            t("exchange"),
+            t("status"),
+            t("quantity"),
+            t("km"),
+            t("net M VND"),
+            t("transport M VND"),
+            t("t CO2e"),
+        ],
         [
             [
                 r["key"],
-                r["status"],
+                _exchange_status(r["status"], lang),
                 f"{number(r['quantity'], lang)} {units.display(r['unit'])}",
                 number(r["distance_km"], lang, 1),
                 number(r["net_benefit_vnd"] / 1e6, lang, 1),
@@ -392,17 +399,43 @@ def account(
     render_inventory(result.inventory, lang)
 
 
-def _recp_row(name: str, r: dict[str, Any], lang: str) -> list[str]:
+def totals_in_words(tot: dict[str, Any]) -> str:
+    """A park's yearly totals in one line, in the reader's language."""
+    lang = SPOKEN.get()
+    return t(
+        "{money} billion VND/yr saved, {co2e} t CO2e, {water} m³ water, {energy} MWh, "
+        "{materials} t materials",
+        money=number(tot["money_vnd_per_year"] / 1e9, lang, 1),
+        co2e=number(tot["co2e_t_per_year"], lang),
+        water=number(tot["water_m3_per_year"], lang),
+        energy=number(tot["energy_mwh_per_year"], lang),
+        materials=number(tot["materials_t_per_year"], lang),
+    )
+
+
+def _exchange_status(status: str, lang: str) -> str:
+    return ExchangeStatus(status).label(lang) if status in ExchangeStatus.values() else status
+
+
+def _firm(e: dict[str, Any]) -> str:
+    """An enterprise of the RECP totals by its name (its code where none was kept)."""
+    return str(e.get("enterprise_name") or e["enterprise"])
+
+
+def _recp_row(
+    name: str, r: dict[str, Any], lang: str, fuel_names: dict[str, str] | None = None
+) -> list[str]:
+    names = fuel_names or {}
     fuels = ", ".join(
-        f"{number(tj, lang, 1)} {code}" for code, tj in r.get("fuel_by_type_tj", {}).items()
+        f"{number(tj, lang, 1)} {names.get(code, code)}"
+        for code, tj in r.get("fuel_by_type_tj", {}).items()
     )
     if r.get("fuel_without_type_tj"):
         fuels = ", ".join(
             x
             for x in (
                 fuels,
-                f"{number(r['fuel_without_type_tj'], lang, 1)} "
-                + say(lang, "no type", "chưa rõ loại"),
+                f"{number(r['fuel_without_type_tj'], lang, 1)} " + t("no type"),
             )
             if x
         )
@@ -424,40 +457,25 @@ def _status(status: str, lang: str) -> str:
     return DataStatus(status).label(lang) if status in DataStatus.values() else status
 
 
-RECP_COLUMNS = {
-    "en": [
-        "",
-        "measures",
-        "MWh electricity",
-        "TJ fuel",
-        "m³ water",
-        "t chemicals",
-        "t materials",
-        "t CO2e",
-        "M VND/yr",
-        "payback, yr",
-    ],
-    "vi": [
-        "",
-        "giải pháp",
-        "MWh điện",
-        "TJ nhiên liệu",
-        "m³ nước",
-        "tấn hóa chất",
-        "tấn nguyên liệu",
-        "tấn CO2e",
-        "tr.đ/năm",
-        "hoàn vốn, năm",
-    ],
-}
+RECP_COLUMNS = (
+    "",
+    later("measures"),
+    later("MWh electricity"),
+    later("TJ fuel"),
+    later("m³ water"),
+    later("t chemicals"),
+    later("t materials"),
+    later("t CO2e"),
+    later("M VND/yr"),
+    later("payback, yr"),
+)
 
 
 def render_recp(recp: dict[str, Any], lang: str, title: str | None = None) -> None:
     """RECP measures inside firms: per enterprise (or per park), the total in the seeds'
     form, the CO2e arithmetic and the factors with their status."""
-    vi = lang == "vi"
     if recp.get("note") and not recp.get("programme"):
-        console.print(say(lang, "RECP: ", "RECP: ") + str(recp["note"]))
+        console.print(t("RECP: ") + str(recp["note"]))
         return
     programme = recp.get("programme")
     if not programme or not programme.get("measures"):
@@ -465,35 +483,28 @@ def render_recp(recp: dict[str, Any], lang: str, title: str | None = None) -> No
         console.print(
             note[lang]
             if note
-            else say(
-                lang,
-                f"RECP: no implemented measure recorded for {recp.get('year')}.",
-                f"RECP: chưa có giải pháp đã thực hiện nào trong năm {recp.get('year')}.",
-            )
+            else t("RECP: no implemented measure recorded for {year}.", year=str(recp.get("year")))
         )
         return
-    heading = title or say(
-        lang,
-        f"RECP measures implemented in {recp['year']} (per year)",
-        f"Giải pháp RECP đã thực hiện năm {recp['year']} (mỗi năm)",
-    )
+    heading = title or t("RECP measures implemented in {year} (per year)", year=str(recp["year"]))
     parks = recp.get("parks", [])
-    total_row = _recp_row(say(lang, "total", "tổng"), programme, lang)
+    names = {c: f["name"][lang] for c, f in recp.get("factors", {}).get("fuels", {}).items()}
+    total_row = _recp_row(t("total"), programme, lang, names)
     if recp.get("enterprises"):
         several = len(parks) > 1
         rows = [
-            _recp_row(f"{e['park']}: {e['enterprise']}" if several else e["enterprise"], e, lang)
+            _recp_row(f"{e['park']}: {_firm(e)}" if several else _firm(e), e, lang, names)
             for e in recp["enterprises"]
         ]
-        columns = [say(lang, "enterprise", "doanh nghiệp"), *RECP_COLUMNS[lang][1:]]
+        columns = [t("enterprise"), *(t(c) for c in RECP_COLUMNS[1:])]
         table(heading, columns, [*rows, total_row], numeric=list(range(1, 10)))
-        heading = say(lang, "Per park", "Theo khu công nghiệp")
+        heading = t("Per park")
     if len(parks) > 1 or not recp.get("enterprises"):
-        columns = [say(lang, "park", "khu công nghiệp"), *RECP_COLUMNS[lang][1:]]
-        rows = [_recp_row(p["park"], p, lang) for p in parks]
+        columns = [t("park"), *(t(c) for c in RECP_COLUMNS[1:])]
+        rows = [_recp_row(p["park"], p, lang, names) for p in parks]
         table(heading, columns, [*rows, total_row], numeric=list(range(1, 10)))
     console.print(programme["in_words"][lang])
-    console.print(("Cách tính CO2e: " if vi else "CO2e: ") + programme["arithmetic"][lang])
+    console.print(t("CO2e: ") + programme["arithmetic"][lang])
     console.print(recp["method"][lang])
     for grid in recp["factors"]["grid"]:
         console.print(
@@ -501,33 +512,31 @@ def render_recp(recp: dict[str, Any], lang: str, title: str | None = None) -> No
             f"({_status(grid['status'], lang)}) {grid['source']}",
             markup=False,
         )
-    for code, fuel in recp["factors"]["fuels"].items():
+    for fuel in recp["factors"]["fuels"].values():
         cited = "; ".join(
             f"{f['id']} = {number(f['value'], lang, 4, fixed=False)} {f['unit']} "
             f"({_status(f['status'], lang)})"
             for f in fuel["factors"]
         )
-        flag = say(lang, " (unverified)", " (chưa kiểm chứng)") if fuel["unverified"] else ""
+        flag = t(" (unverified)") if fuel["unverified"] else ""
         console.print(
-            f"  {code}: {number(fuel['t_co2e_per_tj'], lang, 4)} t CO2e/TJ{flag} — {cited}",
+            f"  {fuel['name'][lang]}: {number(fuel['t_co2e_per_tj'], lang, 4)} t CO2e/TJ{flag}"
+            f" — {cited}",
             markup=False,
         )
     if programme.get("fuel_without_type_tj"):
         console.print(
-            say(
-                lang,
-                f"{number(programme['fuel_without_type_tj'], lang, 2)} TJ of fuel saved have no "
-                "fuel type: their CO2e is not counted (fill in the fuel type column)",
-                f"{number(programme['fuel_without_type_tj'], lang, 2)} TJ nhiên liệu tiết kiệm "
-                "chưa ghi loại nhiên liệu: chưa tính CO2e (điền cột Loại nhiên liệu)",
+            t(
+                "{v0} TJ of fuel saved have no fuel type: their CO2e is not counted (fill in the "
+                "fuel type column)",
+                v0=number(programme["fuel_without_type_tj"], lang, 2),
             )
         )
     if programme.get("co2_biogenic_t"):
         console.print(
-            say(
-                lang,
-                f"biogenic CO2, reported apart: {number(programme['co2_biogenic_t'], lang, 1)} t",
-                f"CO2 sinh học, báo cáo riêng: {number(programme['co2_biogenic_t'], lang, 1)} tấn",
+            t(
+                "biogenic CO2, reported apart: {v0} t",
+                v0=number(programme["co2_biogenic_t"], lang, 1),
             )
         )
 
@@ -564,11 +573,10 @@ def account_recp(
     render_recp(
         result,
         lang,
-        title=say(
-            lang,
-            f"RECP programme, {len(result['parks_in_scope'])} parks, {result['year']} (per year)",
-            f"Chương trình RECP, {len(result['parks_in_scope'])} khu công nghiệp, "
-            f"năm {result['year']} (mỗi năm)",
+        title=t(
+            "RECP programme, {n_parks_in_scope} parks, {year} (per year)",
+            n_parks_in_scope=len(result["parks_in_scope"]),
+            year=str(result["year"]),
         ),
     )
     for w in result["withheld"]:
@@ -581,15 +589,14 @@ def render_routes(routes: list[dict[str, object]], lang: str) -> None:
         variants = route["variants"]
         assert isinstance(variants, list)
         table(
-            say(lang, f"Route {route['route']}", f"Tuyến {route['route']}")
-            + f" ({route['method']})",
+            t("Route {route}", route=route["route"]) + f" ({t(str(route['method']))})",
             [
-                "km",
-                say(lang, "VND per t·km", "VNĐ/tấn/km"),
-                say(lang, "t per trip", "tấn/lượt"),
-                say(lang, "trips a day", "lượt/ngày"),
-                say(lang, "VND a day", "VNĐ/ngày"),
-                say(lang, "status", "trạng thái"),
+                t("km"),
+                t("VND per t·km"),
+                t("t per trip"),
+                t("trips a day"),
+                t("VND a day"),
+                t("status"),
             ],
             [
                 [
@@ -640,6 +647,10 @@ def account_transport(
         print_json(data)
         return
     console.print(
-        f"{number(data['cost_vnd_per_day'])} VND a day, "
-        f"{number(data['cost_vnd_per_year'])} VND a year ({TRANSPORT_METHOD})"
+        t(
+            "{per_day} VND a day, {per_year} VND a year ({method})",
+            per_day=number(data["cost_vnd_per_day"], SPOKEN.get()),
+            per_year=number(data["cost_vnd_per_year"], SPOKEN.get()),
+            method=t(TRANSPORT_METHOD),
+        )
     )

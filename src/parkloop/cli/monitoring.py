@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from parkloop.cli.render import console, err_console, number, print_json, progress_bar, say, table
+from parkloop.cli.render import console, err_console, number, print_json, progress_bar, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.errors import UserError, msg
 from parkloop.formats import moment as _moment
@@ -39,14 +40,14 @@ def _print_stations(records: list[StationRecord], lang: str, title: str) -> None
     table(
         title,
         [
-            say(lang, "code", "mã"),
-            say(lang, "name", "tên"),
-            say(lang, "kind", "loại"),
-            say(lang, "enterprise", "doanh nghiệp"),
-            say(lang, "parameters", "thông số"),
-            say(lang, "limits", "quy chuẩn"),
-            say(lang, "interval (s)", "chu kỳ (s)"),
-            say(lang, "token", "mã khoá"),
+            t("code"),
+            t("name"),
+            t("kind"),
+            t("enterprise"),
+            t("parameters"),
+            t("limits"),
+            t("interval (s)"),
+            t("token"),
         ],
         [
             [
@@ -57,7 +58,7 @@ def _print_stations(records: list[StationRecord], lang: str, title: str) -> None
                 " ".join(r.station.parameters),
                 f"{r.station.limit_set} {r.station.limit_column}".strip(),
                 number(r.station.interval_s, lang),
-                say(lang, "yes", "có") if r.has_token else say(lang, "no", "chưa"),
+                t("yes") if r.has_token else t("no"),
             ]
             for r in records
         ],
@@ -77,7 +78,7 @@ def stations_list(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -
     _print_stations(
         found,
         lang,
-        say(lang, f"{park}: {len(found)} station(s)", f"{park}: {len(found)} trạm quan trắc"),
+        t("{park}: {n_found} station(s)", park=park, n_found=len(found)),
     )
 
 
@@ -142,9 +143,7 @@ def stations_add(
         accept_partial=partial,
     )
     record = service.add_station(st.engine(), st.viewer(), station, update=update)
-    console.print(
-        say(st.lang, f"registered station {record.station.code}", f"đã đăng ký trạm {code}")
-    )
+    console.print(t("registered station {code}", code=record.station.code))
 
 
 @stations_app.command("import")
@@ -162,7 +161,7 @@ def stations_import(
     _print_stations(
         done,
         lang,
-        say(lang, f"{len(done)} station(s) registered", f"đã đăng ký {len(done)} trạm"),
+        t("{n_done} station(s) registered", n_done=len(done)),
     )
 
 
@@ -184,12 +183,11 @@ def intake(
     used for stations whose limit set is park-intake."""
     st = state(ctx)
     limit_set = service.set_intake_limits(st.engine(), st.viewer(), park, path)
-    lang = st.lang
     console.print(
-        say(
-            lang,
-            f"{park}: intake limits kept ({len(limit_set.values)} limit(s))",
-            f"{park}: đã lưu giới hạn tiếp nhận ({len(limit_set.values)} giới hạn)",
+        t(
+            "{park}: intake limits kept ({n_values} limit(s))",
+            park=park,
+            n_values=len(limit_set.values),
         )
     )
 
@@ -203,12 +201,10 @@ def stations_token(
     st = state(ctx)
     token = service.issue_token(st.engine(), st.viewer(), code)
     err_console.print(
-        say(
-            st.lang,
-            f"push token of {code} (shown once; send it as 'Authorization: Bearer …' to "
-            f"POST /api/v1/monitoring/stations/{code}/readings):",
-            f"mã khoá gửi số liệu của trạm {code} (chỉ hiện một lần; gửi trong tiêu đề "
-            f"'Authorization: Bearer …' tới POST /api/v1/monitoring/stations/{code}/readings):",
+        t(
+            "push token of {code} (shown once; send it as 'Authorization: Bearer …' to POST "
+            "/api/v1/monitoring/stations/{code}/readings):",
+            code=code,
         )
     )
     print(token)
@@ -219,15 +215,11 @@ def _print_received(received: service.Received, lang: str) -> None:
     listed = received.listed(50)
     if listed:
         table(
-            say(lang, "Refused readings", "Số liệu bị từ chối"),
-            [say(lang, "row", "dòng"), say(lang, "column", "cột"), say(lang, "reason", "lý do")],
+            t("Refused readings"),
+            [t("row"), t("column"), t("reason")],
             [[number(row, lang), column, said_in(lang, reason)] for row, column, reason in listed],
             numeric=[0],
-            caption=say(
-                lang,
-                f"{number(received.refused, lang)} refused in all",
-                f"tổng cộng {number(received.refused, lang)} số liệu bị từ chối",
-            )
+            caption=t("{refused} refused in all", refused=received.refused)
             if received.refused > len(listed)
             else None,
         )
@@ -256,7 +248,7 @@ def upload(
     size = path.stat().st_size
     if size > LARGE and not as_json:
         with progress_bar() as (_bar, progress):
-            label = say(st.lang, f"reading {path.name}", f"đang đọc {path.name}")
+            label = t("reading {name}", name=path.name)
             progress(label, 0, 3)
             data = path.read_bytes()
             progress(label, 1, 3)
@@ -324,29 +316,28 @@ def check(
         )
     lang = st.lang
     if sent:
-        err_console.print(
-            say(lang, f"{len(sent)} alert message(s) sent", f"Đã gửi {len(sent)} tin cảnh báo")
-        )
+        err_console.print(t("{n_sent} alert message(s) sent", n_sent=len(sent)))
     if as_json:
         print_json(report)
         return
     span = f"{moment(first, lang)} – {moment(last, lang)}"
     table(
-        say(
-            lang,
-            f"{park}: {len(report.findings)} finding(s), {span}",
-            f"{park}: {len(report.findings)} phát hiện, {span}",
+        t(
+            "{park}: {n_findings} finding(s), {span}",
+            park=park,
+            n_findings=len(report.findings),
+            span=span,
         ),
         [
-            say(lang, "station", "trạm"),
-            say(lang, "parameter", "thông số"),
-            say(lang, "finding", "phát hiện"),
-            say(lang, "from", "từ"),
-            say(lang, "to", "đến"),
-            say(lang, "peak", "đỉnh"),
-            say(lang, "limit", "giới hạn"),
-            say(lang, "window", "thời gian trung bình"),
-            say(lang, "source", "nguồn"),
+            t("station"),
+            t("parameter"),
+            t("finding"),
+            t("from"),
+            t("to"),
+            t("peak"),
+            t("limit"),
+            t("window"),
+            t("source"),
         ],
         [
             [
@@ -363,12 +354,7 @@ def check(
             for f in report.findings
         ],
         numeric=[5, 6],
-        caption=say(
-            lang,
-            "Method: docs/methods/monitoring.md (limits, windows, flat lines, gaps).",
-            "Phương pháp: docs/methods/monitoring.md (giới hạn, trung bình, đứng giá trị, mất "
-            "dữ liệu).",
-        ),
+        caption=t("Method: docs/methods/monitoring.md (limits, windows, flat lines, gaps)."),
     )
 
 
@@ -391,19 +377,19 @@ def status(
         return
     lang = st.lang
     table(
-        say(lang, f"{park}: monitoring status", f"{park}: tình trạng quan trắc"),
+        t("{park}: monitoring status", park=park),
         [
-            say(lang, "station", "trạm"),
-            say(lang, "name", "tên"),
-            say(lang, "last reading", "số liệu cuối"),
-            say(lang, f"completeness ({days} d)", f"độ đầy đủ ({days} ngày)"),
-            say(lang, "open exceedances", "vượt giới hạn đang diễn ra"),
+            t("station"),
+            t("name"),
+            t("last reading"),
+            t("completeness ({days} d)", days=days),
+            t("open exceedances"),
         ],
         [
             [
                 s.station.code,
                 s.station.name,
-                moment(s.last, lang) if s.last else say(lang, "none", "chưa có"),
+                moment(s.last, lang) if s.last else t("none"),
                 "" if s.completeness is None else percent(s.completeness, lang, 1),
                 ", ".join(sorted({f.parameter or "" for f in s.open_exceedances}))
                 or number(0, lang),
@@ -411,12 +397,9 @@ def status(
             for s in found
         ],
         numeric=[3],
-        caption=say(
-            lang,
-            "Completeness: readings received ÷ readings the station's interval implies, over "
-            "its parameters.",
-            "Độ đầy đủ: số liệu nhận được ÷ số liệu theo chu kỳ của trạm, trên các thông số "
-            "của trạm.",
+        caption=t(
+            "Completeness: readings received ÷ readings the station's interval implies, over its "
+            "parameters."
         ),
     )
 

@@ -12,8 +12,10 @@ from rich.panel import Panel
 
 from parkloop import units
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, err_console, number, print_json, say, table
+from parkloop.cli.render import console, err_console, number, percent, print_json, table
+from parkloop.cli.speech import later, speaking, t
 from parkloop.cli.state import State, park_option, state
+from parkloop.domain.enums import ExchangeStatus
 from parkloop.errors import UserError, msg
 from parkloop.jsonable import jsonable
 from parkloop.services import optimize as service
@@ -120,7 +122,7 @@ def optimize(
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
-    with console.status("optimising", spinner="dots"):
+    with console.status(t("optimising"), spinner="dots"):
         run = service.optimise_network(
             st.engine(),
             viewer=st.viewer(),
@@ -184,7 +186,29 @@ def _write(path: Path, view: dict[str, Any]) -> None:
         path.write_text(json.dumps(jsonable(view), ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         raise UserError(msg("--output {path}: name a .json or .csv file", path=path))
-    err_console.print(f"written to {path}")
+    err_console.print(t("written to {path}", path=str(path)))
+
+
+# The objectives and the solver's statuses, said as words (ids stay in --json).
+OBJECTIVES = {"net-benefit": later("net benefit"), "co2": later("CO2e avoided")}
+SOLVER_STATUSES = {
+    "optimal": later("optimal"),
+    "feasible": later("feasible"),
+    "infeasible": later("infeasible"),
+    "no_solution": later("no solution"),
+}
+
+
+def objective_name(objective: str) -> str:
+    return t(OBJECTIVES[objective]) if objective in OBJECTIVES else objective
+
+
+def solver_status(status: str) -> str:
+    return t(SOLVER_STATUSES[status]) if status in SOLVER_STATUSES else status
+
+
+def _exchange_status(status: str, lang: str) -> str:
+    return ExchangeStatus(status).label(lang) if status in ExchangeStatus.values() else status
 
 
 def _totals_lines(totals: dict[str, Any], lang: str) -> list[list[str]]:
@@ -192,35 +216,23 @@ def _totals_lines(totals: dict[str, Any], lang: str) -> list[list[str]]:
     c = totals.get("committed") or {}
     agreed = bool(c.get("exchanges"))
     rows = [
-        ("money, billion VND/yr", "tiền, tỷ đồng/năm", "money_vnd_per_year", 1e9, 2),
-        ("CO2e avoided, t/yr", "CO2e tránh được, t/năm", "co2e_t_per_year", 1.0, 0),
-        ("water reused, m³/yr", "nước tái sử dụng, m³/năm", "water_m3_per_year", 1.0, 0),
-        ("energy recovered, MWh/yr", "năng lượng thu hồi, MWh/năm", "energy_mwh_per_year", 1.0, 0),
-        (
-            "virgin material avoided, t/yr",
-            "nguyên liệu nguyên sinh tránh được, t/năm",
-            "materials_t_per_year",
-            1.0,
-            0,
-        ),
-        (
-            "kept from landfill, t/yr",
-            "không phải chôn lấp, t/năm",
-            "landfill_avoided_t_per_year",
-            1.0,
-            0,
-        ),
-        ("exchanges", "trao đổi", "exchanges", 1.0, 0),
+        (later("money, billion VND/yr"), "money_vnd_per_year", 1e9, 2),
+        (later("CO2e avoided, t/yr"), "co2e_t_per_year", 1.0, 0),
+        (later("water reused, m³/yr"), "water_m3_per_year", 1.0, 0),
+        (later("energy recovered, MWh/yr"), "energy_mwh_per_year", 1.0, 0),
+        (later("virgin material avoided, t/yr"), "materials_t_per_year", 1.0, 0),
+        (later("kept from landfill, t/yr"), "landfill_avoided_t_per_year", 1.0, 0),
+        (later("exchanges"), "exchanges", 1.0, 0),
     ]
     return [
         [
-            say(lang, en, vi),
+            t(figure),
             number(b[k] / div, lang, dp),
             *([number(c[k] / div, lang, dp)] if agreed else []),
             number(a[k] / div, lang, dp),
             number(g[k] / div, lang, dp),
         ]
-        for en, vi, k, div, dp in rows
+        for figure, k, div, dp in rows
     ]
 
 
@@ -229,26 +241,28 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
     cat = catalog()
     value = view["objective_value"]
     shown = (
-        f"{number(value / 1e9, lang, 2)} {say(lang, 'billion VND/yr', 'tỷ đồng/năm')}"
+        f"{number(value / 1e9, lang, 2)} {t('billion VND/yr')}"
         if view["objective"] == "net-benefit"
-        else f"{number(value, lang, 0)} {say(lang, 't CO2e/yr', 't CO2e/năm')}"
+        else f"{number(value, lang, 0)} {t('t CO2e/yr')}"
     )
     gap = view["gap"]
     saved = (
-        say(lang, f"; run {view['run_id']} saved", f"; đã lưu lượt chạy {view['run_id']}")
+        t("; run {run_id} saved", run_id=str(view["run_id"]))
         if view["run_id"]
-        else say(lang, " (not saved)", " (chưa lưu)")
+        else t(" (not saved)")
     )
     lines = [
-        say(lang, "objective", "mục tiêu")
-        + f" {view['objective']}: {shown}; "
-        + say(lang, "status", "trạng thái")
-        + f" {view['status']}"
-        + (f", gap {100 * gap:.2f} %" if gap == gap and gap > 0 else ""),
-        say(
-            lang,
-            f"{view['candidates']['links']} candidate links, {view['planned']} chosen",
-            f"{view['candidates']['links']} liên kết ứng viên, chọn {view['planned']}",
+        t(
+            "objective {objective}: {value}; status {status}",
+            objective=objective_name(view["objective"]),
+            value=shown,
+            status=solver_status(view["status"]),
+        )
+        + (t(", gap {gap}", gap=percent(gap, lang, 2)) if gap == gap and gap > 0 else ""),
+        t(
+            "{links} candidate links, {planned} chosen",
+            links=view["candidates"]["links"],
+            planned=view["planned"],
         )
         + saved,
     ]
@@ -256,55 +270,52 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
         lines.append(view["message"])
     if view["options"]["budget_vnd"] is not None:
         lines.append(
-            say(lang, "investment budget ", "ngân sách đầu tư ")
-            + f"{_vnd(view['options']['budget_vnd'], lang)} VND"
+            t("investment budget {budget} VND", budget=_vnd(view["options"]["budget_vnd"], lang))
         )
     if view["options"]["co2_cap_t"] is not None:
         e = view["emissions"]
         lines.append(
-            f"CO2 cap {number(view['options']['co2_cap_t'], lang)} t: "
-            + say(lang, "emissions before ", "phát thải trước ")
-            + f"{number(e['baseline_co2e_t'], lang)} t, "
-            + say(lang, "after ", "sau ")
-            + f"{number(e['after_co2e_t'], lang)} t"
+            t(
+                "CO2 cap {cap} t: emissions before {before} t, after {after} t",
+                cap=number(view["options"]["co2_cap_t"], lang),
+                before=number(e["baseline_co2e_t"], lang),
+                after=number(e["after_co2e_t"], lang),
+            )
         )
     scope = view["scope"]["label"]
     console.print(
         Panel(
             "\n".join(lines),
-            title=title or say(lang, f"Optimised network: {scope}", f"Mạng tối ưu: {scope}"),
+            title=title or t("Optimised network: {scope}", scope=scope),
             expand=False,
         )
     )
     agreed = view.get("committed") or []
     table(
-        say(lang, "Today and optimised, per year", "Hiện nay và sau tối ưu, mỗi năm"),
+        t("Today and optimised, per year"),
         [
-            say(lang, "figure", "chỉ tiêu"),
-            say(lang, "today", "hiện nay"),
-            *(
-                [say(lang, "agreed, not running yet", "đã thỏa thuận, chưa vận hành")]
-                if agreed
-                else []
-            ),
-            say(lang, "optimised", "sau tối ưu"),
-            say(lang, "gain", "tăng thêm"),
+            t("figure"),
+            t("today"),
+            *([t("agreed, not running yet")] if agreed else []),
+            t("optimised"),
+            t("gain"),
         ],
         _totals_lines(view["totals"], lang),
         numeric=[1, 2, 3, 4],
     )
     for x in agreed:
         console.print(
-            say(
-                lang,
-                f"fixed in the plan ({x['status']}): {x['key']} {x['supplier']} → "
-                f"{x['receiver']}, {number(x['quantity'], lang)} {units.display(x['unit'])}; "
-                f"taken from the supply {number(x['supply_taken'], lang)}, from the demand "
-                f"{number(x['demand_taken'], lang)}",
-                f"giữ nguyên trong kế hoạch (đang đàm phán): {x['key']} {x['supplier']} → "
-                f"{x['receiver']}, {number(x['quantity'], lang)} {units.display(x['unit'])}; "
-                f"trừ khỏi nguồn cung {number(x['supply_taken'], lang)}, khỏi nhu cầu "
-                f"{number(x['demand_taken'], lang)}",
+            t(
+                "fixed in the plan ({status}): {key} {supplier} → {receiver}, {quantity} {v5}; "
+                "taken from the supply {supply_taken}, from the demand {demand_taken}",
+                status=_exchange_status(x["status"], lang),
+                key=x["key"],
+                supplier=x["supplier"],
+                receiver=x["receiver"],
+                quantity=number(x["quantity"], lang),
+                v5=units.display(x["unit"]),
+                supply_taken=number(x["supply_taken"], lang),
+                demand_taken=number(x["demand_taken"], lang),
             )
         )
     rows = []
@@ -313,8 +324,8 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
         qty = x["quantity"]
         rows.append(
             [
-                x["supplier"]["code"],
-                x["receiver"]["code"],
+                x["supplier"].get("name") or x["supplier"]["code"],
+                x["receiver"].get("name") or x["receiver"]["code"],
                 mat.name_en if lang == "en" else mat.name_vi,
                 "—" if qty is None else f"{number(qty, lang)} {units.display(x['unit'])}",
                 number(x["distance_km"], lang, 1),
@@ -326,39 +337,38 @@ def render_run(view: dict[str, Any], lang: str, title: str | None = None) -> Non
             ]
         )
     table(
-        say(
-            lang,
-            f"Planned exchanges: the {len(rows)} worth most of {view['planned']}",
-            f"Trao đổi theo kế hoạch: {len(rows)} trao đổi giá trị nhất trong {view['planned']}",
+        t(
+            "Planned exchanges: the {n_rows} worth most of {planned}",
+            n_rows=len(rows),
+            planned=view["planned"],
         ),
         [
-            say(lang, "supplier", "bên cung cấp"),
-            say(lang, "receiver", "bên nhận"),
-            say(lang, "material", "vật liệu"),
-            say(lang, "quantity/yr", "lượng/năm"),
-            "km",
-            say(lang, "net M VND/yr", "lợi ích ròng tr.đ/năm"),
-            say(lang, "t CO2e/yr", "t CO2e/năm"),
-            say(lang, "why", "vì sao"),
+            t("supplier"),
+            t("receiver"),
+            t("material"),
+            t("quantity/yr"),
+            t("km"),
+            t("net M VND/yr"),
+            t("t CO2e/yr"),
+            t("why"),
         ],
         rows,
         numeric=[3, 4, 5, 6],
+        legend=[7],
     )
     if view["investments"]:
         table(
-            say(lang, "Built", "Đầu tư xây dựng"),
+            t("Built"),
             [
-                say(lang, "kind", "loại"),
-                say(lang, "for", "cho"),
-                say(lang, "units", "số lượng"),
-                say(lang, "investment bn VND", "vốn đầu tư tỷ đồng"),
-                say(lang, "bn VND/yr", "tỷ đồng/năm"),
+                t("kind"),
+                t("for"),
+                t("units"),
+                t("investment bn VND"),
+                t("bn VND/yr"),
             ],
             [
                 [
-                    say(lang, "pipe", "đường ống")
-                    if i["kind"] == "pipe"
-                    else say(lang, "shared unit", "trạm dùng chung"),
+                    t("pipe") if i["kind"] == "pipe" else t("shared unit"),
                     i["name"][lang],
                     i["units"],
                     number(i["investment_vnd"] / 1e9, lang, 2),
@@ -377,23 +387,21 @@ def _render_pieces(pieces: list[dict[str, Any]], lang: str) -> None:
         for p in pieces:
             solved[p["solver"]] = solved.get(p["solver"], 0) + 1
         console.print(
-            say(lang, f"{len(pieces)} pieces: ", f"{len(pieces)} phần: ")
+            t("{n_pieces} pieces: ", n_pieces=len(pieces))
             + ", ".join(f"{n} × {name}" for name, n in sorted(solved.items()))
         )
         return
     table(
-        say(lang, "Pieces solved", "Các phần đã giải"),
-        ["phần", "bộ giải", "trạng thái", "liên kết", "khoảng cách tối ưu", "giây"]
-        if lang == "vi"
-        else ["piece", "solver", "status", "links", "gap", "seconds"],
+        t("Pieces solved"),
+        [t("piece"), t("solver"), t("status"), t("links"), t("gap"), t("seconds")],
         [
             [
                 p["key"],
                 p["solver"],
-                p["status"],
+                solver_status(p["status"]),
                 p["links"],
-                f"{100 * p['gap']:.2f} %" if p["gap"] == p["gap"] else "—",
-                f"{p['seconds']:.3f}",
+                percent(p["gap"], lang, 2) if p["gap"] == p["gap"] else "—",
+                number(p["seconds"], lang, 3),
             ]
             for p in pieces
         ],
@@ -419,7 +427,7 @@ def pareto(
 ) -> None:
     """The trade-off between money and CO2e: each point a feasible network."""
     st = state(ctx)
-    with console.status("tracing the trade-off", spinner="dots"):
+    with console.status(t("tracing the trade-off"), spinner="dots"):
         curve = service.pareto_curve(
             st.engine(),
             viewer=st.viewer(),
@@ -438,14 +446,18 @@ def pareto(
         return
     lang = st.lang
     table(
-        f"Money against CO2e: {curve['scope']['label']} ({curve['year']})",
+        t(
+            "Money against CO2e: {label} ({year})",
+            label=curve["scope"]["label"],
+            year=curve["year"],
+        ),
         [
-            "point",
-            "CO2e floor t/yr",
-            "net benefit bn VND/yr",
-            "CO2e avoided t/yr",
-            "exchanges",
-            "status",
+            t("point"),
+            t("CO2e floor t/yr"),
+            t("net benefit bn VND/yr"),
+            t("CO2e avoided t/yr"),
+            t("exchanges"),
+            t("status"),
         ],
         [
             [
@@ -454,12 +466,12 @@ def pareto(
                 number(p["net_benefit_vnd"] / 1e9, lang, 3),
                 number(p["co2e_t"], lang, 1),
                 p["exchanges"],
-                p["status"],
+                solver_status(p["status"]),
             ]
             for p in curve["points"]
         ],
         numeric=[1, 2, 3, 4],
-        caption=curve["note"] or curve["method"],
+        caption=t(curve["note"] or curve["method"]),
     )
 
 
@@ -478,7 +490,7 @@ def resilience(
 ) -> None:
     """What breaks if an enterprise leaves: exchanges, benefit lost, partners found instead."""
     st = state(ctx)
-    with console.status("removing enterprises one by one", spinner="dots"):
+    with console.status(t("removing enterprises one by one"), spinner="dots"):
         report = resilience_service.resilience_report(
             st.engine(),
             park=park,
@@ -495,35 +507,42 @@ def resilience(
     lang = st.lang
     n = report["network"]
     console.print(
-        f"[bold]{park}[/] {report['year']}: {n['running']} running and {n['planned']} planned "
-        f"exchanges worth {_vnd(n['benefit_vnd'], lang)} VND/yr"
+        t(
+            "[bold]{park}[/] {year}: {running} running and {planned} planned exchanges worth "
+            "{benefit} VND/yr",
+            park=park,
+            year=str(report["year"]),
+            running=n["running"],
+            planned=n["planned"],
+            benefit=_vnd(n["benefit_vnd"], lang),
+        )
     )
     table(
-        "If it left (per year)",
+        t("If it left (per year)"),
         [
-            "enterprise",
-            "running broken",
-            "planned broken",
-            "lost bn VND",
-            "t CO2e lost",
-            "found instead",
+            t("enterprise"),
+            t("running broken"),
+            t("planned broken"),
+            t("lost bn VND"),
+            t("t CO2e lost"),
+            t("found instead"),
         ],
         [
             [
-                e["enterprise"]["code"],
+                e["enterprise"].get("name") or e["enterprise"]["code"],
                 len(e["broken_running"]),
                 len(e["broken_planned"]),
                 number(e["benefit_lost_vnd"] / 1e9, lang, 2),
                 number(e["co2e_lost_t"], lang, 0),
                 ", ".join(
-                    f"{a['supplier']['code']}→{a['receiver']['code']}" for a in e["alternatives"]
+                    f"{_name(a['supplier'])} → {_name(a['receiver'])}" for a in e["alternatives"]
                 )
                 or "—",
             ]
             for e in report["enterprises"]
         ],
         numeric=[1, 2, 3, 4],
-        caption=report["method"],
+        caption=t(report["method"]),
     )
 
 
@@ -550,7 +569,7 @@ def shares(
         result = shares_service.shares_of_exchange(st.engine(), exchange, st.viewer())
     else:
         assert enterprises is not None
-        with console.status("solving every coalition", spinner="dots"):
+        with console.status(t("solving every coalition"), spinner="dots"):
             result = shares_service.shares_of_coalition(
                 st.engine(), enterprises.split(","), park=park, top=top, viewer=st.viewer()
             )
@@ -559,12 +578,21 @@ def shares(
         return
     lang = st.lang
     table(
-        f"Shares of {number(result['total_vnd'] / 1e6, lang, 1)} million VND/yr "
-        f"({result['coalitions_solved']} coalitions solved)",
-        ["enterprise", "Shapley M VND", "proportional M VND", "equal M VND", "own side M VND"],
+        t(
+            "Shares of {v0} million VND/yr ({coalitions_solved} coalitions solved)",
+            v0=number(result["total_vnd"] / 1e6, lang, 1),
+            coalitions_solved=result["coalitions_solved"],
+        ),
+        [
+            t("enterprise"),
+            t("Shapley M VND"),
+            t("proportional M VND"),
+            t("equal M VND"),
+            t("own side M VND"),
+        ],
         [
             [
-                f"{p['park']}:{p['enterprise']}" + (f" ({p['role']})" if "role" in p else ""),
+                f"{p['park']}:{p['enterprise']}" + (f" ({t(p['role'])})" if "role" in p else ""),
                 number(p["shapley_vnd"] / 1e6, lang, 1),
                 number(p["proportional_vnd"] / 1e6, lang, 1),
                 number(p["equal_vnd"] / 1e6, lang, 1),
@@ -575,19 +603,30 @@ def shares(
         numeric=[1, 2, 3, 4],
     )
     for name, text in result["methods"].items():
-        console.print(f"[bold]{name}[/]: {text}", highlight=False)
-    console.print(f"proportional basis: {result['proportional_basis']}", highlight=False)
+        console.print(f"[bold]{t(name)}[/]: {t(text)}", highlight=False)
+    console.print(
+        t("proportional basis: {basis}", basis=t(result["proportional_basis"])), highlight=False
+    )
+
+
+def _name(side: dict[str, Any]) -> str:
+    """An enterprise by its name (its code when the name is not known)."""
+    return str(side.get("name") or side.get("code") or "—")
 
 
 def print_optimised_network(st: State, park: str) -> None:
     """The optimised network of a park and its gain over today's (for ``parkloop demo``)."""
     run = service.optimise_network(st.engine(), park=park, save=False, viewer=st.viewer())
+    with speaking(st.lang):
+        _render_optimised(run, st, park)
+
+
+def _render_optimised(run: Any, st: State, park: str) -> None:
     render_run(
         run.view(st.viewer(), limit=10),
         st.lang,
-        title=say(
-            st.lang,
-            f"Optimised network of {park} (write it with `parkloop optimize --park {park}`)",
-            f"Mạng trao đổi tối ưu của {park} (ghi lại bằng `parkloop optimize --park {park}`)",
+        title=t(
+            "Optimised network of {park} (write it with `parkloop optimize --park {park}`)",
+            park=park,
         ),
     )

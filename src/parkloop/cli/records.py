@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from parkloop.catalog import catalog
-from parkloop.cli.render import console, number, print_json, say, table
+from parkloop.cli.render import console, number, percent, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.services import records
 
@@ -31,11 +32,11 @@ def _material_name(code: str, lang: str) -> str:
 
 def _print_edit(edit: records.Edit, lang: str) -> None:
     if not edit.changed:
-        console.print(say(lang, "nothing changed", "không có gì thay đổi"))
+        console.print(t("nothing changed"))
         return
     table(
-        f"{edit.kind} {edit.id} {edit.key}",
-        [say(lang, "column", "cột"), say(lang, "before", "trước"), say(lang, "after", "sau")],
+        f"{t(edit.kind)} {edit.id} {edit.key}",
+        [t("column"), t("before"), t("after")],
         [[c, "" if o is None else o, "" if n is None else n] for c, (o, n) in edit.changed.items()],
     )
 
@@ -59,35 +60,31 @@ def review(
         return
     lang = st.lang
     table(
-        say(lang, f"{park}: {len(items)} to review", f"{park}: {len(items)} cần xem lại"),
+        t("{park}: {n_items} to review", park=park, n_items=len(items)),
         [
             "id",
-            say(lang, "kind", "loại"),
-            say(lang, "enterprise", "doanh nghiệp"),
-            say(lang, "as written", "staff ghi"),
-            say(lang, "quantity", "khối lượng"),
-            say(lang, "read as", "đọc là"),
-            say(lang, "suggestions", "gợi ý"),
+            t("kind"),
+            t("enterprise"),
+            t("as written"),
+            t("quantity"),
+            t("read as"),
+            t("suggestions"),
         ],
         [
             [
                 i.id,
-                say(lang, i.kind, "dòng" if i.kind == "flow" else "chào/cần"),
+                t("flow") if i.kind == "flow" else t("offer or want"),
                 i.org_name or i.org_code,
                 i.text,
                 f"{number(i.quantity, lang, 1)} {i.unit}",
                 _material_name(i.code, lang)
-                + (f" ({number(100 * i.confidence, lang)} %)" if i.confidence is not None else ""),
+                + (f" ({percent(i.confidence, lang)})" if i.confidence is not None else ""),
                 "; ".join(f"{s} ({_material_name(s, lang)})" for s in i.suggestions[:3]),
             ]
             for i in items
         ],
         numeric=[0],
-        caption=say(
-            lang,
-            "settle one with: parkloop materials assign ID CODE",
-            "chọn mã cho một dòng: parkloop materials assign ID MÃ",
-        ),
+        caption=t("settle one with: parkloop materials assign ID CODE"),
     )
 
 
@@ -144,7 +141,7 @@ def flows_delete(
     """Delete one flow (the change log keeps what it was)."""
     st = state(ctx)
     records.delete_record(st.engine(), "flow", row_id, st.viewer(), by)
-    console.print(say(st.lang, f"deleted flow {row_id}", f"đã xoá dòng {row_id}"))
+    console.print(t("deleted flow {row_id}", row_id=str(row_id)))
 
 
 def listings_delete(
@@ -155,7 +152,7 @@ def listings_delete(
     """Delete one offer or want."""
     st = state(ctx)
     records.delete_record(st.engine(), "listing", row_id, st.viewer(), by)
-    console.print(say(st.lang, f"deleted {row_id}", f"đã xoá {row_id}"))
+    console.print(t("deleted {row_id}", row_id=str(row_id)))
 
 
 def enterprises_set(
@@ -194,7 +191,7 @@ def enterprises_delete(
     """Delete one enterprise or partner."""
     st = state(ctx)
     records.delete_organisation(st.engine(), park, code, st.viewer(), force, by)
-    console.print(say(st.lang, f"deleted {code}", f"đã xoá {code}"))
+    console.print(t("deleted {code}", code=code))
 
 
 ExchangeArg = Annotated[str, typer.Argument(help="Exchange id, or its code with --park.")]
@@ -249,7 +246,7 @@ def exchanges_delete(
     st = state(ctx)
     row_id = records.exchange_id(st.engine(), exchange, park)
     records.delete_record(st.engine(), "exchange", row_id, st.viewer(), by)
-    console.print(say(st.lang, f"deleted exchange {row_id}", f"đã xoá trao đổi {row_id}"))
+    console.print(t("deleted exchange {row_id}", row_id=str(row_id)))
 
 
 def register(

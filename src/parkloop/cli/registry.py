@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from parkloop import units
 from parkloop.catalog import catalog
 from parkloop.cli.render import number, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
 from parkloop.domain.enums import OrgKind
 from parkloop.domain.models import Enterprise
@@ -26,6 +27,19 @@ listings_app = typer.Typer(help="Offers and wants.", no_args_is_help=True)
 exchanges_app = typer.Typer(help="Exchanges between organisations.", no_args_is_help=True)
 
 
+def _names(engine: Any, keys: list[tuple[str, str]], lang: str) -> dict[tuple[str, str], str]:
+    """The names of the organisations a table shows, in the reader's language."""
+    found = registry.organisations_named(engine, keys)
+    return {key: org.display_name(lang) for key, org in found.items()}
+
+
+def _material(code: str, lang: str) -> str:
+    found = catalog().materials.get(code)
+    if found is None:
+        return code
+    return found.name_en if lang == "en" else found.name_vi
+
+
 @parks_app.command("list")
 def list_parks(
     ctx: typer.Context,
@@ -39,8 +53,8 @@ def list_parks(
         print_json(parks)
         return
     table(
-        "Parks" if st.lang == "en" else "Khu công nghiệp",
-        ["code", "name", "province", "region", "area (ha)", "WWTP (m³/day)"],
+        t("Parks"),
+        [t("code"), t("name"), t("province"), t("region"), t("area (ha)"), t("WWTP (m³/day)")],
         [
             [
                 p.code,
@@ -92,8 +106,8 @@ def list_enterprises(
             ]
         )
     table(
-        f"{park}: {len(orgs)}",
-        ["code", "name", "kind", "VSIC sector", "RECP", "employees"],
+        f"{park}: {number(len(orgs), st.lang)}",
+        [t("code"), t("name"), t("kind"), t("VSIC sector"), t("RECP"), t("employees")],
         rows,
         numeric=[5],
     )
@@ -113,12 +127,22 @@ def list_flows(
         print_json(flows)
         return
     cat = catalog()
+    named = _names(st.engine(), [(park, f.org_code) for f in flows], st.lang)
     table(
-        f"{park}: {len(flows)} flows",
-        ["enterprise", "period", "dir", "material", "quantity", "unit", "destination", "status"],
+        t("{park}: {n_flows} flows", park=park, n_flows=len(flows)),
+        [
+            t("enterprise"),
+            t("period"),
+            t("dir"),
+            t("material"),
+            t("quantity"),
+            t("unit"),
+            t("destination"),
+            t("status"),
+        ],
         [
             [
-                f.org_code,
+                named.get((park, f.org_code), f.org_code),
                 f.period.label,
                 f.direction.label(st.lang),
                 cat.materials[f.material_code].name_en
@@ -143,15 +167,24 @@ def list_listings(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) -
     if as_json:
         print_json(items)
         return
+    named = _names(st.engine(), [(park, i.org_code) for i in items], st.lang)
     table(
-        f"{park}: {len(items)} offers and wants",
-        ["key", "enterprise", "kind", "material", "quantity/yr", "unit", "status"],
+        t("{park}: {n_items} offers and wants", park=park, n_items=len(items)),
+        [
+            t("key"),
+            t("enterprise"),
+            t("kind"),
+            t("material"),
+            t("quantity/yr"),
+            t("unit"),
+            t("status"),
+        ],
         [
             [
                 i.key,
-                i.org_code,
+                named.get((park, i.org_code), i.org_code),
                 i.kind.label(st.lang),
-                i.material_code,
+                _material(i.material_code, st.lang),
                 number(i.quantity.value, st.lang, 1),
                 units.display(i.quantity.unit),
                 i.status.label(st.lang),
@@ -170,19 +203,35 @@ def list_exchanges(ctx: typer.Context, park: ParkOpt, as_json: JsonOpt = False) 
     if as_json:
         print_json(items)
         return
+    named = _names(
+        st.engine(),
+        [(x.supplier_park_code, x.supplier_code) for x in items]
+        + [(x.receiver_park_code, x.receiver_code) for x in items],
+        st.lang,
+    )
+
+    def side(park_code: str, code: str) -> str:
+        name = named.get((park_code, code), code)
+        return name if park_code == park else f"{park_code}: {name}"
+
     table(
-        f"{park}: {len(items)} exchanges",
-        ["key", "supplier", "receiver", "material", "quantity/yr", "unit", "km", "status"],
+        t("{park}: {n_items} exchanges", park=park, n_items=len(items)),
+        [
+            t("key"),
+            t("supplier"),
+            t("receiver"),
+            t("material"),
+            t("quantity/yr"),
+            t("unit"),
+            t("km"),
+            t("status"),
+        ],
         [
             [
                 x.key,
-                x.supplier_code
-                if x.supplier_park_code == park
-                else f"{x.supplier_park_code}:{x.supplier_code}",
-                x.receiver_code
-                if x.receiver_park_code == park
-                else f"{x.receiver_park_code}:{x.receiver_code}",
-                x.material_code,
+                side(x.supplier_park_code, x.supplier_code),
+                side(x.receiver_park_code, x.receiver_code),
+                _material(x.material_code, st.lang),
                 number(x.quantity.value, st.lang, 0),
                 units.display(x.quantity.unit),
                 number(x.distance_km, st.lang, 1),

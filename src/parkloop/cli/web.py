@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from parkloop.cli.render import console, print_json, table
+from parkloop.cli.speech import t
 from parkloop.cli.state import state
+from parkloop.errors import Word
 from parkloop.services import accounts
 from parkloop.settings import setting
 
@@ -52,18 +54,26 @@ def serve(
     sqlite = engine.dialect.name == "sqlite"
     if workers > 1 and sqlite:
         raise typer.BadParameter(
-            "several workers need PostgreSQL (PARKLOOP_DATABASE_URL=postgresql://...); on "
-            "SQLite run one",
+            t(
+                "several workers need PostgreSQL (PARKLOOP_DATABASE_URL=postgresql://...); on "
+                "SQLite run one"
+            ),
             param_hint="--workers",
         )
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown_host}:{port}"
-    console.print(f"parkloop: {base}  (database {st.database.shown})", highlight=False)
+    console.print(
+        t("parkloop: {base}  (database {database})", base=base, database=st.database.shown),
+        highlight=False,
+    )
     token = accounts.setup_link_token(engine)
     if token is not None:
         console.print(
-            f"first run: create the administrator at {base}/setup?token={token}\n"
-            "  (the link works once, for a day; or use `parkloop users add EMAIL --role admin`)",
+            t(
+                "first run: create the administrator at {link}\n  (the link works once, for a "
+                "day; or use `parkloop users add EMAIL --role admin`)",
+                link=f"{base}/setup?token={token}",
+            ),
             highlight=False,
         )
     os.environ["PARKLOOP_DATABASE_URL"] = st.database.resolved_url
@@ -139,9 +149,16 @@ def users_add(
     )
     where = accounts.scope_named(user) or user.place
     if user.role == "authority" and not where:
-        where = "every park"
+        where = t("every park")
     console.print(
-        f"created {user.role} account {user.email}{f' of {where}' if where else ''}",
+        t(
+            "created {role} account {email} of {where}"
+            if where
+            else "created {role} account {email}",
+            role=Word(user.role),
+            email=user.email,
+            where=where or "",
+        ),
         highlight=False,
     )
     if province:
@@ -150,12 +167,16 @@ def users_add(
         found = resolve_province(province)
         if found is not None and found.old_name:
             console.print(
-                f"'{province}' is part of {found.name_vi} since 2025: the account oversees "
-                f"the parks of {found.name_vi}",
+                t(
+                    "'{province}' is part of {name} since 2025: the account oversees the parks "
+                    "of {name}",
+                    province=province,
+                    name=found.name_vi,
+                ),
                 highlight=False,
             )
     if user.scope is not None:
-        console.print(f"parks it oversees now: {len(user.scope)}", highlight=False)
+        console.print(t("parks it oversees now: {count}", count=len(user.scope)), highlight=False)
 
 
 @users_app.command("list")
@@ -184,17 +205,25 @@ def users_list(
         print_json(rows)
         return
     table(
-        "Accounts",
-        ["e-mail", "name", "role", "park", "enterprise", "province or region", "active"],
+        t("Accounts"),
+        [
+            t("e-mail"),
+            t("name"),
+            t("role"),
+            t("park"),
+            t("enterprise"),
+            t("province or region"),
+            t("active"),
+        ],
         [
             [
                 r["email"],
                 r["name"],
-                r["role"],
+                t(r["role"]),
                 r["park"] or ", ".join(r["parks"]),
                 r["enterprise"] or "",
                 r["province"] or r["region"] or "",
-                "yes" if r["active"] else "no",
+                t("yes") if r["active"] else t("no"),
             ]
             for r in rows
         ],
@@ -208,7 +237,7 @@ def users_disable(
     """Disable an account: it cannot sign in, its sessions end at once."""
     st = state(ctx)
     accounts.set_active(st.engine(), email, False, st.viewer())
-    console.print(f"disabled {email}", highlight=False)
+    console.print(t("disabled {email}", email=email), highlight=False)
 
 
 @users_app.command("enable")
@@ -218,7 +247,7 @@ def users_enable(
     """Enable a disabled account again."""
     st = state(ctx)
     accounts.set_active(st.engine(), email, True, st.viewer())
-    console.print(f"enabled {email}", highlight=False)
+    console.print(t("enabled {email}", email=email), highlight=False)
 
 
 @users_app.command("password")
@@ -239,7 +268,7 @@ def users_password(
     """Set an account's password; its sessions end."""
     st = state(ctx)
     accounts.set_password(st.engine(), email, password, st.viewer())
-    console.print(f"password of {email} set", highlight=False)
+    console.print(t("password of {email} set", email=email), highlight=False)
 
 
 @tokens_app.command("create")

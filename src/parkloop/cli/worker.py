@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from parkloop.cli.render import err_console
+from parkloop.cli.speech import t
 from parkloop.cli.state import state
 from parkloop.errors import UserError, msg
 from parkloop.services import worker as service
@@ -32,8 +33,12 @@ def worker(
     engine = st.engine()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     err_console.print(
-        f"worker on {st.database.shown}: {concurrency} job{'s' if concurrency != 1 else ''} "
-        "at a time; stop with Ctrl+C (running jobs end first)",
+        t(
+            "worker on {database}: {count} jobs at a time; stop with Ctrl+C (running jobs end "
+            "first)",
+            database=st.database.shown,
+            count=concurrency,
+        ),
         highlight=False,
     )
     service.main(engine, concurrency)

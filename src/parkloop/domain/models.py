@@ -315,6 +315,7 @@ class RecpMeasure:
     key: str
     year: int
     title: str
+    org_name: str = ""  # the enterprise's name, as the registry keeps it
     category: RecpCategory = RecpCategory.ENERGY_EFFICIENCY
     implemented: bool = True
     electricity_saved_mwh: float = 0.0

@@ -712,6 +712,7 @@ def _measure_inputs(measures: Iterable[RecpMeasure]) -> list[recp.MeasureInput]:
         recp.MeasureInput(
             park=m.park_code,
             org=m.org_code,
+            org_name=m.org_name,
             key=m.key,
             year=m.year,
             title=m.title,

@@ -79,6 +79,10 @@ def investment_costs() -> InvestmentCosts:
     return InvestmentCosts(cat.parameter("investment_discount_rate"), pipes, units)
 
 
+# The note of a trade-off curve with no trade-off.
+PARETO_ONE_POINT = "the network worth most also avoids the most CO2e: the curve is one point"
+
+
 def investment_sources() -> list[dict[str, Any]]:
     """The investment costs the optimiser uses, each with its status and source."""
     cat = catalog()
@@ -1053,9 +1057,7 @@ def pareto_curve(
         "year": net.candidates.year,
         "objective": "net-benefit and co2",
         "tradeoff": curve.tradeoff,
-        "note": ""
-        if curve.tradeoff
-        else "the network worth most also avoids the most CO2e: the curve is one point",
+        "note": "" if curve.tradeoff else PARETO_ONE_POINT,
         "points": out_points,
         "method": curve.method,
         "candidates": {"links": net.problem.n_links},

@@ -23,6 +23,12 @@ from parkloop.store import writes
 
 # -- fair shares -----------------------------------------------------------------------------------
 
+# What the proportional split is based on: the partners' own sides, else an equal split.
+PROPORTIONAL_BASES = (
+    "own side of the exchanges",
+    "no partner has a positive side: equal split",
+)
+
 
 def shares_of_exchange(
     engine: Engine, exchange_id: int, viewer: Viewer | None = None
@@ -197,8 +203,6 @@ def _shares_view(
         "total_vnd": result.total,
         "players": players,
         "methods": result.methods,
-        "proportional_basis": "own side of the exchanges"
-        if result.proportional_used_weights
-        else "no partner has a positive side: equal split",
+        "proportional_basis": PROPORTIONAL_BASES[0 if result.proportional_used_weights else 1],
         "coalitions_solved": coalitions,
     }

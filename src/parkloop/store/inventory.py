@@ -122,6 +122,7 @@ def _with_owner(table: Any) -> Select[Any]:
             *columns,
             parks.c.code.label("park_code"),
             organisations.c.code.label("org_code"),
+            organisations.c.name_vi.label("org_name"),
         )
         .select_from(table)
         .join(parks, parks.c.id == table.c.park_id)
@@ -199,6 +200,7 @@ def list_recp_measures(conn: Connection, park_code: str | None = None) -> list[R
             id=r["id"],
             park_code=r["park_code"],
             org_code=r["org_code"],
+            org_name=r["org_name"],
             key=r["key"],
             year=r["year"],
             title=r["title"],
