@@ -434,7 +434,9 @@ def run(size: str = "full") -> None:
   column per parameter with its unit in the header: "COD (mg/L)"), and the same readings
   as one long CSV (station, parameter, UTC instant, value) for the bare COPY
 - upload: `services.monitoring.upload` per station file (read, units, every refusal check,
-  anti-join against the stored month, write Parquet / COPY into the partitioned table);
+  the look for stored readings of the station over the file's span — none here, so the
+  batch is written as it is: Parquet files, or a binary COPY into the partitioned table;
+  a resent file goes through the anti-join against the stored readings);
   push: `services.monitoring.push` of one JSON batch per station-day (2,880 readings;
   the timed part parses the JSON and stores it, as the endpoint does)
 - bare baselines: DuckDB `read_csv` + `insert` of the same wide files into one table;

@@ -375,7 +375,12 @@ def test_status_and_check_of_a_park(engine: sa.Engine) -> None:
     monitoring.upload(engine, Viewer.admin(), buf.getvalue().encode(), "d.csv", "p-wwtp", now=now)
     report = monitoring.check(engine, Viewer.admin(), "p", start, now)
     kinds = {(f.station, f.parameter, f.kind.value) for f in report.findings}
-    assert ("p-wwtp", "cod", "gap") in kinds
+    # COD and pH stop together: one gap of the station, naming both (not one per parameter)
+    assert ("p-wwtp", None, "gap") in kinds
+    gaps = [f for f in report.findings if f.station == "p-wwtp" and f.kind.value == "gap"]
+    (gap,) = [f for f in gaps if "cod" in f.parameters]
+    assert sorted(gap.parameters) == ["cod", "ph"]  # the others sent nothing all day
+    assert (gap.start, gap.end) == (ts[199].astimezone(UTC), ts[230].astimezone(UTC))
     exceed = [f for f in report.findings if f.kind.value == "exceedance"]
     assert [(f.parameter, f.peak, f.limit) for f in exceed] == [("ph", 10.0, 9.0)]
     assert (exceed[0].start, exceed[0].end) == (ts[100].astimezone(UTC), ts[103].astimezone(UTC))

@@ -241,6 +241,13 @@ def subject(notice: Notice, labels: Labels) -> str:
     )
 
 
+def _parameters(f: Finding, labels: Labels, lang: str) -> str:
+    """The parameter of a finding, or the parameters a station's gap concerns."""
+    if f.parameter is None and f.parameters:
+        return ", ".join(labels.parameter(p, lang) for p in f.parameters)
+    return labels.parameter(f.parameter, lang)
+
+
 def body(notice: Notice, labels: Labels) -> str:
     """The message: station, parameter, when, peak, limit and its source, in the rule's
     language; instants in Viet Nam time."""
@@ -248,7 +255,7 @@ def body(notice: Notice, labels: Labels) -> str:
     unit = labels.unit(f.parameter)
     lines = [
         f"{_say(lang, 'Station', 'Trạm')}: {labels.station(f.station)} ({f.station})",
-        f"{_say(lang, 'Parameter', 'Thông số')}: {labels.parameter(f.parameter, lang)}",
+        f"{_say(lang, 'Parameter', 'Thông số')}: {_parameters(f, labels, lang)}",
         f"{_say(lang, 'Finding', 'Phát hiện')}: {f.kind.label(lang)}",
         f"{_say(lang, 'From', 'Từ')}: {formats.moment(local(f.start), lang)}",
     ]
@@ -327,6 +334,7 @@ def payload(notice: Notice, labels: Labels) -> dict[str, Any]:
         "station_name": labels.station(f.station),
         "parameter": f.parameter,
         "parameter_name": labels.parameter(f.parameter, notice.rule.lang),
+        "parameters": list(f.parameters),
         "kind": f.kind.value,
         "start": f.start.isoformat(),
         "end": f.end.isoformat(),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -317,6 +317,37 @@ def gaps(
         )
         for i in found
     ]
+
+
+def join_gaps(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings with the gaps that several parameters of one station share (same
+    start and end: the station sent nothing, rather than one sensor failing) joined into
+    one finding of the station, naming the parameters, so that one outage is one
+    finding and one alert. A gap of one parameter alone and every other finding are kept
+    as they are, in their order; a joined gap takes the place of its first part."""
+    shared: dict[tuple[str, dt.datetime, dt.datetime], list[Finding]] = {}
+    for f in findings:
+        if f.kind is FindingKind.GAP and f.parameter is not None:
+            shared.setdefault((f.station, f.start, f.end), []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        if f.kind is not FindingKind.GAP or f.parameter is None:
+            out.append(f)
+            continue
+        group = shared[(f.station, f.start, f.end)]
+        if len(group) == 1:
+            out.append(f)
+        elif group[0] is f:
+            names = tuple(g.parameter for g in group if g.parameter is not None)
+            out.append(
+                replace(
+                    f,
+                    parameter=None,
+                    parameters=names,
+                    source=f"{f.source}: {', '.join(names)}",
+                )
+            )
+    return out
 
 
 def check_series(

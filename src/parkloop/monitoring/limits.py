@@ -230,12 +230,19 @@ def worst(*statuses: str) -> str:
 # ---------------------------------------------------------------------------------- loading
 
 
+def _yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's parser when PyYAML has it (the same safe
+    constructor, ten times faster on the shipped rule sets)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
+
+
 @cache
 def _schema() -> dict[str, Any]:
     text = (resources.files("parkloop.monitoring") / "data" / "limits.schema.yaml").read_text(
         encoding="utf-8"
     )
-    schema: dict[str, Any] = yaml.safe_load(text)
+    schema: dict[str, Any] = _yaml(text)
     return schema
 
 
@@ -360,7 +367,7 @@ def load_limit_file(path: Path | str) -> LimitSet:
     """A limit set (a QCVN file or a park's intake limits) from a YAML file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LimitFileError(f"{path.name}: not YAML ({exc})") from exc
     return parse_limit_set(data, path.name)
@@ -373,7 +380,7 @@ def limit_sets() -> dict[str, LimitSet]:
     found: dict[str, LimitSet] = {}
     for item in sorted(folder.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".yaml"):
-            data = yaml.safe_load(item.read_text(encoding="utf-8"))
+            data = _yaml(item.read_text(encoding="utf-8"))
             loaded = parse_limit_set(data, item.name)
             if loaded.id in found:
                 raise LimitFileError(f"{item.name}: id {loaded.id} used twice")

@@ -100,10 +100,11 @@ class FindingKind(LabelledEnum):
 class Finding:
     """One episode a check found: from its first to its last offending instant (a gap:
     from the last reading before to the first after), its worst value, and the limit with
-    the document it comes from."""
+    the document it comes from. A gap several parameters share (the station sent nothing)
+    is one finding: its ``parameter`` is None and ``parameters`` names them."""
 
     station: str
-    parameter: str | None  # None for a gap of the whole station
+    parameter: str | None  # None for a gap of the station (several parameters at once)
     kind: FindingKind
     start: datetime  # aware, UTC
     end: datetime
@@ -112,3 +113,4 @@ class Finding:
     window: str | None = None  # "instant", "1h", "1d" …
     source: str = ""  # document or URL of the limit
     status: str = ""  # read / read_secondary / recalled_unverified / unknown
+    parameters: tuple[str, ...] = ()  # a station's gap: the parameters without readings

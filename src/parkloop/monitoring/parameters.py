@@ -76,8 +76,6 @@ def catalog() -> dict[str, CatalogEntry]:
             if not row["status"].strip() or not row["source"].strip():
                 raise ValueError(f"{PARAMETERS_FILE} line {n}: {code} needs a status and a source")
             unit = row["unit"].strip()
-            if unit:
-                registry()(unit)  # refuse a unit pint does not know, at load
             parameter = Parameter(
                 code=code,
                 name_vi=row["name_vi"].strip(),
@@ -92,6 +90,19 @@ def catalog() -> dict[str, CatalogEntry]:
                 parameter, row["unit_display"].strip(), aliases, row["status"], row["source"]
             )
     return entries
+
+
+@cache
+def _units() -> None:
+    """Refuse a canonical unit pint does not know, before the first conversion (the
+    catalog itself loads without pint: a check of stored readings needs no units)."""
+    for code, entry in catalog().items():
+        unit = entry.parameter.unit
+        if unit:
+            try:
+                registry()(unit)
+            except Exception as exc:  # pint raises several kinds for what it cannot parse
+                raise ValueError(f"{PARAMETERS_FILE}: {code}: unit {unit!r} unknown") from exc
 
 
 def parameters() -> dict[str, Parameter]:
@@ -197,6 +208,7 @@ def pint_unit(text: str) -> str:
     folded = fold(text.replace("³", "3").replace("²", "2")).replace(" /", "/").replace("/ ", "/")
     if folded in _UNIT_SPELLINGS:
         return _UNIT_SPELLINGS[folded]
+    _units()
     expression = _BARE_CUBE.sub("**3", text.replace("³", "3").replace("²", "2"))
     try:
         registry()(expression)
@@ -229,6 +241,7 @@ def to_canonical(code: str, values: ArrayLike, unit: str | None) -> NDArray[np.f
         return array
     if not source or not target:
         raise UnitMismatch(f"{unit!r} cannot measure {code} (canonical {target or 'no unit'!r})")
+    _units()
     ureg = registry()
     try:
         converted = ureg.Quantity(array, source).to(target).magnitude

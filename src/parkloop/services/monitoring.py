@@ -51,6 +51,7 @@ from parkloop.services.accounts import digest
 from parkloop.services.registry import require_park
 from parkloop.store import monitoring as store
 from parkloop.store.readings import (
+    SERIES_SCHEMA,
     ReadingStore,
     aggregates_of,
     groups,
@@ -58,6 +59,7 @@ from parkloop.store.readings import (
     store_for,
 )
 
+FETCH_STATIONS = 10  # stations whose readings a check fetches in one query
 CLOCK_SKEW = dt.timedelta(minutes=5)  # a station clock this far ahead is still believed
 LOCAL_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, no summer time
 MAX_LISTED = 1000  # refused rows listed one by one (the count is always whole)
@@ -479,6 +481,8 @@ def _cells(values: Any) -> pa.Array:
         values = pa.array(texts, pa.string())
     if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
         return pc.cast(values, pa.float64())
+    if pa.types.is_timestamp(values.type):
+        return values
     if not pa.types.is_string(values.type):
         values = pc.cast(values, pa.string())
     values = pc.utf8_trim_whitespace(values)
@@ -532,7 +536,15 @@ def _read_table(data: bytes, filename: str) -> dict[str, pa.Array]:
         raise UserError(
             msg("{file} cannot be read as CSV: {why}", file=filename, why=str(exc))
         ) from exc
-    table = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+    # Columns Arrow read as numbers (float) or instants are kept as read: turning them
+    # into text and back would give the same values, slower. Any other column is text.
+    kept = [
+        f
+        if pa.types.is_floating(f.type) or pa.types.is_timestamp(f.type)
+        else f.with_type(pa.string())
+        for f in table.schema
+    ]
+    table = table.cast(pa.schema(kept))
     return {n.strip(): _cells(table.column(n)) for n in table.column_names}
 
 
@@ -542,8 +554,21 @@ def _delimiter(data: bytes) -> str:
 
 
 def _instants(text: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-    """Instants (µs UTC) of timestamp strings, and which could be read; each distinct
-    text is parsed once."""
+    """Instants (µs UTC) of timestamp strings (or of instants the CSV reader read
+    already: local time without a zone), and which could be read; each distinct text is
+    parsed once."""
+    if pa.types.is_timestamp(text.type):
+        zone = text.type.tz
+        stamps = pc.cast(text, pa.timestamp("us", tz=zone), safe=False)
+        read = pc.is_valid(stamps).to_numpy(zero_copy_only=False)
+        us = np.asarray(
+            pc.fill_null(stamps.cast(pa.int64()), 0).to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
+        if zone is None:
+            us = us - int(LOCAL_OFFSET / dt.timedelta(microseconds=1))
+        return us, np.asarray(read, dtype=bool)
+    text = _texts(text)
     encoded = pc.dictionary_encode(text)
     uniques = encoded.dictionary.to_pylist()
     codes = encoded.indices.to_numpy(zero_copy_only=False)
@@ -635,10 +660,10 @@ def _wide(columns: dict[str, pa.Array], station: str, filename: str) -> _Rows:
     parts = [(h, _texts(c)) for h, c in parts]
     repeat = np.repeat(np.arange(m), n)
     return _Rows(
-        station=pa.array(np.full(n * m, station, dtype=object), pa.string()),
+        station=pa.repeat(pa.scalar(station, pa.string()), n * m),
         parameter=names.take(pa.array(repeat)),
         unit=pa.nulls(n * m, pa.string()),
-        ts=pa.concat_arrays([_texts(ts)] * m),
+        ts=pa.concat_arrays([ts if pa.types.is_timestamp(ts.type) else _texts(ts)] * m),
         value=pa.concat_arrays([c for _, c in parts]),
         row=np.tile(rows, m),
         column=names.take(pa.array(repeat)),
@@ -774,7 +799,7 @@ def _prepare(
             )
             continue
         parameter_of[where] = known_codes.index(match.parameter)
-    ts_us, readable = _instants(_texts(rows.ts))
+    ts_us, readable = _instants(rows.ts)
     refused.add(
         msg("the timestamp cannot be read (write 2025-01-31 14:05)"), ~readable, "timestamp"
     )
@@ -959,16 +984,20 @@ def check(
     aggregates: dict[str, Any] = {}
     steps = {3600: "1h", 86400: "1d", 900: "15min"}
     intake = intake_limits(engine, park)
-    for record in found:
+    series = SERIES_SCHEMA.empty_table()
+    where: dict[tuple[str, str], tuple[int, int]] = {}
+    for n, record in enumerate(found):
         st = record.station
         try:
             effective = limits.effective_limits(st, (start + LOCAL_OFFSET).date(), intake)
         except (LookupError, ValueError):
             effective = []
         used.extend(effective)
-        # one station at a time: a month of one station sorts fast and stays small
-        series = store_.fetch([st.code], start, end)
-        where = groups(series)
+        if n % FETCH_STATIONS == 0:
+            # a few stations per query: few round trips, and a month of them stays small
+            chunk = [r.station.code for r in found[n : n + FETCH_STATIONS]]
+            series = store_.fetch(chunk, start, end)
+            where = groups(series)
         for code in st.parameters:
             if code not in known:
                 continue
@@ -1003,6 +1032,7 @@ def check(
                 out += checks.window_exceedances(
                     agg.start, agg.mean, lim, counts=agg.count, interval_s=st.interval_s
                 )
+    out = checks.join_gaps(out)  # one outage of a station: one finding, not one per parameter
     out.sort(key=lambda f: (f.station, f.start, f.kind.value, f.parameter or ""))
     return CheckReport(park, start, end, tuple(r.station for r in found), tuple(out), tuple(used))
 
