@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from parkloop.catalog import knowledge  # noqa: F401  (registers the knowledge-base checks)
+from parkloop.catalog import (
+    knowledge,  # noqa: F401  (registers the knowledge-base checks)
+    profiles,  # noqa: F401  (registers the sector-profile checks)
+)
 from parkloop.catalog.checks import CatalogError, Finding, run_checks
 from parkloop.catalog.loader import Catalog, CodeEntry, Factor, default_data_dir, fold
 

@@ -61,6 +61,15 @@ def match(
             "again among each supplier's best receivers (--top, default 5).",
         ),
     ] = False,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            "--screen/--no-screen",
+            help="Also screen firms that declare no inputs or outputs by their sector's "
+            "typical flows per employee: shown apart, marked expected, ranked below the "
+            "declared matches, never saved.",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Find where one firm's output can become another's input, and what it is worth."""
@@ -100,6 +109,7 @@ def match(
             save=save,
             progress=progress,
             viewer=st.viewer(),
+            screen_firms=screen,
         )
     viewer = st.viewer()
     if as_json:
@@ -113,6 +123,8 @@ def match(
                 "seconds": run.seconds,
                 "inventory": run.inventory,
                 "matches": [matching.match_view(m, viewer) for m in run.matches],
+                "screening": run.screening,
+                "screened": [matching.match_view(m, viewer) for m in run.screened_matches()],
                 "factors": run.factors,
             }
         )
@@ -135,7 +147,63 @@ def match(
         + (hidden if hide_exchanges else ""),
     )
     render_fit(best, lang)
+    if screen:
+        render_screened(
+            run, [matching.match_view(m, viewer) for m in run.screened_matches(show)], lang
+        )
     render_inventory(run.inventory, lang)
+
+
+def render_screened(run: matching.MatchRun, views: list[dict[str, object]], lang: str) -> None:
+    """Proposals screened from sector profiles: apart from the declared ones, each marked
+    expected and explained (the profile, the employees used, codes and two-way)."""
+    info = run.screening
+    if not info.get("firms"):
+        return
+    firms = int(info["firms"])
+    typical = int(info.get("firms_typical_size") or 0)
+    n = run.screened_count
+    render_matches(
+        views,
+        lang,
+        t(
+            "Screened by sector: {n} matches {expected} ({firms} firms with no declared inputs "
+            "or outputs); ranked below the declared matches, not saved; the {best} that fit "
+            "best",
+            n=n,
+            expected=matching.EXPECTED_VI if lang == "vi" else matching.EXPECTED_EN,
+            firms=firms,
+            best=len(views),
+        ),
+    )
+    for k, v in enumerate(views, start=1):
+        reasons = v.get("reasons") or []
+        assert isinstance(reasons, list)
+        lines = [
+            str(r.get("text_vi") if lang == "vi" else r.get("text"))
+            for r in reasons
+            if r.get("kind") in ("expected", "codes", "two_way", "fit")
+        ]
+        sup, rec = v["supplier"], v["receiver"]
+        assert isinstance(sup, dict) and isinstance(rec, dict)
+        console.print(
+            f"{k}. {sup.get('name') or sup['code']} → {rec.get('name') or rec['code']}: "
+            + "; ".join(lines),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    if typical:
+        err_console.print(
+            t(
+                "note: {typical} of the {firms} screened firms have no employees in the "
+                "registry; their sector's typical size is used "
+                "(parkloop enterprises set CODE --park P --employees N)",
+                typical=typical,
+                firms=firms,
+            ),
+            highlight=False,
+        )
 
 
 def render_fit(views: list[dict[str, object]], lang: str) -> None:
@@ -245,7 +313,7 @@ def render_matches(views: list[dict[str, object]], lang: str, title: str) -> Non
         qty = v["quantity"]
         rows.append(
             [
-                v["id"],
+                "—" if v["id"] is None else v["id"],
                 sup.get("name") or sup["code"],
                 rec.get("name") or rec["code"],
                 mat.name_en if lang == "en" else mat.name_vi,

@@ -12,6 +12,10 @@ distance)``, and its fit never exceeds what the channel and the supply's quality
 times the distance factor there, so once that bound falls below the ``top``-th best net
 benefit × fit found among pairs that fit, the answer is final. The result equals the
 all-pairs method's (:func:`find_matches_all_pairs`) exactly.
+
+With ``MatchParams.screening`` the engine screens (:mod:`parkloop.matching.screening`):
+only pairs with a side expected from a sector profile are measured, and their fit also
+holds the basis, code-proximity and two-way factors.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
 from parkloop.accounting.pairs import Accounts, PairInputs, account_pairs, is_service, net_benefit
 from parkloop.domain.geo import EARTH_RADIUS_KM, chord_for_km, great_circle_km, unit_sphere_xyz
 from parkloop.matching import fit as fitting
+from parkloop.matching import screening as screen
 from parkloop.matching.fit import Parties
 from parkloop.matching.rules import CHANNEL_SCORE, Rule
 from parkloop.matching.tables import Side, pair_keys
@@ -51,6 +56,13 @@ class MatchParams:
     exclude_pairs: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     # (supplier org, receiver org, supply material) triples already linked by an exchange
     existing_links: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # Screening (see parkloop.matching.screening): only pairs with an expected side are
+    # proposed, ranked with the basis, code and two-way factors; ``proposed_pairs`` are the
+    # (supplier, receiver) organisation pairs already proposed from declared records, and
+    # ``code_levels`` the digits each pair of materials' codes share.
+    screening: bool = False
+    proposed_pairs: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    code_levels: NDArray[np.int8] | None = None
 
 
 @dataclass
@@ -69,10 +81,28 @@ class Factors:
     confirm_supplier: NDArray[np.bool_]
     unclear: NDArray[np.bool_]  # a rule limit the supply's quality does not show
     warned: NDArray[np.bool_]  # from (or through) a sector that needs a named test
+    # Screened pairs only (1 and 0 for declared ones): sides expected from a sector
+    # profile, the digits the materials' codes share, and whether the pair is two-way.
+    basis: F64
+    codes: F64
+    two_way: F64
+    expected_supply: NDArray[np.bool_]
+    expected_demand: NDArray[np.bool_]
+    code_level: NDArray[np.int8]
+    two_way_pair: NDArray[np.bool_]
 
     @property
     def fit(self) -> F64:
-        out: F64 = self.channel * self.sector * self.quality * self.quantity * self.distance
+        out: F64 = (
+            self.channel
+            * self.sector
+            * self.quality
+            * self.quantity
+            * self.distance
+            * self.basis
+            * self.codes
+            * self.two_way
+        )
         return out
 
     @property
@@ -419,6 +449,12 @@ def _factors(
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
     confirm_r = receiver == fitting.CONFIRM
     confirm_s = supplier == fitting.CONFIRM
+    exp_s = ctx.supplies.expected[s]
+    exp_d = ctx.demands.expected[d]
+    levels = np.zeros(n, dtype=np.int8)
+    if ctx.params.screening and ctx.params.code_levels is not None:
+        levels = ctx.params.code_levels[ctx.supplies.material[s], ctx.demands.material[d]]
+    screened = ctx.params.screening
     factors = Factors(
         channel=score,
         sector=np.where(confirm_r | confirm_s, fitting.CONFIRM_FACTOR, 1.0),
@@ -430,6 +466,16 @@ def _factors(
         confirm_supplier=confirm_s,
         unclear=unclear,
         warned=warned,
+        basis=np.where(exp_s, screen.EXPECTED_FACTOR, 1.0)
+        * np.where(exp_d, screen.EXPECTED_FACTOR, 1.0),
+        codes=screen.code_factor(levels) if screened else np.ones(n),
+        # Whether a pair is two-way is known once every pair is found (_to_candidates);
+        # until then it counts as one-way, the lower value, so no search stops too early.
+        two_way=np.full(n, screen.ONE_WAY_FACTOR if screened else 1.0),
+        expected_supply=exp_s,
+        expected_demand=exp_d,
+        code_level=levels,
+        two_way_pair=np.zeros(n, dtype=bool),
     )
     return factors, outside
 
@@ -522,6 +568,12 @@ def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:
 def _to_candidates(
     ctx: _Context, ev: Evaluated, notes: dict[tuple[int, int], list[str]]
 ) -> Candidates:
+    if ctx.params.screening and len(ev):
+        s_org, d_org = ctx.supplies.org[ev.s], ctx.demands.org[ev.d]
+        known = np.union1d(screen.org_pair_keys(s_org, d_org), ctx.params.proposed_pairs)
+        both = screen.two_way(s_org, d_org, known)
+        ev.factors.two_way_pair = both
+        ev.factors.two_way = np.where(both, 1.0, screen.ONE_WAY_FACTOR)
     order, rank = _ranked(ev, ctx.demands)
     top = rank <= ctx.params.top
     ev = ev.take(order[top])
@@ -545,6 +597,11 @@ def _to_candidates(
         factors=ev.factors,
         quality_notes=notes,
     )
+
+
+def _nothing(ctx: _Context) -> Evaluated:
+    empty = np.empty(0, dtype=np.int64)
+    return evaluate(ctx, empty, empty, empty, np.empty(0))
 
 
 def _side_channels(ctx: _Context) -> Evaluated:
@@ -613,7 +670,16 @@ def _rule_sets(
         if not len(S) or not len(D):
             continue
         S = S[_quality_mask(rule, r_idx, supplies, S, check, notes)]
-        if len(S):
+        if not len(S):
+            continue
+        if ctx.params.screening:
+            # Only pairs with an expected side: expected supplies to any demand, declared
+            # supplies to expected demands (each supply in one of the two).
+            exp_s, exp_d = supplies.expected[S], demands.expected[D]
+            for part_s, part_d in ((S[exp_s], D), (S[~exp_s], D[exp_d])):
+                if len(part_s) and len(part_d):
+                    out.append((r_idx, part_s, part_d))
+        else:
             out.append((r_idx, S, D))
     return out
 
@@ -736,7 +802,12 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
     searches = []
     for r_idx, S, D in sets:
         # Rules that read the same demands share one tree.
-        b = (*np.unique(demands.material[D]).tolist(), ctx.rules[r_idx].sides)
+        b = (
+            *np.unique(demands.material[D]).tolist(),
+            ctx.rules[r_idx].sides,
+            len(D),
+            bool(demands.expected[D].all()),
+        )
         if b not in trees:
             trees[b] = cKDTree(ctx.d_xyz[D])
         searches.append(
@@ -802,6 +873,9 @@ def _bounded(ctx: _Context, sets: list[tuple[int, I64, I64]], found: Evaluated) 
     # Only pairs that fit at or above their supply's threshold can make its top list (all
     # may while it has fewer than ``top`` pairs that fit).
     threshold = best.threshold()[found.s]
+    if ctx.params.screening:
+        # A two-way pair's fit rises once it is known to be one (_to_candidates).
+        threshold = threshold * screen.ONE_WAY_FACTOR
     keep = (threshold <= 0) | (~found.factors.confirm & (found.key >= threshold))
     return found.take(np.flatnonzero(keep))
 
@@ -822,7 +896,8 @@ def find_matches(
     notes: dict[tuple[int, int], list[str]] = {}
     sets = _rule_sets(ctx, check, notes)
     ctx.note_unclear(notes)
-    side = _side_channels(ctx)
+    # Waste codes and names are a declared record's own words: screening has neither.
+    side = _side_channels(ctx) if not params.screening else _nothing(ctx)
     if params.same_park:
         out_s, out_d, out_r = [], [], []
         for r_idx, S, D in sets:
@@ -851,6 +926,8 @@ def find_matches_all_pairs(
     Same rules, filters, accounting and ranking as :func:`find_matches`; used to check
     that the index changes nothing but the time taken.
     """
+    if params.screening:
+        raise ValueError("the reference method does not screen; use find_matches")
     ctx = _Context.build(supplies, demands, rules, book, params, parties)
     notes: dict[tuple[int, int], list[str]] = {}
     sets = _rule_sets(ctx, check, notes)

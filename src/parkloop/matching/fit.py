@@ -122,12 +122,15 @@ def has_words(text: str, words: Sequence[str]) -> str:
 class Parties:
     """Who the organisations are: the VSIC code recorded for each (``""`` unknown), the
     folded words of its name and sector text, and for a shared wastewater plant the
-    sectors of the firms whose water it treats (``served``)."""
+    sectors of the firms whose water it treats (``served``); for one without a recorded
+    sector, the sectors its typed words may mean (``doubt``: the doubtful reading and its
+    other suggestions, space-separated), which keep it out of a rule's ``never`` sectors."""
 
     org: I64
     sector: NDArray[np.object_]
     words: NDArray[np.object_]
     served: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    doubt: NDArray[np.object_] | None = None
     _cache: dict[tuple[str, tuple[str, ...]], B] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -143,6 +146,7 @@ class Parties:
         sector: Sequence[str],
         words: Sequence[str],
         served: dict[int, tuple[str, ...]] | None = None,
+        doubt: Sequence[str] | None = None,
     ) -> Parties:
         order = np.argsort(np.asarray(org, dtype=np.int64), kind="stable")
         return cls(
@@ -150,6 +154,7 @@ class Parties:
             sector=np.asarray(list(sector), dtype=object)[order],
             words=np.asarray(list(words), dtype=object)[order],
             served=dict(served or {}),
+            doubt=None if doubt is None else np.asarray(list(doubt), dtype=object)[order],
         )
 
     def index(self, org: I64) -> I64:
@@ -169,6 +174,12 @@ class Parties:
             test = in_sectors if kind == "sector" else above_sectors
             uniq, inverse = np.unique(self.sector.astype(str), return_inverse=True)
             out = np.array([test(u, values) for u in uniq], dtype=bool)[inverse]
+        elif kind == "doubt":
+            assert self.doubt is not None
+            uniq, inverse = np.unique(self.doubt.astype(str), return_inverse=True)
+            out = np.array(
+                [any(in_sectors(c, values) for c in u.split()) for u in uniq], dtype=bool
+            )[inverse]
         elif kind == "served":
             out = np.zeros(len(self.org), dtype=bool)
             for org_id, sectors in self.served.items():
@@ -195,6 +206,14 @@ class Parties:
 
     def words_in(self, pos: I64, words: tuple[str, ...]) -> B:
         return self._lookup("words", words, pos)
+
+    def may_be_in(self, pos: I64, codes: tuple[str, ...]) -> B:
+        """Whether each organisation's sector is among ``codes``, or, where none is recorded,
+        whether its typed words may mean one of them (a doubtful reading or a suggestion)."""
+        hit = self.sector_in(pos, codes)
+        if self.doubt is None:
+            return hit
+        return hit | self._lookup("doubt", codes, pos)
 
     def served_in(self, pos: I64, codes: tuple[str, ...]) -> B:
         if not self.served:
@@ -237,7 +256,7 @@ def side_fit(
         known = parties.known(pos) & ~parties.coarser(pos, codes)
         fit = np.where(hit, FITS, np.where(known, OUTSIDE, CONFIRM)).astype(np.int8)
     if never:
-        fit[parties.sector_in(pos, never)] = OUTSIDE
+        fit[parties.may_be_in(pos, never)] = OUTSIDE
     return fit
 
 

@@ -10,7 +10,9 @@ from numpy.typing import NDArray
 
 from parkloop.matching.fit import words_of
 
-FLOW, LISTING = 0, 1
+FLOW, LISTING, PROFILE = 0, 1, 2
+# Ids of expected rows (screened from a sector profile) start here, above any record id.
+EXPECTED_ID_BASE = 1 << 29
 NO_LIMIT = np.inf
 
 
@@ -23,7 +25,9 @@ class Side:
     for disposal, ``sold`` for supplies sold today (their price is revenue).
     ``already_sold`` marks the supplies of the kind "already sold": outputs sold today at a
     fair price (to a trader or a buyer outside the park), offered to a neighbour instead of
-    the market, valued as a local sale and ranked below open wastes.
+    the market, valued as a local sale and ranked below open wastes. ``expected`` marks
+    rows not declared by the firm but expected from its sector's profile (kind
+    ``PROFILE``; see :mod:`parkloop.matching.screening`).
     """
 
     ids: NDArray[np.int64]
@@ -49,14 +53,17 @@ class Side:
     words: NDArray[np.object_]  # the row's own words (description, staff's words), padded
     already_sold: NDArray[np.bool_]
     price_status: NDArray[np.object_]  # "reported", "estimate" (filled at import) or ""
+    expected: NDArray[np.bool_]  # expected from the sector's profile, not declared
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
 
     @property
     def uid(self) -> NDArray[np.int64]:
-        """A key unique across flows and listings."""
-        return self.ids * 2 + self.kinds.astype(np.int64)
+        """A key unique across flows, listings and expected rows (whose ids start at
+        ``EXPECTED_ID_BASE``)."""
+        out: NDArray[np.int64] = self.ids * 2 + (self.kinds == LISTING).astype(np.int64)
+        return out
 
     def take(self, index: NDArray[np.int64]) -> Side:
         return Side(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
@@ -94,6 +101,7 @@ class Side:
             "words": np.object_,
             "already_sold": np.bool_,
             "price_status": np.object_,
+            "expected": np.bool_,
         }
         given: dict[str, Any] = dict(columns)
         texts = list(given["text"])
@@ -105,6 +113,8 @@ class Side:
             given["already_sold"] = np.zeros(len(texts), dtype=bool)
         if len(given.get("price_status", ())) != len(texts):
             given["price_status"] = np.full(len(texts), "", dtype=object)
+        if "expected" not in given or len(given["expected"]) != len(texts):
+            given["expected"] = np.zeros(len(texts), dtype=bool)
         if "level" not in given:
             # Records without a level given are private or shared with the park.
             given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)

@@ -10,7 +10,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -20,7 +20,8 @@ from sqlalchemy import Connection, Engine, select
 from parkloop import units
 from parkloop.accounting.book import TRUCK, FactorBook, build_book, transport_mode_for
 from parkloop.accounting.pairs import METHODS, missing_factors, sources_for
-from parkloop.catalog import catalog, knowledge
+from parkloop.catalog import catalog, knowledge, profiles
+from parkloop.catalog.sectors import recognise_sector
 from parkloop.domain.enums import Confidentiality, ExchangeStatus
 from parkloop.domain.geo import distances_km
 from parkloop.domain.models import Match
@@ -36,6 +37,7 @@ from parkloop.domain.permissions import (
 from parkloop.errors import NotAllowed, UserError, Word, msg
 from parkloop.formats import number
 from parkloop.matching import fit as fitting
+from parkloop.matching import screening as screen
 from parkloop.matching.engine import (
     NAME_RULE,
     WASTE_CODE_RULE,
@@ -52,6 +54,7 @@ from parkloop.store import changes, edits, proposals
 from parkloop.store import matching as store
 from parkloop.store.changes import actor_of
 from parkloop.store.schema import ACCOUNT_COLUMNS, parks
+from parkloop.store.screening import registry_firms
 
 Progress = Callable[[str, int, int], None]
 KIND = {0: "flow", 1: "listing"}
@@ -59,6 +62,10 @@ GENERIC = frozenset({"chemicals", "hazardous-waste", "industrial-sludge"})
 # The fit note of a proposal whose supply is sold today at a fair price: offered to a
 # neighbour instead of the market, valued as a local sale, ranked below open wastes.
 ALREADY_SOLD = "sold"  # short: every note together fits fit_note (64 characters)
+# Fit notes of a screened proposal: a side expected from its sector's profile (not
+# declared), a pair whose firms could each supply the other, codes sharing digits.
+EXPECTED_SUPPLY, EXPECTED_DEMAND, TWO_WAY = "expected-supply", "expected-demand", "two-way"
+EXPECTED_NOTES = frozenset({EXPECTED_SUPPLY, EXPECTED_DEMAND})
 _DIGITS = re.compile(r"\d+")
 _WWTP = tuple(fitting.phrase(w) for w in fitting.WWTP_WORDS)
 
@@ -117,16 +124,36 @@ class MatchRun:
     demands: int
     seconds: dict[str, float] = field(default_factory=dict)
     inventory: dict[str, int] = field(default_factory=dict)
+    # Proposals screened from sector profiles (columns as ``proposals``; never saved) and
+    # what the screening rested on (firms screened, employees from the registry or typical).
+    screened: dict[str, Any] = field(default_factory=dict)
+    screening: dict[str, Any] = field(default_factory=dict)
     _matches: list[Match] | None = None
 
     def __len__(self) -> int:
         return len(self.proposals.get("supply_id", []))
 
-    def _match(self, i: int) -> Match:
-        row = {k: v[i] for k, v in self.proposals.items()}
+    def _match(self, i: int, columns: dict[str, Any] | None = None) -> Match:
+        table = self.proposals if columns is None else columns
+        row = {k: v[i] for k, v in table.items()}
         return match_from_row(
             {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}, self.names
         )
+
+    @property
+    def screened_count(self) -> int:
+        return len(self.screened.get("supply_id", []))
+
+    def screened_matches(self, count: int | None = None) -> list[Match]:
+        """Screened proposals, the best first (by fit × net benefit: a screened pair's fit
+        holds its basis, code and two-way factors), at most ``count``."""
+        n = self.screened_count
+        if not n:
+            return []
+        fit = np.asarray(self.screened["fit"], dtype=float)
+        net = np.asarray(self.screened["net_benefit_vnd_per_year"], dtype=float)
+        order = np.lexsort((-net, -(fit * net)))
+        return [self._match(int(i), self.screened) for i in order[: count if count else n]]
 
     @property
     def matches(self) -> list[Match]:
@@ -246,7 +273,8 @@ def _parties(rows: Sequence[tuple[Any, ...]]) -> Parties:
     and sector as typed, and for a shared wastewater plant the sectors of the other firms
     of its park, whose water it treats."""
     words_of_text: dict[str, str] = {}
-    org, sector, words = [], [], []
+    doubt_of_text: dict[str, str] = {}
+    org, sector, words, doubt = [], [], [], []
     park_sectors: dict[int, set[str]] = defaultdict(set)
     plants: list[tuple[int, int]] = []
     for oid, park_id, kind, vsic, name_vi, name_en, sector_text in rows:
@@ -258,12 +286,17 @@ def _parties(rows: Sequence[tuple[Any, ...]]) -> Parties:
         org.append(int(oid))
         sector.append(code)
         words.append(found)
+        typed = "" if code else (sector_text or "").strip()
+        if typed and typed not in doubt_of_text:
+            read = recognise_sector(typed)
+            doubt_of_text[typed] = " ".join((read.code, *read.suggestions)) if read else ""
+        doubt.append(doubt_of_text.get(typed, ""))
         if code.startswith("37") or (not code and fitting.has_words(found, _WWTP)):
             plants.append((int(oid), int(park_id)))
         elif code:
             park_sectors[int(park_id)].add(code)
     served = {oid: tuple(sorted(park_sectors[park_id])) for oid, park_id in plants}
-    return Parties.build(org, sector, words, served)
+    return Parties.build(org, sector, words, served, doubt)
 
 
 def _prepare(
@@ -448,11 +481,15 @@ def run_matching(
     deadweight: float | None = None,
     progress: Progress | None = None,
     viewer: Viewer | None = None,
+    screen_firms: bool = True,
 ) -> MatchRun:
     """Match supplies with demands in a park, a region or everywhere; save the proposals.
 
     A run uses only the records ``viewer`` may see; only the administrator, or the
-    operator of the one park in scope, may save proposals (the broker's run)."""
+    operator of the one park in scope, may save proposals (the broker's run). With
+    ``screen_firms``, firms that declare no inputs or no outputs are screened by their
+    sector's profile (:func:`screen_proposals`): those proposals are kept apart, marked
+    expected, ranked below the declared ones and never saved."""
     timings: dict[str, float] = {}
     if progress:
         progress("loading supplies and demands", 0, 1)
@@ -504,6 +541,18 @@ def run_matching(
         )
         inventory = edits.inventory_quality(conn, list(scope_ids), year, viewer)
     timings["explain"] = time.perf_counter() - t2
+    screened: dict[str, Any] = {}
+    summary: dict[str, Any] = {}
+    if screen_firms:
+        if progress:
+            progress("screening firms by sector", 0, 1)
+        t4 = time.perf_counter()
+        screened, summary = screen_proposals(engine, prep, found, viewer)
+        if len(screened.get("supplier_id", [])):
+            with engine.connect() as conn:
+                more = np.union1d(screened["supplier_id"], screened["receiver_id"]).tolist()
+                names.update(store.org_names(conn, [o for o in more if o not in names]))
+        timings["screen"] = time.perf_counter() - t4
     if save:
         if progress:
             progress("saving proposals", 0, 1)
@@ -533,6 +582,7 @@ def run_matching(
             "attribution": attribution,
             "deadweight": deadweight,
             "hide_exchanges": hide_exchanges,
+            "screen": screen_firms,
         },
         proposals=proposals,
         names=names,
@@ -540,7 +590,142 @@ def run_matching(
         demands=len(demands),
         seconds={k: round(v, 3) for k, v in timings.items()},
         inventory=inventory,
+        screened=screened,
+        screening=summary,
     )
+
+
+@cache
+def _code_levels(year: int) -> np.ndarray:
+    """Digits shared by the HS and waste codes of every pair of materials (book order)."""
+    cat = catalog()
+    book = _book(year)
+    codes = [
+        screen.code_digits(m.hs_code, m.ewc_code.rstrip("*"))
+        for m in (cat.materials[c] for c in book.codes)
+    ]
+    return screen.proximity_levels(codes)
+
+
+def _typical_flows(vsic: str, direction: str) -> tuple[screen.Typical, ...]:
+    return tuple(
+        screen.Typical(r.vsic, r.direction, r.material, r.per_employee)
+        for r in profiles.profile(catalog(), vsic, direction)
+    )
+
+
+def _typical_employees(vsic: str) -> int:
+    return profiles.typical_size(catalog(), vsic).employees
+
+
+def screen_proposals(
+    engine: Engine, prep: _Prepared, found: Candidates, viewer: Viewer | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Proposals for firms that declare no inputs or no outputs, from their sector's
+    profile × their employees (docs/methods/matching-screening.md), and a summary of what
+    the screening rested on. Only pairs with an expected side are proposed; each supply's
+    ranks continue after its declared proposals; quantities, distances and money are
+    computed as for declared records and marked estimates."""
+    book = prep.book
+    with engine.connect() as conn:
+        firms = registry_firms(conn, prep.load_ids, prep.year)
+    fees = {
+        c: float(book.disposal_fee[i])
+        for c, i in book.index.items()
+        if not np.isnan(book.disposal_fee[i])
+    }
+    market = {
+        c: float(book.market_price[i])
+        for c, i in book.index.items()
+        if not np.isnan(book.market_price[i]) and book.mode[i] == TRUCK
+    }
+    exp = screen.expected_sides(
+        firms,
+        _typical_flows,
+        _typical_employees,
+        book.index,
+        prep.year,
+        fees,
+        market,
+        residues(),
+    )
+    # Expected outputs of the scope's own parks only, as for declared ones.
+    exp_supplies = exp.supplies.take(
+        np.flatnonzero(np.isin(exp.supplies.park, list(prep.scope_ids)))
+    )
+    exp_supplies = store.seen_by(viewer, exp_supplies)
+    exp_demands = store.seen_by(viewer, exp.demands)
+    summary: dict[str, Any] = {
+        "firms": exp.firms,
+        "firms_typical_size": exp.typical_size,
+        "expected_supplies": len(exp_supplies),
+        "expected_demands": len(exp_demands),
+        "method": (
+            "firms that declare no inputs (or no outputs) are given their sector's typical "
+            "flows per employee × their employees (the typical size of their sector when "
+            "the registry gives none); status estimate"
+        ),
+    }
+    if not len(exp_supplies) and not len(exp_demands):
+        return {}, summary
+    supplies = screen.join(prep.supplies, exp_supplies)
+    demands = screen.join(prep.demands, exp_demands)
+    params = replace(
+        prep.params,
+        screening=True,
+        proposed_pairs=screen.org_pair_keys(prep.supplies.org[found.s], prep.demands.org[found.d]),
+        code_levels=_code_levels(book.year),
+    )
+    got = find_matches(
+        supplies, demands, rules(), book, params, check=_quality_check, parties=prep.parties
+    )
+    columns = _proposals(got, supplies, demands, rules(), book)
+    # Each declared supply's screened proposals come after its declared ones.
+    declared_per_supply = np.bincount(found.s, minlength=len(supplies))
+    columns["rank"] = got.rank + declared_per_supply[got.s]
+    f = got.factors
+    columns["fit_basis"] = np.round(f.basis, 4)
+    columns["fit_codes"] = np.round(f.codes, 4)
+    columns["fit_two_way"] = np.round(f.two_way, 4)
+    columns["code_level"] = f.code_level.astype(np.int64)
+    columns["expected_basis"] = np.array(
+        [
+            _expected_basis(exp.basis, supplies, demands, int(a), int(b))
+            for a, b in zip(got.s, got.d, strict=True)
+        ],
+        dtype=object,
+    )
+    summary["proposals"] = len(got)
+    return columns, summary
+
+
+def _expected_basis(
+    basis: dict[int, tuple[int, bool, screen.Typical]],
+    supplies: Side,
+    demands: Side,
+    s: int,
+    d: int,
+) -> dict[str, Any]:
+    """What each expected side of a screened pair rests on: the sector profile's row, the
+    employees used and whether the registry gave them."""
+    out: dict[str, Any] = {}
+    cat = catalog()
+    for side, table, i in (("supply", supplies, s), ("demand", demands, d)):
+        if not table.expected[i]:
+            continue
+        people, said, row = basis[int(table.ids[i])]
+        shipped = next(
+            r for r in profiles.profile(cat, row.vsic, row.direction) if r.material == row.material
+        )
+        size = profiles.typical_size(cat, row.vsic)
+        out[side] = {
+            "employees": people,
+            "employees_from": "registry" if said else "typical",
+            **({} if said else {"typical_size": size.cite()}),
+            "profile": shipped.cite(),
+            "quantity": float(table.qty[i]),
+        }
+    return out
 
 
 def _still_excluded(conn: Connection, decided: list[dict[str, Any]]) -> np.ndarray:
@@ -571,7 +756,7 @@ def _proposals(
     codes = np.asarray(book.codes, dtype=object)
     units_of = np.asarray([catalog().materials[c].canonical_unit for c in book.codes], dtype=object)
     rule_ids = np.asarray([r.id for r in rule_list] + ["name", "waste_code"], dtype=object)
-    kinds = np.asarray(["flow", "listing"], dtype=object)
+    kinds = np.asarray(["flow", "listing", "profile"], dtype=object)
     s, d = found.s, found.d
     columns: dict[str, Any] = {
         "park_id": supplies.park[s],
@@ -622,6 +807,9 @@ def _fit_columns(found: Candidates, already_sold: np.ndarray) -> dict[str, Any]:
         (f.unclear, "quality-unclear"),
         (f.warned, "warn"),
         (np.asarray(already_sold, dtype=bool), ALREADY_SOLD),
+        (f.expected_supply, EXPECTED_SUPPLY),
+        (f.expected_demand, EXPECTED_DEMAND),
+        (f.two_way_pair, TWO_WAY),
     ):
         if flag.any():
             note = np.where(flag, note + ";" + label, note)
@@ -662,10 +850,12 @@ def explain(m: Match, similarity: float = 0.0) -> list[dict[str, Any]]:
     cat = catalog()
     out: list[dict[str, Any]] = []
     channel = m.channel
+    # An expected input is what the receiver's sector typically uses, not what it declares.
+    typical = EXPECTED_DEMAND in (m.fit.get("notes") or [])  # type: ignore[operator]
     if channel == "identity":
-        out.append({"kind": "same_material"})
+        out.append({"kind": "same_material", **({"expected": True} if typical else {})})
     elif channel == "hierarchy":
-        out.append({"kind": "code_hierarchy"})
+        out.append({"kind": "code_hierarchy", **({"expected": True} if typical else {})})
     elif channel == "waste_code":
         out.append({"kind": "waste_code"})
     elif channel == "name":
@@ -767,20 +957,43 @@ def fit_reasons(m: Match) -> list[dict[str, Any]]:
             )
         if "warn" in notes and rule.warn_en:
             out.append({"kind": "warning", "vi": rule.warn_vi, "en": rule.warn_en})
-    else:
+    elif EXPECTED_DEMAND not in notes:  # an expected input is explained as expected
         out.append({"kind": "sector", "side": "receiver", "how": "declared"})
     if ALREADY_SOLD in notes:
         out.append(_already_sold_reason(m))
+    screened = "basis" in fit
+    if screened:
+        out.extend(_screening_reasons(m, notes))
+    names = ("fit", "channel", "sector", "quality", "quantity", "distance")
+    if screened:
+        names += ("basis", "codes", "two_way")
     out.append(
         {
             "kind": "fit",
-            **{
-                name: float(fit.get(name, 1.0))  # type: ignore[arg-type]
-                for name in ("fit", "channel", "sector", "quality", "quantity", "distance")
-            },
+            **{name: float(fit.get(name, 1.0)) for name in names},  # type: ignore[arg-type]
             "confirm": bool(notes & {"confirm-receiver", "confirm-supplier"}),
         }
     )
+    return out
+
+
+def is_expected(m: Match) -> bool:
+    """Whether a match rests on a side expected from a sector profile, not declared."""
+    return bool(EXPECTED_NOTES & set(m.fit.get("notes") or []))  # type: ignore[call-overload]
+
+
+def _screening_reasons(m: Match, notes: set[str]) -> list[dict[str, Any]]:
+    """Why a screened match is proposed: each side expected from its sector's profile
+    (with the profile's row and the employees used), how close the materials' codes are,
+    and whether the two firms could each supply the other."""
+    out: list[dict[str, Any]] = []
+    expected = m.fit.get("expected") or {}
+    assert isinstance(expected, dict)
+    for side in ("supply", "demand"):
+        if side in expected:
+            out.append({"kind": "expected", "side": side, **expected[side]})
+    out.append({"kind": "codes", "level": int(m.fit.get("code_level") or 0)})  # type: ignore[call-overload]
+    out.append({"kind": "two_way", "two_way": TWO_WAY in notes})
     return out
 
 
@@ -851,13 +1064,19 @@ def _fit_text(reason: dict[str, Any], m: Match, d_name: str, lang: str) -> str:
             return number(x, lang, 2)
 
         head = "mức phù hợp" if vi else "fit"
-        parts = (
+        parts: tuple[tuple[str, str, float], ...] = (
             ("kênh", "channel", reason["channel"]),
             ("ngành", "sector", reason["sector"]),
             ("chất lượng", "quality", reason["quality"]),
             ("khối lượng", "quantity", reason["quantity"]),
             ("khoảng cách", "distance", reason["distance"]),
         )
+        if "basis" in reason:
+            parts += (
+                ("căn cứ", "basis", reason["basis"]),
+                ("mã", "codes", reason["codes"]),
+                ("hai chiều", "two-way", reason["two_way"]),
+            )
         text = f"{head} {n(reason['fit'])} = " + " × ".join(
             f"{v if vi else e} {n(x)}" for v, e, x in parts
         )
@@ -929,6 +1148,66 @@ def _fit_text(reason: dict[str, Any], m: Match, d_name: str, lang: str) -> str:
     return f"needs confirmation: {said}; the rule serves {codes}" + (f" ({words})" if words else "")
 
 
+EXPECTED_VI = "dự kiến theo ngành, chưa khai báo"
+EXPECTED_EN = "expected from the sector, not declared"
+
+
+def _screening_text(reason: dict[str, Any], m: Match, lang: str) -> str:
+    """The words of a screening reason: an expected side, code proximity, two-way."""
+    vi = lang == "vi"
+    kind = reason["kind"]
+    if kind == "codes":
+        level = int(reason["level"])
+        if not level:
+            return (
+                "mã HS/mã chất thải của hai vật liệu không trùng chữ số đầu nào"
+                if vi
+                else "the two materials' HS/waste codes share no leading digits"
+            )
+        return (
+            f"mã HS/mã chất thải của hai vật liệu trùng {level} chữ số đầu"
+            if vi
+            else f"the two materials' HS/waste codes share their first {level} digits"
+        )
+    if kind == "two_way":
+        if reason["two_way"]:
+            return (
+                "cặp hai chiều: mỗi bên đều có thể cung cấp cho bên kia"
+                if vi
+                else "two-way pair: each firm could supply the other"
+            )
+        return "cặp một chiều" if vi else "one-way pair"
+    row = reason["profile"]
+    unit = units.display(str(row["unit"]))
+
+    def n(x: object, digits: int = 0) -> str:
+        return number(x, lang, digits, fixed=False)
+
+    side_vi = "bên cung cấp" if reason["side"] == "supply" else "bên nhận"
+    side_en = "the supplier" if reason["side"] == "supply" else "the receiver"
+    people_vi = (
+        f"{n(reason['employees'])} lao động theo đăng ký"
+        if reason["employees_from"] == "registry"
+        else f"chưa có số lao động, dùng mức điển hình {n(reason['employees'])} của ngành"
+    )
+    people_en = (
+        f"{n(reason['employees'])} employees in the registry"
+        if reason["employees_from"] == "registry"
+        else f"no employees recorded, the sector's typical {n(reason['employees'])} used"
+    )
+    if vi:
+        return (
+            f"{EXPECTED_VI}: {side_vi} thuộc ngành {row['vsic']}, mức điển hình "
+            f"{n(row['per_employee'], 3)} {unit}/lao động/năm × {people_vi} = "
+            f"{n(reason['quantity'])} {unit}/năm [{row['status']}; {row['source']}]"
+        )
+    return (
+        f"{EXPECTED_EN}: {side_en} is of sector {row['vsic']}, typically "
+        f"{n(row['per_employee'], 3)} {unit} per employee a year × {people_en} = "
+        f"{n(reason['quantity'])} {unit} a year [{row['status']}; {row['source']}]"
+    )
+
+
 def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
     """One reason in words."""
     cat = catalog()
@@ -942,11 +1221,17 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
         return _already_sold_text(reason, m, lang)
     if kind in ("sector", "warning", "fit"):
         return _fit_text(reason, m, d_name, lang)
+    if kind in ("expected", "codes", "two_way"):
+        return _screening_text(reason, m, lang)
     if lang == "vi":
         return _reason_vi(reason, s_name, d_name, unit)
     if kind == "same_material":
+        if reason.get("expected"):
+            return f"the receiver's sector typically uses {s_name} as an input"
         return f"the receiver uses {s_name} as an input"
     if kind == "code_hierarchy":
+        if reason.get("expected"):
+            return f"{s_name} is a kind of {d_name}, which the receiver's sector typically uses"
         return f"{s_name} is a kind of {d_name}, which the receiver uses"
     if kind == "knowledge_base":
         text = f"{s_name} can replace {d_name} (ratio {reason['ratio']:g})"
@@ -980,8 +1265,12 @@ def _reason_vi(reason: dict[str, Any], s_name: str, d_name: str, unit: str) -> s
         return number(x, "vi", digits)
 
     if kind == "same_material":
+        if reason.get("expected"):
+            return f"ngành của bên nhận thường dùng {s_name} làm đầu vào"
         return f"bên nhận dùng {s_name} làm đầu vào"
     if kind == "code_hierarchy":
+        if reason.get("expected"):
+            return f"{s_name} là một loại {d_name} mà ngành của bên nhận thường dùng"
         return f"{s_name} là một loại {d_name} mà bên nhận dùng"
     if kind == "knowledge_base":
         rule = knowledge.rule(catalog(), reason["rule"])
@@ -1071,6 +1360,17 @@ def match_from_row(row: dict[str, Any], names: dict[int, dict[str, Any]]) -> Mat
             "price_status": str(row.get("supply_price_status") or ""),
             "supplier": _profile(sup),
             "receiver": _profile(rec),
+            **(
+                {
+                    "basis": float(row.get("fit_basis", 1.0)),
+                    "codes": float(row.get("fit_codes", 1.0)),
+                    "two_way": float(row.get("fit_two_way", 1.0)),
+                    "code_level": int(row.get("code_level", 0)),
+                    "expected": row.get("expected_basis") or {},
+                }
+                if "fit_basis" in row
+                else {}
+            ),
         },
     )
 
@@ -1134,6 +1434,7 @@ def match_view(m: Match, viewer: Viewer, explained: bool = True) -> dict[str, An
         "distance_km": m.distance_km,
         "net_benefit_vnd_per_year": m.net_benefit_vnd_per_year,
         "co2e_t_per_year": m.co2e_t_per_year,
+        "expected": is_expected(m),
         "reasons": reasons,
         "accounting": {**m.accounting, **_citations(m), "method": METHODS}
         if explained
