@@ -104,21 +104,29 @@ def national(save: bool, url: str | None = None) -> None:
     from parkloop.services.matching import run_matching
     from parkloop.store.db import make_engine
 
+    engine = make_engine(url or _url(DATABASE))
     start, cpu = time.perf_counter(), time.process_time()
-    run = run_matching(make_engine(url or _url(DATABASE)), all_parks=True, save=save)
-    total = time.perf_counter() - start
-    print(
-        json.dumps(
-            {
-                "seconds": total,
-                "cpu": time.process_time() - cpu,
-                "stages": run.seconds,
-                "supplies": run.supplies,
-                "demands": run.demands,
-                "proposals": len(run),
-            }
-        )
-    )
+    run = run_matching(engine, all_parks=True, save=save)
+    total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
+    result = {
+        "seconds": total,
+        "cpu": total_cpu,
+        "stages": run.seconds,
+        "supplies": run.supplies,
+        "demands": run.demands,
+        "proposals": len(run),
+    }
+    if save:
+        # The same proposals saved once more, over themselves (a re-run on unchanged
+        # data): the upsert path, measured whatever the state of the table before.
+        from parkloop.store.matching import save_proposals
+
+        start, cpu = time.perf_counter(), time.process_time()
+        with engine.begin() as conn:
+            save_proposals(conn, None, run.proposals)
+        result["resave"] = time.perf_counter() - start
+        result["resave_cpu"] = time.process_time() - cpu
+    print(json.dumps(result))
 
 
 def subset() -> None:
@@ -214,6 +222,8 @@ def _pair(label: str, *url: str) -> tuple[list[str], dict[str, Any]]:
     cpus = [r.result["cpu"] for r in runs]
     saved_cpus = [r.result["cpu"] for r in saved]
     saves = [r.result["stages"]["save"] for r in saved]
+    resaves = [r.result["resave"] for r in saved]
+    resave_cpus = [r.result["resave_cpu"] for r in saved]
     stages = runs[0].result["stages"]
 
     def each(values: list[float]) -> str:
@@ -229,11 +239,17 @@ def _pair(label: str, *url: str) -> tuple[list[str], dict[str, Any]]:
         f"| {median(saved_walls):.1f} s (runs: {each(saved_walls)}); CPU "
         f"{median(saved_cpus):.1f} s "
         f"| {median([r.peak_rss_mib for r in saved]):,.0f} MiB | ≤ 60 s, ≤ 4 GB |",
-        f"| of which saving (first run into an empty table, then over its own proposals) "
-        f"| {median(saves):.1f} s (runs: {each(saves)}) | | |",
+        f"| of which saving (first run into an empty table, then over the proposals of "
+        f"the run before) | {median(saves):.1f} s (runs: {each(saves)}) | | |",
         f"| {label}: saved ÷ unsaved run, wall time; CPU time "
         f"| **{median(saved_walls) / median(walls):.2f}**; "
         f"**{median(saved_cpus) / median(cpus):.2f}** | | ≤ 1.5 |",
+        f"| {label}: the same proposals saved again over themselves, same process "
+        f"| {median(resaves):.1f} s (runs: {each(resaves)}); CPU {median(resave_cpus):.1f} s "
+        f"| | |",
+        f"| {label}: (unsaved run + that re-save) ÷ unsaved run, wall time; CPU time "
+        f"| **{(median(walls) + median(resaves)) / median(walls):.2f}**; "
+        f"**{(median(cpus) + median(resave_cpus)) / median(cpus):.2f}** | | ≤ 1.5 |",
     ], runs[0].result
 
 
@@ -260,7 +276,10 @@ def run() -> None:
         f"{r0['demands']:,} demands in the latest year; the whole dataset holds about a million",
         "flow records). CPU time beside wall time: on a machine shared with other work a",
         "long process waits for a core and for the disk more often than a short one, so the",
-        "ratio of CPU times is the steadier figure.",
+        "ratio of CPU times is the steadier figure. Each saving run also saves its",
+        "proposals a second time over themselves (the upsert path of a re-run on unchanged",
+        "data; rows whose values are all the same are not rewritten); its peak memory",
+        "includes that second save.",
         "",
         f"| national match across parks | median of {RUNS} | peak memory | target |",
         "|---|---:|---:|---:|",

@@ -4,6 +4,9 @@ path leave the same table (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -137,3 +140,86 @@ def test_bulk_write_inserts_and_upserts_with_constants(engine: sa.Engine) -> Non
     assert got["m1"] == ("one", "w", None)
     assert got["m2"] == ("M 2", "v", 1.0)
     assert got["new"] == ("New", "w", 2.0)
+
+
+def test_bulk_write_keeps_every_value_and_leaves_unchanged_rows_alone(engine: sa.Engine) -> None:
+    """Text that needs quoting, empty text beside NULL, numbers with and without NULLs,
+    integers, booleans and dates come back as written; an upsert rewrites only the rows
+    whose values change."""
+    table = sa.Table(
+        "bulk_write_values",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(16), nullable=False, unique=True),
+        sa.Column("name", sa.Text),
+        sa.Column("share", sa.Float, nullable=False),
+        sa.Column("maybe", sa.Float),
+        sa.Column("flag", sa.Boolean, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("day", sa.Date),
+    )
+    names = ["id", "code", "name", "share", "maybe", "flag"]
+    texts = ['a "quoted", text', "", None, "đường ống\nhơi", "x,y;z", "\\N"]
+    shares = [0.1, 1 / 3, -0.0, 1e-300, 123456789.123456789, 2.0]
+    rows = [
+        [i + 1, f"c{i}", texts[i], shares[i], None if i % 2 else i * 0.25, i % 2 == 0]
+        for i in range(6)
+    ]
+
+    def state(conn: sa.Connection) -> dict[str, tuple[Any, ...]]:
+        return {r[1]: tuple(r) for r in conn.execute(sa.select(table))}
+
+    table.create(engine)
+    try:
+        with engine.begin() as conn:
+            bulk_write(
+                conn,
+                table,
+                names,
+                np.array(rows, dtype=object),
+                ["code"],
+                {"note": ""},
+                insert_only=True,
+            )
+            first = state(conn)
+            for row in rows:
+                assert first[row[1]] == (*row, "", None)
+            changed = [list(r) for r in rows]
+            changed[2][3] = 0.7  # one value of one row changes
+            with _rewritten(conn, table) as count:
+                bulk_write(
+                    conn, table, names, np.array(changed, dtype=object), ["code"], {"note": ""}
+                )
+            assert count == [1]
+            after = state(conn)
+            assert after["c2"][3] == 0.7
+            assert {k: v for k, v in after.items() if k != "c2"} == {
+                k: v for k, v in first.items() if k != "c2"
+            }
+            # A column of dates goes the row-by-row way on PostgreSQL, with the same result.
+            dated = [[*r[:2], r[3], r[5], dt.date(2026, 1, 1 + i)] for i, r in enumerate(rows)]
+            dates = np.array(dated, dtype=object)
+            columns = ["id", "code", "share", "flag", "day"]
+            bulk_write(conn, table, columns, dates, ["code"], {"note": ""})
+            assert state(conn)["c3"][-1] == dt.date(2026, 1, 4)
+            assert state(conn)["c3"][:-1] == first["c3"][:-1]
+    finally:
+        table.drop(engine)
+
+
+@contextmanager
+def _rewritten(conn: sa.Connection, table: sa.Table) -> Iterator[list[int]]:
+    """How many rows of ``table`` the block writes (inserts or rewrites): PostgreSQL's rows
+    that move to a new place (a rewritten row is a new version), SQLite's changes."""
+    count: list[int] = []
+    if conn.dialect.name == "postgresql":
+        query = sa.text(f"SELECT code, ctid::text FROM {table.name}")
+        before = {k: v for k, v in conn.execute(query)}
+        yield count
+        after = {k: v for k, v in conn.execute(query)}
+        count.append(sum(before.get(k) != v for k, v in after.items()))
+        return
+    raw = conn.connection.driver_connection
+    start = raw.total_changes  # type: ignore[union-attr]
+    yield count
+    count.append(raw.total_changes - start)  # type: ignore[union-attr]

@@ -132,43 +132,31 @@ def bulk_write(
 ) -> None:
     """Write the rows of ``matrix`` (a 2-D numpy array of Python values, one column per
     name of ``columns``) by the database's bulk path, without a tuple per row: on
-    PostgreSQL COPY (straight into the table when ``insert_only``, else :func:`fast_upsert`);
-    on SQLite multi-row INSERT statements of as many rows as the statement's parameters
-    allow, prepared once and bound from one flat list. ``insert_only``: no row's key is
-    stored yet. ``constants`` as in :func:`fast_upsert`."""
+    PostgreSQL COPY of buffers built column by column into temporary tables, merged by
+    one INSERT ... SELECT (:func:`_copy_write`); on SQLite multi-row INSERT statements of
+    as many rows as the statement's parameters allow, prepared once and bound from one
+    flat list. ``insert_only``: no row's key is stored yet. A stored row
+    whose values are all the same is left as it is (no new row version, no index write).
+    ``constants`` as in :func:`fast_upsert`."""
     if not len(matrix):
         return
     constants = dict(constants or {})
-    if conn.dialect.name == "postgresql":
-        if not insert_only:
-            fast_upsert(conn, table, columns, matrix.tolist(), key, constants)
-            return
-        names = [*columns, *constants]
-        if constants:
-            extra = [[v] * len(matrix) for v in constants.values()]
-            import numpy as np
-
-            matrix = np.column_stack([matrix, np.array(extra, dtype=object).T])
-        fast_insert(conn, table, names, matrix.tolist())
+    names = [*columns, *constants]
+    postgres = conn.dialect.name == "postgresql"
+    conflict = "" if insert_only else _conflict(table.name, names, key, postgres)
+    if postgres:
+        _copy_write(conn, table, columns, matrix, constants, conflict)
         return
     literals = [
         str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         for v in constants.values()
     ]
-    listed = ", ".join([*columns, *constants])
-    conflict = ""
-    if not insert_only:
-        updates = ", ".join(
-            f"{c} = excluded.{c}" for c in [*columns, *constants] if c not in (*key, "id")
-        )
-        conflict = f" ON CONFLICT ({', '.join(key)}) " + (
-            f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        )
     width = len(columns)
     row = "(" + ", ".join(["?"] * width + literals) + ")"
     per = max(1, SQLITE_PARAMETERS // width)
     flat = matrix.ravel().tolist()
     n = len(matrix)
+    listed = ", ".join(names)
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, n, per):
@@ -179,6 +167,172 @@ def bulk_write(
             )
     finally:
         cur.close()
+
+
+def _conflict(name: str, columns: Sequence[str], key: Sequence[str], postgres: bool) -> str:
+    """The ON CONFLICT clause of an upsert into table ``name`` that updates the non-key
+    columns of a stored row only where one of them changes."""
+    changed = [c for c in columns if c not in (*key, "id")]
+    clause = f" ON CONFLICT ({', '.join(key)}) "
+    if not changed:
+        return clause + "DO NOTHING"
+    sets = ", ".join(f"{c} = excluded.{c}" for c in changed)
+    # SQLite's IS NOT is PostgreSQL's IS DISTINCT FROM (NULL-safe inequality).
+    op = "IS DISTINCT FROM" if postgres else "IS NOT"
+    differs = " OR ".join(f"{name}.{c} {op} excluded.{c}" for c in changed)
+    return f"{clause}DO UPDATE SET {sets} WHERE {differs}"
+
+
+def _copy_write(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    matrix: Any,
+    constants: Mapping[str, Any],
+    conflict: str,
+) -> None:
+    """Upsert (``conflict``) or insert the rows on PostgreSQL: the columns of numbers
+    without NULLs COPY'd in binary into one temporary table, the others as CSV into a
+    second, both numbered by row, then one INSERT ... SELECT joining the two on the row
+    number, in row order, with the ``constants`` as literals."""
+    literals = [
+        str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        for v in constants.values()
+    ]
+    split = _split_columns(matrix)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:  # type: ignore[union-attr]
+        fixed, other = f"tmp_{table.name}_fixed", f"tmp_{table.name}_other"
+        source: dict[str, str] = {}
+        if split is None:
+            # A value neither writer renders as PostgreSQL reads it: row by row.
+            source = dict.fromkeys(columns, other)
+            _temp_like(cur, other, table.name, columns)
+            with cur.copy(f"COPY {other} ({_ROW}, {', '.join(columns)}) FROM STDIN") as copy:
+                for n, row in enumerate(matrix.tolist()):
+                    copy.write_row([n, *row])
+        else:
+            numbers, texts = split
+            if numbers:
+                names = [columns[j] for j in numbers]
+                source.update(dict.fromkeys(names, fixed))
+                types = ", ".join(
+                    f"{c} {_PG_TYPES[a.dtype.kind][0]}"
+                    for c, a in zip(names, numbers.values(), strict=True)
+                )
+                cur.execute(f"CREATE TEMP TABLE {fixed} ({_ROW} bigint, {types}) ON COMMIT DROP")
+                with cur.copy(f"COPY {fixed} FROM STDIN (FORMAT binary)") as copy:
+                    for part in _binary_rows(list(numbers.values())):
+                        copy.write(part)
+            if texts or not numbers:
+                names = [columns[j] for j in texts]
+                source.update(dict.fromkeys(names, other))
+                _temp_like(cur, other, table.name, names)
+                with cur.copy(f"COPY {other} FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(_csv_rows(list(texts.values()), len(matrix)))
+        tables = sorted(set(source.values()) or {other})
+        joined = tables[0] + "".join(f" JOIN {t} USING ({_ROW})" for t in tables[1:])
+        values = ", ".join([*(f"{source[c]}.{c}" for c in columns), *literals])
+        cur.execute(
+            f"INSERT INTO {table.name} ({', '.join([*columns, *constants])}) "
+            f"SELECT {values} FROM {joined} ORDER BY {tables[0]}.{_ROW}{conflict}"
+        )
+        for t in tables:
+            cur.execute(f"DROP TABLE {t}")
+
+
+# The row number that joins the two temporary tables of :func:`_copy_write`.
+_ROW = "bulk_row"
+# numpy kind -> (PostgreSQL type, big-endian binary COPY layout).
+_PG_TYPES = {"i": ("bigint", ">i8"), "f": ("double precision", ">f8"), "b": ("boolean", "?")}
+
+
+def _temp_like(cur: Any, name: str, table: str, columns: Sequence[str]) -> None:
+    """A temporary table ``name``: the row number, then ``columns`` typed as in ``table``."""
+    listed = "".join(f", {c}" for c in columns)
+    cur.execute(
+        f"CREATE TEMP TABLE {name} ON COMMIT DROP AS "
+        f"SELECT 0::bigint AS {_ROW}{listed} FROM {table} WITH NO DATA"
+    )
+
+
+def _split_columns(matrix: Any) -> tuple[dict[int, Any], dict[int, Any]] | None:
+    """The columns of ``matrix`` by position, converted once each: numbers and booleans
+    without NULLs as numpy arrays, the rest as Arrow arrays of text, numbers with NULLs
+    or NULLs; None when a column holds mixed or other types (dates, JSON)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.types as pa_types
+
+    numbers: dict[int, Any] = {}
+    texts: dict[int, Any] = {}
+    for j in range(matrix.shape[1]):
+        values = matrix[:, j]
+        if values.dtype == object and len(values) and type(values[0]) is float:
+            # Floats, the common case, unboxed by numpy without Arrow's type inference; a
+            # None (numpy makes it NaN) or a value of another kind: the general way.
+            try:
+                floats = values.astype(np.float64)
+            except (TypeError, ValueError):
+                floats = None
+            if floats is not None and not np.isnan(floats).any():
+                numbers[j] = floats
+                continue
+        try:
+            column = pa.array(np.ascontiguousarray(values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            return None
+        kind = column.type
+        number = pa_types.is_integer(kind) or pa_types.is_floating(kind)
+        if (number or pa_types.is_boolean(kind)) and not column.null_count:
+            values = column.to_numpy(zero_copy_only=False)
+            kind_of = {"i": np.int64, "u": np.int64, "f": np.float64, "b": np.bool_}
+            numbers[j] = values.astype(kind_of[values.dtype.kind], copy=False)
+        elif number or any(
+            test(kind) for test in (pa_types.is_string, pa_types.is_boolean, pa_types.is_null)
+        ):
+            texts[j] = column
+        else:
+            return None
+    return numbers, texts
+
+
+def _binary_rows(columns: Sequence[Any]) -> tuple[bytes, memoryview, bytes]:
+    """PostgreSQL's binary COPY of the row number and ``columns`` (numpy arrays of
+    int64, float64 or bool, no NULLs): every row has the same width, so the rows are one
+    structured array filled column by column. In three parts: header, rows, trailer."""
+    import numpy as np
+
+    n = len(columns[0])
+    fields: list[tuple[str, str]] = [("count", ">i2"), ("l", ">i4"), ("row", ">i8")]
+    for j, column in enumerate(columns):
+        layout = _PG_TYPES[column.dtype.kind][1]
+        fields += [(f"l{j}", ">i4"), (f"v{j}", layout)]
+    # The field count and the field lengths are the same on every row: one row repeated.
+    template = np.zeros(1, dtype=np.dtype(fields))
+    template["count"] = len(columns) + 1
+    template["l"] = 8
+    for j, column in enumerate(columns):
+        template[f"l{j}"] = np.dtype(_PG_TYPES[column.dtype.kind][1]).itemsize
+    rows = np.repeat(template, n)
+    rows["row"] = np.arange(n)
+    for j, column in enumerate(columns):
+        rows[f"v{j}"] = column
+    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension
+    return header, rows.view(np.uint8).data, b"\xff\xff"
+
+
+def _csv_rows(columns: Sequence[Any], n: int) -> memoryview:
+    """CSV text (no header; NULL unquoted and empty, text quoted) of the row number and
+    ``columns`` (Arrow arrays), each column formatted at once by Arrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    arrays = [pa.array(range(n), type=pa.int64()), *columns]
+    table = pa.Table.from_arrays(arrays, names=[f"c{j}" for j in range(len(arrays))])
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False))
+    return memoryview(sink.getvalue())
 
 
 # Parameters one SQLite statement may bind (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
