@@ -196,6 +196,12 @@ class MaterialRecogniser:
             for r in rows(cat.data_dir, "material_patterns.csv")
             if r["material"] in cat.materials
         ]
+        # The first words of each group's alternatives: a pattern none of whose
+        # alternatives for some group starts in a text cannot match it.
+        self.pattern_firsts = [
+            tuple(frozenset(alt.folded[0] for alt in group) for group in groups)
+            for groups, _ in self.patterns
+        ]
         self.choices = [" ".join(w) for w in self.exact]
         self.choice_codes = list(self.exact.values())
         self.sectors = frozenset(
@@ -204,6 +210,9 @@ class MaterialRecogniser:
         self.sector_words = [
             w for w, entries in self.context.items() if any(c.sectors for c in entries)
         ]
+        self.sector_words_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for sector_word in self.sector_words:
+            self.sector_words_by_first[sector_word[0]].append(sector_word)
         self._prepared: dict[str, tuple[_Text, _Text | None]] = {}
         self._sector_matters: dict[str, bool] = {}
 
@@ -329,7 +338,10 @@ class MaterialRecogniser:
         found = self._sector_matters.get(raw)
         if found is None:
             folded = self._texts(raw)[0].words.folded
-            found = any(contains(folded, word) for word in self.sector_words)
+            by_first = self.sector_words_by_first
+            found = any(
+                contains(folded, word) for first in set(folded) for word in by_first.get(first, ())
+            )
             self._sector_matters[raw] = found
         return found
 
@@ -377,7 +389,10 @@ class MaterialRecogniser:
             return code, EXACT, "name", " ".join(w.folded), ()
         if core and (code := self._exact(core)) is not None:
             return code, WITHOUT_QUALIFIERS, "name-without-qualifiers", " ".join(core.folded), ()
-        for groups, material in self.patterns:
+        tokens = frozenset(w.folded)
+        for (groups, material), firsts in zip(self.patterns, self.pattern_firsts, strict=True):
+            if any(tokens.isdisjoint(first) for first in firsts):
+                continue
             hit = [next((a for a in g if self._written(w, a)), None) for g in groups]
             if all(h is not None for h in hit):
                 said = " + ".join(" ".join(h.folded) for h in hit if h is not None)

@@ -128,36 +128,72 @@ def upsert_rows(
     first = rows[0].keys()
     width = len(first)
     columns = [c for c in first if c in table.c]
-    pick = itemgetter(*columns)
     try:
         # Rows of one width that all hold the first row's columns have its keys.
         if any(len(r) != width for r in rows):
             raise KeyError
-        tuples: list[Any] = (
-            [pick(r) for r in rows] if len(columns) > 1 else [(r[columns[0]],) for r in rows]
-        )
+        tuples = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else None
     except KeyError:
         upsert(conn, table, rows, key=key, update=changed)
         return
-    as_json = [n for n, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    if as_json:
-        dumped: dict[Any, str] = {}
-        for n, row in enumerate(tuples):
-            values = list(row)
-            for c in as_json:
-                value = values[c]
-                try:
-                    memo = (value.__class__, tuple(value) if isinstance(value, list) else value)
-                    text = dumped.get(memo)
-                except TypeError:  # a nested value: serialised each time
-                    memo, text = None, None
-                if text is None:
-                    text = json.dumps(value, ensure_ascii=False)
-                    if memo is not None:
-                        dumped[memo] = text
-                values[c] = text
-            tuples[n] = values
-    fast_upsert(conn, table, columns, tuples, key=key, update=changed)
+    # Column by column: each JSON value is serialised once per distinct value, and a
+    # column with one value on every row is written once into the statement.
+    values: list[Sequence[Any]] = (
+        list(zip(*tuples, strict=True)) if tuples is not None else [[r[columns[0]] for r in rows]]
+    )
+    for n, c in enumerate(columns):
+        if isinstance(table.c[c].type, JSON):
+            values[n] = _as_json(values[n])
+    constants: dict[str, Any] = {}
+    if conn.dialect.name == "sqlite" and len(rows) > 1:
+        for c, column in zip(columns, values, strict=True):
+            one = column[0]
+            if (
+                (
+                    one is None
+                    or one.__class__ is int
+                    or (one.__class__ is str and "\x00" not in one)
+                )
+                and column.count(one) == len(column)
+                and (one.__class__ is not int or set(map(type, column)) == {int})
+            ):
+                constants[c] = one
+    bound = [c for c in columns if c not in constants]
+    if not bound:
+        bound, constants = columns, {}
+    picked = [values[columns.index(c)] for c in bound]
+    fast_upsert(
+        conn,
+        table,
+        bound,
+        list(zip(*picked, strict=True)),
+        key=key,
+        constants=constants,
+        update=changed,
+    )
+
+
+def _as_json(column: Sequence[Any]) -> list[Any]:
+    """A column of JSON values as the texts stored, each distinct value serialised once
+    (rows often share one list object: by identity first, then by content)."""
+    by_id: dict[int, str] = {}
+    dumped: dict[Any, str] = {}
+    out: list[Any] = []
+    for value in column:
+        text = by_id.get(id(value))
+        if text is None:
+            try:
+                memo = (value.__class__, tuple(value) if isinstance(value, list) else value)
+                text = dumped.get(memo)
+            except TypeError:  # a nested value: serialised each time
+                memo, text = None, None
+            if text is None:
+                text = json.dumps(value, ensure_ascii=False)
+                if memo is not None:
+                    dumped[memo] = text
+            by_id[id(value)] = text
+        out.append(text)
+    return out
 
 
 def current_values(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from parkloop.catalog import catalog, fold
@@ -234,7 +233,7 @@ class ColumnReader:
             try:
                 value = self._value(col, cell, parse, numeric)
             except CellError as exc:
-                failed[cell] = exc
+                failed[cell] = exc.with_traceback(None)  # no frames kept alive in a cycle
                 continue
             memo[cell] = None if value == "" or value == [] else value
         if unhashable:
@@ -315,10 +314,33 @@ class ColumnReader:
     def _mark(
         self, raw: RawSheet, col: ColumnSpec, cells: list[Any], bad: list[bool]
     ) -> str | None:
-        texts = [(i, c) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
-        if not texts:
+        # Decided over the distinct texts (each at its first row, which is all a decision
+        # names); the values it decides are then every row of those texts.
+        rows_of: dict[str, list[int]] = {}
+        for i, c in enumerate(cells):
+            if isinstance(c, str):
+                at = rows_of.get(c)
+                if at is not None:
+                    at.append(i)
+                elif c.strip():
+                    rows_of[c] = [i]
+        if not rows_of:
             return DOT
-        decision = decide_mark(texts, self.language, self.decimal, dict(enumerate(raw.row_numbers)))
+        numbers = raw.row_numbers
+        distinct = [(at[0], c) for c, at in rows_of.items()]
+        decision = decide_mark(
+            distinct, self.language, self.decimal, {i: numbers[i] for i, _ in distinct}
+        )
+        if isinstance(decision, MarkConflict):
+            # Its message lists rows, not texts: decided again over every row.
+            texts = [(i, c) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+            decision = decide_mark(
+                texts, self.language, self.decimal, dict(enumerate(raw.row_numbers))
+            )
+        elif decision.decided:
+            decision.decided = sorted(
+                i for first in decision.decided for i in rows_of[cells[first]]
+            )
         where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
         if isinstance(decision, MarkConflict):
             self.problems.append(
@@ -425,14 +447,22 @@ NUMBER_LIMIT = 1e15
 INTEGER_LIMIT = 2**31 - 1
 
 
-@lru_cache(maxsize=1024)
 def bounds(col: ColumnSpec) -> tuple[float, float]:
     """The smallest and largest value a number column takes: its own range from
     sheets.yaml, within what the database can hold."""
+    # Looked up by identity: hashing a column's whole spec once per cell costs more than
+    # the number it checks.
+    found = _BOUNDS.get(id(col))
+    if found is not None and found[0] is col:
+        return found[1]
     limit = INTEGER_LIMIT if col.type == "integer" else NUMBER_LIMIT
     low = -limit if col.min is None else max(col.min, -limit)
     high = limit if col.max is None else min(col.max, limit)
+    _BOUNDS[id(col)] = (col, (low, high))
     return low, high
+
+
+_BOUNDS: dict[int, tuple[ColumnSpec, tuple[float, float]]] = {}
 
 
 def plain(number: float) -> str:

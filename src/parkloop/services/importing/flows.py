@@ -17,16 +17,31 @@ def build(checker: Checker, conv: Converted) -> Prepared:
     periods: list[Period] = v["period"]
     _destinations(checker, conv)
 
+    directions = v["direction"]
+    # A sheet has a few distinct periods, each one object shared by its rows.
+    labels: dict[int, str] = {}
+    days: dict[int, float] = {}
+
     def base_key(i: int, row: dict[str, Any]) -> str:
-        org = row["_org"][1]
-        return f"{org}:{periods[i].label}:{v['direction'][i]}:{text_key(row['material_text'])}"
+        period = periods[i]
+        label = labels.get(id(period))
+        if label is None:
+            label = labels[id(period)] = period.label
+        return f"{row['_org'][1]}:{label}:{directions[i]}:{text_key(row['material_text'])}"
+
+    def period_days(i: int) -> float:
+        period = periods[i]
+        found = days.get(id(period))
+        if found is None:
+            found = days[id(period)] = period.days
+        return found
 
     rows, kept = owned_rows(
         checker,
         conv,
-        lambda i: periods[i].days,
+        period_days,
         base_key,
-        lambda i: v["direction"][i],
+        directions.__getitem__,
         ("period",),
     )
     out = []
@@ -59,18 +74,18 @@ def _destinations(checker: Checker, conv: Converted) -> None:
     texts = conv.values.get("destination")
     if texts is None:
         return
-    values: list[str | None] = []
-    typed: list[str] = []
+    # Each distinct phrase is read once, its reading told once with all its rows.
+    rows_of: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
-        if text is None:
-            values.append(None)
-            typed.append("")
-            continue
+        if text is not None:
+            rows_of.setdefault(text, []).append(i)
+    read: dict[str | None, tuple[str | None, str]] = {None: (None, "")}
+    for text, indices in rows_of.items():
         found = recognise_destination(text)
         if found.method != "code":
-            checker.reading(conv.raw, "destination", i, found)
-        values.append(found.code)
+            checker.reading_rows(conv.raw, "destination", found, indices)
         # A value or label typed as it is needs no words kept beside it.
-        typed.append("" if found.method == "code" else text)
-    conv.values["destination"] = values
-    conv.values["destination_text"] = typed
+        read[text] = (found.code, "" if found.method == "code" else text)
+    pairs = list(map(read.__getitem__, texts))
+    conv.values["destination"] = [code for code, _ in pairs]
+    conv.values["destination_text"] = [typed for _, typed in pairs]

@@ -110,7 +110,9 @@ class _Reader:
             try:
                 found = amount_factor(code, parsed)
             except CellError as exc:
-                found = exc
+                # Kept without its traceback: the frames it holds would keep the whole
+                # import alive in a cycle until the collector runs.
+                found = exc.with_traceback(None)
             self.factors[key] = found
         return found
 
@@ -134,11 +136,10 @@ class _Reader:
         deciding = self.divisions
         readings = self.readings
         groups: dict[tuple[Any, ...], _Group] = {}
-        factors = self.factors
-        canonical_units = self.units
-        mismatched: dict[tuple[Any, ...], dict[str, Any]] = {}
-        prices = [c for c in PRICE_COLUMNS if c in v]
+        prices = [(c, v[c]) for c in PRICE_COLUMNS if c in v]
         priced = self.conv.raw.spec.key in ("flows", "listings")
+        filled_prices = self.prices
+        filled_rules: dict[str, int] = {}
         for row, i, d, direction, division in zip(
             rows, kept, days, directions, divisions, strict=True
         ):
@@ -160,34 +161,15 @@ class _Reader:
                 group = groups[key] = _group(seen[0], seen[1], self.suggestions)
             group.rows.append(i)
             unit_text, parsed = units[i]
-            code = group.code
-            fill = group.fill
-            if code == UNCLASSIFIED:
-                factor, unit = parsed.factor, parsed.canonical
-            else:
-                got = factors.get((code, parsed))
-                if got is None:
-                    got = self.factor(code, parsed)
-                if isinstance(got, CellError):
-                    if group.found.method == "code":
-                        checker.problem(conv.raw, i, "unit", unit_text, got.said, got.said_fix)
-                        bad[i] = True
-                        continue
-                    # The words may name another material than the unit measures: a
-                    # person decides.
-                    other = (key, unit_text)
-                    if other not in mismatched:
-                        mismatched[other] = {}
-                        _fill(
-                            mismatched[other],
-                            _mismatch(group.found, code, unit_text),
-                            UNCLASSIFIED,
-                            self.suggestions,
-                        )
-                    fill = mismatched[other]
-                    code, factor, unit = UNCLASSIFIED, parsed.factor, parsed.canonical
-                else:
-                    factor, unit = got, canonical_units[code]
+            # What this text in this unit makes of a row, worked out once per unit.
+            plan = group.plans.get(unit_text)
+            if plan is None:
+                plan = group.plans[unit_text] = self._plan(group, key, unit_text, parsed)
+            if isinstance(plan, CellError):
+                checker.problem(conv.raw, i, "unit", unit_text, plan.said, plan.said_fix)
+                bad[i] = True
+                continue
+            fill, code, factor, unit = plan
             row.update(fill)
             quantity = amounts[i]
             per_days = parsed.per_days
@@ -195,15 +177,52 @@ class _Reader:
             row["unit"] = unit
             row["entered_quantity"] = quantity
             row["entered_unit"] = unit_text
-            for column in prices:
-                price = v[column][i]
+            for column, given_prices in prices:
+                price = given_prices[i]
                 row[column] = (
                     None
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
                 )
             if priced and direction is not None:
-                self.price(row, direction)
+                # The staff's price, or one filled from the catalog (as :meth:`price`).
+                if row.get("price_vnd_per_unit") is not None:
+                    row["price_status"], row["price_source"] = "reported", ""
+                    continue
+                wanted = (code, direction, row.get("destination"), row.get("year"))
+                if wanted in filled_prices:
+                    filled = filled_prices[wanted]
+                else:
+                    filled = filled_prices[wanted] = fill_price(catalog(), *wanted)
+                if filled is None:
+                    row["price_vnd_per_unit"], row["price_status"] = None, ""
+                    row["price_source"] = ""
+                    continue
+                row["price_vnd_per_unit"] = filled.value
+                row["price_status"], row["price_source"] = filled.status, filled.source
+                filled_rules[filled.rule] = filled_rules.get(filled.rule, 0) + 1
+        for rule, n in filled_rules.items():
+            checker.filled[rule] += n
+
+    def _plan(
+        self, group: _Group, key: tuple[Any, ...], unit_text: str, parsed: ParsedUnit
+    ) -> tuple[dict[str, Any], str, float, str] | CellError:
+        """The values a row of ``group`` in this unit takes (the reading, its code, the
+        factor to the canonical unit and that unit), or the unit's problem when the
+        material was given by its code and the unit does not measure it."""
+        code = group.code
+        if code == UNCLASSIFIED:
+            return group.fill, code, parsed.factor, parsed.canonical
+        got = self.factor(code, parsed)
+        if isinstance(got, CellError):
+            if group.found.method == "code":
+                return got
+            # The words may name another material than the unit measures: a person
+            # decides.
+            fill: dict[str, Any] = {}
+            _fill(fill, _mismatch(group.found, code, unit_text), UNCLASSIFIED, self.suggestions)
+            return fill, UNCLASSIFIED, parsed.factor, parsed.canonical
+        return group.fill, code, got, self.units[code]
 
     def quantity(
         self,
@@ -310,12 +329,14 @@ class _Group:
     rows: list[int]
     code: str
     fill: dict[str, Any]
+    # What a row in each unit takes, or the unit's problem (:meth:`_Reader._plan`).
+    plans: dict[str, tuple[dict[str, Any], str, float, str] | CellError]
 
 
 def _group(found: Recognised, rows: list[int], suggestions: bool) -> _Group:
     fill: dict[str, Any] = {}
     _fill(fill, found, found.code, suggestions)
-    return _Group(found, rows, found.code, fill)
+    return _Group(found, rows, found.code, fill, {})
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
