@@ -3,6 +3,7 @@ graph, the Sankey."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,7 +22,7 @@ from parkloop.api.support import (
     wanted,
     words,
 )
-from parkloop.services import diagrams, geo, registry
+from parkloop.services import diagrams, geo, memo, registry
 from parkloop.web.access import Caller, anyone
 
 router = APIRouter(tags=["parks"])
@@ -35,11 +36,24 @@ router = APIRouter(tags=["parks"])
 )
 def park_geojson(
     request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, lang: str = ""
-) -> JSONResponse:
+) -> Response:
     """The park, its organisations and exchanges as a GeoJSON FeatureCollection
     (longitude first), with the figures the caller may see."""
-    data = geo.park_geojson(request.app.state.engine, code, caller.viewer, lang or caller.lang)
-    return JSONResponse(data, media_type="application/geo+json")
+    engine = request.app.state.engine
+    said = lang or caller.lang
+    body = memo.shared(
+        engine,
+        ("park_geojson", code, memo.scope_of(caller.viewer), said),
+        lambda: _json(geo.park_geojson(engine, code, caller.viewer, said)),
+    )
+    return Response(body, media_type="application/geo+json")
+
+
+def _json(data: Any) -> bytes:
+    """``data`` as a JSONResponse sends it."""
+    return json.dumps(
+        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 # The diagrams' data is plain JSON already: sent as it is, without FastAPI walking every
@@ -49,9 +63,14 @@ def park_graph(
     request: Request, caller: Annotated[Caller, Depends(anyone)], code: str, lang: str = ""
 ) -> Response:
     """The symbiosis network (organisations and exchanges) as ECharts graph data."""
-    return JSONResponse(
-        diagrams.symbiosis_graph(request.app.state.engine, code, caller.viewer, lang or caller.lang)
+    engine = request.app.state.engine
+    said = lang or caller.lang
+    body = memo.shared(
+        engine,
+        ("park_graph", code, memo.scope_of(caller.viewer), said),
+        lambda: _json(diagrams.symbiosis_graph(engine, code, caller.viewer, said)),
     )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/parks/{code}/sankey", name="park_sankey", response_model=dict[str, Any])
@@ -64,11 +83,14 @@ def park_sankey(
 ) -> Response:
     """The park's flows as ECharts Sankey nodes and links (outside the park, totals by
     material class under the disclosure rule)."""
-    return JSONResponse(
-        diagrams.park_sankey(
-            request.app.state.engine, code, caller.viewer, year, lang or caller.lang
-        )
+    engine = request.app.state.engine
+    said = lang or caller.lang
+    body = memo.shared(
+        engine,
+        ("park_sankey", code, memo.scope_of(caller.viewer), year, said),
+        lambda: _json(diagrams.park_sankey(engine, code, caller.viewer, year, said)),
     )
+    return Response(body, media_type="application/json")
 
 
 @router.get(

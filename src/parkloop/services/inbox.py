@@ -26,7 +26,7 @@ from parkloop.domain.permissions import (
     sees_park_records,
 )
 from parkloop.errors import NotAllowed, NotFound, Word, msg
-from parkloop.services import jobs, matching, registry
+from parkloop.services import jobs, matching, memo, registry
 from parkloop.store import matching as store
 
 STATUSES = ("proposed", "accepted", "rejected")
@@ -50,7 +50,22 @@ def inbox(
 ) -> Inbox:
     """The proposals of a park that concern ``viewer``, as the matching service shows
     them; ``status`` one of proposed, accepted, rejected (empty: all); a page of them
-    from ``offset`` when ``limit`` is given."""
+    from ``offset`` when ``limit`` is given. Kept by the web process for the viewer's
+    permission scope until the data changes (:func:`memo.shared`)."""
+    key = ("inbox", park_code, memo.scope_of(viewer), status, offset, limit)
+    return memo.shared(
+        engine, key, lambda: _inbox(engine, park_code, viewer, status, offset, limit)
+    )
+
+
+def _inbox(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    status: str,
+    offset: int,
+    limit: int | None,
+) -> Inbox:
     park = registry.require_park(engine, park_code)
     statuses = [status] if status in STATUSES else None
     if viewer.role is Role.ENTERPRISE:

@@ -22,7 +22,15 @@ from parkloop.domain.enums import Confidentiality, DataStatus, ExchangeStatus
 from parkloop.domain.models import Exchange, Organisation, Park
 from parkloop.domain.permissions import LEVELS, Viewer, may_see_level
 from parkloop.errors import NotFound, UserError, msg
-from parkloop.services import accounting, confidentiality, geo, matching, records, registry
+from parkloop.services import (
+    accounting,
+    confidentiality,
+    geo,
+    matching,
+    memo,
+    records,
+    registry,
+)
 from parkloop.services.records import Edit
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
@@ -86,7 +94,14 @@ def tracker(engine: Engine, park_code: str, viewer: Viewer, status: str = "") ->
     """The park's exchanges by stage as ``viewer`` may see them, with totals of the
     running ones whose figures it may see; ``status`` one of proposed, negotiating,
     running, stopped (empty: all). A viewer outside the park gets the totals over what a
-    published aggregate may rest on, under the disclosure rule, and no exchange."""
+    published aggregate may rest on, under the disclosure rule, and no exchange. Kept by
+    the web process for the viewer's permission scope until the data changes
+    (:func:`memo.shared`)."""
+    key = ("tracker", park_code, memo.scope_of(viewer), status)
+    return memo.shared(engine, key, lambda: _tracker(engine, park_code, viewer, status))
+
+
+def _tracker(engine: Engine, park_code: str, viewer: Viewer, status: str) -> Tracker:
     park = registry.require_park(engine, park_code)
     computing, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
     account = accounting.account_exchanges_of(engine, park_code, computing)

@@ -15,7 +15,18 @@ from parkloop.domain.permissions import Viewer
 from parkloop.store.inventory import _with_owner, flow_from_row, listing_from_row
 from parkloop.store.permissions import visible
 from parkloop.store.registry import organisation_from_row
-from parkloop.store.schema import flows, listings, organisations, parks
+from parkloop.store.schema import (
+    assessments,
+    change_log,
+    evidence,
+    exchanges,
+    flows,
+    listings,
+    matches,
+    optimisation_runs,
+    organisations,
+    parks,
+)
 from parkloop.store.sql import fetch_tuples
 
 UNCLASSIFIED = "unclassified"
@@ -208,3 +219,16 @@ def organisations_named(
         for row in conn.execute(query).mappings().all():
             found[(park_code, row["code"])] = organisation_from_row(row, park_code)
     return found
+
+
+def data_version(conn: Connection) -> tuple[Any, ...]:
+    """What changes whenever the records behind a park's figures do: the last entry of the
+    change log (every write a service makes) and the last kept assessment, saved match,
+    exchange, piece of evidence and optimisation run (kept without an entry of their own).
+    Each a look-up of the end of a primary key."""
+    latest = [
+        select(func.max(t.c.id)).scalar_subquery()
+        for t in (change_log, assessments, matches, exchanges, evidence, optimisation_runs)
+    ]
+    row = conn.execute(select(*latest)).one()
+    return tuple(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +21,7 @@ from parkloop import formats
 from parkloop.catalog import catalog
 from parkloop.domain import enums
 from parkloop.web.access import Caller, endpoints
-from parkloop.web.i18n import gettext, ngettext
+from parkloop.web.i18n import gettext, ngettext, said_stage
 
 _ENVIRONMENT: list[Environment] = []
 _MAKING = threading.Lock()
@@ -103,6 +103,20 @@ def route_names(app: Any) -> frozenset[str]:
     return names
 
 
+def _number(value: Any, lang: str, digits: int = 0) -> str:
+    """:func:`formats.number`, each value written once per process: a page's tables repeat
+    the same counts and quantities, and babel takes tens of microseconds a number."""
+    kind = value.__class__
+    if (kind is int or kind is float) and digits.__class__ is int:
+        return _number_of(kind is float, value, lang, digits)
+    return formats.number(value, lang, digits)
+
+
+@lru_cache(maxsize=65536)
+def _number_of(is_float: bool, value: float, lang: str, digits: int) -> str:
+    return formats.number(value, lang, digits)
+
+
 def context(request: Request, caller: Caller, **values: Any) -> dict[str, Any]:
     lang = caller.lang
     return {
@@ -115,9 +129,10 @@ def context(request: Request, caller: Caller, **values: Any) -> dict[str, Any]:
         "_": partial(gettext, lang),
         "ngettext": partial(ngettext, lang),
         "word": partial(word, lang),
+        "stage": partial(said_stage, lang),
         "material": catalog().materials.get,
         "material_name": partial(material_name, lang),
-        "number": lambda value, digits=0: formats.number(value, lang, digits),
+        "number": lambda value, digits=0: _number(value, lang, digits),
         "percent": lambda value, digits=0: formats.percent(value, lang, digits),
         "date": lambda value: formats.date(value, lang),
         "moment": lambda value: formats.moment(value, lang),

@@ -63,6 +63,44 @@ MESSAGE_WORDS = (
     "a length",
     "an area",
 )
+# What a job is doing (its stage), as the services name it; an import's stages are
+# templates filled with the sheet (web.i18n.said_stage).
+JOB_STAGES = (
+    "read {sheet}",
+    "check cells of {sheet}",
+    "check rows of {sheet}",
+    "write {sheet}",
+    "loading supplies and demands",
+    "matching",
+    "saving proposals",
+    "optimising",
+    "optimised",
+    "optimising the network",
+    "tracing the curve",
+    "traced",
+    "each enterprise leaving in turn",
+)
+# The warnings of an import's report, as the importer writes them (web.i18n.said_warning).
+IMPORT_WARNINGS = (
+    "sheet '{sheet}': column {columns} not known and ignored",
+    "sheet '{sheet}': columns {columns} not known and ignored",
+    "sheet '{sheet}', column '{column}': read with a {mark} ({reason}); "
+    "e.g. '{example}' is {value}",
+    "sheet '{sheet}', column '{column}': read with a {mark} ({reason}); "
+    "e.g. '{example}' is {value}, {n} values read this way",
+    "decimal comma",
+    "decimal point",
+    "--decimal {flag}",
+    "'{text}' (row {row}) has a {mark}",
+    "Vietnamese workbook: '.' groups thousands",
+    "English workbook: '.' is the decimal point",
+    "headers are parkloop's column keys: '.' is the decimal point",
+    "the column mixes decimal points and commas",
+    "sheet '{sheet}' row {row}: province '{typed}' is not one of Viet Nam's 34 provinces "
+    "and cities (or a former name); kept as typed",
+    "sheet '{sheet}' row {row}: province '{typed}' is part of {province} since 2025; "
+    "stored as {province}, '{typed}' kept",
+)
 DYNAMIC_WORDS: tuple[str, ...] = (
     *ROLES,
     *JOB_STATUSES,
@@ -71,4 +109,6 @@ DYNAMIC_WORDS: tuple[str, ...] = (
     *CHANGE_ACTIONS,
     *ERROR_TITLES,
     *MESSAGE_WORDS,
+    *JOB_STAGES,
+    *IMPORT_WARNINGS,
 )

@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 
+from parkloop.domain.permissions import Viewer
 from parkloop.errors import NotAllowed, NotFound, UserError, msg
 from parkloop.services import assessment_detail as detail
-from parkloop.services import registry
+from parkloop.services import memo, registry
 from parkloop.web.access import Caller, signed_in
 from parkloop.web.i18n import said_in
 from parkloop.web.render import page
@@ -54,13 +56,16 @@ def assessment(
     found: dict[str, Any] | None = None
     error = ""
     try:
-        found = detail.park_assessment(engine, code, ruleset, _year(year), caller.viewer)
+        found = _park_assessment(engine, code, ruleset, _year(year), caller.viewer)
     except UserError as exc:
         if isinstance(exc, NotAllowed):
             raise
         error = said_in(caller.lang, exc)
-    register = detail.recp_register(
-        engine, code, caller.viewer, found["assessment"].year if found else None
+    chosen = found["assessment"].year if found else None
+    register = memo.shared(
+        engine,
+        ("recp_register", code, memo.scope_of(caller.viewer), chosen),
+        lambda: detail.recp_register(engine, code, caller.viewer, chosen),
     )
     return page(
         request,
@@ -75,6 +80,18 @@ def assessment(
         error=error,
         kept=kept,
         recp=register,
+    )
+
+
+def _park_assessment(
+    engine: Engine, code: str, ruleset: str, year: int | None, viewer: Viewer
+) -> dict[str, Any]:
+    """:func:`detail.park_assessment`, kept by the process for the viewer's permission
+    scope until the data changes."""
+    return memo.shared(
+        engine,
+        ("park_assessment", code, memo.scope_of(viewer), ruleset, year),
+        lambda: detail.park_assessment(engine, code, ruleset, year, viewer),
     )
 
 
@@ -110,7 +127,11 @@ def _indicator_page(
 ) -> Response:
     engine = request.app.state.engine
     park = registry.require_park(engine, code)
-    found = detail.indicator_detail(engine, code, ruleset, indicator, year, caller.viewer)
+    found = memo.shared(
+        engine,
+        ("indicator_detail", code, memo.scope_of(caller.viewer), ruleset, indicator, year),
+        lambda: detail.indicator_detail(engine, code, ruleset, indicator, year, caller.viewer),
+    )
     definition = found["definition"]
     return page(
         request,

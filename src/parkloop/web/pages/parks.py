@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 
 from parkloop.catalog import catalog
 from parkloop.domain.models import Enterprise
-from parkloop.domain.permissions import Role, sees_everything_of
+from parkloop.domain.permissions import Role, Viewer, sees_everything_of
 from parkloop.errors import NotFound, UserError
-from parkloop.services import dashboard, matching, records, registry, summary
+from parkloop.services import dashboard, matching, memo, records, registry, summary
 from parkloop.web.access import Caller, anyone, signed_in
 from parkloop.web.i18n import said_in
 from parkloop.web.pages.inventory import org_names
@@ -44,15 +46,33 @@ def home(request: Request, caller: Annotated[Caller, Depends(anyone)]) -> Respon
 def park(request: Request, caller: Annotated[Caller, Depends(anyone)], code: str) -> Response:
     """A park's dashboard, as its viewer may see it."""
     engine = request.app.state.engine
-    glance = summary.park_summary(engine, code, caller.viewer)
-    viewer = caller.viewer
-    park_id = glance.park.id
+    own = _org_code(caller)
+    values = memo.shared(
+        engine,
+        ("dashboard", code, memo.scope_of(caller.viewer), own),
+        lambda: _dashboard(engine, code, caller.viewer, own),
+    )
+    # The park's own row as this request reads it: a change of its name or area is seen
+    # at once, whatever wrote it.
+    park = registry.require_park(engine, code)
+    glance = replace(values["summary"], park=park)
     orgs = registry.organisations(engine, code)
-    values: dict[str, Any] = {
-        "summary": glance,
-        "park": glance.park,
-        "org_name": org_names(orgs, caller.lang),
-    }
+    return page(
+        request,
+        caller,
+        "park.html",
+        title=park.name_vi,
+        org_name=org_names(orgs, caller.lang),
+        **{**values, "summary": glance, "park": park},
+    )
+
+
+def _dashboard(engine: Engine, code: str, viewer: Viewer, own: str) -> dict[str, Any]:
+    """What a park's dashboard shows ``viewer`` (``own``: the code of an enterprise
+    account's enterprise), but words."""
+    glance = summary.park_summary(engine, code, viewer)
+    park_id = glance.park.id
+    values: dict[str, Any] = {"summary": glance, "park": glance.park}
     in_park = viewer.role is Role.ADMIN or (park_id is not None and viewer.park_id == park_id)
     if in_park:
         shown = matching.shown_matches(engine, code, viewer, OPEN_MATCHES)
@@ -61,15 +81,15 @@ def park(request: Request, caller: Annotated[Caller, Depends(anyone)], code: str
         )
         values["match_count"] = len(shown)
     if park_id is not None and sees_everything_of(viewer, park_id):
+        orgs = registry.organisations(engine, code)
         values["completeness"] = completeness(orgs, registry.flow_figures(engine, code, viewer))
     values["rates"] = dashboard.assessment_rates(engine, code, viewer)
-    own = _org_code(caller)
     if viewer.role is Role.ENTERPRISE and own:
         values["own"] = dashboard.enterprise_glance(engine, code, own, viewer)
         values["own_flows"] = registry.flows_of(engine, code, own, viewer)
         values["own_listings"] = registry.listings_of(engine, code, own, viewer)
         values["own_exchanges"] = registry.exchanges(engine, code, viewer=viewer, party=own)
-    return page(request, caller, "park.html", title=glance.park.name_vi, **values)
+    return values
 
 
 def _org_code(caller: Caller) -> str:
