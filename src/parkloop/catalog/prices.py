@@ -27,6 +27,16 @@ from parkloop.catalog.loader import Catalog, Factor
 FEE_DESTINATIONS = frozenset({"landfill", "incineration", "licensed_collector", "treatment"})
 
 
+# What a filled price is, as the import report names it (said in the reader's language).
+FILLED_RULES = (
+    "market price",
+    "low-price share of the market price",
+    "disposal fee",
+    "purchase price",
+    "gate fee paid to the receiver",
+)
+
+
 @dataclass(frozen=True)
 class FilledPrice:
     """A price filled from the catalog: VND per canonical unit, and where it comes from."""

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from parkloop.catalog import catalog
 from parkloop.catalog.sheets import sheet_spec
 from parkloop.cli.render import (
     console,
@@ -19,12 +20,13 @@ from parkloop.cli.render import (
 )
 from parkloop.cli.speech import t
 from parkloop.cli.state import park_option, state
+from parkloop.domain.enums import Destination
 from parkloop.errors import msg
 from parkloop.services.exporter import FORMATS, export_data
 from parkloop.services.importing import ImportProblems, ImportReport, import_path
 from parkloop.services.problems import row_list
 from parkloop.services.template import write_template
-from parkloop.web.i18n import said_in
+from parkloop.web.i18n import said_in, said_warning
 
 SHOWN_PROBLEMS = 200
 
@@ -103,6 +105,19 @@ SHOWN_READINGS = 40
 SHOWN_CHANGES = 60
 
 
+def _named(code: str, lang: str) -> str:
+    """What a reading's code stands for, by name: a material, a destination (a sector keeps
+    its VSIC code, the way people cite it); nothing read is a dash."""
+    if code in ("", "unclassified", "unknown"):
+        return "—"
+    material = catalog().materials.get(code)
+    if material is not None:
+        return material.name_vi if lang == "vi" else material.name_en
+    if code in Destination.values():
+        return Destination(code).label(lang)
+    return code
+
+
 def print_report(report: ImportReport, lang: str) -> None:
     """What an import did: rows per sheet, what it read from words and how sure it was,
     what it filled in from the catalog, and what a re-import changed."""
@@ -140,10 +155,10 @@ def print_report(report: ImportReport, lang: str) -> None:
                 [
                     r.column,
                     r.text,
-                    r.code or "—",
+                    _named(r.code, lang),
                     percent(r.confidence, lang),
                     row_list(r.rows, 6),
-                    "; ".join(r.suggestions[:3]),
+                    "; ".join(_named(s, lang) for s in r.suggestions[:3]),
                 ]
                 for r in doubtful[:SHOWN_READINGS]
             ],
@@ -151,7 +166,11 @@ def print_report(report: ImportReport, lang: str) -> None:
         )
     for rule, count in sorted(report.filled.items()):
         console.print(
-            t("filled from the catalog (estimate): {rule} on {count} rows", rule=rule, count=count),
+            t(
+                "filled from the catalog (estimate): {rule} on {count} rows",
+                rule=t(rule),
+                count=count,
+            ),
             highlight=False,
         )
     if report.changes:
@@ -174,19 +193,16 @@ def print_report(report: ImportReport, lang: str) -> None:
         if len(report.changes) > SHOWN_CHANGES:
             console.print(t("… {count} more (--json)", count=len(report.changes) - SHOWN_CHANGES))
     for warning in report.warnings:
-        err_console.print(f"[yellow]{t('note:')}[/] {said_in(lang, warning)}", highlight=False)
+        err_console.print(f"[yellow]{t('note:')}[/] {said_warning(lang, warning)}", highlight=False)
     if report.ignored:
         err_console.print(
             "[dim]" + t("not read: {items}", items=report.ignored) + "[/]", highlight=False
         )
+    rows, seconds = report.rows, number(report.seconds, lang, 1)
     console.print(
-        t(
-            "{rows} rows would be written in {seconds} s"
-            if report.dry_run
-            else "{rows} rows were written in {seconds} s",
-            rows=report.rows,
-            seconds=number(report.seconds, lang, 1),
-        ),
+        t("{rows} rows would be written in {seconds} s", rows=rows, seconds=seconds)
+        if report.dry_run
+        else t("{rows} rows were written in {seconds} s", rows=rows, seconds=seconds),
         highlight=False,
     )
 

@@ -286,6 +286,7 @@ def service_words() -> dict[str, str]:
     """Words the command line takes from the services and says with ``t(text)``: method
     notes, example titles, and the like."""
     from parkloop.accounting.transport import METHOD as TRANSPORT
+    from parkloop.catalog.prices import FILLED_RULES
     from parkloop.examples import EXAMPLES
     from parkloop.optimize.pareto import METHOD as PARETO
     from parkloop.optimize.resilience import METHOD as RESILIENCE
@@ -294,6 +295,7 @@ def service_words() -> dict[str, str]:
     from parkloop.services.shares import PROPORTIONAL_BASES
 
     found = dict.fromkeys([TRANSPORT, PARETO, RESILIENCE, PARETO_ONE_POINT], "services")
+    found.update(dict.fromkeys(FILLED_RULES, "prices"))
     found.update(dict.fromkeys([*SHARES, *SHARES.values(), *PROPORTIONAL_BASES], "shares"))
     for example in EXAMPLES.values():
         found.update(dict.fromkeys([example.title, example.description], "examples"))
