@@ -207,8 +207,11 @@ def account_exchanges(
     orgs: dict[tuple[str, str], Organisation],
     attribution: float,
     deadweight: float,
+    year: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Money and environment of each exchange, with method and the factors used."""
+    """Money and environment of each exchange, with method and the factors used; each
+    marked ``counted`` when it enters the totals: it carried material in ``year`` (its
+    dates and status, the assessment's rule), or, with no year, it runs now."""
     if not items:
         return []
     n = len(items)
@@ -271,6 +274,7 @@ def account_exchanges(
             {
                 "key": x.key,
                 "status": x.status.value,
+                "counted": ran_in(x, year),
                 "route": x.route,
                 "supplier": x.supplier_code,
                 "receiver": x.receiver_code,
@@ -356,8 +360,26 @@ def _routes(accounted: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def ran_in(x: Exchange, year: int | None) -> bool:
+    """Whether an exchange carried material in ``year`` (undated running ones count; a
+    stopped one for the years its dates show it running); with no year, whether it runs."""
+    if year is None:
+        return x.status is ExchangeStatus.RUNNING
+    if x.start_date is not None and x.start_date > date(year, 12, 31):
+        return False
+    if x.end_date is not None and x.end_date < date(year, 1, 1):
+        return False
+    if x.status is ExchangeStatus.RUNNING:
+        return True
+    return (
+        x.status is ExchangeStatus.STOPPED and x.start_date is not None and x.end_date is not None
+    )
+
+
 def _totals(accounted: list[dict[str, Any]]) -> dict[str, Any]:
-    running = [r for r in accounted if r["status"] == ExchangeStatus.RUNNING.value]
+    running = [
+        r for r in accounted if r.get("counted", r["status"] == ExchangeStatus.RUNNING.value)
+    ]
     totals: dict[str, Any] = {k: round(sum(r[k] for r in running), 3) for k in TOTAL_KEYS}
     totals["exchanges"] = len(running)
     totals["money_vnd_per_year"] = totals.pop("net_benefit_vnd")
@@ -637,7 +659,7 @@ def _accounted(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Each exchange accounted against the flows of the year, and the factors it cites."""
     year_flows = [f for f in flows if f.period.year == year]
-    accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight)
+    accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight, year)
     factors: dict[str, Any] = {}
     for row in accounted:
         for key in row["factors"]:

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import Engine
 
 from parkloop import units
-from parkloop.assessment.facts import LinkFacts
 from parkloop.catalog import catalog
 from parkloop.domain.enums import (
     DISPOSAL_DESTINATIONS,
@@ -198,22 +197,11 @@ def park_sankey(
 
 
 def _ran(x: Exchange, year: int | None) -> bool:
-    """Whether an exchange carried material in ``year`` (the assessment's rule); with no
-    year, whether it runs now."""
-    if year is None:
-        return x.status is ExchangeStatus.RUNNING
-    facts = LinkFacts(
-        key=x.key,
-        supplier=x.supplier_code,
-        receiver=x.receiver_code,
-        supplier_in_park=True,
-        receiver_in_park=True,
-        material_code=x.material_code,
-        status=x.status.value,
-        start_date=x.start_date,
-        end_date=x.end_date,
-    )
-    return facts.in_year(year)
+    """Whether an exchange carried material in ``year``; with no year, whether it runs now
+    (the accounting's rule, which is the assessment's)."""
+    from parkloop.services.accounting import ran_in
+
+    return ran_in(x, year)
 
 
 def _paths(
