@@ -7,9 +7,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import typer.main
 from jinja2.ext import babel_extract
 from message_templates import message_templates, message_words
 
+from parkloop.cli import app
+from parkloop.cli.speech import cli_words
 from parkloop.web.i18n import catalog, gettext
 from parkloop.web.words import DYNAMIC_WORDS
 
@@ -102,6 +105,7 @@ def test_the_catalogs_hold_no_word_the_application_no_longer_shows() -> None:
         **message_templates(),
         **message_words(),
         **report_words(),
+        **cli_words(typer.main.get_command(app)),  # the command line's words (cli.po)
     }
     unused = sorted(m.id for m in catalog("vi") if m.id and m.id not in words)
     assert unused == []
