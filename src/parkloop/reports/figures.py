@@ -104,7 +104,9 @@ def trends(
     from parkloop.services import accounting
 
     span = range(year - 4, year + 1)
-    wanted = set(span) if years is None else set(years) & set(span)
+    if years is None:
+        years = accounting.data_years(engine, park)
+    wanted = set(span) if years is None else (set(years) | {year}) & set(span)
 
     def draw() -> str:
         accounts = []

@@ -657,8 +657,14 @@ def _accounted(
     attribution: float,
     deadweight: float,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Each exchange accounted against the flows of the year, and the factors it cites."""
-    year_flows = [f for f in flows if f.period.year == year]
+    """Each exchange accounted against the flows of the year (of the nearest year with
+    flows when the year has none: its destinations, fees and prices stand in), and the
+    factors it cites."""
+    years = {f.period.year for f in flows}
+    inventory = year
+    if years and year not in years:
+        inventory = min(years, key=lambda y: (abs(y - year), -y))
+    year_flows = [f for f in flows if f.period.year == inventory]
     accounted = account_exchanges(book, items, year_flows, orgs, attribution, deadweight, year)
     factors: dict[str, Any] = {}
     for row in accounted:
@@ -703,6 +709,20 @@ def account_year(
     if found:
         return max(found.values()), {"how": "latest with data", "latest": found}
     return date.today().year, {"how": "this year (no data)", "latest": found}
+
+
+def data_years(engine: Engine, park: str) -> set[int] | None:
+    """The years a park's figures rest on data: those with flows, and every year from the
+    first an exchange is dated from (None when neither: any year may be accounted)."""
+    from parkloop.store import assessment as assessment_store
+    from parkloop.store import writes
+
+    with engine.connect() as conn:
+        park_id = writes.park_ids(conn, [park])[park]
+        years, first = assessment_store.data_years(conn, park_id)
+    if first is not None:
+        years |= set(range(first, max([first, *years, date.today().year]) + 1))
+    return years or None
 
 
 def year_said(year: int, basis: Mapping[str, Any], lang: str) -> str:

@@ -80,6 +80,24 @@ def latest_years(conn: Connection, park_ids: Sequence[int]) -> dict[str, int | N
     }
 
 
+def data_years(conn: Connection, park_id: int) -> tuple[set[int], int | None]:
+    """The years a park has flows for, and the first year one of its exchanges is dated
+    from (None when none carries a date)."""
+    years = {
+        int(y)
+        for (y,) in conn.execute(select(flows.c.year).where(flows.c.park_id == park_id).distinct())
+        if y is not None
+    }
+    first = conn.scalar(
+        select(func.min(func.coalesce(exchanges.c.start_date, exchanges.c.end_date))).where(
+            exchanges.c.park_id == park_id
+        )
+    )
+    if isinstance(first, str):
+        first = date.fromisoformat(first[:10])
+    return years, None if first is None else first.year
+
+
 def default_year(conn: Connection, park_id: int) -> int:
     """The latest year with data: of flows or RECP measures; of evidence only when the
     park has neither (evidence filed for a later year does not move the park there);
