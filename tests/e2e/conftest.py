@@ -52,18 +52,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("e2e")
-    return make_seeded(root / "seeded.db", root)
-
-
-@pytest.fixture
-def server(seeded: Path, tmp_path: Path) -> Iterator[str]:
-    """The application on a copy of the seeded database, at the URL this yields."""
-    copy = tmp_path / "e2e.db"
-    shutil.copy(seeded, copy)
-    engine = db.make_engine(f"sqlite:///{copy}")
+def serving(engine: Any) -> Iterator[str]:
+    """The application over ``engine`` on a free loopback port, until the caller is done
+    with the URL this yields (then the engine is let go)."""
     port = _free_port()
     config = uvicorn.Config(
         create_app(engine), host="127.0.0.1", port=port, log_level="warning", access_log=False
@@ -79,6 +70,21 @@ def server(seeded: Path, tmp_path: Path) -> Iterator[str]:
     running.should_exit = True
     thread.join(10)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("e2e")
+    return make_seeded(root / "seeded.db", root)
+
+
+@pytest.fixture
+def server(seeded: Path, tmp_path: Path) -> Iterator[str]:
+    """The application on a copy of the seeded database, at the URL this yields."""
+    copy = tmp_path / "e2e.db"
+    shutil.copy(seeded, copy)
+    engine = db.make_engine(f"sqlite:///{copy}")
+    yield from serving(engine)
 
 
 @pytest.fixture

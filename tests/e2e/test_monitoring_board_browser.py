@@ -4,22 +4,18 @@ limit lines and shaded exceedances, and not one error in the browser's console."
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from conftest import _free_port
+from conftest import serving
 from parkloop.domain.permissions import Role, Viewer
 from parkloop.examples import load_example, load_monitoring
 from parkloop.services import accounts
 from parkloop.services.monitoring_views import STATE_COLOURS
 from parkloop.store import db
-from parkloop.web.app import create_app
 
 PARK = "nam-cau-kien"
 WWTP = "nck-wwtp-outlet"
@@ -46,21 +42,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(example: Path) -> Iterator[str]:
     """The application over the example database (only read), at the URL this yields."""
     engine = db.make_engine(f"sqlite:///{example}")
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(engine), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
-    engine.dispose()
+    yield from serving(engine)
 
 
 def _watched_page(browser: Any) -> tuple[Any, list[str]]:
