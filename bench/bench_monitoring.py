@@ -251,8 +251,15 @@ def phase_check(size: str, store: str, pg_url: str | None) -> dict[str, Any]:
     from parkloop.services.monitoring import readings
 
     expected = SIZES[size][0] * days * 288 * len(PARAMETERS)
-    if readings(engine).count() < expected:  # the upload phase's store is gone: fill it
+    try:
+        gone = store == "parquet" and not (_dir(size) / "upload.db").exists()
+        stored = 0 if gone else readings(engine).count()
+    except Exception:  # the upload phase's database is gone (a PostgreSQL started anew)
+        stored = 0
+    if stored < expected:  # the upload phase's store is gone: fill it (not timed)
+        engine.dispose()
         phase_upload(size, store, pg_url)
+        engine = _engine(size, store, pg_url)
     first = START.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
     start = time.perf_counter()
     report = monitoring.check(engine, Viewer.admin(), PARK, first, first + dt.timedelta(days=days))
@@ -367,7 +374,8 @@ def run(size: str = "full") -> None:
         plan += [("bare-copy", "postgresql"), ("upload", "postgresql"), ("check", "postgresql")]
         plan += [("push", "postgresql")]
     # A phase measured before on the same data is taken from the cache (an interrupted
-    # run goes on where it stopped); delete it to measure every phase again.
+    # run goes on where it stopped); delete it to measure every phase again, or delete
+    # only some phases' entries to measure those again.
     cache = _dir(size) / "results.json"
     kept = json.loads(cache.read_text()) if cache.exists() else {}
     try:
@@ -435,8 +443,9 @@ def run(size: str = "full") -> None:
   as one long CSV (station, parameter, UTC instant, value) for the bare COPY
 - upload: `services.monitoring.upload` per station file (read, units, every refusal check,
   the look for stored readings of the station over the file's span — none here, so the
-  batch is written as it is: Parquet files, or a binary COPY into the partitioned table;
-  a resent file goes through the anti-join against the stored readings);
+  batch is written as it is: Parquet files, or a binary COPY into the month's partition
+  of the partitioned table; a resent file goes through the anti-join against the stored
+  readings);
   push: `services.monitoring.push` of one JSON batch per station-day (2,880 readings;
   the timed part parses the JSON and stores it, as the endpoint does)
 - bare baselines: DuckDB `read_csv` + `insert` of the same wide files into one table;

@@ -30,6 +30,7 @@ import io
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,10 @@ from parkloop.services.accounts import digest
 from parkloop.services.registry import require_park
 from parkloop.store import monitoring as store
 from parkloop.store.readings import (
-    SERIES_SCHEMA,
     ReadingStore,
+    Series,
     aggregates_of,
     groups,
-    series_of,
     store_for,
 )
 
@@ -984,57 +984,104 @@ def check(
     aggregates: dict[str, Any] = {}
     steps = {3600: "1h", 86400: "1d", 900: "15min"}
     intake = intake_limits(engine, park)
-    series = SERIES_SCHEMA.empty_table()
-    where: dict[tuple[str, str], tuple[int, int]] = {}
-    for n, record in enumerate(found):
-        st = record.station
-        try:
-            effective = limits.effective_limits(st, (start + LOCAL_OFFSET).date(), intake)
-        except (LookupError, ValueError):
-            effective = []
-        used.extend(effective)
-        if n % FETCH_STATIONS == 0:
-            # a few stations per query: few round trips, and a month of them stays small
-            chunk = [r.station.code for r in found[n : n + FETCH_STATIONS]]
-            series = store_.fetch(chunk, start, end)
-            where = groups(series)
-        for code in st.parameters:
-            if code not in known:
-                continue
-            bounds = where.get((st.code, code), (0, 0))
-            s = series_of(series, bounds)
-            mine = [lim for lim in effective if lim.parameter == code]
-            instant = [lim for lim in mine if lim.window_s is None]
-            out += checks.check_series(
-                st,
-                known[code],
-                s.ts,
-                s.values,
-                instant,
-                start_us,
-                end_us,
-                include_gaps=include_gaps,
-            )
-            for lim in mine:
-                width = lim.window_s
-                if width is None:
+    # A few stations per query (few round trips, and a month of them stays small), the
+    # next few read while these are checked.
+    fetched = _Prefetch(store_, codes, FETCH_STATIONS, start, end)
+    empty = Series(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    series: dict[tuple[str, str], Series] = {}
+    try:
+        for n, record in enumerate(found):
+            st = record.station
+            try:
+                effective = limits.effective_limits(st, (start + LOCAL_OFFSET).date(), intake)
+            except (LookupError, ValueError):
+                effective = []
+            used.extend(effective)
+            if n % FETCH_STATIONS == 0:
+                series = fetched.get(n)
+            for code in st.parameters:
+                if code not in known:
                     continue
-                step = steps.get(width)
-                if step is None:  # a window the database does not bucket: compute it here
-                    ok = _possible(s.values, ranges.get(code, (None, None)))
-                    b, m, c = checks.window_means(s.ts[ok], s.values[ok], width)
-                    out += checks.window_exceedances(b, m, lim, counts=c, interval_s=st.interval_s)
-                    continue
-                if step not in aggregates:
-                    aggregates[step] = store_.aggregate(codes, start, end, step, ranges)
-                table = aggregates[step]
-                agg = aggregates_of(table, groups_cached(table).get((st.code, code), (0, 0)), step)
-                out += checks.window_exceedances(
-                    agg.start, agg.mean, lim, counts=agg.count, interval_s=st.interval_s
+                s = series.get((st.code, code), empty)
+                mine = [lim for lim in effective if lim.parameter == code]
+                instant = [lim for lim in mine if lim.window_s is None]
+                out += checks.check_series(
+                    st,
+                    known[code],
+                    s.ts,
+                    s.values,
+                    instant,
+                    start_us,
+                    end_us,
+                    include_gaps=include_gaps,
                 )
+                for lim in mine:
+                    width = lim.window_s
+                    if width is None:
+                        continue
+                    step = steps.get(width)
+                    if step is None:  # a window the database does not bucket: compute it here
+                        ok = _possible(s.values, ranges.get(code, (None, None)))
+                        b, m, c = checks.window_means(s.ts[ok], s.values[ok], width)
+                        out += checks.window_exceedances(
+                            b, m, lim, counts=c, interval_s=st.interval_s
+                        )
+                        continue
+                    if step not in aggregates:
+                        aggregates[step] = store_.aggregate(codes, start, end, step, ranges)
+                    table = aggregates[step]
+                    agg = aggregates_of(
+                        table, groups_cached(table).get((st.code, code), (0, 0)), step
+                    )
+                    out += checks.window_exceedances(
+                        agg.start, agg.mean, lim, counts=agg.count, interval_s=st.interval_s
+                    )
+    finally:
+        fetched.close()
     out = checks.join_gaps(out)  # one outage of a station: one finding, not one per parameter
     out.sort(key=lambda f: (f.station, f.start, f.kind.value, f.parameter or ""))
     return CheckReport(park, start, end, tuple(r.station for r in found), tuple(out), tuple(used))
+
+
+class _Prefetch:
+    """The series of ``codes`` fetched ``size`` stations at a time, the next chunks (as
+    many as the store's ``reads_ahead``) read in threads while one is checked: the
+    database (or DuckDB) works while Python checks, instead of each waiting for the
+    other. At most ``reads_ahead`` + 1 chunks are held at once."""
+
+    def __init__(
+        self,
+        store_: ReadingStore,
+        codes: list[str],
+        size: int,
+        start: dt.datetime,
+        end: dt.datetime,
+    ) -> None:
+        self._chunks = [codes[n : n + size] for n in range(0, len(codes), size)]
+        self._fetch = lambda chunk: store_.fetch_series(chunk, start, end)
+        self._ahead_n = max(1, store_.reads_ahead)
+        self._pool = ThreadPoolExecutor(self._ahead_n, thread_name_prefix="parkloop-fetch")
+        self._size = size
+        self._ahead: dict[int, Future[dict[tuple[str, str], Series]]] = {}
+        self._want(0)
+
+    def _want(self, first: int) -> None:
+        for i in range(first, min(first + self._ahead_n, len(self._chunks))):
+            if i not in self._ahead:
+                self._ahead[i] = self._pool.submit(self._fetch, self._chunks[i])
+
+    def get(self, n: int) -> dict[tuple[str, str], Series]:
+        """The series of the chunk starting at station ``n`` (a multiple of ``size``)."""
+        i = n // self._size
+        self._want(i)
+        future = self._ahead.pop(i)
+        self._want(i + 1)
+        return future.result()
+
+    def close(self) -> None:
+        for future in self._ahead.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 _GROUPS: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}

@@ -11,9 +11,12 @@ Two stores answer the same :class:`ReadingStore` interface:
   into its partition, so a reader never sees half a file. A partition holding many small
   files (push batches) is merged into one under the readers' lock.
 * :class:`PostgresStore`: a table ``readings`` partitioned by month (a partition is created
-  the first time a reading of its month arrives) with a BRIN index on (station, instant); a batch
-  goes in with ``COPY`` into a temporary table, then one ``INSERT … SELECT`` of the rows not
-  stored yet. Writers of the same station wait for each other (an advisory lock).
+  the first time a reading of its month arrives) with a BRIN index on (station, instant),
+  and ``readings_extent``, the first and last instant stored per station. A batch with
+  nothing stored over its span goes in with a binary ``COPY`` straight into its months'
+  partitions; any other with ``COPY`` into a temporary table, then one ``INSERT … SELECT``
+  of the rows not stored yet. Writers of the same station wait for each other (an
+  advisory lock).
 
 What happens to a batch (the same on both stores, see :class:`Appended`):
 
@@ -248,6 +251,37 @@ def series_of(table: pa.Table, bounds: tuple[int, int]) -> Series:
     return Series(np.asarray(ts, dtype=np.int64), np.asarray(values, dtype=np.float64))
 
 
+def split_parameters(
+    parameter: pa.ChunkedArray | pa.Array, ts: NDArray[np.int64], values: NDArray[np.float64]
+) -> dict[str, Series]:
+    """The readings of one station (a parameter column, instants, values, in any order)
+    as one :class:`Series` per parameter, instants in order: the parameters are told
+    apart by their dictionary codes (a stable sort of small integers), the texts are
+    never sorted, and a parameter's instants are sorted only when they are not in order
+    already."""
+    if len(ts) == 0:
+        return {}
+    encoded = pc.dictionary_encode(parameter)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int16)
+    names = encoded.dictionary.to_pylist()
+    if len(names) > 1:
+        order = np.argsort(codes, kind="stable")
+        codes, ts, values = codes[order], ts[order], values[order]
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts = np.concatenate(([0], change)).tolist()
+    ends = np.concatenate((change, [len(codes)])).tolist()
+    out: dict[str, Series] = {}
+    for lo, hi in zip(starts, ends, strict=True):
+        t, v = ts[lo:hi], values[lo:hi]
+        if len(t) > 1 and bool(np.any(t[1:] < t[:-1])):
+            o = np.argsort(t, kind="stable")
+            t, v = t[o], v[o]
+        out[names[int(codes[lo])]] = Series(t, v)
+    return out
+
+
 def aggregates_of(table: pa.Table, bounds: tuple[int, int], step: str) -> Aggregates:
     """The buckets in rows ``bounds`` (see :func:`groups`) of an ``AGGREGATE_SCHEMA`` table."""
     lo, hi = bounds
@@ -264,6 +298,10 @@ def aggregates_of(table: pa.Table, bounds: tuple[int, int], step: str) -> Aggreg
 
 class ReadingStore(ABC):
     """The readings of every station, whatever keeps them."""
+
+    # How many reads a caller may have going at once, ahead of its work: DuckDB already
+    # works on every core for one read; a PostgreSQL server gives each query one.
+    reads_ahead = 1
 
     @abstractmethod
     def append(self, batch: pa.Table, *, all_or_nothing: bool = True) -> Appended:
@@ -297,6 +335,15 @@ class ReadingStore(ABC):
     @abstractmethod
     def count(self) -> int:
         """How many readings are kept, all stations together."""
+
+    def fetch_series(
+        self, stations: Sequence[str], start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[str, str], Series]:
+        """What :meth:`fetch` gives, as one :class:`Series` (instants in order) per station
+        and parameter that has readings: for the checks, without a table of texts to
+        group again."""
+        table = self.fetch(stations, start, end)
+        return {key: series_of(table, bounds) for key, bounds in groups(table).items()}
 
     def series(self, station: str, parameter: str, start: dt.datetime, end: dt.datetime) -> Series:
         table = self.fetch([station], start, end)
@@ -570,6 +617,30 @@ class ParquetStore(ReadingStore):
             return SERIES_SCHEMA.empty_table()
         return pa.concat_tables(parts)
 
+    def fetch_series(
+        self, stations: Sequence[str], start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[str, str], Series]:
+        # One station at a time (its files only), its parameters told apart in numpy.
+        out: dict[tuple[str, str], Series] = {}
+        for station in dict.fromkeys(stations):
+            mine = self._window_files([station], start, end)
+            if not mine:
+                continue
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in mine)
+            table = self._read(
+                "select parameter, epoch_us(ts) as ts_us, value from "
+                f"read_parquet([{listed}], hive_partitioning = false) "
+                "where ts >= $1 and ts < $2",
+                [start, end],
+            )
+            split = split_parameters(
+                table.column("parameter"),
+                np.asarray(table.column("ts_us").to_numpy(), dtype=np.int64),
+                np.asarray(table.column("value").to_numpy(), dtype=np.float64),
+            )
+            out.update({(station, p): series for p, series in split.items()})
+        return out
+
     def aggregate(
         self,
         stations: Sequence[str],
@@ -656,14 +727,34 @@ create table if not exists readings (
 # A BRIN index on (station, ts): a station's readings arrive in runs (an upload, a pushed
 # batch), so block ranges hold few stations and a narrow span of time.
 PG_INDEX = "create index if not exists ix_readings_station_ts on readings using brin (station, ts)"
+# Per station, the first and last instant stored: whether a batch may be copied in as it is
+# (nothing of its stations stored over its span) is asked here, in a few rows, never of
+# the readings themselves (a month being filled has no statistics yet, and the planner
+# may read all of it). Kept in the transaction of every write; a span that overlaps only
+# sends a batch through the comparison with stored readings, which decides.
+PG_EXTENT = """
+create table if not exists readings_extent (
+    station text primary key,
+    first_ts timestamptz not null,
+    last_ts timestamptz not null
+)
+"""
+PG_EXTENT_UPSERT = (
+    "insert into readings_extent as e (station, first_ts, last_ts) {rows} "
+    "on conflict (station) do update set first_ts = least(e.first_ts, excluded.first_ts), "
+    "last_ts = greatest(e.last_ts, excluded.last_ts)"
+)
 
 
 class PostgresStore(ReadingStore):
     """Readings in a PostgreSQL table partitioned by month, created on first use."""
 
+    reads_ahead = 2
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._ready = False
+        self._made: set[str] = set()  # months whose partition this store saw made
 
     def _connection(self) -> Any:
         """A raw psycopg connection of the engine's pool (COPY needs the driver's own)."""
@@ -675,9 +766,21 @@ class PostgresStore(ReadingStore):
         cur.execute("select pg_advisory_xact_lock(hashtext('parkloop.readings'))")
         cur.execute(PG_TABLE)
         cur.execute(PG_INDEX)
+        cur.execute("select to_regclass('readings_extent') is null")
+        if cur.fetchone()[0]:  # readings kept before the extents were: take them in
+            cur.execute(PG_EXTENT)
+            cur.execute(
+                PG_EXTENT_UPSERT.format(
+                    rows="select station, min(ts), max(ts) from readings group by station"
+                )
+            )
         self._ready = True
 
-    def _partitions(self, cur: Any, months: Sequence[str]) -> None:
+    def _partitions(self, cur: Any, months: Sequence[str]) -> bool:
+        """Make the partitions of ``months`` not seen made yet; whether any was asked."""
+        months = [m for m in months if m not in self._made]
+        if not months:
+            return False
         cur.execute("select pg_advisory_xact_lock(hashtext('parkloop.readings'))")
         for month in months:
             year, mon = int(month[:4]), int(month[5:])
@@ -687,6 +790,7 @@ class PostgresStore(ReadingStore):
                 f"create table if not exists {name} partition of readings for values "
                 f"from ('{month}-01 00:00:00+00') to ('{nxt}-01 00:00:00+00')"
             )
+        return True
 
     def append(self, batch: pa.Table, *, all_or_nothing: bool = True) -> Appended:
         batch = as_batch(batch)
@@ -698,26 +802,48 @@ class PostgresStore(ReadingStore):
             self._ensure(cur)
             bounds = pc.min_max(batch.column("ts")).as_py()
             months = _months(_us(bounds["min"]), _us(bounds["max"]))
-            self._partitions(cur, months)
-            raw.commit()
+            if self._partitions(cur, months):
+                raw.commit()
+                self._made.update(months)
             stations = sorted(pc.unique(batch.column("station")).to_pylist())
-            for station in stations:  # one writer per station, in a fixed order
-                cur.execute("select pg_advisory_xact_lock(hashtext(%s))", ("readings:" + station,))
-            cur.execute("set local time zone 'UTC'")
             ordered = distinct_sorted(batch)
+            # One round trip: one writer per station (advisory locks taken in a fixed
+            # order), then, for a batch without a key twice, whether anything of its
+            # stations may be stored over its span (see PG_EXTENT).
+            steps = ["select pg_advisory_xact_lock(hashtext(%s))" for _ in stations] + [
+                "set local time zone 'UTC'"
+            ]
+            params: list[Any] = ["readings:" + station for station in stations]
             if ordered is not None:
-                cur.execute(
-                    "select exists (select 1 from readings where station = any(%s) "
-                    "and ts between %s and %s)",
-                    (stations, bounds["min"], bounds["max"]),
+                steps.append(
+                    "select exists (select 1 from readings_extent where station = any(%s) "
+                    "and first_ts <= %s and last_ts >= %s)"
                 )
+                params += [stations, bounds["max"], bounds["min"]]
+            cur.execute(_bind(cur, "; ".join(steps), params))
+            if ordered is not None:
+                while cur.nextset():
+                    pass  # the last result: the look for stored readings
                 if not cur.fetchone()[0]:
                     # Nothing stored for these stations over the batch's span and no key
-                    # twice in it: every reading is new, COPY it straight in.
-                    _copy_in(cur, "readings", ordered)
+                    # twice in it: every reading is new, COPY it straight into the
+                    # partitions of its months (no routing of each row through the parent).
+                    for month, part in _by_month(ordered, months):
+                        _copy_in(cur, _partition(month), part)
+                    spans = ordered.group_by("station").aggregate([("ts", "min"), ("ts", "max")])
+                    cur.execute(
+                        PG_EXTENT_UPSERT.format(
+                            rows="select * from unnest(%s::text[], %s::timestamptz[], "
+                            "%s::timestamptz[])"
+                        ),
+                        (
+                            spans.column("station").to_pylist(),
+                            spans.column("ts_min").to_pylist(),
+                            spans.column("ts_max").to_pylist(),
+                        ),
+                    )
                     raw.commit()
-                    _summarize(cur, months)
-                    raw.commit()
+                    _summarize(raw, cur, months)
                     return Appended(ordered.num_rows, 0, _empty_conflicts())
             cur.execute(
                 "create temp table batch (station text, parameter text, ts timestamptz, "
@@ -770,10 +896,16 @@ class PostgresStore(ReadingStore):
                 "order by station, parameter, ts"
             )
             written = cur.rowcount
+            if written:
+                cur.execute(
+                    PG_EXTENT_UPSERT.format(
+                        rows="select station, min(ts), max(ts) from j "
+                        "where stored is null and lo = hi group by station"
+                    )
+                )
             raw.commit()
             if written:
-                _summarize(cur, months)
-                raw.commit()
+                _summarize(raw, cur, months)
             return Appended(int(written), unchanged, conflicts)
         except BaseException:
             raw.rollback()
@@ -796,11 +928,36 @@ class PostgresStore(ReadingStore):
             if within is None:
                 table = _copy_out(cur, bound, schema)
             else:
-                table = _grouped_out(raw, bound, schema, within)
+                table = _grouped_table(_grouped_out(raw, bound, schema, within), schema)
             raw.commit()
             return table
         finally:
             raw.close()
+
+    def fetch_series(
+        self, stations: Sequence[str], start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[str, str], Series]:
+        if not stations:
+            return {}
+        raw = self._connection()
+        try:
+            cur = raw.cursor()
+            self._ensure(cur)
+            cur.execute("set local time zone 'UTC'")
+            bound = _bind(
+                cur,
+                "select station, parameter, ts, value "
+                "from readings where station = any(%s) and ts >= %s and ts < %s",
+                [list(stations), start, end],
+            )
+            rows = _grouped_out(raw, bound, SERIES_SCHEMA, "ts_us")
+            raw.commit()
+        finally:
+            raw.close()
+        return {
+            (station, parameter): Series(parts[0] + PG_EPOCH_US, parts[1])
+            for station, parameter, parts in rows
+        }
 
     def fetch(self, stations: Sequence[str], start: dt.datetime, end: dt.datetime) -> pa.Table:
         if not stations:
@@ -853,18 +1010,53 @@ class PostgresStore(ReadingStore):
         return int(table.column(0)[0].as_py())
 
 
-def _summarize(cur: Any, months: Sequence[str]) -> None:
-    """Summarise the BRIN block ranges the rows just written filled. Ranges filled after
-    the index was built stay unsummarised until a vacuum, and a query must read every
-    such block: without this, looking for a station's stored readings reads the whole of
-    the last uploads, and uploads slow down as the month fills."""
-    for month in months:
-        cur.execute(
-            "select brin_summarize_new_values(i.indexrelid) from pg_index i "
-            "join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam "
-            "where i.indrelid = to_regclass(%s) and a.amname = 'brin'",
-            (f"readings_{month[:4]}_{month[5:]}",),
-        )
+def _summarize(raw: Any, cur: Any, months: Sequence[str]) -> None:
+    """Summarise the BRIN block ranges the rows just written filled, in a transaction of
+    its own. Ranges filled after the index was built stay unsummarised until a vacuum, and
+    a query must read every such block: without this, comparing a batch with the stored
+    readings, or a check, reads the whole of the last uploads.
+
+    Summarising takes the lock autovacuum takes: when autovacuum holds it (vacuuming or
+    analysing the partition), waiting for it would cancel autovacuum after
+    ``deadlock_timeout`` (a second lost per write, and a partition never analysed), so
+    this gives up after a moment instead; the ranges left are summarised by the next
+    write of the month or by the vacuum itself."""
+    from psycopg import errors
+
+    try:
+        cur.execute("set local lock_timeout = '50ms'")
+        _summarize_now(cur, months)
+        raw.commit()
+    except errors.LockNotAvailable:
+        raw.rollback()
+
+
+def _summarize_now(cur: Any, months: Sequence[str]) -> None:
+    cur.execute(
+        "select brin_summarize_new_values(i.indexrelid) from pg_index i "
+        "join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam "
+        "where i.indrelid = any(array(select to_regclass(m) from unnest(%s::text[]) m)) "
+        "and a.amname = 'brin'",
+        ([_partition(month) for month in months],),
+    )
+
+
+def _partition(month: str) -> str:
+    """The partition of ``readings`` holding a month (YYYY-MM) of instants (UTC)."""
+    return f"readings_{month[:4]}_{month[5:]}"
+
+
+def _by_month(batch: pa.Table, months: Sequence[str]) -> Iterator[tuple[str, pa.Table]]:
+    """The rows of a batch (``READINGS_SCHEMA``) of each of ``months`` (UTC), in order."""
+    if len(months) == 1:
+        yield months[0], batch
+        return
+    ts = np.asarray(batch.column("ts").cast(pa.int64()).to_numpy(), dtype=np.int64)
+    month = ts.astype("datetime64[us]").astype("datetime64[M]").astype(str)
+    for m in months:
+        rows = np.flatnonzero(month == m)
+        if len(rows):
+            yield m, batch.take(pa.array(rows))
 
 
 def _bind(cur: Any, sql: str, params: Sequence[Any]) -> str:
@@ -965,7 +1157,9 @@ def _array(data: bytes, kind: str) -> NDArray[Any]:
     return body["v"].astype(kind.replace(">", "<"))
 
 
-def _grouped_out(raw: Any, sql: str, schema: pa.Schema, within: str) -> pa.Table:
+def _grouped_out(
+    raw: Any, sql: str, schema: pa.Schema, within: str
+) -> list[tuple[str, str, list[NDArray[Any]]]]:
     """The rows of ``sql`` (columns as ``schema``: station, parameter, then instants as
     timestamptz named ``*_us``, counts as bigint, numbers as double precision) gathered by
     the server into one array per column, station and parameter, ordered by ``within``, and
@@ -983,30 +1177,41 @@ def _grouped_out(raw: Any, sql: str, schema: pa.Schema, within: str) -> pa.Table
     # come in one (the same) order and are sorted by ``within`` here.
     cur.execute("set local work_mem = '64MB'")
     cur.execute("set local enable_sort = off")
+    cur.execute("set local jit = off")  # compiling costs more than it saves here
+    # Through the BRIN index always: a month just filled has no statistics until
+    # autovacuum analyses it, and the planner then reads the whole month for each query.
+    cur.execute("set local enable_seqscan = off")
     cur.execute(
         f"select station, parameter, {arrays} from ({sql}) as q ({quoted}) "
         "group by station, parameter order by station, parameter"
     )
     rows = cur.fetchall()
     if not rows:
-        return schema.empty_table()
+        return []
     kinds = [_PG_ARRAYS[d.type_code] for d in cur.description[2:]]
-    stations: list[str] = []
-    parameters: list[str] = []
-    counts: list[int] = []
-    columns: list[list[NDArray[Any]]] = [[] for _ in names[2:]]
     at = names[2:].index(within)
+    out = []
     for row in rows:
         parts = [_array(data, kind) for data, kind in zip(row[2:], kinds, strict=True)]
         key = parts[at]
         if len(key) > 1 and bool(np.any(key[1:] < key[:-1])):
             order = np.argsort(key, kind="stable")
             parts = [part[order] for part in parts]
-        stations.append(row[0])
-        parameters.append(row[1])
-        counts.append(len(parts[0]))
-        for column, part in zip(columns, parts, strict=True):
-            column.append(part)
+        out.append((row[0], row[1], parts))
+    return out
+
+
+def _grouped_table(
+    rows: Sequence[tuple[str, str, list[NDArray[Any]]]], schema: pa.Schema
+) -> pa.Table:
+    """The arrays of :func:`_grouped_out` as one table of ``schema``."""
+    if not rows:
+        return schema.empty_table()
+    names = schema.names
+    stations = [row[0] for row in rows]
+    parameters = [row[1] for row in rows]
+    counts = [len(row[2][0]) for row in rows]
+    columns: list[list[NDArray[Any]]] = [[row[2][i] for row in rows] for i in range(len(names) - 2)]
     repeat = pa.array(np.repeat(np.arange(len(rows)), counts))
     out: dict[str, pa.Array] = {
         "station": pa.array(stations, pa.string()).take(repeat),
