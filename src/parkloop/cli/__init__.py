@@ -31,8 +31,8 @@ from parkloop.errors import UserError
 from parkloop.services.session import (
     OPERATIONAL_ERRORS,
     Database,
-    busy_advice,
-    database_error_message,
+    busy_message,
+    database_error,
     mask_passwords,
 )
 from parkloop.settings import setting
@@ -113,11 +113,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except UserError as exc:
-        advice = busy_advice(exc)
+        advice = busy_message(exc)
         said = said_in(SPOKEN.get(), exc)
-        _fail(said if advice is None else f"{said}: {advice}")
+        _fail(said if advice is None else f"{said}: {said_in(SPOKEN.get(), advice)}")
     except OPERATIONAL_ERRORS as exc:
-        _fail(database_error_message(exc))
+        _fail(said_in(SPOKEN.get(), database_error(exc)))
     finally:
         SPOKEN.reset(spoken)
 

@@ -250,6 +250,12 @@ def is_busy(exc: BaseException) -> bool:
 
 def busy_advice(exc: BaseException) -> str | None:
     """What to do when ``exc`` (or an error it was raised from) says the database was busy."""
+    advice = busy_message(exc)
+    return None if advice is None else str(advice)
+
+
+def busy_message(exc: BaseException) -> Message | None:
+    """:func:`busy_advice` as a message, to be said in the reader's language."""
     cause: BaseException | None = exc
     for _ in range(10):
         if cause is None or is_busy(cause):
@@ -260,15 +266,20 @@ def busy_advice(exc: BaseException) -> str | None:
     orig = cause.orig if isinstance(cause, DBAPIError) else cause
     if isinstance(orig, sqlite3.Error):
         try:
-            waited = f"{seconds('sqlite_busy_timeout_s'):g} s"
+            waited = seconds("sqlite_busy_timeout_s")
         except UserError:
-            waited = "the busy timeout"
-        return (
-            f"another command (an import?) is writing to the database and this one gave up "
-            f"after waiting {waited}; run it again when that one has finished, or let it wait "
-            "longer with PARKLOOP_SQLITE_BUSY_TIMEOUT=SECONDS"
+            return msg(
+                "another command (an import?) is writing to the database and this one gave "
+                "up after waiting its busy timeout; run it again when that one has finished, "
+                "or let it wait longer with PARKLOOP_SQLITE_BUSY_TIMEOUT=SECONDS"
+            )
+        return msg(
+            "another command (an import?) is writing to the database and this one gave up "
+            "after waiting {seconds} s; run it again when that one has finished, or let it "
+            "wait longer with PARKLOOP_SQLITE_BUSY_TIMEOUT=SECONDS",
+            seconds=waited,
         )
-    return (
+    return msg(
         "another command was changing the same records at the same time and the database "
         "stopped this one; what it was writing was rolled back: run it again"
     )
@@ -277,12 +288,18 @@ def busy_advice(exc: BaseException) -> str | None:
 def database_error_message(exc: Exception) -> str:
     """One line for a database error a command did not handle itself: SQLAlchemy's, or the
     driver's own where a store function writes through the driver's cursor."""
+    return str(database_error(exc))
+
+
+def database_error(exc: Exception) -> Message:
+    """:func:`database_error_message` as a message, to be said in the reader's language
+    (the driver's own words stay as they are)."""
     orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     reason = mask_passwords(one_line(str(orig)))
-    advice = busy_advice(exc)
+    advice = busy_message(exc)
     if advice is not None:
-        return f"the database was busy ({reason}): {advice}"
-    return f"the database failed: {reason}"
+        return msg("the database was busy ({reason}): {advice}", reason=reason, advice=advice)
+    return msg("the database failed: {reason}", reason=reason)
 
 
 def one_line(text: str) -> str:
