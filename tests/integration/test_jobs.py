@@ -140,16 +140,17 @@ def wait_for(
 def test_an_import_job_runs_to_done_and_shows_its_progress(
     engine: sa.Engine, tmp_path: Path
 ) -> None:
-    folder = write_park(tmp_path / "park", flows=8_000)
+    # Large enough that the import outlasts the job's progress writes on a fast machine.
+    folder = write_park(tmp_path / "park", flows=40_000)
     admin = Viewer.admin()
     job_id = jobs.submit(engine, "import", {"path": str(folder)}, admin)
     with jobs_running(engine):
         view, seen = wait_for(engine, job_id, admin)
     assert view["status"] == "done", view["message"]
-    assert view["result"]["sheets"]["flows"] == {"created": 8_000, "updated": 0}
+    assert view["result"]["sheets"]["flows"] == {"created": 40_000, "updated": 0}
     assert view["params"] == {"file": "park"}  # where the server keeps uploads stays hidden
     assert view["finished_at"] >= view["started_at"] >= view["created_at"]
-    assert flow_count(engine) == 8_000
+    assert flow_count(engine) == 40_000
     stages = [stage for stage, _, _ in seen]
     assert len(seen) >= 2 and len(set(stages)) >= 2, seen
     assert any(stage.startswith("check") for stage in stages), seen
