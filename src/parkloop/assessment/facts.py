@@ -80,6 +80,19 @@ class IoRecordFacts:
     data_status: str = "reported"
 
 
+def ran_in_year(status: str, start: date | None, end: date | None, year: int) -> bool:
+    """Whether an exchange of ``status`` dated ``start``-``end`` carried material in
+    ``year``: a running one unless it started after the year or ended before it (undated
+    ones count), a stopped one only for the years its dates show it running."""
+    if start is not None and start > date(year, 12, 31):
+        return False
+    if end is not None and end < date(year, 1, 1):
+        return False
+    if status == "running":
+        return True
+    return status == "stopped" and start is not None and end is not None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LinkFacts:
     """An exchange between two organisations, with which of them belong to the park."""
@@ -99,16 +112,7 @@ class LinkFacts:
 
     def in_year(self, year: int) -> bool:
         """Did the exchange run during ``year``? Undated running exchanges count."""
-        if self.start_date is not None and self.start_date > date(year, 12, 31):
-            return False
-        if self.end_date is not None and self.end_date < date(year, 1, 1):
-            return False
-        if self.status == "running":
-            return True
-        # A stopped exchange counts only for the years its dates show it running.
-        return (
-            self.status == "stopped" and self.start_date is not None and self.end_date is not None
-        )
+        return ran_in_year(self.status, self.start_date, self.end_date, year)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,7 @@ from parkloop.accounting.circularity import MassBalance, material_circularity
 from parkloop.accounting.pairs import METHODS, PairInputs, account_pairs, is_service, sources_for
 from parkloop.accounting.transport import METHOD as TRANSPORT_METHOD
 from parkloop.accounting.transport import transport_cost, vnd
+from parkloop.assessment.facts import ran_in_year
 from parkloop.catalog import catalog, knowledge
 from parkloop.catalog.fuels import fuels
 from parkloop.domain.enums import (
@@ -365,15 +366,7 @@ def ran_in(x: Exchange, year: int | None) -> bool:
     stopped one for the years its dates show it running); with no year, whether it runs."""
     if year is None:
         return x.status is ExchangeStatus.RUNNING
-    if x.start_date is not None and x.start_date > date(year, 12, 31):
-        return False
-    if x.end_date is not None and x.end_date < date(year, 1, 1):
-        return False
-    if x.status is ExchangeStatus.RUNNING:
-        return True
-    return (
-        x.status is ExchangeStatus.STOPPED and x.start_date is not None and x.end_date is not None
-    )
+    return ran_in_year(x.status.value, x.start_date, x.end_date, year)
 
 
 def _totals(accounted: list[dict[str, Any]]) -> dict[str, Any]:
