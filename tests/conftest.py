@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 _PG_PROBLEM: list[str] = []
+# A page shows figures of the records as they are when it is asked for: tests write and
+# read back at once. Showing earlier figures while newer ones are computed has tests of
+# its own (tests/web/test_shared_figures.py), which set it.
+os.environ["PARKLOOP_FIGURES_STALE"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -79,6 +79,74 @@ def test_a_picture_is_computed_once_until_another_process_writes(
     assert len(calls) == 2 and after.content != first.content
 
 
+FLOW_ROW = {
+    "park": P,
+    "enterprise": "giay",
+    "period": "2024",
+    "direction": "out",
+    "material": "fly-ash",
+    "quantity": "1234567",
+    "unit": "t",
+    "confidentiality": "park",
+}
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
+    ends = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < ends, "not within the time given"
+        time.sleep(0.05)
+
+
+def test_earlier_figures_are_shown_with_their_time_while_newer_ones_are_computed(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
+    calls = counted(monkeypatch, diagrams, "park_sankey")
+    c = client("operator")
+    first = c.get(f"/api/v1/parks/{P}/sankey")
+    page = c.get(f"/parks/{P}?lang=en").text
+    assert "Figures as of" not in page
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)  # someone else writes
+    shown = c.get(f"/api/v1/parks/{P}/sankey")
+    assert shown.content == first.content  # at once, the figure kept
+    note = c.get(f"/parks/{P}?lang=en").text
+    assert "Figures as of" in note and "newer figures are being computed" in note
+    # Computed once more in the background; then shown, with no note.
+    wait_until(
+        lambda: len(calls) == 2 and c.get(f"/api/v1/parks/{P}/sankey").content != first.content
+    )
+    wait_until(lambda: "Figures as of" not in c.get(f"/parks/{P}?lang=en").text)
+
+
+def test_whoever_wrote_sees_figures_of_their_write_at_once(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
+    a = client("a")
+    first = a.get(f"/api/v1/parks/{P}/sankey")
+    with engine.connect() as conn:
+        org_id = conn.scalar(sa.text("SELECT id FROM organisations WHERE code = 'thep'"))
+        park_id = conn.scalar(sa.text("SELECT id FROM parks WHERE code = :p"), {"p": P})
+    writer = Viewer(Role.ENTERPRISE, park_id=park_id, org_id=org_id, name="a@thep.vn")
+    row = {**FLOW_ROW, "enterprise": "thep"}
+    import_rows(engine, {"flows": [row]}, viewer=writer, actor=writer.name)
+    after = a.get(f"/api/v1/parks/{P}/sankey")
+    assert after.content != first.content
+    assert "Figures as of" not in a.get(f"/parks/{P}?lang=en").text
+
+
+def test_figures_older_than_the_setting_are_never_shown_after_a_change(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "0")
+    c = client("operator")
+    first = c.get(f"/api/v1/parks/{P}/sankey")
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
+    assert c.get(f"/api/v1/parks/{P}/sankey").content != first.content
+    assert "Figures as of" not in c.get(f"/parks/{P}?lang=en").text
+
+
 def test_a_kept_assessment_is_seen_at_once_though_the_change_log_does_not_name_it(
     client: Client,
 ) -> None:

@@ -13,17 +13,29 @@ the process under the data version it was computed at (:func:`data_version`, rea
 per request from the database, so that a write by any process, a job or a command is seen
 by every worker at its next request) and under the viewer's permission scope
 (:func:`scope_of`), never shared between scopes.
+
+When the data has changed since a figure was kept, the figure kept may still be shown for a
+short while (the setting ``figures_stale_s``) while this process computes the newer one in
+the background, so that many people do not each wait for the same computation after every
+write: the page says from when its figures are (:func:`figures_as_of`). Never to the person
+who wrote since (they see what they just saved at once), never inside a computation (a
+figure is computed from figures of one data version), and never older than the setting.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
+import logging
+import queue
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
@@ -34,6 +46,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _READS: ContextVar[dict[Hashable, Any] | None] = ContextVar("parkloop_reads", default=None)
+# Set while a figure is computed: the figures it uses are of the current data version.
+_COMPUTING: ContextVar[bool] = ContextVar("parkloop_computing", default=False)
+_READER_KEY = "parkloop_reader"  # who reads, as the change log names them
+_AS_OF_KEY = "parkloop_figures_as_of"  # when the oldest earlier figure shown was computed
+log = logging.getLogger(__name__)
 
 
 def remember_reads() -> None:
@@ -41,6 +58,21 @@ def remember_reads() -> None:
     done once."""
     if _READS.get() is None:
         _READS.set({})
+
+
+def remember_reader(viewer: Viewer) -> None:
+    """Who reads in this request (someone signed in): a figure computed before their own
+    last write is never shown to them."""
+    reads = _READS.get()
+    if reads is not None:
+        reads[_READER_KEY] = viewer.name or viewer.role.value  # as the change log names them
+
+
+def figures_as_of() -> datetime | None:
+    """When the oldest figure this request showed from before the latest change was
+    computed; None when every figure it showed is of the current data."""
+    reads = _READS.get()
+    return None if reads is None else reads.get(_AS_OF_KEY)
 
 
 def once(key: Hashable, read: Callable[[], T]) -> T:
@@ -62,35 +94,51 @@ SHARED_ENTRIES = 256
 SHARED_BYTES = 64 * 1024 * 1024
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    version: Hashable
+    value: Any
+    size: int  # bytes of a text or bytes answer, else 0
+    clock: float  # time.monotonic() when computed
+    at: datetime  # and the moment, to say on the page
+
+
 @dataclass
 class _Shared:
     """The figures kept by this process: each under its key, with the data version it was
     computed at; a key's lock lets one request compute it while the others wait for it."""
 
-    entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = field(default_factory=OrderedDict)
+    entries: OrderedDict[Hashable, _Kept] = field(default_factory=OrderedDict)
     locks: dict[Hashable, threading.Lock] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
     size: int = 0
 
     def get(self, key: Hashable, version: Hashable) -> tuple[bool, Any]:
+        kept = self.latest(key)
+        if kept is None or kept.version != version:
+            return False, None
+        return True, kept.value
+
+    def latest(self, key: Hashable) -> _Kept | None:
+        """What is kept under ``key``, of whichever data version."""
         with self.guard:
             found = self.entries.get(key)
-            if found is None or found[0] != version:
-                return False, None
-            self.entries.move_to_end(key)
-            return True, found[1]
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
 
     def put(self, key: Hashable, version: Hashable, value: Any) -> None:
         size = len(value) if isinstance(value, bytes | str) else 0
+        kept = _Kept(version, value, size, time.monotonic(), datetime.now(UTC))
         with self.guard:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= old[2]
-            self.entries[key] = (version, value, size)
+                self.size -= old.size
+            self.entries[key] = kept
             self.size += size
             while self.entries and (len(self.entries) > SHARED_ENTRIES or self.size > SHARED_BYTES):
-                _, (_, _, dropped) = self.entries.popitem(last=False)
-                self.size -= dropped
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= dropped.size
 
     def lock(self, key: Hashable) -> threading.Lock:
         with self.guard:
@@ -145,17 +193,110 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     version = data_version(engine)
     full = (_engine_number(engine), key)
-    hit, value = _SHARED.get(full, version)
-    if hit:
-        answer: T = value
+    kept = _SHARED.latest(full)
+    if kept is not None and kept.version == version:
+        answer: T = kept.value
         return answer
+    if kept is not None and _may_show_earlier(engine, kept):
+        _REFRESHER.ask(full, engine, compute)
+        _note_as_of(kept.at)
+        return kept.value  # type: ignore[no-any-return]
     with _SHARED.lock(full):
         hit, value = _SHARED.get(full, version)
         if hit:
             return value  # type: ignore[no-any-return]
-        answer = compute()
+        answer = _computing(compute)
         _SHARED.put(full, version, answer)
         return answer
+
+
+def _computing(compute: Callable[[], T]) -> T:
+    token = _COMPUTING.set(True)
+    try:
+        return compute()
+    finally:
+        _COMPUTING.reset(token)
+
+
+def _may_show_earlier(engine: Engine, kept: _Kept) -> bool:
+    """Whether a figure kept from an earlier data version may be shown while the newer one
+    is computed: not inside a computation, not older than ``figures_stale_s``, and not to
+    a reader who has written since it was computed."""
+    from parkloop.settings import seconds
+
+    if _COMPUTING.get():
+        return False
+    if time.monotonic() - kept.clock > seconds("figures_stale_s"):
+        return False
+    reads = _READS.get() or {}
+    reader = reads.get(_READER_KEY)
+    if reader is None:
+        return True
+    since = kept.version[0] if isinstance(kept.version, tuple) and kept.version else None
+    return not _wrote_since(engine, reader, since)
+
+
+def _wrote_since(engine: Engine, reader: str, change: Any) -> bool:
+    from parkloop.store.browse import wrote_since
+
+    with engine.connect() as conn:
+        return wrote_since(conn, reader, change)
+
+
+def _note_as_of(at: datetime) -> None:
+    reads = _READS.get()
+    if reads is not None:
+        earlier = reads.get(_AS_OF_KEY)
+        reads[_AS_OF_KEY] = at if earlier is None else min(earlier, at)
+
+
+class _Refresher:
+    """One thread per process computing, one after another, the figures asked for while an
+    earlier one was shown; a figure asked for again while waiting is computed once."""
+
+    def __init__(self) -> None:
+        self.waiting: set[Hashable] = set()
+        self.jobs: queue.SimpleQueue[tuple[Hashable, Engine, Callable[[], Any], Any]] = (
+            queue.SimpleQueue()
+        )
+        self.guard = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def ask(self, full: Hashable, engine: Engine, compute: Callable[[], Any]) -> None:
+        with self.guard:
+            if full in self.waiting:
+                return
+            self.waiting.add(full)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="parkloop-figures")
+                self.thread.daemon = True
+                self.thread.start()
+        # The request's context (which database it reads), without its reads.
+        self.jobs.put((full, engine, compute, contextvars.copy_context()))
+
+    def _run(self) -> None:
+        while True:
+            full, engine, compute, context = self.jobs.get()
+            try:
+                context.run(self._refresh, full, engine, compute)
+            except Exception:  # the next request computes it, and says why if it fails
+                log.exception("computing a kept figure in the background failed")
+            finally:
+                with self.guard:
+                    self.waiting.discard(full)
+
+    @staticmethod
+    def _refresh(full: Hashable, engine: Engine, compute: Callable[[], Any]) -> None:
+        _READS.set({})
+        version = data_version(engine)
+        if _SHARED.get(full, version)[0]:
+            return
+        with _SHARED.lock(full):
+            if not _SHARED.get(full, version)[0]:
+                _SHARED.put(full, version, _computing(compute))
+
+
+_REFRESHER = _Refresher()
 
 
 def scope_of(viewer: Viewer | None) -> Hashable:

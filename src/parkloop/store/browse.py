@@ -232,3 +232,12 @@ def data_version(conn: Connection) -> tuple[Any, ...]:
     ]
     row = conn.execute(select(*latest)).one()
     return tuple(row)
+
+
+def wrote_since(conn: Connection, actor: str, change: int | None) -> bool:
+    """Whether ``actor`` has a change log entry after entry ``change`` (None: any): a look
+    at the entries written since, by primary key."""
+    query = select(change_log.c.id).where(change_log.c.actor == actor)
+    if change is not None:
+        query = query.where(change_log.c.id > change)
+    return conn.execute(query.limit(1)).first() is not None

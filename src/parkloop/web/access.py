@@ -165,6 +165,8 @@ async def resolve(request: Request) -> Caller:
         await _check_csrf(request, request.cookies.get(CSRF_COOKIE, ""))
     viewer = accounts.viewer_of(user) if user is not None else Viewer(Role.PUBLIC, name="public")
     caller = Caller(user, viewer, via, csrf, language(request, user))
+    if user is not None:
+        memo.remember_reader(viewer)
     request.state.caller = caller
     return caller
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from parkloop import formats
 from parkloop.catalog import catalog
 from parkloop.domain import enums
+from parkloop.services import memo
 from parkloop.web.access import Caller, endpoints
 from parkloop.web.i18n import gettext, ngettext, said_stage
 
@@ -139,6 +140,7 @@ def context(request: Request, caller: Caller, **values: Any) -> dict[str, Any]:
         "url": partial(url_path, request),
         "static": lambda path: url_path(request, "static", path=path),
         "routes": route_names(request.app),
+        "figures_as_of": memo.figures_as_of(),
         **values,
     }
 
