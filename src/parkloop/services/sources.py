@@ -628,7 +628,8 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
                 cells = ws.to_python(skip_empty_area=False)
                 _mark_errors(cells, errors.get(name, {}))
                 rows = (
-                    (number, row[:MAX_COLUMNS_READ]) for number, row in enumerate(cells, start=1)
+                    (number, row if len(row) <= MAX_COLUMNS_READ else row[:MAX_COLUMNS_READ])
+                    for number, row in enumerate(cells, start=1)
                 )
                 _add(source, _collect(spec, name, rows, source, progress, total=len(cells) - 1))
             except UserError:

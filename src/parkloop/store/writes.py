@@ -126,11 +126,10 @@ def upsert_rows(
     table = TABLES[table_name]
     changed = [c for c in update if c not in key]
     first = rows[0].keys()
-    width = len(first)
     columns = [c for c in first if c in table.c]
     try:
         # Rows of one width that all hold the first row's columns have its keys.
-        if any(len(r) != width for r in rows):
+        if len(set(map(len, rows))) != 1:
             raise KeyError
         tuples = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else None
     except KeyError:

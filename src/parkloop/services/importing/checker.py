@@ -267,12 +267,17 @@ class Checker:
 
     def parks_column(self, conv: Converted) -> list[str | None]:
         """The park code of every row, marking rows whose park is unknown as bad."""
-        out: list[str | None] = []
-        for i in range(len(conv.raw)):
-            park = self.park_of(conv, i)
-            if park is None and conv.values["park"][i] is not None:
-                conv.bad[i] = True
-            out.append(park)
+        typed = conv.values["park"]
+        cache = self._park_cache
+        for text in set(typed):
+            if text is not None and text not in cache:
+                cache[text] = self.parks.find(text)
+        out: list[str | None] = [None if text is None else cache[text] for text in typed]
+        if None in cache.values():
+            for i, (text, park) in enumerate(zip(typed, out, strict=True)):
+                if park is None and text is not None:
+                    self.park_of(conv, i)  # says why
+                    conv.bad[i] = True
         return out
 
     # -- rows -----------------------------------------------------------------------------
@@ -290,10 +295,13 @@ class Checker:
         """:meth:`base_row` for many rows at once."""
         columns = self._columns_of(conv, tuple(skip))
         keys = [key for key, _, _ in columns]
-        filled = [
-            [default if (value := values[i]) is None else value for i in indices]
-            for _, values, default in columns
-        ]
+        every = len(indices) == len(conv.raw)  # indices are ascending: all the rows
+        filled = []
+        for _, values, default in columns:
+            picked = values if every else list(map(values.__getitem__, indices))
+            if default is not None and None in picked:
+                picked = [default if value is None else value for value in picked]
+            filled.append(picked)
         return [dict(zip(keys, row, strict=True)) for row in zip(*filled, strict=True)]
 
     def _columns_of(
@@ -320,6 +328,9 @@ class Checker:
     def unique(
         self, conv: Converted, keys: list[tuple[str, str] | None], column: str, what: Message
     ) -> None:
+        present = [key for key in keys if key is not None]
+        if len(set(present)) == len(present):
+            return  # no key repeats (most sheets): nothing to look for row by row
         seen: dict[tuple[str, str], int] = {}
         raw = conv.raw
         for i, key in enumerate(keys):

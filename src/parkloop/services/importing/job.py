@@ -293,6 +293,9 @@ def _count(
         parks_of = {k[0] for k in prep.keys}
         columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
         stored = writes.stored_rows(conn, table, parks_of, columns)
+        if not stored:  # nothing of these parks stored yet: every row is new
+            counts[prep.sheet] = SheetCount(created=len(prep.rows), updated=0)
+            continue
         taken = _corrections(conn, prep, stored) if prep.sheet in ("flows", "listings") else {}
         if taken:
             renames[prep.sheet] = {stored_id: new for new, stored_id in taken.items()}

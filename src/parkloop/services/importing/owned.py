@@ -6,7 +6,6 @@ row key that stays the same when the row is corrected."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,11 +50,17 @@ def owned_rows(
     bad = conv.bad
     kept: list[int] = []
     orgs: list[str] = []
-    for i in range(len(raw)):
+    found: dict[tuple[str, str], str] = {}
+    for i, (park, name) in enumerate(zip(parks, typed, strict=True)):
         # References are checked even in rows with other problems, so that one run
         # reports all of them.
-        park, name = parks[i], typed[i]
-        org = checker.org_of(conv, i, "enterprise", park, name) if park and name else None
+        org = None
+        if park and name:
+            org = found.get((park, name))
+            if org is None:
+                org = checker.org_of(conv, i, "enterprise", park, name)
+                if org is not None:
+                    found[(park, name)] = org
         if park is not None and name is not None and org is None:
             bad[i] = True
         if bad[i] or park is None or org is None:
@@ -432,13 +437,12 @@ def derive_keys(
 ) -> None:
     """Row keys for rows that have none: made from the staff's own words, so a row keeps
     its key when its material is corrected; a second row with the same key gets ':2'."""
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], int] = {}
     for row, i in zip(rows, kept, strict=True):
         if row["key"]:
             continue
         base = base_key(i, row)
-        seen[(row["_park"], base)] += 1
-        n = seen[(row["_park"], base)]
+        n = seen[(row["_park"], base)] = seen.get((row["_park"], base), 0) + 1
         row["key"] = base if n == 1 else f"{base}:{n}"
     keys: list[tuple[str, str] | None] = [None] * len(conv.raw)
     for row, i in zip(rows, kept, strict=True):
