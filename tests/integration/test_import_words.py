@@ -117,6 +117,31 @@ def test_a_park_typed_as_staff_write_it_imports_with_words_kept(
     assert sectors["xi-mang-que-vo"].startswith("23")
 
 
+def test_an_output_sent_to_a_hazardous_waste_treater_is_hazardous_waste(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    sludge = ["KCN Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Ra", "Bùn thải HTXLNT", "30"]
+    flows = [
+        FLOWS[0],
+        [*sludge, "tấn/tháng", "Thuê xử lý CTNH"],
+        [
+            "KCN Quế Võ 9",
+            "Xi măng Quế Võ",
+            "2024",
+            "Ra",
+            "Bùn thải HTXLNT",
+            "5",
+            "tấn/tháng",
+            "Chôn lấp",
+        ],
+    ]
+    import_path(engine, park_files(tmp_path / "h", flows))
+    read = dict(stored(engine, "select org_id, material_code from flows"))
+    firms = dict(stored(engine, "select code, id from organisations"))
+    assert read[firms["det-nhuom-hoa-binh"]] == "hazardous-waste"  # the staff's destination
+    assert read[firms["xi-mang-que-vo"]] == "industrial-sludge"
+
+
 def test_a_corrected_row_updates_its_flow_and_the_report_says_what_changed(
     engine: sa.Engine, tmp_path: Path
 ) -> None:

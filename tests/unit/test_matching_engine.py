@@ -111,6 +111,20 @@ def test_never_pairs_an_organisation_with_itself() -> None:
     assert run(supplies, demands) == []
 
 
+def test_reclaimed_water_stands_for_water_taken_as_it_is_not_for_softened_water() -> None:
+    reuse = [
+        r
+        for r in RULES
+        if r.supply_material == "treated-wastewater" and r.id != "same:treated-wastewater"
+    ]
+    assert reuse
+    for rule in reuse:
+        assert {"fresh-water", "process-water"} <= set(rule.demands), rule.id
+        assert not {"softened-water", "demineralised-water"} & set(rule.demands), rule.id
+    cooling = next(r for r in RULES if r.id == "cooling-water-to-process-water")
+    assert "softened-water" in cooling.demands  # no such limit on its own
+
+
 def test_knowledge_rule_with_quality_limits() -> None:
     demands = side([{"org": 2, "material": "natural-gypsum", "qty": 1000, "price": 450_000}])
     good = side(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parkloop.catalog.destinations import recognise_destination
-from parkloop.catalog.recognise import UNCLASSIFIED, recognise_material
+from parkloop.catalog.recognise import UNCLASSIFIED, hazard_mark, recognise_material
 from parkloop.catalog.words import detone, split
 
 
@@ -140,6 +140,16 @@ def test_a_destination_typed_as_a_value_or_label_is_read_as_that() -> None:
         ("Hạt nhựa tái sinh", "in", "plastic-pellets"),  # unless said recycled
         ("Hạt nhựa", "out", "plastic-pellets"),
         ("Bao bì PE rách", "out", "plastic-scrap"),  # packaging: the polymer decides
+        ("Gáo dừa", "out", "coconut-shell"),
+        ("Vo dua, xo dua, mun dua", "out", "coconut-husk"),  # typed without accents
+        ("Nước dừa (thu từ khâu bổ dừa)", "out", "coconut-water"),  # not waste water
+        ("Bã dừa sau ép nước cốt", "out", "organic-waste"),
+        ("Khô dầu đậu nành", "in", "animal-feed"),  # oilseed meal, not oil
+        ("Mỡ bụng cá tra", "out", "fish-residues"),
+        ("Phôi PET lỗi, chai lỗi", "out", "plastic-scrap"),  # rejected preforms
+        ("Tro kẽm, xỉ kẽm", "out", "hazardous-waste"),  # galvanising ash and dross
+        ("Nước thải sau xử lý sơ bộ", "out", "industrial-wastewater"),  # pre-treated only
+        ("Hạt rPET food grade", "in", "plastic-pellets"),
     ],
 )
 def test_farm_and_food_residues_ash_and_resins(text: str, direction: str, code: str) -> None:
@@ -160,3 +170,31 @@ def test_a_text_marked_hazardous_and_otherwise_unread_is_hazardous_waste() -> No
     assert (found.code, found.method) == ("hazardous-waste", "hazard")
     assert found.confidence == 0.8
     assert recognise_material("Que hàn hỏng", "out").code == UNCLASSIFIED
+
+
+def test_single_words_listed_before_a_term_share_its_head_noun() -> None:
+    # 'Đầu, xương, da, vây cá tra': the heads, bones, skin and fins of the fish.
+    assert recognise_material("Đầu, xương, da, vây cá tra", "out").code == "fish-residues"
+    assert recognise_material("Vỏ, lõi, chồi khóm", "out").code == "organic-waste"
+    assert recognise_material("Khăn, ga, đồng phục hỏng", "out").code == "textile-scrap"
+    # A phrase of its own before the term, unread, still leaves it to a person.
+    assert recognise_material("Chai vỡ, mảnh thủy tinh màu nâu", "out").code == UNCLASSIFIED
+
+
+def test_a_hazard_mark_where_the_output_goes_marks_it_hazardous() -> None:
+    marked = hazard_mark("Thuê đơn vị có chức năng xử lý CTNH")
+    assert marked and hazard_mark("Bán ve chai") == ""
+    found = recognise_material("Bùn thải HTXLNT cục bộ", "out", marked=marked)
+    assert (found.code, found.method) == ("hazardous-waste", "hazard")
+    assert "industrial-sludge" in found.suggestions
+    assert recognise_material("Bùn thải HTXLNT cục bộ", "out").code == "industrial-sludge"
+    # What is not read stays for a person, who sees where it goes.
+    assert recognise_material("Que hàn hỏng", "out", marked=marked).code == UNCLASSIFIED
+
+
+def test_a_word_read_only_in_some_sectors_says_nothing_in_others() -> None:
+    assert recognise_material("Đầu mẩu ống, bavia", "out", "25").code == "steel-scrap"
+    assert recognise_material("Đầu mẩu ống, bavia", "out", "22").code == "plastic-scrap"
+    # In a food plant 'đầu mẩu' decides nothing: the tinplate is read as steel.
+    assert recognise_material("Lon sắt tây lỗi, đầu mẩu sắt tây", "out", "10").code == "steel-scrap"
+    assert recognise_material("KCl phối trộn", "in").code != "steel-billet"  # not 'phôi'

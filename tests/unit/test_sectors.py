@@ -105,6 +105,8 @@ CASES = [
     ("Wastewater treatment plant", "3700"),
     ("Animal feed mill", "1080"),
     ("Rice milling", "1061"),
+    ("Tái chế chai PET thành hạt rPET cấp thực phẩm", "3830"),  # food grade, not food
+    ("SX than hoạt tính từ gáo dừa", "2029"),
 ]
 
 

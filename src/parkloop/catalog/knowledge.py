@@ -357,6 +357,7 @@ class Rule:
     note: str = ""
     receiver_words: tuple[str, ...] = ()
     never_vsic: tuple[str, ...] = ()
+    never_demand: tuple[str, ...] = ()  # kinds of the demand it does not replace
     supplier_vsic: tuple[str, ...] = ()
     supplier_words: tuple[str, ...] = ()
     warn_vsic: tuple[str, ...] = ()
@@ -418,6 +419,7 @@ def _rule(row: Row) -> Rule:
         note=row["note"],
         receiver_words=_list(row["receiver_words"]),
         never_vsic=_list(row["never_vsic"]),
+        never_demand=_list(row["never_demand"]),
         supplier_vsic=_list(row["supplier_vsic"]),
         supplier_words=_list(row["supplier_words"]),
         warn_vsic=_list(row["warn_vsic"]),
@@ -785,6 +787,9 @@ def substitution_rules_are_well_formed(cat: Catalog) -> Iterator[Finding]:
         for column in ("supply_material", "demand_material"):
             if row[column] not in materials:
                 yield Finding(f, row.line, column, f"no material '{row[column]}' in materials.csv")
+        for code in _list(row["never_demand"]):
+            if code not in materials:
+                yield Finding(f, row.line, "never_demand", f"no material '{code}' in materials.csv")
         if (problem := _bad_number(row, "ratio", positive=True)) is not None:
             yield Finding(f, row.line, "ratio", problem)
         for column in ("treatment_cost_vnd_per_unit", "treatment_electricity_mwh_per_unit"):

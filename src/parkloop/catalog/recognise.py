@@ -265,8 +265,11 @@ class MaterialRecogniser:
 
     # -- reading ------------------------------------------------------------------------
     def recognise(
-        self, text: str, direction: str | None = None, division: str | None = None
+        self, text: str, direction: str | None = None, division: str | None = None, marked: str = ""
     ) -> Recognised:
+        """``marked``: a hazard mark the staff wrote elsewhere on the row (the output is
+        handed to a licensed unit to 'xử lý CTNH'): a material read with confidence becomes
+        hazardous waste, as with a mark in the text; a text not read stays for a person."""
         raw = " ".join(text.split())
         if not raw:
             return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
@@ -294,29 +297,27 @@ class MaterialRecogniser:
                 (result.code, *result.suggestions),
                 quals,
             )
-        if _HAZARD in whole.kinds and (
-            result.code == UNCLASSIFIED or result.confidence < self.threshold
-        ):
+        written = next((phrase for phrase, kind in whole.said if kind == _HAZARD), "")
+        hazard = written or marked
+        if written and (result.code == UNCLASSIFIED or result.confidence < self.threshold):
             # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)').
-            marker = next(phrase for phrase, kind in whole.said if kind == _HAZARD)
             others = (result.code, *result.suggestions) if result.confidence else ()
             return Recognised(
                 text,
                 HAZARDOUS_WASTE,
                 MARKED_HAZARDOUS,
                 "hazard",
-                marker,
+                written,
                 tuple(dict.fromkeys(c for c in others if c not in (UNCLASSIFIED, HAZARDOUS_WASTE))),
                 quals,
             )
-        if _HAZARD in whole.kinds and result.code not in self.hazardous | {UNCLASSIFIED}:
-            marker = next(phrase for phrase, kind in whole.said if kind == _HAZARD)
+        if hazard and result.code not in self.hazardous | {UNCLASSIFIED}:
             return Recognised(
                 text,
                 HAZARDOUS_WASTE,
                 min(result.confidence, 0.9),
                 "hazard",
-                f"{marker} ({result.code})",
+                f"{hazard} ({result.code})",
                 (result.code, *result.suggestions),
                 quals,
             )
@@ -332,6 +333,11 @@ class MaterialRecogniser:
                 quals,
             )
         return result
+
+    def hazard_mark(self, raw: str) -> str:
+        """The hazard mark written in a text ('CTNH', 'chất thải nguy hại'), or ''."""
+        said = self._prepare(split(raw)).said
+        return next((phrase for phrase, kind in said if kind == _HAZARD), "")
 
     def sector_matters(self, raw: str) -> bool:
         """Whether the text holds a bare word read by the firm's sector ('xỉ', 'bùn')."""
@@ -478,7 +484,13 @@ class MaterialRecogniser:
             return narrower
         coverage = min(1.0, span[best] / max(len(t.core), 1))
         others = tuple(ranked[1:])
-        unexplained = [i for i in range(start[best]) if i not in t.qualified]
+        # Single words listed before it share its head noun ('Đầu, xương, da, vây cá tra'
+        # is the heads, bones, skin and fins of the fish): they are not unread head words.
+        unexplained = [
+            i
+            for i in range(start[best])
+            if i not in t.qualified and not _part_of(t, i, start[best])
+        ]
         if len(unexplained) >= 2:
             # The head words are not read ('dung dịch kiềm tẩy dầu thải'): a person decides.
             return best, self.threshold - 0.05, "contains", term_of[best], others
@@ -582,6 +594,11 @@ class MaterialRecogniser:
                 return next(iter(chosen)), CONTEXT_SECTOR if sector_specific else CONTEXT_DIRECTION
         return None
 
+    def _sector_only(self, word: tuple[str, ...], direction: str | None) -> bool:
+        """Whether every reading of a bare word for this direction belongs to some sectors."""
+        entries = [c for c in self.context.get(word, ()) if c.direction == direction]
+        return all(c.sectors for c in entries)
+
     def _context_candidates(self, word: tuple[str, ...]) -> list[str]:
         return list(dict.fromkeys(c.material for c in self.context.get(word, ())))
 
@@ -595,6 +612,8 @@ class MaterialRecogniser:
             if at >= 0 and self._agrees(w, at, word) and not _spans_items(t, at, at + len(word)):
                 picked = self._by_context(word, direction, division)
                 if picked is None:
+                    if self._sector_only(word, direction):
+                        continue  # 'đầu mẩu' says nothing outside the sectors it is read in
                     return None
                 others = tuple(c for c in self._context_candidates(word) if c != picked[0])
                 return picked[0], round(picked[1] - INSIDE, 3), "context", " ".join(word), others
@@ -636,6 +655,14 @@ class MaterialRecogniser:
         else:
             confidence *= 0.93
         return top, round(confidence, 3), "fuzzy", choice, tuple(ranked[1:4])
+
+
+def _part_of(t: _Text, i: int, term: int) -> bool:
+    """Whether word ``i`` is an item of one word listed before the item of the term at
+    ``term`` ('vỏ' of 'Vỏ, lõi, chồi khóm')."""
+    if not t.item_of or t.item_of[i] == t.item_of[term]:
+        return False
+    return t.item_of.count(t.item_of[i]) == 1
 
 
 def _spans_items(t: _Text, start: int, end: int) -> bool:
@@ -689,10 +716,18 @@ def material_recogniser() -> MaterialRecogniser:
 
 
 def recognise_material(
-    text: str, direction: str | None = None, division: str | None = None
+    text: str, direction: str | None = None, division: str | None = None, marked: str = ""
 ) -> Recognised:
-    """The material a text names, read with the flow's direction and the firm's division."""
-    return _recognise(text, direction, deciding_division(text, division))
+    """The material a text names, read with the flow's direction and the firm's division;
+    ``marked``: a hazard mark written elsewhere on the row (see :func:`hazard_mark`)."""
+    return _recognise(text, direction, deciding_division(text, division), marked)
+
+
+@lru_cache(maxsize=4096)
+def hazard_mark(text: str) -> str:
+    """The hazard mark a text carries ('Thuê xử lý CTNH': 'ctnh'), or ''. Where the staff
+    send an output to a hazardous-waste treater, they say what it is."""
+    return material_recogniser().hazard_mark(text)
 
 
 def deciding_division(text: str, division: str | None) -> str | None:
@@ -706,8 +741,10 @@ def deciding_division(text: str, division: str | None) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _recognise(text: str, direction: str | None, division: str | None) -> Recognised:
-    return material_recogniser().recognise(text, direction, division)
+def _recognise(
+    text: str, direction: str | None, division: str | None, marked: str = ""
+) -> Recognised:
+    return material_recogniser().recognise(text, direction, division, marked)
 
 
 def recognise_destination(text: str) -> Recognised:

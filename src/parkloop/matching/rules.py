@@ -110,6 +110,9 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     todo.append(child)
         return tuple(out)
 
+    def excluded(codes: tuple[str, ...]) -> set[str]:
+        return {k for code in codes for k in kinds(code)}
+
     for r in knowledge.rules(cat):
         rules.append(
             Rule(
@@ -135,8 +138,14 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     supplier_words=r.supplier_words,
                     warn=r.warn_vsic,
                 ),
-                # A treater of one hazardous waste is not a treater of every other.
-                demand_kinds=(r.demand_material,) if r.is_treatment else kinds(r.demand_material),
+                # A treater of one hazardous waste is not a treater of every other; and
+                # a substitution serves the kinds of its demand it can stand for (reclaimed
+                # water is not the softened water of a boiler).
+                demand_kinds=(r.demand_material,)
+                if r.is_treatment
+                else tuple(
+                    k for k in kinds(r.demand_material) if k not in excluded(r.never_demand)
+                ),
             )
         )
     return rules

@@ -17,9 +17,11 @@ from parkloop.catalog.recognise import (
     UNCLASSIFIED,
     Recognised,
     deciding_division,
+    hazard_mark,
     recognise_material,
 )
 from parkloop.domain.codes import normalise_code
+from parkloop.domain.enums import Destination
 from parkloop.errors import msg
 from parkloop.services.cells import CellError
 from parkloop.services.importing.checker import Checker
@@ -103,7 +105,7 @@ class _Reader:
         self.units = {code: m.canonical_unit for code, m in catalog().materials.items()}
         self.suggestions = "material_suggestions" in _columns(conv)
         self.readings: dict[
-            tuple[str, str | None, str | None, str | None], tuple[Recognised, list[int]]
+            tuple[str, str | None, str | None, str | None, str], tuple[Recognised, list[int]]
         ] = {}
         self.divisions: dict[tuple[str, str | None], str | None] = {}
         self.prices: dict[tuple[str, str, str | None, int | None], FilledPrice | None] = {}
@@ -137,6 +139,10 @@ class _Reader:
         v = conv.values
         texts, units, amounts = v["material"], v["unit"], v["quantity"]
         given = v.get("material_code")
+        # Where an output goes may say what it is: handed to a licensed unit to 'xử lý CTNH',
+        # it is hazardous waste.
+        sent_to = v.get("destination_text") or [None] * len(texts)
+        sent_as = v.get("destination") or [None] * len(texts)
         bad = conv.bad
         deciding = self.divisions
         readings = self.readings
@@ -157,12 +163,15 @@ class _Reader:
                 decided = deciding[pair]
             else:
                 decided = deciding[pair] = deciding_division(text, division)
-            key = (text, direction, decided, given[i] if given is not None else None)
+            licensed = direction == "out" and sent_as[i] == Destination.LICENSED_COLLECTOR.value
+            marked = hazard_mark(sent_to[i] or "") if licensed else ""
+            key = (text, direction, decided, given[i] if given is not None else None, marked)
             group = groups.get(key)
             if group is None:
                 seen = readings.get(key)
                 if seen is None:
-                    seen = readings[key] = (_read(text, direction, decided, key[3]), [])
+                    found = _read(text, direction, decided, key[3], marked)
+                    seen = readings[key] = (found, [])
                 group = groups[key] = _group(seen[0], seen[1], self.suggestions)
             group.rows.append(i)
             unit_text, parsed = units[i]
@@ -292,7 +301,7 @@ class _Reader:
             division = self.divisions[pair]
         else:
             division = self.divisions[pair] = deciding_division(text, division)
-        key = (text, direction, division, codes[i] if codes is not None else None)
+        key = (text, direction, division, codes[i] if codes is not None else None, "")
         seen = self.readings.get(key)
         if seen is None:
             seen = self.readings[key] = (_read(text, direction, division, key[3]), [])
@@ -382,8 +391,10 @@ def read_material(
     return found
 
 
-def _read(text: str, direction: str | None, division: str | None, given: str | None) -> Recognised:
-    found = recognise_material(text, direction, division)
+def _read(
+    text: str, direction: str | None, division: str | None, given: str | None, marked: str = ""
+) -> Recognised:
+    found = recognise_material(text, direction, division, marked)
     if given is not None and given != found.code:
         # A code a person settled (or an export carried): it wins over the reading.
         found = Recognised(text, given, 1.0, "assigned", "", (), found.qualifiers)
