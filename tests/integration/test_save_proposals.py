@@ -130,9 +130,11 @@ def test_bulk_write_inserts_and_upserts_with_constants(engine: sa.Engine) -> Non
         with engine.begin() as conn:
             columns = ["code", "name", "value"]
             rows = np.array([[f"m{i}", f"M {i}", i * 0.5] for i in range(1500)], dtype=object)
-            bulk_write(conn, table, columns, rows, ["code"], {"note": "v"}, insert_only=True)
+            bulk_write(
+                conn, table, columns, list(rows.T), ["code"], {"note": "v"}, insert_only=True
+            )
             changed = np.array([["m1", "one", None], ["new", "New", 2.0]], dtype=object)
-            bulk_write(conn, table, columns, changed, ["code"], {"note": "w"})
+            bulk_write(conn, table, columns, list(changed.T), ["code"], {"note": "w"})
             got = {r[0]: tuple(r[1:]) for r in conn.execute(sa.select(table))}
     finally:
         table.drop(engine)
@@ -176,7 +178,7 @@ def test_bulk_write_keeps_every_value_and_leaves_unchanged_rows_alone(engine: sa
                 conn,
                 table,
                 names,
-                np.array(rows, dtype=object),
+                list(np.array(rows, dtype=object).T),
                 ["code"],
                 {"note": ""},
                 insert_only=True,
@@ -188,7 +190,12 @@ def test_bulk_write_keeps_every_value_and_leaves_unchanged_rows_alone(engine: sa
             changed[2][3] = 0.7  # one value of one row changes
             with _rewritten(conn, table) as count:
                 bulk_write(
-                    conn, table, names, np.array(changed, dtype=object), ["code"], {"note": ""}
+                    conn,
+                    table,
+                    names,
+                    list(np.array(changed, dtype=object).T),
+                    ["code"],
+                    {"note": ""},
                 )
             assert count == [1]
             after = state(conn)
@@ -200,7 +207,7 @@ def test_bulk_write_keeps_every_value_and_leaves_unchanged_rows_alone(engine: sa
             dated = [[*r[:2], r[3], r[5], dt.date(2026, 1, 1 + i)] for i, r in enumerate(rows)]
             dates = np.array(dated, dtype=object)
             columns = ["id", "code", "share", "flag", "day"]
-            bulk_write(conn, table, columns, dates, ["code"], {"note": ""})
+            bulk_write(conn, table, columns, list(dates.T), ["code"], {"note": ""})
             assert state(conn)["c3"][-1] == dt.date(2026, 1, 4)
             assert state(conn)["c3"][:-1] == first["c3"][:-1]
     finally:
@@ -223,3 +230,36 @@ def _rewritten(conn: sa.Connection, table: sa.Table) -> Iterator[list[int]]:
     start = raw.total_changes  # type: ignore[union-attr]
     yield count
     count.append(raw.total_changes - start)  # type: ignore[union-attr]
+
+
+def test_a_save_over_unchanged_proposals_writes_only_what_changed(
+    engine: sa.Engine, proposals: dict[str, Any]
+) -> None:
+    """Rows saved with the same values and still proposed are not written again; a
+    changed value, or a decided match proposed again, is."""
+    with engine.begin() as conn:
+        ids = store.save_proposals(conn, None, proposals)
+    again = {k: v.copy() for k, v in proposals.items()}
+    again["net_benefit_vnd_per_year"][3] += 1000.0
+    with engine.begin() as conn:
+        store.decide(conn, int(ids[5]), "rejected", "broker", "not now")
+    hashed = sa.select(matches.c.saved_hash).where(matches.c.id == int(ids[5]))
+    with engine.connect() as conn:
+        assert conn.scalar(hashed) is None  # a decision clears the saved hash
+    with engine.begin() as conn:
+        before = conn.execute(sa.select(matches.c.id, matches.c.saved_hash)).all()
+        raw = conn.connection.driver_connection
+        start = raw.total_changes if conn.dialect.name == "sqlite" else 0  # type: ignore[union-attr]
+        assert (store.save_proposals(conn, None, again) == ids).all()
+        after = dict(conn.execute(sa.select(matches.c.id, matches.c.saved_hash)).all())
+        if conn.dialect.name == "sqlite":
+            assert raw.total_changes - start == 2  # type: ignore[union-attr]
+    rewritten = {mid for mid, saved in before if after[mid] != saved}
+    assert rewritten == {int(ids[3]), int(ids[5])}
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(matches).where(matches.c.id == int(ids[5]))).mappings().one()
+        value = conn.scalar(
+            sa.select(matches.c.net_benefit_vnd_per_year).where(matches.c.id == int(ids[3]))
+        )
+    assert row["status"] == "proposed" and row["decision_reason"] == ""
+    assert value == float(again["net_benefit_vnd_per_year"][3])

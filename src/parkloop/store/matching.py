@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, case, func, literal, select, update
+import pyarrow as pa
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Index,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    update,
+)
 
 from parkloop.catalog import fold
 from parkloop.domain.enums import (
@@ -490,58 +505,76 @@ def save_proposals(
     """Replace the open proposals of the parks (``None``: of every park) by ``proposals``
     (columns of the match table, numpy arrays or lists); decided matches stay. A pair
     proposed again keeps its id (a rejected pair whose data changed becomes a proposal
-    again); new pairs get ids reserved in one block, so nothing is read back. Columns
-    with one value on every row are written once as constants; the others a chunk of rows
-    at a time, in the order of the table's unique key, by the database's bulk path
-    (:func:`bulk_write`). Returns the ids in row order."""
+    again); new pairs get ids reserved in one block, in the order of the table's unique
+    key, so nothing is read back. Each row keeps a hash of the values written
+    (``saved_hash``): a pair still proposed whose hash is the same is not written again.
+    Columns with one value on every row are written once as constants; the others a
+    chunk of rows at a time, in the order of the table's unique key, by the database's
+    bulk path (:func:`bulk_write`). Returns the ids in row order."""
     keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
     n = len(proposals["supply_id"])
-    packed = _packed_pairs(*(np.asarray(proposals[k]) for k in keys))
-    found = _stored_pairs(conn, park_ids) if packed is not None else None
-    if packed is not None and found is not None:
-        stored, proposed = found
-        order = np.argsort(stored[:, 0], kind="stable")
-        codes, stored_ids = stored[order, 0], stored[order, 1]
-        at = np.minimum(np.searchsorted(codes, packed), max(len(codes) - 1, 0))
-        hit = codes[at] == packed if len(codes) else np.zeros(n, dtype=bool)
-        ids = np.where(hit, stored_ids[at] if len(codes) else 0, 0).astype(np.int64)
-        stale = np.setdiff1d(proposed, ids[hit]).tolist()
-        write_order = np.argsort(packed, kind="stable")
-    else:
-        ids, stale = _stored_ids(conn, park_ids, proposals, keys)
-        write_order = np.arange(n)
-    fresh = ids == 0
-    ids[fresh] = reserve_ids(conn, matches, int(fresh.sum())) + np.arange(int(fresh.sum()))
-    for start in range(0, len(stale), CHUNK):
-        conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
-
-    skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id"}
+    skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id", "saved_hash"}
     arrays = {c: np.asarray(v) for c, v in proposals.items() if c in set(matches.c.keys()) - skip}
     constants = {"decision_reason": ""}
     for c, a in arrays.items():
         if len(a) and (a == a[0]).all():
             constants[c] = a[0].item() if isinstance(a[0], np.generic) else a[0]
-    columns = ["id", *[c for c in arrays if c not in constants]]
-    arrays["id"] = ids
+    hashes = _row_hashes(arrays, n, set(constants))
+    packed = _packed_pairs(*(arrays[k] for k in keys))
+    found = _stored_pairs(conn, park_ids) if packed is not None else None
+    if packed is not None and found is not None:
+        stored = found[np.argsort(found[:, 0], kind="stable")]
+        codes, stored_ids, states = stored.T
+        at = np.minimum(np.searchsorted(codes, packed), max(len(codes) - 1, 0))
+        hit = codes[at] == packed if len(codes) else np.zeros(n, dtype=bool)
+        ids = np.where(hit, stored_ids[at] if len(codes) else 0, 0).astype(np.int64)
+        same = hit & (states[at] == hashes if len(codes) else False)
+        again = np.zeros(len(codes), dtype=bool)
+        again[at[hit]] = True
+        stale = np.sort(stored_ids[(states != 0) & ~again]).tolist()
+        write_order = np.argsort(packed, kind="stable")
+    else:
+        ids, same, stale = _stored_ids(conn, park_ids, arrays, keys, hashes)
+        pairs = list(zip(*[arrays[k].tolist() for k in keys], strict=True))
+        write_order = np.array(sorted(range(n), key=pairs.__getitem__), dtype=np.int64)
+    fresh = ids == 0
+    new = write_order[fresh[write_order]]
+    ids[new] = reserve_ids(conn, matches, len(new)) + np.arange(len(new))
+    for start in range(0, len(stale), CHUNK):
+        conn.execute(matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK])))
+
+    columns = ["id", "saved_hash", *[c for c in arrays if c not in constants]]
+    arrays.update(id=ids, saved_hash=hashes)
+    changed = write_order[~same[write_order]]
     # Every pair of a run over all parks that is not stored yet is new to the whole table:
     # it is inserted as it is. In a narrower run a pair may be stored under another park.
-    groups = (
-        [write_order[fresh[write_order]], write_order[~fresh[write_order]]]
-        if park_ids is None
-        else [write_order]
-    )
-    with bulk_cache(conn, MATCH_CACHE_KIB):
+    groups = [changed[fresh[changed]], changed[~fresh[changed]]] if park_ids is None else [changed]
+    # Into an empty table, the index by park and status is built once after the rows
+    # (SQLite; its rows are written in another order than the index's).
+    empty = park_ids is None and found is not None and not len(found)
+    with bulk_cache(conn, MATCH_CACHE_KIB), _index_built_after(conn, PARK_STATUS, empty):
         for n_group, rows in enumerate(groups):
             plain = park_ids is None and n_group == 0
             for start in range(0, len(rows), chunk):
                 part = rows[start : start + chunk]
-                matrix = np.empty((len(part), len(columns)), dtype=object)
-                for j, c in enumerate(columns):
-                    matrix[:, j] = arrays[c][part]
-                bulk_write(conn, matches, columns, matrix, keys, constants, insert_only=plain)
+                values = [arrays[c][part] for c in columns]
+                bulk_write(conn, matches, columns, values, keys, constants, insert_only=plain)
     return ids
 
 
+@contextmanager
+def _index_built_after(conn: Connection, index: Index, rebuild: bool) -> Iterator[None]:
+    """Drop ``index`` while the block writes, create it again after (SQLite, when
+    ``rebuild``); the same transaction, so nobody sees the table without it."""
+    if not rebuild or conn.dialect.name != "sqlite":
+        yield
+        return
+    index.drop(conn)
+    yield
+    index.create(conn)
+
+
+PARK_STATUS = next(i for i in matches.indexes if i.name == "ix_matches_park_status")
 # SQLite's page cache while proposals are saved (256 MiB, as KiB): the unique index of a
 # national run's two million pairs stays in memory instead of being written and read
 # back page by page.
@@ -549,6 +582,52 @@ MATCH_CACHE_KIB = 262144
 # Pairs are packed into one integer when their record ids fit in this many bits each.
 _ID_BITS = 30
 _KINDS = {"flow": 0, "listing": 1}
+
+
+def _row_hashes(columns: Mapping[str, np.ndarray], n: int, constant: set[str]) -> np.ndarray:
+    """A 64-bit hash of each row's values (never 0), the same in every process: the
+    column names, then integers and booleans as 64-bit integers, floats by their bits
+    (0.0 for -0.0), other values by their text; mixed by splitmix64's finaliser. The
+    columns named in ``constant`` hold one value on every row: it is taken once."""
+    h = np.zeros(n, dtype=np.uint64)
+    for name in sorted(columns):
+        values = columns[name][:1] if name in constant else columns[name]
+        if values.dtype.kind in "biu":
+            words = values.astype(np.int64).view(np.uint64)
+        elif values.dtype.kind == "f":
+            words = (values.astype(np.float64) + 0.0).view(np.uint64)
+        else:
+            words = _text_words(values)
+        h = _mix(_mix(h ^ np.uint64(_text_hash(name))) ^ words)
+    hashes: np.ndarray = (h | np.uint64(1)).view(np.int64)
+    return hashes
+
+
+def _text_words(values: np.ndarray) -> np.ndarray:
+    """The hash of each value's text, each distinct value hashed once (kinds, materials,
+    rules, units: few distinct values among many rows)."""
+    try:
+        encoded = pa.array(values, type=pa.string()).dictionary_encode()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        index: dict[Any, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values.tolist()), np.int64, len(values)
+        )
+        return np.array([_text_hash(repr(v)) for v in index], dtype=np.uint64)[codes]
+    texts = [*encoded.dictionary.to_pylist(), None]  # None: the code of a NULL
+    words = np.array([_text_hash(repr(v)) for v in texts], dtype=np.uint64)
+    return words[encoded.indices.fill_null(len(texts) - 1).to_numpy()]
+
+
+def _text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    mixed: np.ndarray = h ^ (h >> np.uint64(31))
+    return mixed
 
 
 def _kind_codes(kinds: np.ndarray) -> np.ndarray | None:
@@ -572,61 +651,73 @@ def _packed_pairs(
         or (len(sid) and not (min(sid.min(), did.min()) >= 0 and max(sid.max(), did.max()) < limit))
     ):
         return None
-    packed: np.ndarray = ((ks * 2 + kd) << (2 * _ID_BITS)) | (sid << _ID_BITS) | did
+    packed: np.ndarray = (
+        (ks << (2 * _ID_BITS + 1)) | (sid << (_ID_BITS + 1)) | (kd << _ID_BITS) | did
+    )
     return packed
 
 
-def _stored_pairs(
-    conn: Connection, park_ids: Sequence[int] | None
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """The stored matches of the parks as rows (packed pair, id), and the ids of those
-    still proposed; None when a stored pair cannot be packed."""
+def _stored_pairs(conn: Connection, park_ids: Sequence[int] | None) -> np.ndarray | None:
+    """The stored matches of the parks as rows (packed pair, id, state), the pair packed
+    by the database as by :func:`_packed_pairs`; state 0 for a decided match, else the
+    saved hash (2 when none is saved; saved hashes are odd). None when a stored pair
+    cannot be packed."""
 
     def kind(column: Any) -> Any:
         return case(*((column == k, v) for k, v in _KINDS.items()), else_=-1)
 
-    query = select(
-        matches.c.id,
-        case((matches.c.status == "proposed", 1), else_=0),
-        kind(matches.c.supply_kind),
-        matches.c.supply_id,
-        kind(matches.c.demand_kind),
-        matches.c.demand_id,
+    def shifted(value: Any, bits: int) -> Any:
+        return value.op("<<")(literal(bits, Integer))  # PostgreSQL: bigint << integer
+
+    ks, kd = (cast(kind(matches.c[c]), BigInteger) for c in ("supply_kind", "demand_kind"))
+    sid, did = cast(matches.c.supply_id, BigInteger), cast(matches.c.demand_id, BigInteger)
+    limit = 1 << _ID_BITS
+    fits = and_(ks >= 0, kd >= 0, sid >= 0, did >= 0, sid < limit, did < limit)
+    packed = (
+        shifted(ks, 2 * _ID_BITS + 1)
+        .op("|")(shifted(sid, _ID_BITS + 1))
+        .op("|")(shifted(kd, _ID_BITS))
+        .op("|")(did)
     )
+    state = case((matches.c.status == "proposed", func.coalesce(matches.c.saved_hash, 2)), else_=0)
+    query = select(case((fits, packed), else_=-1), matches.c.id, state)
     if park_ids is not None:
         query = query.where(matches.c.park_id.in_(list(park_ids)))
-    rows = np.array(fetch_tuples(conn, query), dtype=np.int64).reshape(-1, 6)
-    packed = _packed_pairs(
-        np.where(rows[:, 2] == 0, "flow", np.where(rows[:, 2] == 1, "listing", "")),
-        rows[:, 3],
-        np.where(rows[:, 4] == 0, "flow", np.where(rows[:, 4] == 1, "listing", "")),
-        rows[:, 5],
-    )
-    if packed is None:
-        return None
-    return np.column_stack([packed, rows[:, 0]]), rows[rows[:, 1] == 1, 0]
+    rows = np.array(fetch_tuples(conn, query), dtype=np.int64).reshape(-1, 3)
+    return None if (rows[:, 0] < 0).any() else rows
 
 
 def _stored_ids(
     conn: Connection,
     park_ids: Sequence[int] | None,
-    proposals: Mapping[str, Any],
+    proposals: Mapping[str, np.ndarray],
     keys: tuple[str, ...],
-) -> tuple[np.ndarray, list[int]]:
-    """The stored id of each proposal's pair (0: none) and the ids of the stored proposals
-    of the parks, pair by pair (kinds or ids that do not pack)."""
-    wanted = list(zip(*[np.asarray(proposals[k]).tolist() for k in keys], strict=True))
-    known: dict[tuple[Any, ...], int] = {}
+    hashes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """The stored id of each proposal's pair (0: none), whether it is stored still
+    proposed with the same saved hash, and the ids of the stored proposals of the parks
+    not proposed again, pair by pair (kinds or ids that do not pack)."""
+    wanted = list(zip(*[proposals[k].tolist() for k in keys], strict=True))
+    known: dict[tuple[Any, ...], tuple[int, int | None]] = {}
     stale = []
-    query = select(matches.c.id, matches.c.status, *[matches.c[k] for k in keys])
+    query = select(
+        matches.c.id,
+        matches.c.status,
+        matches.c.saved_hash,
+        *[matches.c[k] for k in keys],
+    )
     if park_ids is not None:
         query = query.where(matches.c.park_id.in_(list(park_ids)))
-    for mid, status, *key in conn.execute(query):
-        known[tuple(key)] = mid
+    for mid, status, saved, *key in conn.execute(query):
+        known[tuple(key)] = (mid, saved if status == "proposed" else None)
         if status == "proposed":
             stale.append(mid)
-    ids = np.fromiter((known.get(key, 0) for key in wanted), dtype=np.int64, count=len(wanted))
-    return ids, sorted(set(stale) - set(ids.tolist()))
+    found = [known.get(key, (0, None)) for key in wanted]
+    ids = np.fromiter((mid for mid, _ in found), dtype=np.int64, count=len(wanted))
+    same = np.array(
+        [saved == h for (_, saved), h in zip(found, hashes.tolist(), strict=True)], dtype=bool
+    )
+    return ids, same, sorted(set(stale) - set(ids.tolist()))
 
 
 def get_match(conn: Connection, match_id: int) -> dict[str, Any] | None:
@@ -662,6 +753,7 @@ def decide(
             decided_by=who,
             decision_reason=reason,
             exchange_id=exchange_id,
+            saved_hash=None,
             **({"fingerprint": fingerprint} if fingerprint is not None else {}),
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -336,6 +337,9 @@ matches = Table(
     Column("decision_reason", Text, nullable=False, server_default=""),
     Column("exchange_id", ForeignKey("exchanges.id", ondelete="SET NULL")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # A hash of the values a save of proposals wrote (store.matching.save_proposals): a
+    # proposal saved again with the same hash is left as it is. Any other write clears it.
+    Column("saved_hash", BigInteger),
     UniqueConstraint("supply_kind", "supply_id", "demand_kind", "demand_id"),
 )
 Index("ix_matches_park_status", matches.c.park_id, matches.c.status)

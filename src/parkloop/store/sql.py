@@ -124,47 +124,40 @@ def bulk_write(
     conn: Connection,
     table: Table,
     columns: Sequence[str],
-    matrix: Any,
+    values: Sequence[Any],
     key: Sequence[str],
     constants: Mapping[str, Any] | None = None,
     *,
     insert_only: bool = False,
 ) -> None:
-    """Write the rows of ``matrix`` (a 2-D numpy array of Python values, one column per
-    name of ``columns``) by the database's bulk path, without a tuple per row: on
-    PostgreSQL COPY of buffers built column by column into temporary tables, merged by
-    one INSERT ... SELECT (:func:`_copy_write`); on SQLite multi-row INSERT statements of
-    as many rows as the statement's parameters allow, prepared once and bound from one
-    flat list. ``insert_only``: no row's key is stored yet. A stored row
-    whose values are all the same is left as it is (no new row version, no index write).
+    """Write rows given column by column (``values``: one 1-D numpy array per name of
+    ``columns``, all of one length) by the database's bulk path, without a Python object
+    per row and column: on PostgreSQL COPY of buffers built column by column into
+    temporary tables, merged by one INSERT ... SELECT (:func:`_copy_write`); on SQLite
+    one prepared INSERT run by the driver over the rows, each column turned into Python
+    values at once. ``insert_only``: no row's key is stored yet. A stored row whose values
+    are all the same is left as it is (no new row version, no index write).
     ``constants`` as in :func:`fast_upsert`."""
-    if not len(matrix):
+    if not len(values) or not len(values[0]):
         return
     constants = dict(constants or {})
     names = [*columns, *constants]
     postgres = conn.dialect.name == "postgresql"
     conflict = "" if insert_only else _conflict(table.name, names, key, postgres)
     if postgres:
-        _copy_write(conn, table, columns, matrix, constants, conflict)
+        _copy_write(conn, table, columns, values, constants, conflict)
         return
     literals = [
         str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         for v in constants.values()
     ]
-    width = len(columns)
-    row = "(" + ", ".join(["?"] * width + literals) + ")"
-    per = max(1, SQLITE_PARAMETERS // width)
-    flat = matrix.ravel().tolist()
-    n = len(matrix)
-    listed = ", ".join(names)
+    marks = ", ".join(["?"] * len(columns) + literals)
+    rows = zip(*(column.tolist() for column in values), strict=True)
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for start in range(0, n, per):
-            rows = min(per, n - start)
-            cur.execute(
-                f"INSERT INTO {table.name} ({listed}) VALUES {', '.join([row] * rows)}{conflict}",
-                flat[start * width : (start + rows) * width],
-            )
+        cur.executemany(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks}){conflict}", rows
+        )
     finally:
         cur.close()
 
@@ -187,7 +180,7 @@ def _copy_write(
     conn: Connection,
     table: Table,
     columns: Sequence[str],
-    matrix: Any,
+    values: Sequence[Any],
     constants: Mapping[str, Any],
     conflict: str,
 ) -> None:
@@ -199,7 +192,7 @@ def _copy_write(
         str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         for v in constants.values()
     ]
-    split = _split_columns(matrix)
+    split = _split_columns(values)
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:  # type: ignore[union-attr]
         fixed, other = f"tmp_{table.name}_fixed", f"tmp_{table.name}_other"
@@ -209,7 +202,8 @@ def _copy_write(
             source = dict.fromkeys(columns, other)
             _temp_like(cur, other, table.name, columns)
             with cur.copy(f"COPY {other} ({_ROW}, {', '.join(columns)}) FROM STDIN") as copy:
-                for n, row in enumerate(matrix.tolist()):
+                rows = zip(*(column.tolist() for column in values), strict=True)
+                for n, row in enumerate(rows):
                     copy.write_row([n, *row])
         else:
             numbers, texts = split
@@ -229,7 +223,7 @@ def _copy_write(
                 source.update(dict.fromkeys(names, other))
                 _temp_like(cur, other, table.name, names)
                 with cur.copy(f"COPY {other} FROM STDIN (FORMAT csv)") as copy:
-                    copy.write(_csv_rows(list(texts.values()), len(matrix)))
+                    copy.write(_csv_rows(list(texts.values()), len(values[0])))
         tables = sorted(set(source.values()) or {other})
         joined = tables[0] + "".join(f" JOIN {t} USING ({_ROW})" for t in tables[1:])
         values = ", ".join([*(f"{source[c]}.{c}" for c in columns), *literals])
@@ -256,8 +250,8 @@ def _temp_like(cur: Any, name: str, table: str, columns: Sequence[str]) -> None:
     )
 
 
-def _split_columns(matrix: Any) -> tuple[dict[int, Any], dict[int, Any]] | None:
-    """The columns of ``matrix`` by position, converted once each: numbers and booleans
+def _split_columns(columns: Sequence[Any]) -> tuple[dict[int, Any], dict[int, Any]] | None:
+    """The ``columns`` (numpy arrays) by position, converted once each: numbers and booleans
     without NULLs as numpy arrays, the rest as Arrow arrays of text, numbers with NULLs
     or NULLs; None when a column holds mixed or other types (dates, JSON)."""
     import numpy as np
@@ -266,8 +260,7 @@ def _split_columns(matrix: Any) -> tuple[dict[int, Any], dict[int, Any]] | None:
 
     numbers: dict[int, Any] = {}
     texts: dict[int, Any] = {}
-    for j in range(matrix.shape[1]):
-        values = matrix[:, j]
+    for j, values in enumerate(columns):
         if values.dtype == object and len(values) and type(values[0]) is float:
             # Floats, the common case, unboxed by numpy without Arrow's type inference; a
             # None (numpy makes it NaN) or a value of another kind: the general way.
