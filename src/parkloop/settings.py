@@ -101,10 +101,11 @@ SETTINGS: tuple[Setting, ...] = (
         "figures_stale_s",
         "30",
         "PARKLOOP_FIGURES_STALE",
-        "Seconds a park's figures (dashboard, pictures, inbox, assessment) computed before "
-        "the latest change may still be shown to others while the web process computes the "
-        "newer ones; the page says from when they are. Whoever changed the records sees "
-        "them at once. 0: every page waits for figures of the latest records.",
+        "Seconds after the records change during which a park's figures (dashboard, "
+        "pictures, inbox, assessment) computed before the change may still be shown to "
+        "others while the web process computes newer ones; the page says from when they "
+        "are. Whoever changed the records sees them at once. 0: every page waits for "
+        "figures of the latest records.",
     ),
     Setting(
         "tiles_url",

@@ -5,6 +5,7 @@ and an import's stages and warnings reach the reader in the reader's language.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -134,6 +135,20 @@ def test_whoever_wrote_sees_figures_of_their_write_at_once(
     after = a.get(f"/api/v1/parks/{P}/sankey")
     assert after.content != first.content
     assert "Figures as of" not in a.get(f"/parks/{P}?lang=en").text
+
+
+def test_figures_missing_changes_older_than_the_setting_are_never_shown(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
+    c = client("operator")
+    first = c.get(f"/api/v1/parks/{P}/sankey")
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
+    # An hour later: the change the kept figure misses is an hour old.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    monkeypatch.setattr(memo, "now", lambda: later)
+    assert c.get(f"/api/v1/parks/{P}/sankey").content != first.content
+    assert "Figures as of" not in c.get(f"/parks/{P}?lang=en").text
 
 
 def test_figures_older_than_the_setting_are_never_shown_after_a_change(

@@ -19,7 +19,8 @@ short while (the setting ``figures_stale_s``) while this process computes the ne
 the background, so that many people do not each wait for the same computation after every
 write: the page says from when its figures are (:func:`figures_as_of`). Never to the person
 who wrote since (they see what they just saved at once), never inside a computation (a
-figure is computed from figures of one data version), and never older than the setting.
+figure is computed from figures of one data version), and never once the records it misses
+began to change more than the setting's seconds ago.
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
     if kept is not None and kept.version == version:
         answer: T = kept.value
         return answer
-    if kept is not None and _may_show_earlier(engine, kept):
+    if kept is not None and _may_show_earlier(engine, kept, version):
         _REFRESHER.ask(full, engine, compute)
         _note_as_of(kept.at)
         return kept.value  # type: ignore[no-any-return]
@@ -218,29 +219,36 @@ def _computing(compute: Callable[[], T]) -> T:
         _COMPUTING.reset(token)
 
 
-def _may_show_earlier(engine: Engine, kept: _Kept) -> bool:
+def _may_show_earlier(engine: Engine, kept: _Kept, version: Hashable) -> bool:
     """Whether a figure kept from an earlier data version may be shown while the newer one
-    is computed: not inside a computation, not older than ``figures_stale_s``, and not to
-    a reader who has written since it was computed."""
+    is computed: not inside a computation, not to a reader who has written since it was
+    computed, and not when the records it misses began to change more than
+    ``figures_stale_s`` ago (when only records without a change log entry changed: when it
+    was computed)."""
     from parkloop.settings import seconds
+    from parkloop.store.browse import first_change_after, wrote_since
 
-    if _COMPUTING.get():
+    limit = seconds("figures_stale_s")
+    if _COMPUTING.get() or limit <= 0:
         return False
-    if time.monotonic() - kept.clock > seconds("figures_stale_s"):
-        return False
-    reads = _READS.get() or {}
-    reader = reads.get(_READER_KEY)
-    if reader is None:
-        return True
-    since = kept.version[0] if isinstance(kept.version, tuple) and kept.version else None
-    return not _wrote_since(engine, reader, since)
-
-
-def _wrote_since(engine: Engine, reader: str, change: Any) -> bool:
-    from parkloop.store.browse import wrote_since
-
+    reader = (_READS.get() or {}).get(_READER_KEY)
+    change, latest = _last_change(kept.version), _last_change(version)
     with engine.connect() as conn:
-        return wrote_since(conn, reader, change)
+        if reader is not None and wrote_since(conn, reader, change):
+            return False
+        if change == latest:
+            return time.monotonic() - kept.clock <= limit
+        since = first_change_after(conn, change)
+    return since is None or (now() - since).total_seconds() <= limit
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _last_change(version: Hashable) -> Any:
+    """The change log's last entry in a data version (:func:`data_version`)."""
+    return version[0] if isinstance(version, tuple) and version else None
 
 
 def _note_as_of(at: datetime) -> None:

@@ -4,6 +4,7 @@ park's flows need. Every read goes through the viewer's filter (store.permission
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -241,3 +242,17 @@ def wrote_since(conn: Connection, actor: str, change: int | None) -> bool:
     if change is not None:
         query = query.where(change_log.c.id > change)
     return conn.execute(query.limit(1)).first() is not None
+
+
+def first_change_after(conn: Connection, change: int | None) -> dt.datetime | None:
+    """When the first change log entry after entry ``change`` (None: any) was written, in
+    UTC; None when there is none."""
+    query = select(change_log.c.at).order_by(change_log.c.id).limit(1)
+    if change is not None:
+        query = query.where(change_log.c.id > change)
+    at = conn.execute(query).scalar()
+    if at is None:
+        return None
+    if isinstance(at, str):  # SQLite without a declared type affinity
+        at = dt.datetime.fromisoformat(at)
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
