@@ -137,27 +137,23 @@ def test_whoever_wrote_sees_figures_of_their_write_at_once(
     assert "Figures as of" not in a.get(f"/parks/{P}?lang=en").text
 
 
+@pytest.mark.parametrize(
+    ("setting", "hours_later"),
+    [("0", 0), ("30", 1)],  # never shown; shown, but the change it misses is an hour old
+)
 def test_figures_missing_changes_older_than_the_setting_are_never_shown(
-    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    engine: sa.Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+    hours_later: int,
 ) -> None:
-    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", setting)
     c = client("operator")
     first = c.get(f"/api/v1/parks/{P}/sankey")
     import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
-    # An hour later: the change the kept figure misses is an hour old.
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours_later)
     monkeypatch.setattr(memo, "now", lambda: later)
-    assert c.get(f"/api/v1/parks/{P}/sankey").content != first.content
-    assert "Figures as of" not in c.get(f"/parks/{P}?lang=en").text
-
-
-def test_figures_older_than_the_setting_are_never_shown_after_a_change(
-    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "0")
-    c = client("operator")
-    first = c.get(f"/api/v1/parks/{P}/sankey")
-    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
     assert c.get(f"/api/v1/parks/{P}/sankey").content != first.content
     assert "Figures as of" not in c.get(f"/parks/{P}?lang=en").text
 
