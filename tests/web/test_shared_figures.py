@@ -34,6 +34,16 @@ SHARED_PAGES = (
     f"/api/v1/parks/{P}.geojson",
 )
 ADMIN = Viewer(Role.ADMIN, name="admin")
+FLOW_ROW = {
+    "park": P,
+    "enterprise": "giay",
+    "period": "2024",
+    "direction": "out",
+    "material": "fly-ash",
+    "quantity": "1234567",
+    "unit": "t",
+    "confidentiality": "park",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -65,31 +75,9 @@ def test_a_picture_is_computed_once_until_another_process_writes(
     assert first.content == again.content and len(calls) == 1
     assert first.headers["content-type"] == "application/json"
     # A flow written outside the web process (an import job, a command).
-    row = {
-        "park": P,
-        "enterprise": "giay",
-        "period": "2024",
-        "direction": "out",
-        "material": "fly-ash",
-        "quantity": "1234567",
-        "unit": "t",
-        "confidentiality": "park",
-    }
-    import_rows(engine, {"flows": [row]}, viewer=ADMIN)
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
     after = c.get(f"/api/v1/parks/{P}/sankey")
     assert len(calls) == 2 and after.content != first.content
-
-
-FLOW_ROW = {
-    "park": P,
-    "enterprise": "giay",
-    "period": "2024",
-    "direction": "out",
-    "material": "fly-ash",
-    "quantity": "1234567",
-    "unit": "t",
-    "confidentiality": "park",
-}
 
 
 def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
