@@ -251,6 +251,26 @@ def test_a_unit_in_the_header_or_the_cell_and_a_price_per_its_own_unit(
     assert rows["fly-ash"][0] == pytest.approx(5 * 365)
 
 
+def test_a_bare_purchase_price_a_thousand_times_too_low_is_read_per_kilogram(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    header = ["KCN", "Doanh nghiệp", "Năm", "Đầu vào/Đầu ra", "Tên chất thải", "Khối lượng"]
+    flows = [
+        [*header, "ĐVT", "Đơn giá"],
+        ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Vào", "Giấy phế liệu", "10", "tấn", "3.900"],
+        ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Vào", "Thép phế", "10", "tấn", "8.200.000"],
+        ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Ra", "Vải vụn", "2", "tấn", "3.000"],
+    ]
+    import_path(engine, park_files(tmp_path / "a", flows))
+    rows = {
+        r[0]: r[1:]
+        for r in stored(engine, "select material_code, price_vnd_per_unit, price_source from flows")
+    }
+    assert rows["paper-scrap"][0] == 3_900_000.0 and "per kg" in rows["paper-scrap"][1]
+    assert rows["steel-scrap"] == (8_200_000.0, "")  # a price per tonne stays
+    assert rows["textile-scrap"][0] == 3_000.0  # a seller's figure is left as typed
+
+
 def test_a_sheet_without_a_park_column_takes_the_park_given_on_the_command(
     engine: sa.Engine, tmp_path: Path
 ) -> None:

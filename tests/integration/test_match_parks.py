@@ -147,9 +147,32 @@ pallet maker; 22 firms, 165 rows, 49 planted, 24 forbidden pairs) was written bl
 fifth practitioner after the Long Giang mends and measured once, before any change: 65.3 %
 recall@5 (32/49), 97.2 % top-1 precision (35/36), no forbidden pair. Its misses: materials
 not read (five rows left unclassified), metal offcuts read as billet, scrap steel not offered
-to the foundry, paper and textile scraps not reaching the mill and the recycler, the central
-plant's sludge (hazardous here: plating and dyeing effluent reach it) not bound to the
-treater, and treated effluent not offered to the paper mill.
+to the foundry, paper and textile scraps not reaching the mill and the recycler, returned
+concrete and truck washout read as sludge, and treated effluent not offered to the paper
+mill.
+
+Văn Lâm Bắc is no longer blind: its misses were then read to find general causes (no rule
+or term for one of its rows). Words of a term found apart must be written as the term
+writes them, tone marks aside ("đã qua sử dụng" made "da bao", leather; "Phoi thép",
+chips, made "phôi thép", billet), and a longer term misspelt is not replaced by a shorter
+one. Destination phrases too: "Xả ra sông Bần" read "bán", so the central plant's effluent
+was "sold". Two classes of one VSIC group are a firm doing both, read as the first named
+("SX giấy kraft, thùng carton": the paper mill had no sector). A bare purchase price a
+thousand times below the catalog's is read per kilogram (the mill's "3.900" for waste
+paper, the foundry's "8.200" for scrap; a seller's figure is left as typed). Liquid
+hazardous waste typed in litres is weighed at 1 t/m³ (spent solvent, cutting emulsion).
+Read now: aluminium and copper chips, solder dross ("xỉ thiếc", hazardous when handed to a
+treater), sprues "đầu keo", antistatic bags, "thùng catton", paper cones and cores,
+returned concrete as aggregate, with a rule to block makers; aluminium dross "xỉ nhôm" is
+hazardous waste. Before → after: 65.3 % (32/49) → 87.8 % (43/49) recall@5, 97.2 % (35/36)
+→ 97.9 % (46/47) top-1 precision, no forbidden pair; Long Giang 92.1 % (35/38) → 97.4 %
+(37/38), Trà Nóc 68.1 % (32/47) → 70.2 % (33/47), Đình Vũ 60.0 % (27/45) → 64.4 % (29/45)
+and 87.2 % (34/39) → 87.5 % (35/40), An Lập 93.9 % (31/33) → 94.1 % (32/34); the others
+unchanged. Left: condensate not offered to the steam plant as boiler feed (first proposal
+refused: the electronics plant), broken pallets not reaching the pallet maker (its sawn
+timber not read), a list headed by "khay nhựa" left for a person, aluminium chips with no
+non-ferrous demand at the recycler (its input read as steel scrap), steel scrap valued at
+the catalog's market price above the foundry's own.
 """
 
 from __future__ import annotations
@@ -172,13 +195,13 @@ from parkloop.services.importing import import_path
 PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     # park module: recall@5 and top-1 precision at least, distractors tolerated (with why)
     "park_phuoc_tan": (28 / 29, 31 / 31, set()),
-    "park_an_lap": (28 / 28, 31 / 33, set()),
+    "park_an_lap": (28 / 28, 32 / 34, set()),
     "park_thanh_duc": (22 / 22, 22 / 23, set()),
-    "park_dinh_vu": (27 / 45, 34 / 39, set()),  # 12/45 and 17/20 blind: see above
-    "park_tra_noc": (32 / 47, 42 / 43, set()),  # 19/47 and 24/25 blind: see above
+    "park_dinh_vu": (29 / 45, 35 / 40, set()),  # 12/45 and 17/20 blind: see above
+    "park_tra_noc": (33 / 47, 42 / 43, set()),  # 19/47 and 24/25 blind: see above
     "park_pho_hoa": (38 / 44, 36 / 40, set()),  # 24/44, 25/32 and 4 forbidden blind: see above
-    "park_long_giang": (35 / 38, 39 / 44, set()),  # 24/38, 32/37 and 3 forbidden blind: above
-    "park_van_lam_bac": (32 / 49, 35 / 36, set()),  # blind, before any change: see above
+    "park_long_giang": (37 / 38, 39 / 44, set()),  # 24/38, 32/37 and 3 forbidden blind: above
+    "park_van_lam_bac": (43 / 49, 46 / 47, set()),  # 32/49 and 35/36 blind: see above
 }
 
 

@@ -198,3 +198,18 @@ def test_a_word_read_only_in_some_sectors_says_nothing_in_others() -> None:
     # In a food plant 'đầu mẩu' decides nothing: the tinplate is read as steel.
     assert recognise_material("Lon sắt tây lỗi, đầu mẩu sắt tây", "out", "10").code == "steel-scrap"
     assert recognise_material("KCl phối trộn", "in").code != "steel-billet"  # not 'phôi'
+
+
+def test_words_found_apart_are_written_as_the_term_writes_them() -> None:
+    # 'đã' (already) and 'bao' make no 'da bao'; 'phoi' (chips) and 'thép' no 'phôi thép'.
+    assert recognise_material("Bao PP đựng nguyên liệu đã qua sử dụng", "out").code != (
+        "leather-scrap"
+    )
+    assert recognise_material("Phoi thép", "out", "25").code == "steel-scrap"
+    # A longer term misspelt is not replaced by a shorter one ('xỉ đấy lò' is no 'xỉ lò').
+    assert recognise_material("Xỉ đấy lò", "out").code != "steel-slag"
+
+
+def test_a_destination_phrase_is_written_with_its_accents() -> None:
+    assert recognise_destination("Xả ra sông Bần").code == "discharged"  # a river, not 'bán'
+    assert recognise_destination("ban phe lieu").code == "sold"

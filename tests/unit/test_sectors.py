@@ -232,3 +232,11 @@ def test_sources_cite_documents_not_search_index_ids() -> None:
         for r in _rows(name):
             assert not index_id.search(r["source"]), (name, r)
             assert not index_id.search(r.get("name_en_source", ""))
+
+
+def test_two_classes_of_one_group_read_as_the_first_named() -> None:
+    # An integrated paper mill: paper (1701) and cartons (1702), not a doubt between them.
+    found = recognise_sector("SX giấy kraft, thùng carton")
+    assert found is not None and found.code == "1701" and found.confidence >= 0.8
+    doubtful = recognise_sector("Đúc gang, thép và nhôm")  # iron (2431) and aluminium (2420)
+    assert doubtful is not None and doubtful.confidence < 0.8

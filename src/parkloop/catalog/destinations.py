@@ -17,7 +17,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from parkloop.catalog.recognise import EXACT, Recognised
-from parkloop.catalog.words import contains, rows, words
+from parkloop.catalog.words import Words, accents_agree, rows, split, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class _Phrase:
     tokens: tuple[str, ...]
     destination: str
     priority: int
+    spelled: tuple[str, ...]  # as the lexicon writes it, with its accents
 
 
 class DestinationRecogniser:
@@ -34,7 +35,12 @@ class DestinationRecogniser:
             for text in (value, value.replace("_", " "), label_vi, label_en):
                 self.labels[words(text)] = value
         self.phrases = [
-            _Phrase(words(r["phrase"]), r["destination"], int(r["priority"]))
+            _Phrase(
+                words(r["phrase"]),
+                r["destination"],
+                int(r["priority"]),
+                split(r["phrase"]).accented,
+            )
             for r in rows(data_dir, "destination_lexicon.csv")
             if words(r["phrase"])
         ]
@@ -51,7 +57,8 @@ class DestinationRecogniser:
             return Recognised(text, value, EXACT, "code", " ".join(tokens))
         if (value := self.exact.get(tokens)) is not None:
             return Recognised(text, value, EXACT, "name", " ".join(tokens))
-        found = [p for p in self.phrases if contains(tokens, p.tokens)]
+        written = split(text)
+        found = [p for p in self.phrases if _written(written, p)]
         if found:
             found.sort(key=lambda p: (-p.priority, -len(p.tokens)))
             best = found[0]
@@ -68,6 +75,19 @@ class DestinationRecogniser:
                 text, phrase.destination, round(hit[1] / 100 * 0.9, 3), "fuzzy", hit[0]
             )
         return Recognised(text, "unknown", 0.0, "unknown", "")
+
+
+def _written(written: Words, phrase: _Phrase) -> bool:
+    """The phrase is in the text as the lexicon writes it, tone marks aside where the text
+    has accents: 'Xả ra sông Bần' holds no 'bán'."""
+    n = len(phrase.tokens)
+    return any(
+        written.folded[i : i + n] == phrase.tokens
+        and (
+            not written.has_accents or accents_agree(written.accented[i : i + n], {phrase.spelled})
+        )
+        for i in range(len(written.folded) - n + 1)
+    )
 
 
 @cache

@@ -69,6 +69,19 @@ def _first(
     return None
 
 
+@lru_cache(maxsize=4096)
+def reference_price(material: str, year: int | None = None) -> float | None:
+    """The catalog's price of buying a material per canonical unit (its virgin, else market
+    price), or None."""
+    from parkloop.catalog import catalog
+
+    cat = catalog()
+    if material not in cat.materials:
+        return None
+    factor = _first(cat, material, ("virgin_price_vnd_per_unit", "market_price_vnd_per_unit"), year)
+    return None if factor is None else factor.value
+
+
 @lru_cache(maxsize=65536)
 def fill_price(
     cat: Catalog,

@@ -39,7 +39,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from parkloop.catalog.loader import Catalog
+from parkloop.catalog.loader import Catalog, fold
 from parkloop.catalog.recognised import METHODS as METHODS
 from parkloop.catalog.recognised import UNCLASSIFIED as UNCLASSIFIED
 from parkloop.catalog.recognised import Recognised as Recognised
@@ -50,6 +50,7 @@ from parkloop.catalog.words import (
     Words,
     accents_agree,
     contains,
+    detone,
     find,
     head,
     rows,
@@ -559,6 +560,10 @@ class MaterialRecogniser:
         if not hits:
             return None
         longest = max(n for n, _, _ in hits)
+        if not any(self._written_apart(t.words, w) for n, _, w in hits if n == longest):
+            # The words are other words ('đã' is no 'da'): nothing is read, and no shorter term
+            # stands in for a longer one misspelt ('xỉ đấy lò' is no 'xỉ lò').
+            return None
         codes = {code for n, code, _ in hits if n == longest}
         if len(codes) != 1:
             return None
@@ -566,6 +571,17 @@ class MaterialRecogniser:
         term = next(w for n, c, w in hits if n == longest and c == code)
         others = tuple(dict.fromkeys(c for _, c, _ in sorted(hits, reverse=True) if c != code))
         return code, SCATTERED, "scattered", " ".join(term), others
+
+    def _written_apart(self, w: Words, term: tuple[str, ...]) -> bool:
+        """Words of a term found apart are written as the term writes them, tone marks aside:
+        'đã' of 'đã qua sử dụng' and 'bao' make no 'da bao', nor 'phoi' and 'thép' 'phôi thép'."""
+        if not w.has_accents:
+            return True
+        plain = {detone(a) for a in w.accented}
+        return any(
+            s == tuple(fold(x) for x in s) or all(detone(x) in plain for x in s)
+            for s in self.spellings[term]
+        )
 
     # -- context --------------------------------------------------------------------------
     def _fits(self, code: str, direction: str | None, division: str | None) -> int:

@@ -209,7 +209,9 @@ def _by_containment(
     if not found:
         return None
     size, _, code, term = found[0]
-    rivals = [c for s, _, c, _ in found if s == size and c != code]
+    # A rival of another group is doubt; two classes of one group ("giấy kraft, thùng carton")
+    # are a firm doing both, read as the first named.
+    rivals = [c for s, _, c, _ in found if s == size and c[:3] != code[:3]]
     note = "" if confidence == CONTAINED else " (after spelling correction)"
     match = _match(
         code,

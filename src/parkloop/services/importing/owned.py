@@ -5,6 +5,7 @@ row key that stays the same when the row is corrected."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from parkloop.catalog import catalog
-from parkloop.catalog.prices import FilledPrice, fill_price
+from parkloop.catalog.prices import FilledPrice, fill_price, reference_price
 from parkloop.catalog.recognise import (
     UNCLASSIFIED,
     Recognised,
@@ -198,10 +199,13 @@ class _Reader:
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
                 )
+            if priced and direction == "in":
+                per_kilogram(row, v, i, code, unit)
             if priced and direction is not None:
                 # The staff's price, or one filled from the catalog (as :meth:`price`).
                 if row.get("price_vnd_per_unit") is not None:
-                    row["price_status"], row["price_source"] = "reported", ""
+                    row["price_status"] = "reported"
+                    row.setdefault("price_source", "")
                     continue
                 wanted = (code, direction, row.get("destination"), row.get("year"))
                 if wanted in filled_prices:
@@ -285,6 +289,8 @@ class _Reader:
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
                 )
+        if self.conv.raw.spec.key in ("flows", "listings") and direction == "in":
+            per_kilogram(row, v, i, code, unit)
         self.price(row, direction)
         return True
 
@@ -319,7 +325,8 @@ class _Reader:
         if self.conv.raw.spec.key not in ("flows", "listings") or direction is None:
             return
         if row.get("price_vnd_per_unit") is not None:
-            row["price_status"], row["price_source"] = "reported", ""
+            row["price_status"] = "reported"
+            row.setdefault("price_source", "")
             return
         key = (row["material_code"], direction, row.get("destination"), row.get("year"))
         if key in self.prices:
@@ -433,6 +440,27 @@ def _price_factor(
         except CellError:
             return factor
     return parsed.factor if parsed.canonical == unit else factor
+
+
+def per_kilogram(
+    row: dict[str, Any], v: dict[str, list[Any]], i: int, code: str, unit: str
+) -> None:
+    """A purchase price typed bare ('3.900') for a material counted in tonnes, nearer the
+    catalog's price of a kilogram than of a tonne, is a price per kilogram, as buyers quote
+    scrap, paper and resin: it is read per tonne, and its source says so."""
+    price = row.get("price_vnd_per_unit")
+    per = v.get("price_vnd_per_unit:unit")
+    if price is None or price <= 0 or unit != "t" or (per is not None and per[i] is not None):
+        return
+    reference = reference_price(code, row.get("year"))
+    if reference is None or reference <= 0:
+        return
+    if abs(math.log(price * 1000 / reference)) >= abs(math.log(price / reference)):
+        return
+    row["price_vnd_per_unit"] = price * 1000
+    row["price_source"] = (
+        f"typed {price:,.0f} with no unit, read per kg (catalog price {reference:,.0f} VND/t)"
+    )
 
 
 def _columns(conv: Converted) -> set[str]:
