@@ -131,6 +131,30 @@ def test_series_and_aggregates_come_back_as_arrays(store: ReadingStore) -> None:
     assert set(rs.groups(table)) == {("s1", "cod"), ("s2", "ph")}
 
 
+@pytest.mark.parametrize("outside", [False, True])
+def test_the_series_of_many_stations_are_those_of_the_readings(
+    store: ReadingStore, outside: bool
+) -> None:
+    """A check's read (fetch_series) gives each station's series as the plain read does,
+    in instant order, whatever the parameter."""
+    rng = np.random.default_rng(5)
+    late = T0 + dt.timedelta(days=3)
+    for station, parameter, start in (("s1", "cod", late), ("s1", "cod", T0), ("s2", "ph", T0)):
+        store.append(batch(station, parameter, n=300, start=start, values=rng.normal(50, 9, 300)))
+    store.append(batch("s3", "tss", n=10))
+    if outside:
+        store.append(batch("s2", "not-a-catalog-parameter", n=20))
+    got = store.fetch_series(["s2", "s1", "s1"], *FAR)
+    table = store.fetch(["s1", "s2"], *FAR)
+    expected = {key: rs.series_of(table, bounds) for key, bounds in rs.groups(table).items()}
+    assert set(got) == set(expected)
+    for key, series in got.items():
+        assert np.array_equal(series.ts, expected[key].ts), key
+        assert np.array_equal(series.values, expected[key].values), key
+        assert np.all(np.diff(series.ts) > 0), key
+    assert store.fetch_series(["nowhere"], *FAR) == {}
+
+
 def test_aggregates_leave_out_impossible_values_when_asked(store: ReadingStore) -> None:
     values = np.array([7.0, 7.2, 15.0, 7.4])
     store.append(batch(parameter="ph", n=4, values=values))
