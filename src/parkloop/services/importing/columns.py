@@ -349,8 +349,8 @@ class ColumnReader:
             )
         elif decision.decided:
             # Every row of the texts decided, in order.
-            texts = {cells[i] for i in decision.decided}
-            decision.decided = [i for i, c in enumerate(cells) if isinstance(c, str) and c in texts]
+            read = {cells[i] for i in decision.decided}
+            decision.decided = [i for i, c in enumerate(cells) if isinstance(c, str) and c in read]
         where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
         if isinstance(decision, MarkConflict):
             self.problems.append(

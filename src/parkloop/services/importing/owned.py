@@ -444,14 +444,12 @@ class _Group:
     rows: list[int]
     code: str
     fill: dict[str, Any]
-    # What a row in each unit takes, or the unit's problem (:meth:`_Reader._plan`).
-    plans: dict[str, tuple[dict[str, Any], str, float, str] | CellError]
 
 
 def _group(found: Recognised, rows: list[int], suggestions: bool) -> _Group:
     fill: dict[str, Any] = {}
     _fill(fill, found, found.code, suggestions)
-    return _Group(found, rows, found.code, fill, {})
+    return _Group(found, rows, found.code, fill)
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
