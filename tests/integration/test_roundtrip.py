@@ -34,6 +34,7 @@ from parkloop.domain.enums import (
 )
 from parkloop.services.exporter import export_data
 from parkloop.services.importing import import_path
+from parkloop.services.importing.owned import read_per_kilogram
 from parkloop.store import dump
 
 REL = 1e-9
@@ -317,9 +318,11 @@ def check_canonical(engine: sa.Engine, data: dict[str, list[dict[str, Any]]]) ->
         got = stored[(row["park"], row["key"])]
         assert math.isclose(got["quantity"], expected, rel_tol=REL, abs_tol=1e-300), (row, got)
         if row["price_vnd_per_unit"] is not None:
-            assert math.isclose(
-                got["price_vnd_per_unit"] * factor, row["price_vnd_per_unit"], rel_tol=REL
-            )
+            typed = row["price_vnd_per_unit"]
+            if read_per_kilogram(got["price_source"]):  # a bare purchase price per kilogram
+                assert got["direction"] == "in" and got["unit"] == "t", (row, got)
+                typed *= 1000
+            assert math.isclose(got["price_vnd_per_unit"] * factor, typed, rel_tol=REL)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])

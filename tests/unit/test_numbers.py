@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parkloop.services.cells import parse_number
+from parkloop.catalog.sheets import sheet_spec
+from parkloop.services.cells import CellError, parse_number
+from parkloop.services.importing.columns import ColumnReader, _plain_numbers, bounds
 from parkloop.services.numbers import (
     COMMA,
     DOT,
@@ -16,6 +20,7 @@ from parkloop.services.numbers import (
     read_number,
     readings,
 )
+from parkloop.services.sources import Source
 
 
 @pytest.mark.parametrize(
@@ -107,3 +112,38 @@ def test_quantities_written_in_either_style_read_back_exactly(
     assert isinstance(decision, MarkDecision)
     for (value, _), (_, text) in zip(values, texts, strict=True):
         assert parse_number(text, decision.mark) == pytest.approx(value, rel=0, abs=1e-9)
+
+
+# -- a number column read in one pass, as the full reading of each cell reads it -------------
+
+_QUANTITY = next(c for c in sheet_spec("flows").columns if c.key == "quantity")
+_READER = ColumnReader(Source(path=Path("numbers.json"), kind="json"), [], [], None)
+
+
+def _full_reading(cell: object, mark: str) -> object:
+    parse = _READER._parser(sheet_spec("flows"), _QUANTITY, mark)
+    try:
+        return _READER._value(_QUANTITY, cell, parse, True)
+    except CellError as exc:
+        return exc
+
+
+def test_plain_numbers_are_read_in_one_pass() -> None:
+    cells = ["12.500,5", "12.500", " 7,25 ", 3.5, "-4", "abc", float("nan"), 1e16]
+    found = _plain_numbers(cells, COMMA, bounds(_QUANTITY))
+    assert found == {"12.500,5": 12500.5, "12.500": 12500.0, " 7,25 ": 7.25, 3.5: 3.5}
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(alphabet="0123456789.,+-eE đ\u00a0", max_size=14),
+    ),
+    st.sampled_from([DOT, COMMA]),
+)
+def test_a_number_read_in_one_pass_is_the_full_reading(cell: object, mark: str) -> None:
+    found = _plain_numbers([cell], mark, bounds(_QUANTITY))
+    if cell in found:
+        full = _full_reading(cell, mark)
+        assert not isinstance(full, CellError)
+        assert found[cell] == full and type(found[cell]) is float

@@ -23,6 +23,7 @@ from parkloop.domain.models import Period
 from parkloop.domain.permissions import Viewer
 from parkloop.errors import UserError, msg
 from parkloop.services.cells import CellError, csv_escape
+from parkloop.services.importing.owned import read_per_kilogram
 from parkloop.services.quantities import entered_price
 from parkloop.services.sources import JSON_FORMAT, JSON_VERSION
 from parkloop.services.template import check_output_file, check_output_folder, write_workbook
@@ -120,6 +121,8 @@ def _sheet_row(spec: SheetSpec, stored: dict[str, Any]) -> SheetRow:
         _entered(row, stored)
         if stored.get("price_status") == "estimate":
             row["price_vnd_per_unit"] = None  # filled from the catalog again on import
+        elif read_per_kilogram(stored.get("price_source")) and row.get("price_vnd_per_unit"):
+            row["price_vnd_per_unit"] /= 1000  # as typed: read per kilogram again on import
     if stored.get("destination_text"):
         row["destination"] = stored["destination_text"]
     if stored.get("fuel_text"):

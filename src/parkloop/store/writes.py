@@ -135,16 +135,46 @@ def upsert_rows(
     except KeyError:
         upsert(conn, table, rows, key=key, update=changed)
         return
-    # Column by column: each JSON value is serialised once per distinct value, and a
-    # column with one value on every row is written once into the statement.
     values: list[Sequence[Any]] = (
         list(zip(*tuples, strict=True)) if tuples is not None else [[r[columns[0]] for r in rows]]
     )
+    _upsert_columns(conn, table_name, columns, values, changed)
+
+
+def upsert_columns(
+    conn: Connection,
+    table_name: str,
+    columns: Mapping[str, Sequence[Any]],
+    update: Iterable[str],
+) -> None:
+    """:func:`upsert_rows` for rows given column by column (column -> a value per row, every
+    column as long); columns the table does not have are left out."""
+    table = TABLES[table_name]
+    names = [c for c in columns if c in table.c]
+    if not names or not len(columns[names[0]]):
+        return
+    key = NATURAL_KEYS[table_name]
+    changed = [c for c in update if c not in key]
+    _upsert_columns(conn, table_name, names, [columns[c] for c in names], changed)
+
+
+def _upsert_columns(
+    conn: Connection,
+    table_name: str,
+    columns: list[str],
+    values: list[Sequence[Any]],
+    changed: list[str],
+) -> None:
+    # Column by column: each JSON value is serialised once per distinct value, and a
+    # column with one value on every row is written once into the statement.
+    table = TABLES[table_name]
+    values = list(values)
     for n, c in enumerate(columns):
         if isinstance(table.c[c].type, JSON):
             values[n] = _as_json(values[n])
+    rows = len(values[0])
     constants: dict[str, Any] = {}
-    if conn.dialect.name == "sqlite" and len(rows) > 1:
+    if conn.dialect.name == "sqlite" and rows > 1:
         for c, column in zip(columns, values, strict=True):
             one = column[0]
             if (
@@ -153,7 +183,7 @@ def upsert_rows(
                     or one.__class__ is int
                     or (one.__class__ is str and "\x00" not in one)
                 )
-                and column.count(one) == len(column)
+                and column.count(one) == rows
                 and (one.__class__ is not int or set(map(type, column)) == {int})
             ):
                 constants[c] = one
@@ -166,7 +196,7 @@ def upsert_rows(
         table,
         bound,
         list(zip(*picked, strict=True)),
-        key=key,
+        key=NATURAL_KEYS[table_name],
         constants=constants,
         update=changed,
     )
@@ -175,24 +205,21 @@ def upsert_rows(
 def _as_json(column: Sequence[Any]) -> list[Any]:
     """A column of JSON values as the texts stored, each distinct value serialised once
     (rows often share one list object: by identity first, then by content)."""
+    ids = list(map(id, column))
     by_id: dict[int, str] = {}
     dumped: dict[Any, str] = {}
-    out: list[Any] = []
-    for value in column:
-        text = by_id.get(id(value))
+    for ref, value in dict(zip(ids, column, strict=True)).items():
+        try:
+            memo = (value.__class__, tuple(value) if isinstance(value, list) else value)
+            text = dumped.get(memo)
+        except TypeError:  # a nested value: serialised each time
+            memo, text = None, None
         if text is None:
-            try:
-                memo = (value.__class__, tuple(value) if isinstance(value, list) else value)
-                text = dumped.get(memo)
-            except TypeError:  # a nested value: serialised each time
-                memo, text = None, None
-            if text is None:
-                text = json.dumps(value, ensure_ascii=False)
-                if memo is not None:
-                    dumped[memo] = text
-            by_id[id(value)] = text
-        out.append(text)
-    return out
+            text = json.dumps(value, ensure_ascii=False)
+            if memo is not None:
+                dumped[memo] = text
+        by_id[ref] = text
+    return list(map(by_id.__getitem__, ids))
 
 
 def current_values(

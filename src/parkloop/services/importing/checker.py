@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -78,15 +77,40 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 }
 
 
-@dataclass(slots=True)
 class Prepared:
-    """Rows of one sheet ready to write; codes are resolved to ids at write time."""
+    """Rows of one sheet ready to write; codes are resolved to ids at write time.
 
-    sheet: str
-    rows: list[dict[str, Any]]
-    keys: list[tuple[str, str]]
-    update: set[str]
-    row_numbers: list[int]
+    A sheet built column by column keeps its ``columns`` (column -> a value per row) until
+    something asks for ``rows``: they are then made once, and the columns let go, so that
+    there is one copy of the values to change."""
+
+    __slots__ = ("_rows", "columns", "keys", "row_numbers", "sheet", "update")
+
+    def __init__(
+        self,
+        sheet: str,
+        rows: list[dict[str, Any]] | None,
+        keys: list[tuple[str, str]],
+        update: set[str],
+        row_numbers: list[int],
+        columns: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.keys = keys
+        self.update = update
+        self.row_numbers = row_numbers
+        self.columns = columns
+        self._rows = rows
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = rows_of(self.columns or {})
+            self.columns = None
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 class Checker:
@@ -289,20 +313,18 @@ class Checker:
             for key, values, default in columns
         }
 
-    def base_rows(
+    def base_columns(
         self, conv: Converted, indices: list[int], skip: Iterable[str]
-    ) -> list[dict[str, Any]]:
-        """:meth:`base_row` for many rows at once."""
-        columns = self._columns_of(conv, tuple(skip))
-        keys = [key for key, _, _ in columns]
-        every = len(indices) == len(conv.raw)  # indices are ascending: all the rows
-        filled = []
-        for _, values, default in columns:
-            picked = values if every else list(map(values.__getitem__, indices))
+    ) -> dict[str, list[Any]]:
+        """The values of the rows ``indices`` by column, blanks replaced by the column's
+        default."""
+        out: dict[str, list[Any]] = {}
+        for key, values, default in self._columns_of(conv, tuple(skip)):
+            picked = list(map(values.__getitem__, indices))
             if default is not None and None in picked:
                 picked = [default if value is None else value for value in picked]
-            filled.append(picked)
-        return [dict(zip(keys, row, strict=True)) for row in zip(*filled, strict=True)]
+            out[key] = picked
+        return out
 
     def _columns_of(
         self, conv: Converted, skip: tuple[str, ...]
@@ -392,6 +414,12 @@ class Checker:
         )
 
 
+def rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Columns (column -> a value per row) as one dict per row."""
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def blank(col: ColumnSpec) -> Any:
     if col.key == "data_status":
         return "reported"
@@ -407,4 +435,13 @@ def typed_code(text: str) -> str:
     return normalise_code(text)
 
 
-__all__ = ["DEFAULTS", "TARGETS", "Checker", "Prepared", "blank", "shown", "typed_code"]
+__all__ = [
+    "DEFAULTS",
+    "TARGETS",
+    "Checker",
+    "Prepared",
+    "blank",
+    "rows_of",
+    "shown",
+    "typed_code",
+]

@@ -20,6 +20,7 @@ from parkloop.services.cells import (
     CellError,
     ErrorCell,
     as_text,
+    clean_text,
     parse_bool,
     parse_date,
     parse_enum,
@@ -28,7 +29,14 @@ from parkloop.services.cells import (
     parse_period,
     parse_waste_code,
 )
-from parkloop.services.numbers import COMMA, DOT, MarkConflict, decide_mark, read_as
+from parkloop.services.numbers import (
+    COMMA,
+    DOT,
+    MarkConflict,
+    decide_mark,
+    read_as,
+    read_number,
+)
 from parkloop.services.problems import Problem
 from parkloop.services.quantities import parse_entered_unit
 from parkloop.services.sources import RawSheet, Source, may_be_absent
@@ -226,7 +234,13 @@ class ColumnReader:
                 except TypeError:
                     unhashable[i] = cell
             memo.clear()
+        if col.type == "number":
+            # Most numbers read plainly within the column's range: those are read here
+            # in one pass; the rest take the full path below, which says what is wrong.
+            memo = _plain_numbers(distinct, mark, bounds(col))
         for cell in distinct:
+            if cell in memo:
+                continue
             if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
                 memo[cell] = None
                 continue
@@ -316,18 +330,14 @@ class ColumnReader:
     ) -> str | None:
         # Decided over the distinct texts (each at its first row, which is all a decision
         # names); the values it decides are then every row of those texts.
-        rows_of: dict[str, list[int]] = {}
+        first: dict[str, int] = {}
         for i, c in enumerate(cells):
             if isinstance(c, str):
-                at = rows_of.get(c)
-                if at is not None:
-                    at.append(i)
-                elif c.strip():
-                    rows_of[c] = [i]
-        if not rows_of:
+                first.setdefault(c, i)
+        distinct = [(i, c) for c, i in first.items() if c.strip()]
+        if not distinct:
             return DOT
         numbers = raw.row_numbers
-        distinct = [(at[0], c) for c, at in rows_of.items()]
         decision = decide_mark(
             distinct, self.language, self.decimal, {i: numbers[i] for i, _ in distinct}
         )
@@ -338,9 +348,9 @@ class ColumnReader:
                 texts, self.language, self.decimal, dict(enumerate(raw.row_numbers))
             )
         elif decision.decided:
-            decision.decided = sorted(
-                i for first in decision.decided for i in rows_of[cells[first]]
-            )
+            # Every row of the texts decided, in order.
+            read = {cells[i] for i in decision.decided}
+            decision.decided = [i for i, c in enumerate(cells) if isinstance(c, str) and c in read]
         where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
         if isinstance(decision, MarkConflict):
             self.problems.append(
@@ -414,6 +424,25 @@ class ColumnReader:
                 ),
             )
         return code
+
+
+def _plain_numbers(cells: list[Any], mark: str, within: tuple[float, float]) -> dict[Any, float]:
+    """The cells of a number column that are a number within ``within`` as they are (a
+    finite float) or as read with ``mark`` (a text of at most NAME_LIMIT characters): the
+    values :meth:`ColumnReader._value` gives them, found without its checks, which only
+    the other cells need."""
+    low, high = within
+    out: dict[Any, float] = {}
+    for cell in cells:
+        kind = cell.__class__
+        if kind is float:
+            if low <= cell <= high:
+                out[cell] = cell + 0.0
+        elif kind is str and len(cell) <= NAME_LIMIT:
+            number = read_number(clean_text(cell), mark)
+            if number is not None and low <= number <= high:
+                out[cell] = number + 0.0
+    return out
 
 
 def spec_table(sheet: str) -> str:

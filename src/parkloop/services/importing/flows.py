@@ -9,7 +9,7 @@ from parkloop.domain.models import Period
 from parkloop.errors import msg
 from parkloop.services.importing.checker import Checker, Prepared
 from parkloop.services.importing.columns import Converted
-from parkloop.services.importing.owned import owned_rows, text_key
+from parkloop.services.importing.owned import owned_columns, select, text_key
 
 
 def build(checker: Checker, conv: Converted) -> Prepared:
@@ -19,54 +19,60 @@ def build(checker: Checker, conv: Converted) -> Prepared:
 
     directions = v["direction"]
     # A sheet has a few distinct periods, each one object shared by its rows.
-    labels: dict[int, str] = {}
-    days: dict[int, float] = {}
+    shared = {id(period): period for period in periods if period is not None}
+    labels = {ref: period.label for ref, period in shared.items()}
+    days = {ref: period.days for ref, period in shared.items()}
 
-    def base_key(i: int, row: dict[str, Any]) -> str:
-        period = periods[i]
-        label = labels.get(id(period))
-        if label is None:
-            label = labels[id(period)] = period.label
-        return f"{row['_org'][1]}:{label}:{directions[i]}:{text_key(row['material_text'])}"
+    def base_keys(cols: dict[str, list[Any]], kept: list[int], at: list[int]) -> list[str]:
+        orgs, texts = cols["_org"], cols["material_text"]
+        return [
+            f"{orgs[p][1]}:{labels[id(periods[kept[p]])]}:{directions[kept[p]]}:"
+            f"{text_key(texts[p])}"
+            for p in at
+        ]
 
-    def period_days(i: int) -> float:
-        period = periods[i]
-        found = days.get(id(period))
-        if found is None:
-            found = days[id(period)] = period.days
-        return found
-
-    rows, kept = owned_rows(
+    cols, kept = owned_columns(
         checker,
         conv,
-        period_days,
-        base_key,
+        lambda i: days[id(periods[i])],
+        base_keys,
         directions.__getitem__,
         ("period",),
     )
-    out = []
-    for row, i in zip(rows, kept, strict=True):
-        if row["destination"] is not None and row["direction"] == "in":
-            checker.problem(
-                conv.raw,
-                i,
-                "destination",
-                checker.raw_value(conv.raw, "destination", i),
-                msg("only outputs have a destination"),
-                msg("leave it blank for inputs"),
-            )
-            continue
-        row["destination_text"] = (
-            conv.values["destination_text"][i] if "destination" in conv.values else ""
+    # Only outputs have a destination: a row of an input with one is left out, with its
+    # problem.
+    wrong = [
+        p
+        for p, (where, direction) in enumerate(
+            zip(cols["destination"], cols["direction"], strict=True)
         )
-        period = periods[i]
-        row["year"], row["period_months"], row["first_month"] = (
-            period.year,
-            period.months,
-            period.first_month,
+        if where is not None and direction == "in"
+    ]
+    for p in wrong:
+        i = kept[p]
+        checker.problem(
+            conv.raw,
+            i,
+            "destination",
+            checker.raw_value(conv.raw, "destination", i),
+            msg("only outputs have a destination"),
+            msg("leave it blank for inputs"),
         )
-        out.append(row)
-    return checker.prepared("flows", conv, out, lambda r: (r["_park"], r["key"]))
+    if wrong:
+        left = set(wrong)
+        at = [p for p in range(len(kept)) if p not in left]
+        cols, kept = select(cols, at), list(map(kept.__getitem__, at))
+    typed = v.get("destination_text") if "destination" in v else None
+    cols["destination_text"] = (
+        list(map(typed.__getitem__, kept)) if typed is not None else [""] * len(kept)
+    )
+    of_rows = [periods[i] for i in kept]
+    cols["year"] = [period.year for period in of_rows]
+    cols["period_months"] = [period.months for period in of_rows]
+    cols["first_month"] = [period.first_month for period in of_rows]
+    numbers = cols.pop("_row")
+    keys = list(zip(cols["_park"], cols["key"], strict=True))
+    return Prepared("flows", None, keys, checker.update_columns(conv), numbers, cols)
 
 
 def _destinations(checker: Checker, conv: Converted) -> None:

@@ -288,13 +288,17 @@ def _count(
     for prep in prepared:
         table = spec_table(prep.sheet)
         if prep.sheet in ("flows", "listings"):
-            for row, number in zip(prep.rows, prep.row_numbers, strict=True):
-                row["import_ref"] = f"{file_name}|{prep.sheet}|{number}"
+            refs = [f"{file_name}|{prep.sheet}|{number}" for number in prep.row_numbers]
+            if prep.columns is not None:
+                prep.columns["import_ref"] = refs
+            else:
+                for row, ref in zip(prep.rows, refs, strict=True):
+                    row["import_ref"] = ref
         parks_of = {k[0] for k in prep.keys}
         columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
         stored = writes.stored_rows(conn, table, parks_of, columns)
         if not stored:  # nothing of these parks stored yet: every row is new
-            counts[prep.sheet] = SheetCount(created=len(prep.rows), updated=0)
+            counts[prep.sheet] = SheetCount(created=len(prep), updated=0)
             continue
         taken = _corrections(conn, prep, stored) if prep.sheet in ("flows", "listings") else {}
         if taken:
@@ -402,7 +406,11 @@ def _write(
     for sheet in ("flows", "listings", "exchanges", "recp_measures"):
         if sheet not in by_sheet:
             continue
-        for row in by_sheet[sheet].rows:
+        columns = by_sheet[sheet].columns
+        if columns is not None:
+            columns["park_id"] = list(map(park_ids.__getitem__, columns.pop("_park")))
+            columns["org_id"] = list(map(org_ids.__getitem__, columns.pop("_org")))
+        for row in by_sheet[sheet].rows if columns is None else ():
             row["park_id"] = park_ids[row.pop("_park")]
             if sheet == "exchanges":
                 row["supplier_id"] = org_ids[row.pop("_supplier")]
@@ -441,12 +449,16 @@ def _log_updates(
 ) -> None:
     """Log each stored record the import is about to change, with its old and new values."""
     kind = AUDITED.get(prep.sheet)
-    if kind is None or not prep.rows:
+    if kind is None or not len(prep):
         return
     table = spec_table(prep.sheet)
     key = writes.NATURAL_KEYS[table]
     columns = [c for c in prep.update if c in writes.TABLES[table].c and c not in key]
-    parks_of_rows = {row["park_id"] for row in prep.rows}
+    parks_of_rows = (
+        set(prep.columns["park_id"])
+        if prep.columns is not None
+        else {row["park_id"] for row in prep.rows}
+    )
     stored = writes.current_values(conn, table, columns, parks_of_rows)
     if not stored:
         return
@@ -477,12 +489,17 @@ def _upsert(
     conn: Connection, prep: Prepared, progress: Callable[[str, int, int], None] | None
 ) -> None:
     table = spec_table(prep.sheet)
-    rows = prep.rows
     update = {c for c in prep.update if c in writes.TABLES[table].c}
-    if not rows:
+    total = len(prep)
+    if not total:
         return
-    total = len(rows)
+    columns = prep.columns
     for start in range(0, total, WRITE_BATCH):
-        writes.upsert_rows(conn, table, rows[start : start + WRITE_BATCH], update)
+        end = start + WRITE_BATCH
+        if columns is not None:
+            batch = {name: values[start:end] for name, values in columns.items()}
+            writes.upsert_columns(conn, table, batch, update)
+        else:
+            writes.upsert_rows(conn, table, prep.rows[start:end], update)
         if progress is not None:
             progress(f"write {prep.sheet}", min(start + WRITE_BATCH, total), total)

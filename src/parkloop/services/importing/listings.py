@@ -12,14 +12,15 @@ from parkloop.services.importing.owned import owned_rows, text_key
 def build(checker: Checker, conv: Converted) -> Prepared:
     v = conv.values
 
-    def base_key(i: int, row: dict[str, Any]) -> str:
-        return f"{row['_org'][1]}:{v['kind'][i]}:{text_key(row['material_text'])}"
+    def base_keys(cols: dict[str, list[Any]], kept: list[int], at: list[int]) -> list[str]:
+        orgs, texts, kinds = cols["_org"], cols["material_text"], v["kind"]
+        return [f"{orgs[p][1]}:{kinds[kept[p]]}:{text_key(texts[p])}" for p in at]
 
     def direction(i: int) -> str | None:
         kind = v["kind"][i]
         return None if kind is None else ("out" if kind == "offer" else "in")
 
-    rows, kept = owned_rows(checker, conv, lambda i: 365.0, base_key, direction)
+    rows, kept = owned_rows(checker, conv, lambda i: 365.0, base_keys, direction)
     out = [
         r
         for r, i in zip(rows, kept, strict=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,27 +26,34 @@ from parkloop.domain.codes import normalise_code
 from parkloop.domain.enums import Destination
 from parkloop.errors import msg
 from parkloop.services.cells import CellError
-from parkloop.services.importing.checker import Checker
+from parkloop.services.importing.checker import Checker, rows_of
 from parkloop.services.importing.columns import Converted
 from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.units import ParsedUnit
 
 KEY_TEXT_LIMIT = 80
 PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
+# The base keys of the rows at some positions of the columns (columns, index of each
+# row in the sheet, positions).
+BaseKeys = Callable[[dict[str, list[Any]], list[int], list[int]], list[str]]
+# What a row takes when its material or unit cannot be read (it is left out).
+_NO_PLAN: tuple[Any, ...] = (None, None, None, None, None, 1.0, None)
 
 
-def owned_rows(
+def owned_columns(
     checker: Checker,
     conv: Converted,
     period_days: Callable[[int], float],
-    base_key: Callable[[int, dict[str, Any]], str] | None,
+    base_keys: BaseKeys | None,
     direction: Callable[[int], str | None],
     skip: tuple[str, ...] = (),
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Rows of ``conv`` with park, organisation, material, quantity and price resolved.
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """The rows of ``conv`` with park, organisation, material, quantity and price
+    resolved, as columns (column key -> a value per row) beside the index of each row.
 
-    Whole columns at a time: each distinct organisation name and material text is read
-    once; only the arithmetic is done row by row."""
+    Whole columns at a time: each distinct organisation name, material text, unit and
+    price is read once and the columns are mapped from those readings; ``_park`` holds
+    each row's park code, ``_org`` its (park, organisation) and ``_row`` its row number."""
     raw, v = conv.raw, conv.values
     skipped = ("park", "enterprise", "material", "quantity", "unit", *PRICE_COLUMNS, *skip)
     parks = checker.parks_column(conv)
@@ -70,29 +78,55 @@ def owned_rows(
             continue
         kept.append(i)
         orgs.append(org)
-    rows = checker.base_rows(conv, kept, skipped)
-    numbers = raw.row_numbers
-    for row, i, org in zip(rows, kept, orgs, strict=True):
-        park = parks[i]
-        row["_park"], row["_org"], row["_row"] = park, (park, org), numbers[i]
+    cols = checker.base_columns(conv, kept, skipped)
+    kept_parks: list[str] = list(map(parks.__getitem__, kept))  # type: ignore[arg-type]
+    cols["_park"] = kept_parks
+    cols["_org"] = list(zip(kept_parks, orgs, strict=True))
+    cols["_row"] = list(map(raw.row_numbers.__getitem__, kept))
     if "quantity" in v:
         read = _Reader(checker, conv)
         divisions = checker.divisions
-        read.quantities(
-            rows,
+        read.quantity_columns(
+            cols,
             kept,
             [period_days(i) for i in kept],
             [direction(i) for i in kept],
-            [divisions.get((str(parks[i]), org)) for i, org in zip(kept, orgs, strict=True)],
+            [divisions.get(pair) for pair in cols["_org"]],
         )
         read.report()
-    pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
-    rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
-    if base_key is not None:
-        derive_keys(checker, conv, rows, kept, base_key)
-        pairs = [(r, i) for r, i in zip(rows, kept, strict=True) if not bad[i]]
-        rows, kept = [r for r, _ in pairs], [i for _, i in pairs]
-    return rows, kept
+        cols, kept = _good(cols, kept, bad)
+    if base_keys is not None:
+        derive_key_columns(checker, conv, cols, kept, base_keys)
+        cols, kept = _good(cols, kept, bad)
+    return cols, kept
+
+
+def owned_rows(
+    checker: Checker,
+    conv: Converted,
+    period_days: Callable[[int], float],
+    base_keys: BaseKeys | None,
+    direction: Callable[[int], str | None],
+    skip: tuple[str, ...] = (),
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """:func:`owned_columns` as one dict per row."""
+    cols, kept = owned_columns(checker, conv, period_days, base_keys, direction, skip)
+    return rows_of(cols), kept
+
+
+def select(cols: dict[str, list[Any]], positions: list[int]) -> dict[str, list[Any]]:
+    """The rows at ``positions`` of every column."""
+    return {name: list(map(values.__getitem__, positions)) for name, values in cols.items()}
+
+
+def _good(
+    cols: dict[str, list[Any]], kept: list[int], bad: list[bool]
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """Only the rows not marked bad."""
+    positions = [p for p, i in enumerate(kept) if not bad[i]]
+    if len(positions) == len(kept):
+        return cols, kept
+    return select(cols, positions), list(map(kept.__getitem__, positions))
 
 
 class _Reader:
@@ -124,103 +158,179 @@ class _Reader:
             self.factors[key] = found
         return found
 
-    def quantities(
+    def quantity_columns(
         self,
-        rows: list[dict[str, Any]],
+        cols: dict[str, list[Any]],
         kept: list[int],
         days: list[float],
         directions: list[str | None],
         divisions: list[str | None],
     ) -> None:
-        """:meth:`quantity` for many rows: what a material text makes of a row is worked
-        out once per distinct (text, direction, sector) and given to each of its rows
-        whole, the factor of a unit once per (material, unit); only the arithmetic is done
-        row by row. A row that cannot be read is marked bad, with its problem."""
+        """Material, quantity and price columns of the rows ``kept`` (``cols`` holds a
+        value per kept row): what a material text makes of a row is worked out once per
+        distinct (text, direction, sector, unit), then each column is mapped from those
+        readings; only the multiplication is done row by row. A row that cannot be read is
+        marked bad, with its problem (its values in ``cols`` are placeholders)."""
         checker, conv = self.checker, self.conv
         v = conv.values
-        texts, units, amounts = v["material"], v["unit"], v["quantity"]
-        given = v.get("material_code")
-        # Where an output goes may say what it is: handed to a licensed unit to 'xử lý CTNH',
-        # it is hazardous waste.
-        sent_to = v.get("destination_text") or [None] * len(texts)
-        sent_as = v.get("destination") or [None] * len(texts)
         bad = conv.bad
+        texts: list[str | None] = list(map(v["material"].__getitem__, kept))
+        given_codes = v.get("material_code")
+        given = (
+            list(map(given_codes.__getitem__, kept))
+            if given_codes is not None
+            else [None] * len(kept)
+        )
+        units: list[tuple[str, ParsedUnit] | None] = list(map(v["unit"].__getitem__, kept))
+        # Each distinct (text, sector) decides its sector once, each distinct reading
+        # (text, direction, sector, given code) is read once.
         deciding = self.divisions
+        pairs: list[Any] = list(zip(texts, divisions, strict=True))
+        for pair in dict.fromkeys(pairs):
+            if pair not in deciding and pair[0] is not None:
+                deciding[pair] = deciding_division(*pair)
+        marks = _hazard_marks(v, kept, directions)
+        keys = [
+            None if text is None else (text, direction, deciding[pair], code, mark)
+            for text, direction, pair, code, mark in zip(
+                texts, directions, pairs, given, marks, strict=True
+            )
+        ]
         readings = self.readings
         groups: dict[tuple[Any, ...], _Group] = {}
-        prices = [(c, v[c]) for c in PRICE_COLUMNS if c in v]
-        priced = self.conv.raw.spec.key in ("flows", "listings")
-        filled_prices = self.prices
-        filled_rules: dict[str, int] = {}
-        for row, i, d, direction, division in zip(
-            rows, kept, days, directions, divisions, strict=True
-        ):
-            text = texts[i]
-            if text is None:
+        for key, i in zip(keys, kept, strict=True):
+            if key is None:
                 bad[i] = True
                 continue
-            pair = (text, division)
-            if pair in deciding:
-                decided = deciding[pair]
-            else:
-                decided = deciding[pair] = deciding_division(text, division)
-            licensed = direction == "out" and sent_as[i] == Destination.LICENSED_COLLECTOR.value
-            marked = hazard_mark(sent_to[i] or "") if licensed else ""
-            key = (text, direction, decided, given[i] if given is not None else None, marked)
             group = groups.get(key)
             if group is None:
                 seen = readings.get(key)
                 if seen is None:
-                    found = _read(text, direction, decided, key[3], marked)
-                    seen = readings[key] = (found, [])
+                    seen = readings[key] = (_read(*key), [])
                 group = groups[key] = _group(seen[0], seen[1], self.suggestions)
             group.rows.append(i)
-            unit_text, parsed = units[i]
-            # What this text in this unit makes of a row, worked out once per unit.
-            plan = group.plans.get(unit_text)
-            if plan is None:
-                plan = group.plans[unit_text] = self._plan(group, key, unit_text, parsed)
+        # What a reading in a unit makes of a row: (code, text, confidence, basis,
+        # suggestions, factor, canonical unit), worked out once per distinct pair.
+        planned = [
+            None if key is None or unit is None else (key, unit[0])
+            for key, unit in zip(keys, units, strict=True)
+        ]
+        values: dict[Any, tuple[Any, ...]] = {None: _NO_PLAN}
+        failed: dict[Any, CellError] = {}
+        unit_of: dict[Any, Any] = dict(zip(planned, units, strict=True))
+        for pk in unit_of:
+            if pk is None:
+                continue
+            key, unit_text = pk
+            plan = self._plan(groups[key], key, unit_text, unit_of[pk][1])
             if isinstance(plan, CellError):
-                checker.problem(conv.raw, i, "unit", unit_text, plan.said, plan.said_fix)
-                bad[i] = True
+                failed[pk] = plan
+                values[pk] = _NO_PLAN
                 continue
             fill, code, factor, unit = plan
-            row.update(fill)
-            quantity = amounts[i]
-            per_days = parsed.per_days
-            row["quantity"] = quantity * factor * (d / per_days if per_days else 1.0)
-            row["unit"] = unit
-            row["entered_quantity"] = quantity
-            row["entered_unit"] = unit_text
-            for column, given_prices in prices:
-                price = given_prices[i]
-                row[column] = (
+            values[pk] = (
+                code,
+                fill["material_text"],
+                fill["material_confidence"],
+                fill["material_basis"],
+                fill.get("material_suggestions"),
+                factor,
+                unit,
+            )
+        if failed or None in unit_of:
+            for pk, i in zip(planned, kept, strict=True):
+                if pk is None:
+                    bad[i] = True
+                elif pk in failed:
+                    plan = failed[pk]
+                    checker.problem(conv.raw, i, "unit", pk[1], plan.said, plan.said_fix)
+                    bad[i] = True
+        by_column = list(zip(*map(values.__getitem__, planned), strict=True)) or [()] * 7
+        codes, material_texts, confidences, bases, suggested, factors, canonical = map(
+            list, by_column
+        )
+        amounts = list(map(v["quantity"].__getitem__, kept))
+        cols["material_code"] = codes
+        cols["material_text"] = material_texts
+        cols["material_confidence"] = confidences
+        cols["material_basis"] = bases
+        if self.suggestions:
+            cols["material_suggestions"] = suggested
+        cols["quantity"] = [
+            None
+            if unit is None or amount is None
+            else amount * factor * (d / unit[1].per_days if unit[1].per_days else 1.0)
+            for amount, factor, d, unit in zip(amounts, factors, days, units, strict=True)
+        ]
+        cols["unit"] = canonical
+        cols["entered_quantity"] = amounts
+        cols["entered_unit"] = [None if unit is None else unit[0] for unit in units]
+        for column in PRICE_COLUMNS:
+            if column not in v:
+                continue
+            prices = list(map(v[column].__getitem__, kept))
+            if v.get(f"{column}:unit") is None:
+                cols[column] = [
+                    None if price is None else price / factor
+                    for price, factor in zip(prices, factors, strict=True)
+                ]
+            else:
+                cols[column] = [
                     None
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
-                )
-            if priced and direction == "in":
-                per_kilogram(row, v, i, code, unit)
-            if priced and direction is not None:
-                # The staff's price, or one filled from the catalog (as :meth:`price`).
-                if row.get("price_vnd_per_unit") is not None:
-                    row["price_status"] = "reported"
-                    row.setdefault("price_source", "")
-                    continue
-                wanted = (code, direction, row.get("destination"), row.get("year"))
-                if wanted in filled_prices:
-                    filled = filled_prices[wanted]
-                else:
-                    filled = filled_prices[wanted] = fill_price(catalog(), *wanted)
-                if filled is None:
-                    row["price_vnd_per_unit"], row["price_status"] = None, ""
-                    row["price_source"] = ""
-                    continue
-                row["price_vnd_per_unit"] = filled.value
-                row["price_status"], row["price_source"] = filled.status, filled.source
-                filled_rules[filled.rule] = filled_rules.get(filled.rule, 0) + 1
-        for rule, n in filled_rules.items():
-            checker.filled[rule] += n
+                    for price, i, code, factor, unit in zip(
+                        prices, kept, codes, factors, canonical, strict=True
+                    )
+                ]
+        if conv.raw.spec.key in ("flows", "listings"):
+            self._price_columns(cols, directions, _per_kilogram_columns(cols, v, kept, directions))
+
+    def _price_columns(
+        self, cols: dict[str, list[Any]], directions: list[str | None], noted: list[str]
+    ) -> None:
+        """The staff's price (``noted``: what was made of it, or ""), or one filled from
+        the catalog with its source (as :meth:`price`), column by column: each distinct
+        (material, direction, destination, year) without a price is filled once."""
+        n = len(directions)
+        prices = cols.get("price_vnd_per_unit", [None] * n)
+        wanted: list[Any] = list(
+            zip(
+                cols["material_code"],
+                directions,
+                cols.get("destination", [None] * n),
+                cols.get("year", [None] * n),
+                strict=True,
+            )
+        )
+        # Rows without a price (and with a material read and a direction) take the
+        # catalog's, filled once per distinct (material, direction, destination, year).
+        wanted = [
+            want if price is None and want[0] is not None and want[1] is not None else None
+            for price, want in zip(prices, wanted, strict=True)
+        ]
+        filled_prices = self.prices
+        for want in dict.fromkeys(wanted):
+            if want is not None and want not in filled_prices:
+                filled_prices[want] = fill_price(catalog(), *want)
+        fills: list[FilledPrice | None] = [
+            None if want is None else filled_prices[want] for want in wanted
+        ]
+        self.checker.filled.update(Counter(f.rule for f in fills if f is not None))
+        cols["price_vnd_per_unit"] = [
+            price if filled is None else filled.value
+            for price, filled in zip(prices, fills, strict=True)
+        ]
+        cols["price_status"] = [
+            "reported" if price is not None else ("" if filled is None else filled.status)
+            for price, filled in zip(prices, fills, strict=True)
+        ]
+        # A reported price keeps what the sheet says of it (an export's own column).
+        given = cols.get("price_source", [None] * n)
+        cols["price_source"] = [
+            (note or typed or "") if filled is None else filled.source
+            for note, typed, filled in zip(noted, given, fills, strict=True)
+        ]
 
     def _plan(
         self, group: _Group, key: tuple[Any, ...], unit_text: str, parsed: ParsedUnit
@@ -350,14 +460,12 @@ class _Group:
     rows: list[int]
     code: str
     fill: dict[str, Any]
-    # What a row in each unit takes, or the unit's problem (:meth:`_Reader._plan`).
-    plans: dict[str, tuple[dict[str, Any], str, float, str] | CellError]
 
 
 def _group(found: Recognised, rows: list[int], suggestions: bool) -> _Group:
     fill: dict[str, Any] = {}
     _fill(fill, found, found.code, suggestions)
-    return _Group(found, rows, found.code, fill, {})
+    return _Group(found, rows, found.code, fill)
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
@@ -445,48 +553,113 @@ def _price_factor(
 def per_kilogram(
     row: dict[str, Any], v: dict[str, list[Any]], i: int, code: str, unit: str
 ) -> None:
+    """:func:`kilogram_price` of a row, written into it."""
+    per = v.get("price_vnd_per_unit:unit")
+    typed = per is not None and per[i] is not None
+    read = kilogram_price(row.get("price_vnd_per_unit"), typed, code, unit, row.get("year"))
+    if read is not None:
+        row["price_vnd_per_unit"], row["price_source"] = read
+
+
+def _per_kilogram_columns(
+    cols: dict[str, list[Any]], v: dict[str, list[Any]], kept: list[int], directions: list[Any]
+) -> list[str]:
+    """:func:`kilogram_price` of the inputs of ``cols``, written into its price column;
+    what it made of each row's price ("" where nothing)."""
+    n = len(directions)
+    notes = [""] * n
+    prices = cols.get("price_vnd_per_unit")
+    if prices is None:
+        return notes
+    per = v.get("price_vnd_per_unit:unit")
+    years = cols.get("year", [None] * n)
+    for p, price in enumerate(prices):
+        if price is None or directions[p] != "in":
+            continue
+        typed = per is not None and per[kept[p]] is not None
+        code, unit = cols["material_code"][p], cols["unit"][p]
+        read = kilogram_price(price, typed, code, unit, years[p])
+        if read is not None:
+            prices[p], notes[p] = read
+    return notes
+
+
+def kilogram_price(
+    price: float | None, typed_unit: bool, code: str | None, unit: str | None, year: Any
+) -> tuple[float, str] | None:
     """A purchase price typed bare ('3.900') for a material counted in tonnes, nearer the
     catalog's price of a kilogram than of a tonne, is a price per kilogram, as buyers quote
-    scrap, paper and resin: it is read per tonne, and its source says so."""
-    price = row.get("price_vnd_per_unit")
-    per = v.get("price_vnd_per_unit:unit")
-    if price is None or price <= 0 or unit != "t" or (per is not None and per[i] is not None):
-        return
-    reference = reference_price(code, row.get("year"))
+    scrap, paper and resin: read per tonne (the price, and a source saying so); None when
+    the price is read as typed."""
+    if price is None or price <= 0 or unit != "t" or typed_unit or code is None:
+        return None
+    reference = reference_price(code, year)
     if reference is None or reference <= 0:
-        return
-    if abs(math.log(price * 1000 / reference)) >= abs(math.log(price / reference)):
-        return
-    row["price_vnd_per_unit"] = price * 1000
-    row["price_source"] = (
-        f"typed {price:,.0f} with no unit, read per kg (catalog price {reference:,.0f} VND/t)"
-    )
+        return None
+    off = math.log(price) - math.log(reference)  # in logs: no quotient too small to take
+    if abs(off + math.log(1000)) >= abs(off):
+        return None
+    source = f"typed {price:,.0f} with no unit, {PER_KG} (catalog price {reference:,.0f} VND/t)"
+    return price * 1000, source
+
+
+PER_KG = "read per kg"  # in the source of a price read per kilogram (:func:`kilogram_price`)
+
+
+def read_per_kilogram(source: str | None) -> bool:
+    """Whether a price's source says it was typed per kilogram (:func:`kilogram_price`)."""
+    return source is not None and source.startswith("typed ") and PER_KG in source
+
+
+def _hazard_marks(v: dict[str, list[Any]], kept: list[int], directions: list[Any]) -> list[str]:
+    """Per kept row, what its destination says of it: handed to a licensed unit to 'xử lý
+    CTNH', an output is hazardous waste (:func:`hazard_mark`); "" for the others."""
+    sent_to, sent_as = v.get("destination_text"), v.get("destination")
+    if sent_to is None or sent_as is None:
+        return [""] * len(kept)
+    licensed = Destination.LICENSED_COLLECTOR.value
+    said: dict[str, str] = {}
+    marks = []
+    for i, direction in zip(kept, directions, strict=True):
+        text = sent_to[i] or ""
+        if direction != "out" or sent_as[i] != licensed or not text:
+            marks.append("")
+        elif text in said:
+            marks.append(said[text])
+        else:
+            marks.append(said.setdefault(text, hazard_mark(text)))
+    return marks
 
 
 def _columns(conv: Converted) -> set[str]:
     return {"material_suggestions"} if conv.raw.spec.key in ("flows", "listings") else set()
 
 
-def derive_keys(
+def derive_key_columns(
     checker: Checker,
     conv: Converted,
-    rows: list[dict[str, Any]],
+    cols: dict[str, list[Any]],
     kept: list[int],
-    base_key: Callable[[int, dict[str, Any]], str],
+    base_keys: BaseKeys,
 ) -> None:
     """Row keys for rows that have none: made from the staff's own words, so a row keeps
     its key when its material is corrected; a second row with the same key gets ':2'."""
-    seen: dict[tuple[str, str], int] = {}
-    for row, i in zip(rows, kept, strict=True):
-        if row["key"]:
-            continue
-        base = base_key(i, row)
-        n = seen[(row["_park"], base)] = seen.get((row["_park"], base), 0) + 1
-        row["key"] = base if n == 1 else f"{base}:{n}"
-    keys: list[tuple[str, str] | None] = [None] * len(conv.raw)
-    for row, i in zip(rows, kept, strict=True):
-        keys[i] = (row["_park"], row["key"])
-    checker.unique(conv, keys, "key", msg("this row key"))
+    keys: list[str] = cols["key"]
+    parks: list[str] = cols["_park"]
+    blank = [p for p, key in enumerate(keys) if not key]
+    if blank:
+        keys = cols["key"] = list(keys)
+        seen: dict[tuple[str, str], int] = {}
+        for p, base in zip(blank, base_keys(cols, kept, blank), strict=True):
+            n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
+            keys[p] = base if n == 1 else f"{base}:{n}"
+    pairs = list(zip(parks, keys, strict=True))
+    if len(set(pairs)) == len(pairs):
+        return  # no key repeats
+    every: list[tuple[str, str] | None] = [None] * len(conv.raw)
+    for i, pair in zip(kept, pairs, strict=True):
+        every[i] = pair
+    checker.unique(conv, every, "key", msg("this row key"))
 
 
 @lru_cache(maxsize=65536)
@@ -499,4 +672,15 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"-+", "-", normalise_code(text))[:limit].strip("-")
 
 
-__all__ = ["ParsedUnit", "derive_keys", "material_quantity", "owned_rows", "slug", "text_key"]
+__all__ = [
+    "BaseKeys",
+    "ParsedUnit",
+    "derive_key_columns",
+    "material_quantity",
+    "owned_columns",
+    "owned_rows",
+    "rows_of",
+    "select",
+    "slug",
+    "text_key",
+]

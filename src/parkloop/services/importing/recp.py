@@ -15,10 +15,11 @@ from parkloop.services.importing.owned import owned_rows, slug
 def build(checker: Checker, conv: Converted) -> Prepared:
     v = conv.values
 
-    def base_key(i: int, row: dict[str, Any]) -> str:
-        return f"{row['_org'][1]}:{v['year'][i]}:{slug(v['title'][i])}"
+    def base_keys(cols: dict[str, list[Any]], kept: list[int], at: list[int]) -> list[str]:
+        orgs, years, titles = cols["_org"], v["year"], v["title"]
+        return [f"{orgs[p][1]}:{years[kept[p]]}:{slug(titles[kept[p]])}" for p in at]
 
-    rows, kept = owned_rows(checker, conv, lambda i: 365.0, base_key, lambda i: None)
+    rows, kept = owned_rows(checker, conv, lambda i: 365.0, base_keys, lambda i: None)
     out = []
     for row, i in zip(rows, kept, strict=True):
         if _fuel(checker, conv, i, row):
