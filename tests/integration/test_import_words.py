@@ -260,6 +260,8 @@ def test_a_bare_purchase_price_a_thousand_times_too_low_is_read_per_kilogram(
         ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Vào", "Giấy phế liệu", "10", "tấn", "3.900"],
         ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Vào", "Thép phế", "10", "tấn", "8.200.000"],
         ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Ra", "Vải vụn", "2", "tấn", "3.000"],
+        # Read per kilogram it would be 14 times the catalog's price: the staff's own figure.
+        ["Quế Võ 9", "Dệt nhuộm Hòa Bình", "2024", "Vào", "Phân bón", "5", "tấn", "50.000"],
     ]
     import_path(engine, park_files(tmp_path / "a", flows))
     rows = {
@@ -269,6 +271,7 @@ def test_a_bare_purchase_price_a_thousand_times_too_low_is_read_per_kilogram(
     assert rows["paper-scrap"][0] == 3_900_000.0 and "per kg" in rows["paper-scrap"][1]
     assert rows["steel-scrap"] == (8_200_000.0, "")  # a price per tonne stays
     assert rows["textile-scrap"][0] == 3_000.0  # a seller's figure is left as typed
+    assert rows["fertiliser"] == (50_000.0, "")
 
 
 def test_a_sheet_without_a_park_column_takes_the_park_given_on_the_command(

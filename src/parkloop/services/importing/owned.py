@@ -588,22 +588,27 @@ def kilogram_price(
     price: float | None, typed_unit: bool, code: str | None, unit: str | None, year: Any
 ) -> tuple[float, str] | None:
     """A purchase price typed bare ('3.900') for a material counted in tonnes, nearer the
-    catalog's price of a kilogram than of a tonne, is a price per kilogram, as buyers quote
-    scrap, paper and resin: read per tonne (the price, and a source saying so); None when
-    the price is read as typed."""
+    catalog's price of a kilogram than of a tonne and, read per kilogram, within a factor of
+    ``PER_KG_WITHIN`` of the catalog's, is a price per kilogram, as buyers quote scrap,
+    paper and resin: read per tonne (the price, and a source saying so); None when the
+    price is read as typed."""
     if price is None or price <= 0 or unit != "t" or typed_unit or code is None:
         return None
     reference = reference_price(code, year)
     if reference is None or reference <= 0:
         return None
     off = math.log(price) - math.log(reference)  # in logs: no quotient too small to take
-    if abs(off + math.log(1000)) >= abs(off):
+    per_kg = abs(off + math.log(1000))
+    if per_kg >= abs(off) or per_kg > math.log(PER_KG_WITHIN):
         return None
     source = f"typed {price:,.0f} with no unit, {PER_KG} (catalog price {reference:,.0f} VND/t)"
     return price * 1000, source
 
 
 PER_KG = "read per kg"  # in the source of a price read per kilogram (:func:`kilogram_price`)
+# Read per kilogram, a price must come within this factor of the catalog's: a bare price
+# far from the catalog's either way is the staff's own, kept as typed.
+PER_KG_WITHIN = 4.0
 
 
 def read_per_kilogram(source: str | None) -> bool:
