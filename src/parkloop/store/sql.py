@@ -226,10 +226,10 @@ def _copy_write(
                     copy.write(_csv_rows(list(texts.values()), len(values[0])))
         tables = sorted(set(source.values()) or {other})
         joined = tables[0] + "".join(f" JOIN {t} USING ({_ROW})" for t in tables[1:])
-        values = ", ".join([*(f"{source[c]}.{c}" for c in columns), *literals])
+        selected = ", ".join([*(f"{source[c]}.{c}" for c in columns), *literals])
         cur.execute(
             f"INSERT INTO {table.name} ({', '.join([*columns, *constants])}) "
-            f"SELECT {values} FROM {joined} ORDER BY {tables[0]}.{_ROW}{conflict}"
+            f"SELECT {selected} FROM {joined} ORDER BY {tables[0]}.{_ROW}{conflict}"
         )
         for t in tables:
             cur.execute(f"DROP TABLE {t}")
@@ -326,10 +326,6 @@ def _csv_rows(columns: Sequence[Any], n: int) -> memoryview:
     sink = pa.BufferOutputStream()
     pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False))
     return memoryview(sink.getvalue())
-
-
-# Parameters one SQLite statement may bind (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
-SQLITE_PARAMETERS = 32766
 
 
 def reserve_ids(conn: Connection, table: Table, n: int) -> int:

@@ -290,8 +290,8 @@ class _Reader:
         self, cols: dict[str, list[Any]], directions: list[str | None], noted: list[str]
     ) -> None:
         """The staff's price (``noted``: what was made of it, or ""), or one filled from
-        the catalog with its source (as :meth:`price`), column by column: each distinct
-        (material, direction, destination, year) without a price is filled once."""
+        the catalog with its source, column by column: each distinct (material, direction,
+        destination, year) without a price is filled once."""
         n = len(directions)
         prices = cols.get("price_vnd_per_unit", [None] * n)
         wanted: list[Any] = list(
@@ -399,9 +399,6 @@ class _Reader:
                     if price is None
                     else price / _price_factor(v, column, i, code, factor, unit)
                 )
-        if self.conv.raw.spec.key in ("flows", "listings") and direction == "in":
-            per_kilogram(row, v, i, code, unit)
-        self.price(row, direction)
         return True
 
     def material(self, i: int, direction: str | None, division: str | None) -> Recognised | None:
@@ -429,26 +426,6 @@ class _Reader:
         for found, indices in sorted(self.readings.values(), key=lambda s: s[1][0]):
             self.checker.reading_rows(self.conv.raw, "material", found, indices)
         self.readings.clear()
-
-    def price(self, row: dict[str, Any], direction: str | None) -> None:
-        """The staff's price, or one filled from the catalog with its source."""
-        if self.conv.raw.spec.key not in ("flows", "listings") or direction is None:
-            return
-        if row.get("price_vnd_per_unit") is not None:
-            row["price_status"] = "reported"
-            row.setdefault("price_source", "")
-            return
-        key = (row["material_code"], direction, row.get("destination"), row.get("year"))
-        if key in self.prices:
-            filled = self.prices[key]
-        else:
-            filled = self.prices[key] = fill_price(catalog(), *key)
-        if filled is None:
-            row["price_vnd_per_unit"], row["price_status"], row["price_source"] = None, "", ""
-            return
-        row["price_vnd_per_unit"] = filled.value
-        row["price_status"], row["price_source"] = filled.status, filled.source
-        self.checker.filled[filled.rule] += 1
 
 
 @dataclass(slots=True)
@@ -525,8 +502,9 @@ def material_quantity(
     direction: str | None,
     division: str | None,
 ) -> bool:
-    """Material, canonical quantity and price of one row from what was typed; False (with
-    a problem) when the row cannot be read."""
+    """Material, canonical quantity and prices of one row (an exchange's) from what was
+    typed, the prices per canonical unit; False (with a problem) when the row cannot be
+    read. Sheets of owned rows go through :func:`owned_columns`."""
     read = _Reader(checker, conv)
     done = read.quantity(i, row, days, direction, division)
     read.report()
@@ -548,17 +526,6 @@ def _price_factor(
         except CellError:
             return factor
     return parsed.factor if parsed.canonical == unit else factor
-
-
-def per_kilogram(
-    row: dict[str, Any], v: dict[str, list[Any]], i: int, code: str, unit: str
-) -> None:
-    """:func:`kilogram_price` of a row, written into it."""
-    per = v.get("price_vnd_per_unit:unit")
-    typed = per is not None and per[i] is not None
-    read = kilogram_price(row.get("price_vnd_per_unit"), typed, code, unit, row.get("year"))
-    if read is not None:
-        row["price_vnd_per_unit"], row["price_source"] = read
 
 
 def _per_kilogram_columns(
