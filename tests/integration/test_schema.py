@@ -28,11 +28,64 @@ def test_migrations_build_exactly_the_declared_schema(engine: sa.Engine) -> None
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from parkloop.store.schema import metadata
+    from parkloop.store.schema import STATEMENT_CHECKED_KEYS, metadata
 
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    if engine.dialect.name == "postgresql":  # kept by triggers there (migration 0013)
+        added = [d for d in diff if d[0] == "add_fk" and d[1].name in STATEMENT_CHECKED_KEYS]
+        assert sorted(d[1].name for d in added) == sorted(STATEMENT_CHECKED_KEYS)
+        diff = [d for d in diff if d not in added]
     assert diff == []
+
+
+def _park_and_firms(conn: sa.Connection) -> tuple[int, int, int]:
+    park = conn.scalar(
+        sa.text("insert into parks (code, name_vi) values ('ref-test', 'P') returning id")
+    )
+    firms = [
+        conn.scalar(
+            sa.text(
+                "insert into organisations (park_id, code, name_vi, certifications, clubs) "
+                f"values ({park}, '{code}', '{code}', '[]', '[]') returning id"
+            )
+        )
+        for code in ("a", "b")
+    ]
+    return park, firms[0], firms[1]
+
+
+def _match(park: int, supplier: int, receiver: int, demand_id: int = 1) -> sa.TextClause:
+    return sa.text(
+        "insert into matches (park_id, supply_kind, supply_id, demand_kind, demand_id, "
+        "supplier_id, receiver_id, material_code, receiver_material_code, quantity, unit, "
+        "distance_km, score, net_benefit_vnd_per_year, co2e_t_per_year, fingerprint) values "
+        f"({park}, 'flow', 1, 'flow', {demand_id}, {supplier}, {receiver}, 'x', 'x', 1, 't', "
+        "0, 0, 0, 0, '')"
+    )
+
+
+def test_matches_refer_to_existing_parks_and_firms(engine: sa.Engine) -> None:
+    """On both databases (PostgreSQL: by statement-level triggers) a match naming a park
+    or a firm that does not exist is refused, and a deleted firm or park takes its
+    matches with it."""
+    import pytest
+
+    with engine.begin() as conn:
+        park, a, b = _park_and_firms(conn)
+        conn.execute(_match(park, a, b))
+    for bad in ((park + 1000, a, b), (park, a + 1000, b), (park, a, b + 1000)):
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(_match(*bad, demand_id=2))
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text(f"update matches set receiver_id = {b + 1000}"))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"update organisations set name_vi = 'B' where id = {b}"))
+        conn.execute(sa.text(f"delete from organisations where id = {b}"))
+        assert conn.scalar(sa.text("select count(*) from matches")) == 0
+        conn.execute(_match(park, a, a))
+        conn.execute(sa.text(f"delete from parks where id = {park}"))
+        assert conn.scalar(sa.text("select count(*) from matches")) == 0
 
 
 def test_evidence_provenance_moves_from_note_trailer_to_columns(engine: sa.Engine) -> None:

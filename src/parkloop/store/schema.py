@@ -343,6 +343,16 @@ matches = Table(
     UniqueConstraint("supply_kind", "supply_id", "demand_kind", "demand_id"),
 )
 Index("ix_matches_park_status", matches.c.park_id, matches.c.status)
+# On PostgreSQL these three references of matches are kept by statement-level triggers
+# (migration 0013: a national save writes two million rows, one check per statement
+# instead of three per row); SQLite keeps them as foreign keys.
+STATEMENT_CHECKED_KEYS = frozenset(
+    {
+        "fk_matches_park_id_parks",
+        "fk_matches_supplier_id_organisations",
+        "fk_matches_receiver_id_organisations",
+    }
+)
 
 evidence = Table(
     "evidence",
