@@ -36,8 +36,8 @@ def _violation(constraint: str, column: str, table: str) -> str:
     return (
         f"IF EXISTS (SELECT 1 FROM written w WHERE NOT EXISTS "
         f"(SELECT 1 FROM {table} r WHERE r.id = w.{column})) THEN "
-        f"RAISE EXCEPTION 'insert or update on table \"matches\" violates foreign key "
-        f'constraint "{constraint}"\' USING ERRCODE = \'foreign_key_violation\', '
+        f'RAISE EXCEPTION \'insert or update on table "matches" violates foreign key '
+        f"constraint \"{constraint}\"' USING ERRCODE = 'foreign_key_violation', "
         f"DETAIL = 'Key ({column}) is not present in table \"{table}\".'; END IF;"
     )
 
@@ -128,6 +128,4 @@ def downgrade() -> None:
         "OR receiver_id NOT IN (SELECT id FROM organisations)"
     )
     for constraint, column, table in REFERENCES:
-        op.create_foreign_key(
-            constraint, "matches", table, [column], ["id"], ondelete="CASCADE"
-        )
+        op.create_foreign_key(constraint, "matches", table, [column], ["id"], ondelete="CASCADE")
