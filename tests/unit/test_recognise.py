@@ -146,7 +146,7 @@ def test_a_destination_typed_as_a_value_or_label_is_read_as_that() -> None:
         ("Bã dừa sau ép nước cốt", "out", "organic-waste"),
         ("Khô dầu đậu nành", "in", "animal-feed"),  # oilseed meal, not oil
         ("Mỡ bụng cá tra", "out", "fish-residues"),
-        ("Phôi PET lỗi, chai lỗi", "out", "plastic-scrap"),  # rejected preforms
+        ("Phôi PET lỗi, chai lỗi", "out", "pet-scrap"),  # rejected preforms: PET scrap
         ("Tro kẽm, xỉ kẽm", "out", "hazardous-waste"),  # galvanising ash and dross
         ("Nước thải sau xử lý sơ bộ", "out", "industrial-wastewater"),  # pre-treated only
         ("Hạt rPET food grade", "in", "plastic-pellets"),
