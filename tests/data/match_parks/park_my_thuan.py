@@ -8,7 +8,8 @@ per month, disposal as phrases, prices on few rows.
 
 Written with the agro-food and light-industry vocabulary's probe (tests/data/vocabulary/),
 by the same hand that widened that vocabulary: a development park, not a blind one. Measured
-before that widening: BEFORE; after it: AFTER (see tests/integration/test_match_parks.py).
+before that widening: 72.1 % recall@5 (31/43), 92.9 % top-1 precision (26/28), no distractor;
+after it: 95.3 % (41/43), 100 % (32/32), no distractor (see test_match_parks.py).
 PLANTED are the exchanges a practitioner would expect (with why); ACCEPTED the receivers a
 practitioner would accept as the first proposal of each output (an output not listed has
 none in the park); DISTRACTORS pairs that must never be proposed (with why). Flows are
