@@ -13,7 +13,8 @@ How a text is read, first rule that applies:
 2. a bare word read by the flow's direction and the firm's sector ('bùn thải' of a dye
    house, 'xỉ' of a steel mill; ``material_context.csv``);
 3. the same names once ordinary qualifiers are set aside ("thải", "đã qua sử dụng",
-   "sau xử lý", "từ lò hơi", "cột A"...);
+   "sau xử lý", "từ lò hơi", "cột A"...; written with accents, as they are written: 'lõi'
+   is no 'lỗi');
 4. patterns of the hazardous-waste list (a drum + paint; rags + oil), their words among the
    head words, the container not part of a longer term ('vỏ cây' is bark);
 5. lexicon terms inside the text as whole words, contiguous first, then in any order;
@@ -226,7 +227,11 @@ class MaterialRecogniser:
         for i, token in enumerate(w.folded):
             for phrase, kind in self.qualifiers_by_first.get(token, ()):
                 n = len(phrase)
-                if w.folded[i : i + n] == phrase.folded:
+                if w.folded[i : i + n] == phrase.folded and (
+                    # Written with accents, a qualifier is written as it is: 'lõi' (core)
+                    # is no 'lỗi' (reject), 'vỏ' (husk) no 'vỡ' (broken).
+                    not w.has_accents or accents_agree(w.accented[i : i + n], {phrase.accented})
+                ):
                     hits.append((-n, i, kind))
         said: list[tuple[str, str]] = []
         whence: set[int] = set()
