@@ -16,6 +16,7 @@ from parkloop.domain.permissions import Role, Viewer
 from parkloop.errors import UserError
 from parkloop.services import records
 from parkloop.services.importing import ImportProblems, import_path
+from parkloop.services.importing.owned import read_per_kilogram
 
 PARK = [["Mã KCN", "Tên KCN", "Tỉnh"], ["Quế Võ 9", "Khu công nghiệp Quế Võ 9", "Bắc Ninh"]]
 FIRMS = [
@@ -268,7 +269,11 @@ def test_a_bare_purchase_price_a_thousand_times_too_low_is_read_per_kilogram(
         r[0]: r[1:]
         for r in stored(engine, "select material_code, price_vnd_per_unit, price_source from flows")
     }
-    assert rows["paper-scrap"][0] == 3_900_000.0 and "per kg" in rows["paper-scrap"][1]
+    assert rows["paper-scrap"][0] == 3_900_000.0 and read_per_kilogram(rows["paper-scrap"][1])
+    # What was done is said in the default language, from the catalog.
+    assert rows["paper-scrap"][1] == (
+        "nhập 3.900 không kèm đơn vị, đọc là giá mỗi kg (giá danh mục 3.500.000 VND/t)"
+    )
     assert rows["steel-scrap"] == (8_200_000.0, "")  # a price per tonne stays
     assert rows["textile-scrap"][0] == 3_000.0  # a seller's figure is left as typed
     assert rows["fertiliser"] == (50_000.0, "")

@@ -146,7 +146,7 @@ def test_a_destination_typed_as_a_value_or_label_is_read_as_that() -> None:
         ("Bã dừa sau ép nước cốt", "out", "organic-waste"),
         ("Khô dầu đậu nành", "in", "animal-feed"),  # oilseed meal, not oil
         ("Mỡ bụng cá tra", "out", "fish-residues"),
-        ("Phôi PET lỗi, chai lỗi", "out", "plastic-scrap"),  # rejected preforms
+        ("Phôi PET lỗi, chai lỗi", "out", "pet-scrap"),  # rejected preforms: PET scrap
         ("Tro kẽm, xỉ kẽm", "out", "hazardous-waste"),  # galvanising ash and dross
         ("Nước thải sau xử lý sơ bộ", "out", "industrial-wastewater"),  # pre-treated only
         ("Hạt rPET food grade", "in", "plastic-pellets"),
@@ -213,3 +213,14 @@ def test_words_found_apart_are_written_as_the_term_writes_them() -> None:
 def test_a_destination_phrase_is_written_with_its_accents() -> None:
     assert recognise_destination("Xả ra sông Bần").code == "discharged"  # a river, not 'bán'
     assert recognise_destination("ban phe lieu").code == "sold"
+
+
+def test_a_qualifier_written_with_accents_is_written_as_it_is() -> None:
+    # 'lõi' (a core, as of peeled logs) is no 'lỗi' (a reject); without accents it may be.
+    assert recognise_material("Lõi gỗ bóc", "out").qualifiers == ()
+    assert "loi" in recognise_material("Pallet gỗ lỗi", "out").qualifiers
+    assert "loi" in recognise_material("Pallet go loi", "out").qualifiers
+    # A term spelled without accents agrees only with words of the same letters: the 'trợ'
+    # of a filter aid is no 'tro' (ash), the 'cặn' of residues no 'can' (a jerrycan).
+    assert recognise_material("Bột trợ lọc đã qua sử dụng", "out", "11").code != "fly-ash"
+    assert recognise_material("Cặn dầu thực vật", "out", "10").code != "hazardous-waste"

@@ -13,8 +13,10 @@ How a text is read, first rule that applies:
 2. a bare word read by the flow's direction and the firm's sector ('bùn thải' of a dye
    house, 'xỉ' of a steel mill; ``material_context.csv``);
 3. the same names once ordinary qualifiers are set aside ("thải", "đã qua sử dụng",
-   "sau xử lý", "từ lò hơi", "cột A"...);
-4. patterns of the hazardous-waste list (a drum + paint; rags + oil);
+   "sau xử lý", "từ lò hơi", "cột A"...; written with accents, as they are written: 'lõi'
+   is no 'lỗi');
+4. patterns of the hazardous-waste list (a drum + paint; rags + oil), their words among the
+   head words, the container not part of a longer term ('vỏ cây' is bark);
 5. lexicon terms inside the text as whole words, contiguous first, then in any order;
 6. a bare word inside other words ('tạp chất nhựa');
 7. fuzzy similarity (rapidfuzz) for typos and swapped words, word by word.
@@ -225,7 +227,11 @@ class MaterialRecogniser:
         for i, token in enumerate(w.folded):
             for phrase, kind in self.qualifiers_by_first.get(token, ()):
                 n = len(phrase)
-                if w.folded[i : i + n] == phrase.folded:
+                if w.folded[i : i + n] == phrase.folded and (
+                    # Written with accents, a qualifier is written as it is: 'lõi' (core)
+                    # is no 'lỗi' (reject), 'vỏ' (husk) no 'vỡ' (broken).
+                    not w.has_accents or accents_agree(w.accented[i : i + n], {phrase.accented})
+                ):
                     hits.append((-n, i, kind))
         said: list[tuple[str, str]] = []
         whence: set[int] = set()
@@ -278,6 +284,12 @@ class MaterialRecogniser:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
         whole, first = self._texts(raw)
         found = self._read(whole, direction, division)
+        if found[2] == "pattern" and first is not None:
+            # A pattern whose words are not all among the head words is not what the thing
+            # is: 'Gỗ keo tròn (đã bóc vỏ tại rừng)' is logs, not a drum of glue.
+            head_words = set(first.words.folded)
+            if not set(found[3].replace(" + ", " ").split()) <= head_words:
+                found = self._read(first, direction, division)
         if first is not None and found[2] not in ("name", "name-without-qualifiers"):
             found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
@@ -312,7 +324,11 @@ class MaterialRecogniser:
                 tuple(dict.fromkeys(c for c in others if c not in (UNCLASSIFIED, HAZARDOUS_WASTE))),
                 quals,
             )
-        if hazard and result.code not in self.hazardous | {UNCLASSIFIED}:
+        if (
+            hazard
+            and result.code not in self.hazardous | {UNCLASSIFIED}
+            and (written or result.confidence >= self.threshold)  # a mark elsewhere: if read
+        ):
             return Recognised(
                 text,
                 HAZARDOUS_WASTE,
@@ -401,7 +417,7 @@ class MaterialRecogniser:
             if any(tokens.isdisjoint(first) for first in firsts):
                 continue
             hit = [next((a for a in g if self._written(w, a)), None) for g in groups]
-            if all(h is not None for h in hit):
+            if all(h is not None for h in hit) and not self._inside_terms(t, hit):
                 said = " + ".join(" ".join(h.folded) for h in hit if h is not None)
                 return material, 0.9, "pattern", said, ()
         if core and (t.kinds & _WASTE_KINDS or direction == "out"):
@@ -425,14 +441,23 @@ class MaterialRecogniser:
             return inside
         return self._fuzzy(core or w, w, direction, division)
 
+    def _inside_terms(self, t: _Text, hit: list[Words | None]) -> bool:
+        """Whether the pattern's head word (the container, the rag) is part of a longer term
+        of a material that is no hazardous waste ('vỏ' of 'vỏ cây', bark, in 'Củi, vỏ cây
+        đốt lò dầu tải nhiệt'); what it held may be named by a term ('thùng keo dán')."""
+        head = hit[0]
+        if head is None:
+            return False
+        spans = [(s, e) for s, e, code, _ in self._found_terms(t) if code not in self.hazardous]
+        i, n = find(t.words.folded, head.folded), len(head)
+        return any(s <= i and i + n <= e and e - s > n for s, e in spans)
+
     def _written(self, w: Words, phrase: Words) -> bool:
         i = find(w.folded, phrase.folded)
         if i < 0:
             return False
-        return (
-            not w.has_accents
-            or phrase.accented == w.accented[i : i + len(phrase)]
-            or (phrase.accented == phrase.folded)
+        return not w.has_accents or accents_agree(
+            w.accented[i : i + len(phrase)], {phrase.accented}
         )
 
     # -- containment ----------------------------------------------------------------------

@@ -130,6 +130,8 @@ def detone(word: str) -> str:
 
 def accents_agree(written: tuple[str, ...], term: set[tuple[str, ...]]) -> bool:
     """Whether words written with accents are the term's words (one of its spellings, tone
-    marks aside). A term spelled without accents (an English term) agrees with anything."""
+    marks aside). A term spelled without accents (an English term, or 'tro', 'can') agrees
+    with words written without letter marks only: 'trợ' (of 'bột trợ lọc') is no 'tro',
+    'cặn' no 'can'."""
     plain = tuple(detone(w) for w in written)
-    return any(t == tuple(fold(w) for w in t) or tuple(detone(w) for w in t) == plain for t in term)
+    return any(tuple(detone(w) for w in t) == plain for t in term)

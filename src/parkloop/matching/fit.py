@@ -12,7 +12,7 @@ that fit, with the reason "needs confirmation"), as is one whose sector is recor
 as a division that holds one of the rule's classes; one whose recorded sector lies outside
 the rule's receivers, or among the sectors the rule never serves, is ``OUTSIDE`` and the
 pair is not proposed. The supplier side works the same way where a rule names where its
-supply comes from (only fermentation residues are feed). See docs/methods/matching.md.
+supply comes from (only residues named as feed are feed). See docs/methods/matching.md.
 """
 
 from __future__ import annotations

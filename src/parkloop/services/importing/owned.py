@@ -24,12 +24,14 @@ from parkloop.catalog.recognise import (
 )
 from parkloop.domain.codes import normalise_code
 from parkloop.domain.enums import Destination
-from parkloop.errors import msg
+from parkloop.errors import Message, msg
+from parkloop.formats import DEFAULT_LANG
 from parkloop.services.cells import CellError
 from parkloop.services.importing.checker import Checker, rows_of
 from parkloop.services.importing.columns import Converted
 from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.units import ParsedUnit
+from parkloop.web.i18n import said_in, translations
 
 KEY_TEXT_LIMIT = 80
 PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
@@ -568,19 +570,37 @@ def kilogram_price(
     per_kg = abs(off + math.log(1000))
     if per_kg >= abs(off) or per_kg > math.log(PER_KG_WITHIN):
         return None
-    source = f"typed {price:,.0f} with no unit, {PER_KG} (catalog price {reference:,.0f} VND/t)"
-    return price * 1000, source
+    return price * 1000, said_in(DEFAULT_LANG, per_kg_note(price, reference))
 
 
-PER_KG = "read per kg"  # in the source of a price read per kilogram (:func:`kilogram_price`)
+def per_kg_note(typed: float, reference: float) -> Message:
+    """The source of a price read per kilogram (:func:`kilogram_price`): a catalog message,
+    kept in the default language (Vietnamese; its template is the English)."""
+    return msg(
+        "typed {typed} with no unit, read per kg (catalog price {reference} VND/t)",
+        typed=typed,
+        reference=reference,
+    )
+
+
+PER_KG_NOTE = per_kg_note(0, 0).template
 # Read per kilogram, a price must come within this factor of the catalog's: a bare price
 # far from the catalog's either way is the staff's own, kept as typed.
 PER_KG_WITHIN = 4.0
 
 
 def read_per_kilogram(source: str | None) -> bool:
-    """Whether a price's source says it was typed per kilogram (:func:`kilogram_price`)."""
-    return source is not None and source.startswith("typed ") and PER_KG in source
+    """Whether a price's source says it was typed per kilogram (:func:`kilogram_price`), in
+    the default language or in English (as records written before kept it)."""
+    return bool(source) and any(p.fullmatch(str(source)) for p in _per_kg_said())
+
+
+@lru_cache(maxsize=1)
+def _per_kg_said() -> tuple[re.Pattern[str], ...]:
+    """:data:`PER_KG_NOTE` as said in the default language and in English, its figures
+    left open."""
+    said = {translations(lang).gettext(PER_KG_NOTE) for lang in (DEFAULT_LANG, "en")}
+    return tuple(re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(template))) for template in said)
 
 
 def _hazard_marks(v: dict[str, list[Any]], kept: list[int], directions: list[Any]) -> list[str]:
