@@ -165,10 +165,15 @@ class MaterialRecogniser:
             for token in tokens:
                 self.multiword_by_token[token].append(n)
         cores: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # How each core is spelled in its terms: 'da' of 'da vụn' (leather), not 'đá'.
+        self.core_spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for term, code in self.exact.items():
             stripped = self._prepare(Words(term, term, False))
             if stripped.core and stripped.core.folded != term and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
+                kept = [i for i in range(len(term)) if i not in stripped.qualified]
+                for spelling in self.spellings[term]:
+                    self.core_spellings[stripped.core.folded].add(tuple(spelling[i] for i in kept))
         self.term_cores = {
             t: next(iter(c)) for t, c in cores.items() if len(c) == 1 and t not in self.exact
         }
@@ -259,6 +264,14 @@ class MaterialRecogniser:
         if not t.has_accents:
             return True
         return accents_agree(t.accented[start : start + len(term)], self.spellings[term])
+
+    def _core_written(self, core: Words) -> bool:
+        """A core written as its terms write it, tone marks aside: 'đá vụn' (stone chips)
+        is no 'da vụn' (leather offcuts), though neither word of 'da' carries a mark."""
+        if not core.has_accents:
+            return True
+        plain = tuple(detone(w) for w in core.accented)
+        return any(tuple(detone(w) for w in s) == plain for s in self.core_spellings[core.folded])
 
     def _exact(self, t: Words) -> str | None:
         code = self.exact.get(t.folded)
@@ -406,7 +419,7 @@ class MaterialRecogniser:
                 return material, 0.9, "pattern", said, ()
         if core and (t.kinds & _WASTE_KINDS or direction == "out"):
             code = self.term_cores.get(core.folded)
-            if code is not None:
+            if code is not None and self._core_written(core):
                 return code, TERM_CORE, "term-core", " ".join(core.folded), ()
         contained = self._contained(t, direction, division)
         if contained is not None:
@@ -625,7 +638,12 @@ class MaterialRecogniser:
         w = t.words
         for word in sorted(self.context, key=len, reverse=True):
             at = find(w.folded, word)
-            if at >= 0 and self._agrees(w, at, word) and not _spans_items(t, at, at + len(word)):
+            if (
+                at >= 0
+                and self._agrees(w, at, word)
+                and not _spans_items(t, at, at + len(word))
+                and not set(range(at, at + len(word))) <= t.qualified  # 'dầu' of 'dính dầu'
+            ):
                 picked = self._by_context(word, direction, division)
                 if picked is None:
                     if self._sector_only(word, direction):
