@@ -208,7 +208,7 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_pho_hoa": (38 / 44, 36 / 40, set()),  # 24/44, 25/32 and 4 forbidden blind: see above
     "park_long_giang": (37 / 38, 39 / 44, set()),  # 24/38, 32/37 and 3 forbidden blind: above
     "park_van_lam_bac": (45 / 49, 47 / 47, set()),  # 32/49 and 35/36 blind: see above
-    "park_phuoc_hai": (35 / 36, 28 / 31, set()),  # 25/36, 23/26 before its mends: docstring
+    "park_phuoc_hai": (36 / 36, 29 / 31, set()),  # 25/36, 23/26 before its mends: docstring
 }
 
 

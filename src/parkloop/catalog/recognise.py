@@ -64,6 +64,10 @@ CONTAINED_BASE, CONTAINED_SPAN, SCATTERED = 0.86, 0.12, 0.84
 CONTEXT_SECTOR, CONTEXT_DIRECTION, INSIDE = 0.9, 0.84, 0.04
 FUZZY_MIN_SCORE, FUZZY_MARGIN, WORD_MIN_SCORE = 86.0, 6.0, 65.0
 AMBIGUOUS = 0.5
+LOT = 0.9  # a list of grades bought together, read as the material they are kinds of
+# Classes traded grade by grade, each at its own price: a list of grades on an input is a
+# lot of the material they are kinds of (and matching values each kind at its own price).
+GRADED_CLASSES = frozenset({"metal"})
 
 _ORIGIN = frozenset({"tu", "from"})
 _LIST = re.compile(r"[,;/+]")
@@ -491,6 +495,11 @@ class MaterialRecogniser:
         ranked = sorted(
             span, key=lambda c: (start[c], -span[c], -self._fits(c, direction, division))
         )
+        if direction == "in":
+            lot = self._lot(t, found)
+            if lot is not None:
+                # 'Sắt thép vụn, phế liệu kim loại màu' bought together: mixed metal scrap.
+                return lot, LOT, "lot", " + ".join(term_of[c] for c in ranked), tuple(ranked)
         best = ranked[0]
         narrower = self._scattered(t, direction, division)
         if narrower is not None and best in _ancestors(narrower[0], self.parents):
@@ -532,6 +541,20 @@ class MaterialRecogniser:
             " / ".join(term_of[c] for c in ranked),
             tuple(ranked),
         )
+
+    def _lot(self, t: _Text, found: list[tuple[int, int, str, str]]) -> str | None:
+        """The material a list of its grades names ('sắt thép vụn, phế liệu kim loại màu':
+        metal scrap), for a class traded grade by grade: the nearest material every item's
+        reading is, or is a kind of."""
+        items = {t.item_of[start] for start, _, _, _ in found} if t.item_of else set()
+        codes = {code for _, _, code, _ in found}
+        if len(items) < 2 or len(codes) < 2:
+            return None
+        lines = [[c, *_lineage(c, self.parents)] for c in codes]
+        common = [c for c in lines[0] if all(c in line for line in lines[1:])]
+        if not common or self.materials[common[0]].material_class.value not in GRADED_CLASSES:
+            return None
+        return common[0]
 
     def _leading_context(
         self, t: _Text, first_term: int, direction: str | None, division: str | None
@@ -719,6 +742,14 @@ def _before_origin(w: Words) -> Words:
         if token in _ORIGIN and i > 0:
             return w.before(i)
     return w
+
+
+def _lineage(code: str, parents: dict[str, str]) -> list[str]:
+    """The material's parent, the parent's parent and so on, nearest first."""
+    out: list[str] = []
+    while (code := parents.get(code, "")) and code not in out:
+        out.append(code)
+    return out
 
 
 def _ancestors(code: str, parents: dict[str, str]) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parkloop.catalog import Catalog
+from parkloop.catalog.recognise import GRADED_CLASSES
 from parkloop.matching.fit import ANY, Sides
 
 UNSETTLED = "unclassified"
@@ -21,8 +22,6 @@ CHANNEL_SCORE = {
     "waste_code": 0.8,
     "name": 0.7,
 }
-# Classes whose kinds are traded grade by grade, each at its own price (see Rule.own_price).
-OWN_PRICE_CLASSES = frozenset({"metal"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +100,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     ratio=1.0,
                     max_distance_km=knowledge.distance_limit_km(cat, code),
                     sides=guarded(code),
-                    own_price=cat.materials[parent].material_class.value in OWN_PRICE_CLASSES,
+                    own_price=cat.materials[parent].material_class.value in GRADED_CLASSES,
                 )
             )
     children: dict[str, list[str]] = {}

@@ -5,12 +5,23 @@ line, a welded-pipe plant with pickling and hot-dip galvanising, a cement plant 
 kiln, a concrete and unfired-block plant, an iron foundry, a machining shop, an electronics
 assembler, a cable maker, a ship-repair yard, a powder-coated metal furniture maker, the
 central WWTP, the water works, a licensed hazardous-waste treater, a metal-scrap recycler
-and a road contractor. Quantities per month, day or year with Vietnamese number marks,
+a road contractor and a building contractor. Quantities per month, day or year with Vietnamese number marks,
 disposal as phrases, prices on few rows. The park's coordinates are those of its gate.
 
-Written as a development park for the heavy, mineral, metal and utility sectors: measured
-once before the lexicon, the rules and the catalog were widened for those sectors, and
-again after. PLANTED are the exchanges a practitioner would expect (with why); ACCEPTED the
+Written as a development park for the heavy, mineral, metal and utility sectors, beside a
+probe of how staff write those sectors (tests/data/vocabulary/heavy_utility*.csv), and
+measured before the lexicon, the rules and the catalog were widened for them: 69.4 %
+recall@5 (25/36), 88.5 % top-1 precision (23/26), no forbidden pair. Its misses were texts
+not read (pozzolan, cutting emulsion, cable ends, demolition rubble "xà bần"), mill scale
+with no rule to a cement kiln, and a recycler buying "phế liệu kim loại các loại" read as
+iron recovered from slag. After (general mends, none for one row: mixed metal scrap whose
+grades its buyers pay at their own price, a list of grades on an input read as the lot,
+mill scale to a kiln's iron corrective, rubble to fill, only steelmaking slag to cement,
+non-ferrous scrap to copper refiners but not to cable makers): 100 % (36/36) and 93.5 %
+(29/31), no forbidden pair. Not blind: it was read to find those causes. Refused first
+proposals left: torn cement bags read as cement (paper in one park, woven PP in another:
+left unread would be better), and the water works' clean water proposed to the
+electronics plant (its own product, not an exchange). PLANTED are the exchanges a practitioner would expect (with why); ACCEPTED the
 receivers a practitioner would accept as the first proposal of each output (an output not
 listed has none in the park); DISTRACTORS pairs that must never be proposed (with why).
 Flows are referred to by their STT.
@@ -68,6 +79,13 @@ ENTERPRISE_ROWS = [
         "Công ty CP Xây dựng Cầu đường Bà Rịa",
         "Thi công đường giao thông, san lấp mặt bằng",
         200,
+    ],
+    [
+        17,
+        "Phước Hải",
+        "Công ty CP Xây dựng Phước Hải",
+        "Xây dựng nhà xưởng, phá dỡ công trình",
+        320,
     ],
 ]
 
@@ -598,10 +616,11 @@ FLOW_ROWS = [
     # Cầu đường Bà Rịa
     [66, K, "Cầu đường Bà Rịa", 2024, "Vào", "Cấp phối đá dăm", "25.000", "tấn/tháng", None, None],
     [67, K, "Cầu đường Bà Rịa", 2024, "Vào", "Cát san lấp", "40.000", "tấn/tháng", None, None],
+    # Xây dựng Phước Hải
     [
         68,
         K,
-        "Cầu đường Bà Rịa",
+        "Xây dựng Phước Hải",
         2024,
         "Ra",
         "Xà bần, bê tông vỡ",
@@ -624,6 +643,7 @@ CABLES, SHIPYARD, FURNITURE, WWTP, WATER_WORKS, TREATER, RECYCLER, ROADS = (
     15,
     16,
 )
+BUILDER = 17
 
 # (flow STT of the supply, receiver, why a practitioner would expect it)
 PLANTED = [
