@@ -478,7 +478,14 @@ class MaterialRecogniser:
     def _contained(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
         found = self._found_terms(t)
         if not found:
-            return self._scattered(t, direction, division)
+            scattered = self._scattered(t, direction, division)
+            if scattered is not None:
+                # A bare word written before the words found apart is the head noun ('bùn
+                # lắng nhà máy nước' is sludge, not water).
+                words = set(scattered[3].split())
+                first = min(i for i, w in enumerate(t.words.folded) if w in words)
+                return self._leading_context(t, first, direction, division) or scattered
+            return scattered
         start: dict[str, int] = {}
         span: dict[str, int] = defaultdict(int)
         term_of: dict[str, str] = {}
