@@ -4,9 +4,10 @@ in Excel: a coal power plant with limestone FGD, an electric-arc steel mill with
 line, a welded-pipe plant with pickling and hot-dip galvanising, a cement plant with its own
 kiln, a concrete and unfired-block plant, an iron foundry, a machining shop, an electronics
 assembler, a cable maker, a ship-repair yard, a powder-coated metal furniture maker, the
-central WWTP, the water works, a licensed hazardous-waste treater, a metal-scrap recycler
-a road contractor and a building contractor. Quantities per month, day or year with Vietnamese number marks,
-disposal as phrases, prices on few rows. The park's coordinates are those of its gate.
+central WWTP, the water works, a licensed hazardous-waste treater, a metal-scrap recycler,
+a road contractor and a building contractor. Quantities per month, day or year with
+Vietnamese number marks, disposal as phrases, prices on few rows. The park's coordinates
+are those of its gate.
 
 Written as a development park for the heavy, mineral, metal and utility sectors, beside a
 probe of how staff write those sectors (tests/data/vocabulary/heavy_utility*.csv), and
@@ -21,10 +22,12 @@ non-ferrous scrap to copper refiners but not to cable makers): 100 % (36/36) and
 (29/31), no forbidden pair. Not blind: it was read to find those causes. Refused first
 proposals left: torn cement bags read as cement (paper in one park, woven PP in another:
 left unread would be better), and the water works' clean water proposed to the
-electronics plant (its own product, not an exchange). PLANTED are the exchanges a practitioner would expect (with why); ACCEPTED the
-receivers a practitioner would accept as the first proposal of each output (an output not
-listed has none in the park); DISTRACTORS pairs that must never be proposed (with why).
-Flows are referred to by their STT.
+electronics plant (its own product, not an exchange).
+
+PLANTED are the exchanges a practitioner would expect (with why); ACCEPTED the receivers
+a practitioner would accept as the first proposal of each output (an output not listed has
+none in the park); DISTRACTORS pairs that must never be proposed (with why). Flows are
+referred to by their STT.
 """
 
 PARK_SHEET_NAME = "Khu công nghiệp"
