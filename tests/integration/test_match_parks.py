@@ -240,6 +240,7 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_long_giang": (37 / 38, 47 / 50, set()),  # 24/38, 32/37 and 3 forbidden blind: above
     "park_van_lam_bac": (45 / 49, 47 / 47, set()),  # 32/49 and 35/36 blind: see above
     "park_my_thuan": (41 / 43, 32 / 32, set()),  # a development park: 31/43 and 26/28 before
+    "park_phuoc_hai": (36 / 36, 29 / 31, set()),  # 25/36, 23/26 before its mends: docstring
 }
 
 

@@ -66,6 +66,10 @@ CONTAINED_BASE, CONTAINED_SPAN, SCATTERED = 0.86, 0.12, 0.84
 CONTEXT_SECTOR, CONTEXT_DIRECTION, INSIDE = 0.9, 0.84, 0.04
 FUZZY_MIN_SCORE, FUZZY_MARGIN, WORD_MIN_SCORE = 86.0, 6.0, 65.0
 AMBIGUOUS = 0.5
+LOT = 0.9  # a list of grades bought together, read as the material they are kinds of
+# Classes traded grade by grade, each at its own price: a list of grades on an input is a
+# lot of the material they are kinds of (and matching values each kind at its own price).
+GRADED_CLASSES = frozenset({"metal"})
 
 _ORIGIN = frozenset({"tu", "from"})
 _LIST = re.compile(r"[,;/+]")
@@ -167,10 +171,15 @@ class MaterialRecogniser:
             for token in tokens:
                 self.multiword_by_token[token].append(n)
         cores: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # How each core is spelled in its terms: 'da' of 'da vụn' (leather), not 'đá'.
+        self.core_spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for term, code in self.exact.items():
             stripped = self._prepare(Words(term, term, False))
             if stripped.core and stripped.core.folded != term and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
+                kept = [i for i in range(len(term)) if i not in stripped.qualified]
+                for spelling in self.spellings[term]:
+                    self.core_spellings[stripped.core.folded].add(tuple(spelling[i] for i in kept))
         self.term_cores = {
             t: next(iter(c)) for t, c in cores.items() if len(c) == 1 and t not in self.exact
         }
@@ -265,6 +274,14 @@ class MaterialRecogniser:
         if not t.has_accents:
             return True
         return accents_agree(t.accented[start : start + len(term)], self.spellings[term])
+
+    def _core_written(self, core: Words) -> bool:
+        """A core written as its terms write it, tone marks aside: 'đá vụn' (stone chips)
+        is no 'da vụn' (leather offcuts), though neither word of 'da' carries a mark."""
+        if not core.has_accents:
+            return True
+        plain = tuple(detone(w) for w in core.accented)
+        return any(tuple(detone(w) for w in s) == plain for s in self.core_spellings[core.folded])
 
     def _exact(self, t: Words) -> str | None:
         code = self.exact.get(t.folded)
@@ -422,7 +439,7 @@ class MaterialRecogniser:
                 return material, 0.9, "pattern", said, ()
         if core and (t.kinds & _WASTE_KINDS or direction == "out"):
             code = self.term_cores.get(core.folded)
-            if code is not None:
+            if code is not None and self._core_written(core):
                 return code, TERM_CORE, "term-core", " ".join(core.folded), ()
         contained = self._contained(t, direction, division)
         if contained is not None:
@@ -486,7 +503,14 @@ class MaterialRecogniser:
     def _contained(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
         found = self._found_terms(t)
         if not found:
-            return self._scattered(t, direction, division)
+            scattered = self._scattered(t, direction, division)
+            if scattered is not None:
+                # A bare word written before the words found apart is the head noun ('bùn
+                # lắng nhà máy nước' is sludge, not water).
+                words = set(scattered[3].split())
+                first = min(i for i, w in enumerate(t.words.folded) if w in words)
+                return self._leading_context(t, first, direction, division) or scattered
+            return scattered
         start: dict[str, int] = {}
         span: dict[str, int] = defaultdict(int)
         term_of: dict[str, str] = {}
@@ -503,6 +527,11 @@ class MaterialRecogniser:
         ranked = sorted(
             span, key=lambda c: (start[c], -span[c], -self._fits(c, direction, division))
         )
+        if direction == "in":
+            lot = self._lot(t, found)
+            if lot is not None:
+                # 'Sắt thép vụn, phế liệu kim loại màu' bought together: mixed metal scrap.
+                return lot, LOT, "lot", " + ".join(term_of[c] for c in ranked), tuple(ranked)
         best = ranked[0]
         narrower = self._scattered(t, direction, division)
         if narrower is not None and best in _ancestors(narrower[0], self.parents):
@@ -544,6 +573,20 @@ class MaterialRecogniser:
             " / ".join(term_of[c] for c in ranked),
             tuple(ranked),
         )
+
+    def _lot(self, t: _Text, found: list[tuple[int, int, str, str]]) -> str | None:
+        """The material a list of its grades names ('sắt thép vụn, phế liệu kim loại màu':
+        metal scrap), for a class traded grade by grade: the nearest material every item's
+        reading is, or is a kind of."""
+        items = {t.item_of[start] for start, _, _, _ in found} if t.item_of else set()
+        codes = {code for _, _, code, _ in found}
+        if len(items) < 2 or len(codes) < 2:
+            return None
+        lines = [[c, *_lineage(c, self.parents)] for c in codes]
+        common = [c for c in lines[0] if all(c in line for line in lines[1:])]
+        if not common or self.materials[common[0]].material_class.value not in GRADED_CLASSES:
+            return None
+        return common[0]
 
     def _leading_context(
         self, t: _Text, first_term: int, direction: str | None, division: str | None
@@ -650,7 +693,12 @@ class MaterialRecogniser:
         w = t.words
         for word in sorted(self.context, key=len, reverse=True):
             at = find(w.folded, word)
-            if at >= 0 and self._agrees(w, at, word) and not _spans_items(t, at, at + len(word)):
+            if (
+                at >= 0
+                and self._agrees(w, at, word)
+                and not _spans_items(t, at, at + len(word))
+                and not set(range(at, at + len(word))) <= t.qualified  # 'dầu' of 'dính dầu'
+            ):
                 picked = self._by_context(word, direction, division)
                 if picked is None:
                     if self._sector_only(word, direction):
@@ -726,6 +774,14 @@ def _before_origin(w: Words) -> Words:
         if token in _ORIGIN and i > 0:
             return w.before(i)
     return w
+
+
+def _lineage(code: str, parents: dict[str, str]) -> list[str]:
+    """The material's parent, the parent's parent and so on, nearest first."""
+    out: list[str] = []
+    while (code := parents.get(code, "")) and code not in out:
+        out.append(code)
+    return out
 
 
 def _ancestors(code: str, parents: dict[str, str]) -> set[str]:

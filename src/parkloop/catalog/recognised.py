@@ -22,6 +22,7 @@ METHODS = {
     "origin": ("chỉ nói nguồn gốc", "says only where it came from"),
     "hazard": ("có dấu hiệu nguy hại", "marked hazardous"),
     "make-up": ("nước cấp bổ sung", "make-up water"),
+    "lot": ("lô nhiều loại của một vật liệu", "a list of grades bought as one lot"),
     "pattern": ("bao bì hoặc vật dụng nhiễm chất nguy hại", "contaminated packaging or items"),
     "unit-mismatch": ("đơn vị không hợp", "unit does not fit"),
     "assigned": ("người dùng gán", "assigned by a person"),

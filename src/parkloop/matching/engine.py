@@ -319,6 +319,7 @@ class _RuleArrays:
     treatment: F64
     treatment_mwh: F64
     service: NDArray[np.bool_]
+    own_price: NDArray[np.bool_]  # the receiver pays the supply's own price (Rule.own_price)
     score: F64
     limits: F64
     counted: NDArray[np.bool_]  # counts towards search thresholds (one rule per material pair)
@@ -333,6 +334,7 @@ class _RuleArrays:
             treatment=np.array([ru.treatment_cost_vnd_per_unit for ru in rules] + [0.0, 0.0]),
             treatment_mwh=np.array([ru.treatment_mwh for ru in rules] + [0.0, 0.0]),
             service=np.array([ru.service for ru in rules] + [False, False]),
+            own_price=np.array([ru.own_price for ru in rules] + [False, False]),
             score=np.array(
                 [ru.score for ru in rules] + [CHANNEL_SCORE["waste_code"], CHANNEL_SCORE["name"]]
             ),
@@ -483,18 +485,21 @@ def _factors(
 def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: F64) -> PairInputs:
     supplies, demands, ra = ctx.supplies, ctx.demands, ctx.ra
     d_mat = demands.material[d]
+    s_mat = supplies.material[s]
+    own = ra.own_price[r] & ~np.isnan(ctx.book.price[s_mat])
+    receiver_price = np.where(own, ctx.book.price[s_mat], demands.price[d])
     return PairInputs(
         q=q,
-        s_mat=supplies.material[s],
+        s_mat=s_mat,
         d_mat=d_mat,
         ratio=ratio,
         distance_km=km,
         supplier_fee=np.where(supplies.fee[s], supplies.price[s], 0.0),
         supplier_revenue=np.where(supplies.sold[s], supplies.price[s], 0.0),
         supplier_disposes=supplies.fee[s],
-        receiver_price=demands.price[d],
+        receiver_price=receiver_price,
         treatment_cost=ra.treatment[r],
-        service=is_service(ctx.book, demands.price[d], d_mat, ra.service[r]),
+        service=is_service(ctx.book, receiver_price, d_mat, ra.service[r]),
         treatment_mwh=ra.treatment_mwh[r],
         haul_replaced=supplies.sold[s],
     )
@@ -715,6 +720,9 @@ def _value_bounds(
     value = np.full(len(S), -np.inf)
     if best_price > -np.inf:
         value = fee + ra.ratio[r_idx] * max(best_price, 0.0)
+    if ra.own_price[r_idx]:
+        own = book.price[supplies.material[S]]
+        value = np.where(np.isnan(own), value, fee + ra.ratio[r_idx] * np.maximum(own, 0.0))
     mat = supplies.material[S]
     haul = np.where(
         book.mode[mat] == TRUCK,

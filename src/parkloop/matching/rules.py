@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parkloop.catalog import Catalog
+from parkloop.catalog.recognise import GRADED_CLASSES
 from parkloop.matching.fit import ANY, Sides
 
 UNSETTLED = "unclassified"
@@ -43,6 +44,9 @@ class Rule:
     # Demand materials it serves: its own and, for a substitution, the kinds of it (a
     # cooling tower's make-up declared as process water is fresh water too).
     demand_kinds: tuple[str, ...] = ()
+    # The receiver pays the supply's own price, not the price of what it declared: a buyer
+    # of mixed metal scrap pays for aluminium chips as aluminium, for turnings as steel.
+    own_price: bool = False
 
     @property
     def demands(self) -> tuple[str, ...]:
@@ -70,7 +74,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
         return Sides.of(receivers=(ANY,), never=never) if never else None
 
     rules: list[Rule] = []
-    for code, material in cat.materials.items():
+    for code in cat.materials:
         if code == UNSETTLED:
             continue  # a material not yet read is no material: it pairs with nothing
         rules.append(
@@ -84,16 +88,19 @@ def build_rules(cat: Catalog) -> list[Rule]:
                 sides=guarded(code),
             )
         )
-        if material.parent:
+        # A kind of a kind is a kind: aluminium scrap serves whoever buys non-ferrous scrap
+        # and whoever buys metal scrap of every grade.
+        for parent in _ancestors(code, cat):
             rules.append(
                 Rule(
-                    id=f"kind-of:{code}>{material.parent}",
+                    id=f"kind-of:{code}>{parent}",
                     channel="hierarchy",
                     supply_material=code,
-                    demand_material=material.parent,
+                    demand_material=parent,
                     ratio=1.0,
                     max_distance_km=knowledge.distance_limit_km(cat, code),
                     sides=guarded(code),
+                    own_price=cat.materials[parent].material_class.value in GRADED_CLASSES,
                 )
             )
     children: dict[str, list[str]] = {}
@@ -149,3 +156,13 @@ def build_rules(cat: Catalog) -> list[Rule]:
             )
         )
     return rules
+
+
+def _ancestors(code: str, cat: Catalog) -> list[str]:
+    """The material's parent, the parent's parent and so on, nearest first."""
+    out: list[str] = []
+    parent = cat.materials[code].parent
+    while parent and parent not in out and parent in cat.materials:
+        out.append(parent)
+        parent = cat.materials[parent].parent
+    return out

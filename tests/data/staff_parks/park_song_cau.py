@@ -518,7 +518,7 @@ LABELS = [
     ("steel-scrap", "turnings and filings"),
     ("spent-acid", "spent pickling acid"),
     ("used-oil", "used lubricating oil"),
-    ("industrial-sludge", "plating sludge"),
+    ("hazardous-waste", "plating sludge with heavy metals (Circular 02/2022 Annex III)"),
     ("virgin-plastic-resin", "virgin PE/PP pellets"),
     ("plastic-pellets", "recycled pellets"),
     ("plastic-scrap", "trim and rejected film"),
