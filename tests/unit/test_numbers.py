@@ -16,6 +16,8 @@ from parkloop.services.numbers import (
     DOT,
     MarkConflict,
     MarkDecision,
+    _as,
+    body,
     decide_mark,
     read_number,
     readings,
@@ -44,6 +46,43 @@ def test_each_text_has_its_readings(
     text: str, as_dot: float | None, as_comma: float | None
 ) -> None:
     assert readings(text) == (as_dot, as_comma)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "007",
+        "12.500,5",
+        "12.500,",
+        "1.250.000",
+        "0.000",
+        "1,250",
+        "1234,567",
+        "12,50",
+        "12.50",
+        "1234.5",
+        "1.2345",
+        "12.5.0",
+        "1,2,3",
+        ",5",
+        ".5",
+        "5.",
+        "5,",
+    ],
+)
+def test_a_number_read_by_its_shape_has_the_general_readings(text: str) -> None:
+    assert readings.__wrapped__(text) == _general_readings(text)
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=16))
+def test_every_shape_of_digits_and_marks_has_the_general_readings(text: str) -> None:
+    assert readings.__wrapped__(text) == _general_readings(text)
+
+
+def _general_readings(text: str) -> tuple[float | None, float | None]:
+    sign, digits = body(text)
+    return _as(sign, digits, DOT), _as(sign, digits, COMMA)
 
 
 def test_a_vietnamese_workbook_reads_thousands_separators_as_such() -> None:
