@@ -216,6 +216,7 @@ class MaterialRecogniser:
             self.sector_words_by_first[sector_word[0]].append(sector_word)
         self._prepared: dict[str, tuple[_Text, _Text | None]] = {}
         self._sector_matters: dict[str, bool] = {}
+        self._alone: dict[str, bool] = {}
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
@@ -350,6 +351,32 @@ class MaterialRecogniser:
                 contains(folded, word) for first in set(folded) for word in by_first.get(first, ())
             )
             self._sector_matters[raw] = found
+        return found
+
+    def reads_alone(self, text: str) -> bool:
+        """Whether :meth:`recognise` reads ``text`` the same whatever the direction and
+        the division: a catalog code, or a name, alias or term (qualifiers aside) that is
+        no bare word read by context and carries no make-up marker. Those readings are
+        decided before either is looked at."""
+        found = self._alone.get(text)
+        if found is None:
+            raw = " ".join(text.split())
+            if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
+                found = True
+            elif not raw:
+                found = False
+            else:
+                whole = self._texts(raw)[0]
+                w, core = whole.words, whole.core
+                found = (
+                    bool(w)
+                    and w.folded not in self.context
+                    and _MAKE_UP not in whole.kinds
+                    and (
+                        self._exact(w) is not None or (bool(core) and self._exact(core) is not None)
+                    )
+                )
+            self._alone[text] = found
         return found
 
     def _texts(self, raw: str) -> tuple[_Text, _Text | None]:
@@ -744,6 +771,12 @@ def hazard_mark(text: str) -> str:
     """The hazard mark a text carries ('Thuê xử lý CTNH': 'ctnh'), or ''. Where the staff
     send an output to a hazardous-waste treater, they say what it is."""
     return material_recogniser().hazard_mark(text)
+
+
+def reads_alone(text: str) -> bool:
+    """Whether ``text`` reads the same whatever the flow's direction and the firm's
+    division (:meth:`MaterialRecogniser.reads_alone`): its rows are read once for all."""
+    return material_recogniser().reads_alone(text)
 
 
 def deciding_division(text: str, division: str | None) -> str | None:
