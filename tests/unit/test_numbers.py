@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from parkloop.catalog.sheets import sheet_spec
 from parkloop.services.cells import CellError, parse_number
-from parkloop.services.importing.columns import ColumnReader, _plain_numbers, bounds
+from parkloop.services.importing.columns import (
+    _DIGITS_AND_MARKS,
+    _PRICE_PER_UNIT,
+    _QUANTITY_WITH_UNIT,
+    ColumnReader,
+    _plain_numbers,
+    bounds,
+)
 from parkloop.services.numbers import (
     COMMA,
     DOT,
@@ -186,3 +193,27 @@ def test_a_number_read_in_one_pass_is_the_full_reading(cell: object, mark: str) 
         full = _full_reading(cell, mark)
         assert not isinstance(full, CellError)
         assert found[cell] == full and type(found[cell]) is float
+
+
+@given(st.text(alphabet="0123456789.,+- \u00a0\t/tấnkgđm3", max_size=14))
+def test_only_a_cell_with_more_than_a_number_is_split_into_number_and_unit(cell: str) -> None:
+    # The importer tries the patterns only on cells that pass these cheap tests.
+    if not cell.strip(_DIGITS_AND_MARKS):
+        assert _QUANTITY_WITH_UNIT.match(cell) is None
+    if "/" not in cell:
+        assert _PRICE_PER_UNIT.match(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "number", "unit"),
+    [
+        ("12.500 tấn", "12.500", "tấn"),
+        ("12 m3", "12", "m3"),
+        ("-3 t", "-3", "t"),
+        ("1 500\u00a0kg", "1 500", "kg"),
+    ],
+)
+def test_a_quantity_with_its_unit_is_split(cell: str, number: str, unit: str) -> None:
+    m = _QUANTITY_WITH_UNIT.match(cell)
+    assert m is not None and cell.strip(_DIGITS_AND_MARKS)
+    assert (m.group(1), m.group(2).strip()) == (number, unit)

@@ -124,6 +124,7 @@ def _strip_noise(tokens: list[str]) -> list[str]:
     return out or tokens
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can carry a sector: folded, abbreviations expanded, noise gone."""
     return tuple(_strip_noise(_tokens(text)))
