@@ -628,10 +628,16 @@ def derive_key_columns(
     blank = [p for p, key in enumerate(keys) if not key]
     if blank:
         keys = cols["key"] = list(keys)
-        seen: dict[tuple[str, str], int] = {}
-        for p, base in zip(blank, base_keys(cols, kept, blank), strict=True):
-            n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
-            keys[p] = base if n == 1 else f"{base}:{n}"
+        bases = base_keys(cols, kept, blank)
+        if len(set(zip(map(parks.__getitem__, blank), bases, strict=True))) == len(bases):
+            # No two of them share a key (the usual case): each row takes its own.
+            for p, base in zip(blank, bases, strict=True):
+                keys[p] = base
+        else:
+            seen: dict[tuple[str, str], int] = {}
+            for p, base in zip(blank, bases, strict=True):
+                n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
+                keys[p] = base if n == 1 else f"{base}:{n}"
     pairs = list(zip(parks, keys, strict=True))
     if len(set(pairs)) == len(pairs):
         return  # no key repeats
