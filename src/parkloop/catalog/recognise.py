@@ -214,7 +214,8 @@ class MaterialRecogniser:
         self.sector_words_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for sector_word in self.sector_words:
             self.sector_words_by_first[sector_word[0]].append(sector_word)
-        self._prepared: dict[str, tuple[_Text, _Text | None]] = {}
+        self._prepared: dict[str, _Text] = {}
+        self._first: dict[str, _Text | None] = {}
         self._sector_matters: dict[str, bool] = {}
         self._alone: dict[str, bool] = {}
 
@@ -277,10 +278,12 @@ class MaterialRecogniser:
             return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
         if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
-        whole, first = self._texts(raw)
+        whole = self._whole(raw)
         found = self._read(whole, direction, division)
-        if first is not None and found[2] not in ("name", "name-without-qualifiers"):
-            found = self._from_first_words(found, first, direction, division)
+        if found[2] not in ("name", "name-without-qualifiers"):
+            first = self._first_words(raw)
+            if first is not None:
+                found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
         result = Recognised(text, *found, qualifiers=quals)
         if (
@@ -345,7 +348,7 @@ class MaterialRecogniser:
         """Whether the text holds a bare word read by the firm's sector ('xỉ', 'bùn')."""
         found = self._sector_matters.get(raw)
         if found is None:
-            folded = self._texts(raw)[0].words.folded
+            folded = self._whole(raw).words.folded
             by_first = self.sector_words_by_first
             found = any(
                 contains(folded, word) for first in set(folded) for word in by_first.get(first, ())
@@ -366,7 +369,7 @@ class MaterialRecogniser:
             elif not raw:
                 found = False
             else:
-                whole = self._texts(raw)[0]
+                whole = self._whole(raw)
                 w, core = whole.words, whole.core
                 found = (
                     bool(w)
@@ -379,18 +382,27 @@ class MaterialRecogniser:
             self._alone[text] = found
         return found
 
-    def _texts(self, raw: str) -> tuple[_Text, _Text | None]:
-        """The whole text and its first words (before 'từ', outside brackets), prepared
-        once per distinct text whatever the direction and sector."""
-        cached = self._prepared.get(raw)
-        if cached is None:
-            whole = self._prepare(split(raw), raw)
-            first_words = _before_origin(head(raw))
-            first = None
-            if first_words and first_words.folded != whole.words.folded:
-                first = self._prepare(first_words, _BRACKETS.sub(" ", raw))
-            cached = self._prepared[raw] = (whole, first)
-        return cached
+    def _whole(self, raw: str) -> _Text:
+        """The whole text, prepared once per distinct text whatever the direction and
+        sector."""
+        whole = self._prepared.get(raw)
+        if whole is None:
+            whole = self._prepared[raw] = self._prepare(split(raw), raw)
+        return whole
+
+    def _first_words(self, raw: str) -> _Text | None:
+        """The text's first words (before 'từ', outside brackets) where they are not the
+        whole text, prepared once per distinct text when a reading needs them (a name
+        never does)."""
+        if raw in self._first:
+            return self._first[raw]
+        whole = self._whole(raw)
+        first_words = _before_origin(head(raw))
+        first = None
+        if first_words and first_words.folded != whole.words.folded:
+            first = self._prepare(first_words, _BRACKETS.sub(" ", raw))
+        self._first[raw] = first
+        return first
 
     def _from_first_words(
         self, found: Reading, first: _Text, direction: str | None, division: str | None

@@ -633,6 +633,8 @@ def derive_key_columns(
             # No two of them share a key (the usual case): each row takes its own.
             for p, base in zip(blank, bases, strict=True):
                 keys[p] = base
+            if len(blank) == len(keys):
+                return  # every key made here, none repeated
         else:
             seen: dict[tuple[str, str], int] = {}
             for p, base in zip(blank, bases, strict=True):
