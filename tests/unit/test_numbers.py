@@ -10,12 +10,21 @@ from hypothesis import strategies as st
 
 from parkloop.catalog.sheets import sheet_spec
 from parkloop.services.cells import CellError, parse_number
-from parkloop.services.importing.columns import ColumnReader, _plain_numbers, bounds
+from parkloop.services.importing.columns import (
+    _DIGITS_AND_MARKS,
+    _PRICE_PER_UNIT,
+    _QUANTITY_WITH_UNIT,
+    ColumnReader,
+    _plain_numbers,
+    bounds,
+)
 from parkloop.services.numbers import (
     COMMA,
     DOT,
     MarkConflict,
     MarkDecision,
+    _as,
+    body,
     decide_mark,
     read_number,
     readings,
@@ -44,6 +53,43 @@ def test_each_text_has_its_readings(
     text: str, as_dot: float | None, as_comma: float | None
 ) -> None:
     assert readings(text) == (as_dot, as_comma)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "007",
+        "12.500,5",
+        "12.500,",
+        "1.250.000",
+        "0.000",
+        "1,250",
+        "1234,567",
+        "12,50",
+        "12.50",
+        "1234.5",
+        "1.2345",
+        "12.5.0",
+        "1,2,3",
+        ",5",
+        ".5",
+        "5.",
+        "5,",
+    ],
+)
+def test_a_number_read_by_its_shape_has_the_general_readings(text: str) -> None:
+    assert readings.__wrapped__(text) == _general_readings(text)
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=16))
+def test_every_shape_of_digits_and_marks_has_the_general_readings(text: str) -> None:
+    assert readings.__wrapped__(text) == _general_readings(text)
+
+
+def _general_readings(text: str) -> tuple[float | None, float | None]:
+    sign, digits = body(text)
+    return _as(sign, digits, DOT), _as(sign, digits, COMMA)
 
 
 def test_a_vietnamese_workbook_reads_thousands_separators_as_such() -> None:
@@ -147,3 +193,27 @@ def test_a_number_read_in_one_pass_is_the_full_reading(cell: object, mark: str) 
         full = _full_reading(cell, mark)
         assert not isinstance(full, CellError)
         assert found[cell] == full and type(found[cell]) is float
+
+
+@given(st.text(alphabet="0123456789.,+- \u00a0\t/tấnkgđm3", max_size=14))
+def test_only_a_cell_with_more_than_a_number_is_split_into_number_and_unit(cell: str) -> None:
+    # The importer tries the patterns only on cells that pass these cheap tests.
+    if not cell.strip(_DIGITS_AND_MARKS):
+        assert _QUANTITY_WITH_UNIT.match(cell) is None
+    if "/" not in cell:
+        assert _PRICE_PER_UNIT.match(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "number", "unit"),
+    [
+        ("12.500 tấn", "12.500", "tấn"),
+        ("12 m3", "12", "m3"),
+        ("-3 t", "-3", "t"),
+        ("1 500\u00a0kg", "1 500", "kg"),
+    ],
+)
+def test_a_quantity_with_its_unit_is_split(cell: str, number: str, unit: str) -> None:
+    m = _QUANTITY_WITH_UNIT.match(cell)
+    assert m is not None and cell.strip(_DIGITS_AND_MARKS)
+    assert (m.group(1), m.group(2).strip()) == (number, unit)

@@ -224,3 +224,41 @@ def test_a_qualifier_written_with_accents_is_written_as_it_is() -> None:
     # of a filter aid is no 'tro' (ash), the 'cặn' of residues no 'can' (a jerrycan).
     assert recognise_material("Bột trợ lọc đã qua sử dụng", "out", "11").code != "fly-ash"
     assert recognise_material("Cặn dầu thực vật", "out", "10").code != "hazardous-waste"
+
+
+def _written_as_staff_write() -> list[str]:
+    """Every name, alias and lexicon term of the catalog, as typed, without accents and
+    with ordinary qualifiers, and the bare words read by context."""
+    from parkloop.catalog import catalog, fold
+    from parkloop.catalog.recognise import material_recogniser
+
+    names = [
+        n for m in catalog().materials.values() for n in (m.code, m.name_vi, m.name_en, *m.aliases)
+    ]
+    names += [" ".join(word) for word in material_recogniser().context]
+    qualifiers = ["", " thải", " đã qua sử dụng", " bổ sung", " (CTNH)", " từ lò hơi"]
+    return [form + q for n in names for form in (n, fold(n)) for q in qualifiers]
+
+
+def test_a_text_that_reads_alone_reads_the_same_in_every_direction_and_sector() -> None:
+    from parkloop.catalog.recognise import material_recogniser, reads_alone
+
+    divisions = [None, *sorted(material_recogniser().sectors)]
+    alone = [text for text in _written_as_staff_write() if reads_alone(text)]
+    assert len(alone) > 500
+    for text in alone:
+        for marked in ("", "ctnh"):
+            first = recognise_material(text, None, None, marked)
+            for direction in ("in", "out"):
+                for division in divisions:
+                    assert recognise_material(text, direction, division, marked) == first, text
+
+
+def test_bare_words_read_by_context_and_make_up_water_do_not_read_alone() -> None:
+    from parkloop.catalog.recognise import reads_alone
+
+    assert not reads_alone("bùn thải")  # a dye house's sludge, a brewery's
+    assert not reads_alone("xỉ")
+    assert not reads_alone("Nước làm mát bổ sung")  # make-up water only for an input
+    assert not reads_alone("")
+    assert reads_alone("steel-slag") and reads_alone("Tro bay từ lò hơi")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from parkloop.services.sources import (
+    _FORMULA_MARKERS,
     MAX_ZIP_RATIO,
     UnreadableFile,
+    _has_formula,
     read_source,
     sniff_delimiter,
 )
@@ -211,3 +213,23 @@ def test_a_second_header_row_in_the_other_language_is_skipped(tmp_path: Path) ->
     (tmp_path / "enterprises.csv").write_text(text + "kcn,a,Công ty A\n", encoding="utf-8")
     sheet = read_source(tmp_path / "enterprises.csv").sheets[0]
     assert sheet.row_numbers == [3] and sheet.columns["code"] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b'<c r="A1" t="s"><v>3</v></c>', False),
+        (b'<c r="A1" t="e"><v>#N/A</v></c>', True),
+        (b"<c r='A1' t='e'><v>#N/A</v></c>", True),
+        (b'<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>', True),
+        (b'<x:c r="A1"><x:f t="shared" ref="A1:A9" si="0"/></x:c>', True),
+        (b'<row r="1" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>3</v></c></row>', False),
+        (b"<formula1>$A$2:$A$9</formula1><font/>", False),
+        (b'<c r="F1" t="str"><v>f e "e</v></c>', False),
+    ],
+)
+def test_a_part_may_hold_formulas_only_where_a_formula_or_an_error_is_written(
+    data: bytes, found: bool
+) -> None:
+    assert _has_formula(data) is found
+    assert found is any(marker in data for marker in _FORMULA_MARKERS)

@@ -225,8 +225,10 @@ class MaterialRecogniser:
         self.sector_words_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for sector_word in self.sector_words:
             self.sector_words_by_first[sector_word[0]].append(sector_word)
-        self._prepared: dict[str, tuple[_Text, _Text | None]] = {}
+        self._prepared: dict[str, _Text] = {}
+        self._first: dict[str, _Text | None] = {}
         self._sector_matters: dict[str, bool] = {}
+        self._alone: dict[str, bool] = {}
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
@@ -299,8 +301,11 @@ class MaterialRecogniser:
             return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
         if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
-        whole, first = self._texts(raw)
+        whole = self._whole(raw)
         found = self._read(whole, direction, division)
+        first = None
+        if found[2] not in ("name", "name-without-qualifiers"):
+            first = self._first_words(raw)
         if found[2] == "pattern" and first is not None:
             # A pattern whose words are not all among the head words is not what the thing
             # is: 'Gỗ keo tròn (đã bóc vỏ tại rừng)' is logs, not a drum of glue.
@@ -377,7 +382,7 @@ class MaterialRecogniser:
         """Whether the text holds a bare word read by the firm's sector ('xỉ', 'bùn')."""
         found = self._sector_matters.get(raw)
         if found is None:
-            folded = self._texts(raw)[0].words.folded
+            folded = self._whole(raw).words.folded
             by_first = self.sector_words_by_first
             found = any(
                 contains(folded, word) for first in set(folded) for word in by_first.get(first, ())
@@ -385,18 +390,53 @@ class MaterialRecogniser:
             self._sector_matters[raw] = found
         return found
 
-    def _texts(self, raw: str) -> tuple[_Text, _Text | None]:
-        """The whole text and its first words (before 'từ', outside brackets), prepared
-        once per distinct text whatever the direction and sector."""
-        cached = self._prepared.get(raw)
-        if cached is None:
-            whole = self._prepare(split(raw), raw)
-            first_words = _before_origin(head(raw))
-            first = None
-            if first_words and first_words.folded != whole.words.folded:
-                first = self._prepare(first_words, _BRACKETS.sub(" ", raw))
-            cached = self._prepared[raw] = (whole, first)
-        return cached
+    def reads_alone(self, text: str) -> bool:
+        """Whether :meth:`recognise` reads ``text`` the same whatever the direction and
+        the division: a catalog code, or a name, alias or term (qualifiers aside) that is
+        no bare word read by context and carries no make-up marker. Those readings are
+        decided before either is looked at."""
+        found = self._alone.get(text)
+        if found is None:
+            raw = " ".join(text.split())
+            if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
+                found = True
+            elif not raw:
+                found = False
+            else:
+                whole = self._whole(raw)
+                w, core = whole.words, whole.core
+                found = (
+                    bool(w)
+                    and w.folded not in self.context
+                    and _MAKE_UP not in whole.kinds
+                    and (
+                        self._exact(w) is not None or (bool(core) and self._exact(core) is not None)
+                    )
+                )
+            self._alone[text] = found
+        return found
+
+    def _whole(self, raw: str) -> _Text:
+        """The whole text, prepared once per distinct text whatever the direction and
+        sector."""
+        whole = self._prepared.get(raw)
+        if whole is None:
+            whole = self._prepared[raw] = self._prepare(split(raw), raw)
+        return whole
+
+    def _first_words(self, raw: str) -> _Text | None:
+        """The text's first words (before 'từ', outside brackets) where they are not the
+        whole text, prepared once per distinct text when a reading needs them (a name
+        never does)."""
+        if raw in self._first:
+            return self._first[raw]
+        whole = self._whole(raw)
+        first_words = _before_origin(head(raw))
+        first = None
+        if first_words and first_words.folded != whole.words.folded:
+            first = self._prepare(first_words, _BRACKETS.sub(" ", raw))
+        self._first[raw] = first
+        return first
 
     def _from_first_words(
         self, found: Reading, first: _Text, direction: str | None, division: str | None
@@ -825,6 +865,12 @@ def hazard_mark(text: str) -> str:
     """The hazard mark a text carries ('Thuê xử lý CTNH': 'ctnh'), or ''. Where the staff
     send an output to a hazardous-waste treater, they say what it is."""
     return material_recogniser().hazard_mark(text)
+
+
+def reads_alone(text: str) -> bool:
+    """Whether ``text`` reads the same whatever the flow's direction and the firm's
+    division (:meth:`MaterialRecogniser.reads_alone`): its rows are read once for all."""
+    return material_recogniser().reads_alone(text)
 
 
 def deciding_division(text: str, division: str | None) -> str | None:

@@ -44,6 +44,10 @@ ABBREVIATIONS = {
     "bvtv": "bao ve thuc vat",
 }
 _NOISE_WORDS = [tuple(n.split()) for n in sorted(NOISE, key=lambda n: -len(n.split()))]
+# The same phrases by their first word, longest first as above.
+_NOISE_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _noise in _NOISE_WORDS:
+    _NOISE_BY_FIRST.setdefault(_noise[0], []).append(_noise)
 _CODE = re.compile(r"\d[\d. ]*")
 _LEADING_CODE = re.compile(r"(?:ma nganh|ma|nganh|vsic)?\W*(\d{4,5})(?:\W+[a-z]|\W*$)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -108,7 +112,7 @@ def _strip_noise(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for noise in _NOISE_WORDS:
+        for noise in _NOISE_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(noise)]) == noise and not kept & set(
                 range(i, i + len(noise))
             ):
@@ -120,6 +124,7 @@ def _strip_noise(tokens: list[str]) -> list[str]:
     return out or tokens
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can carry a sector: folded, abbreviations expanded, noise gone."""
     return tuple(_strip_noise(_tokens(text)))

@@ -103,7 +103,9 @@ class SheetSpec:
 @cache
 def sheet_specs() -> tuple[SheetSpec, ...]:
     with (default_data_dir() / "sheets.yaml").open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        # libyaml's parser when PyYAML has it: the same safe constructor, read in a tenth
+        # of the time (every import reads this file first).
+        raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     specs = []
     for sheet in raw["sheets"]:
         columns = tuple(

@@ -272,13 +272,15 @@ def _collect(
     appenders = [(columns[key].append, i) for key, i in positions]
     numbers = sheet.row_numbers
     width = max(index.values(), default=-1) + 1
+    lead_at = positions[0][1] if positions else 0
     count = 0
     for number, cells in rows:
         if len(cells) < width:
             cells = [*cells, *([None] * (width - len(cells)))]
         if unescape:
             cells = [csv_unescape(c) if isinstance(c, str) and c[:1] == "'" else c for c in cells]
-        if all(
+        lead = cells[lead_at]  # filled in most rows: the others need not be looked at
+        if (lead is None or (isinstance(lead, str) and not lead.strip())) and all(
             cells[i] is None or (isinstance(cells[i], str) and not cells[i].strip())
             for _, i in positions
         ):
@@ -528,10 +530,11 @@ def _declares_dtd(
 
 def _has_formula(data: bytes) -> bool:
     """Whether ``data`` may hold a formula element or a formula error (element names and
-    attribute values are case-sensitive in XML)."""
-    if b'"e"' in data or b"'e'" in data:
+    attribute values are case-sensitive in XML). A single letter is looked for first:
+    found at memory speed, and absent from most blocks of a sheet's cells."""
+    if b"e" in data and (b'"e"' in data or b"'e'" in data):
         return True
-    if b"<f" not in data and b":f" not in data:
+    if b"f" not in data or (b"<f" not in data and b":f" not in data):
         return False
     return any(marker in data for marker in _FORMULA_MARKERS)
 

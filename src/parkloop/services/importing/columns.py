@@ -50,6 +50,8 @@ _QUANTITY_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0]*\d)\s*([^\d\s.,].*)$
 _PRICE_PER_UNIT = re.compile(
     r"(?i)^\s*([-+]?[\d.,\s\u00a0]*\d)\s*(?:vnđ|vnd|đồng|dong|đ|₫)?\s*/\s*(\S.*)$"
 )
+# What a number typed without a unit is made of (a unit starts with none of these).
+_DIGITS_AND_MARKS = "0123456789., \u00a0"
 PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
 _VI_LETTERS = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 
@@ -171,7 +173,11 @@ class ColumnReader:
             raw.headers.setdefault("unit", raw.label("quantity"))
         header_unit = raw.header_units.get("quantity")
         for i, cell in enumerate(quantities):
-            if isinstance(cell, str) and (m := _QUANTITY_WITH_UNIT.match(cell)):
+            if (
+                isinstance(cell, str)
+                and cell.strip(_DIGITS_AND_MARKS)  # a bare number has no unit to split off
+                and (m := _QUANTITY_WITH_UNIT.match(cell))
+            ):
                 try:
                     parse_entered_unit(m.group(2))
                 except CellError:
@@ -193,7 +199,7 @@ class ColumnReader:
                 continue
             units: list[str | None] = [None] * len(cells)
             for i, cell in enumerate(cells):
-                if isinstance(cell, str) and (m := _PRICE_PER_UNIT.match(cell)):
+                if isinstance(cell, str) and "/" in cell and (m := _PRICE_PER_UNIT.match(cell)):
                     try:
                         parse_entered_unit(m.group(2))
                     except CellError:

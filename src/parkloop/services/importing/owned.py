@@ -20,6 +20,7 @@ from parkloop.catalog.recognise import (
     Recognised,
     deciding_division,
     hazard_mark,
+    reads_alone,
     recognise_material,
 )
 from parkloop.domain.codes import normalise_code
@@ -184,16 +185,22 @@ class _Reader:
             else [None] * len(kept)
         )
         units: list[tuple[str, ParsedUnit] | None] = list(map(v["unit"].__getitem__, kept))
-        # Each distinct (text, sector) decides its sector once, each distinct reading
+        # A text read the same in every direction and sector (a name) is read once; each
+        # other distinct (text, sector) decides its sector once, and each distinct reading
         # (text, direction, sector, given code) is read once.
+        alone = {text: reads_alone(text) for text in dict.fromkeys(texts) if text is not None}
         deciding = self.divisions
         pairs: list[Any] = list(zip(texts, divisions, strict=True))
         for pair in dict.fromkeys(pairs):
-            if pair not in deciding and pair[0] is not None:
+            if pair not in deciding and pair[0] is not None and not alone[pair[0]]:
                 deciding[pair] = deciding_division(*pair)
         marks = _hazard_marks(v, kept, directions)
         keys = [
-            None if text is None else (text, direction, deciding[pair], code, mark)
+            None
+            if text is None
+            else (text, None, None, code, mark)
+            if alone[text]
+            else (text, direction, deciding[pair], code, mark)
             for text, direction, pair, code, mark in zip(
                 texts, directions, pairs, given, marks, strict=True
             )
@@ -641,10 +648,18 @@ def derive_key_columns(
     blank = [p for p, key in enumerate(keys) if not key]
     if blank:
         keys = cols["key"] = list(keys)
-        seen: dict[tuple[str, str], int] = {}
-        for p, base in zip(blank, base_keys(cols, kept, blank), strict=True):
-            n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
-            keys[p] = base if n == 1 else f"{base}:{n}"
+        bases = base_keys(cols, kept, blank)
+        if len(set(zip(map(parks.__getitem__, blank), bases, strict=True))) == len(bases):
+            # No two of them share a key (the usual case): each row takes its own.
+            for p, base in zip(blank, bases, strict=True):
+                keys[p] = base
+            if len(blank) == len(keys):
+                return  # every key made here, none repeated
+        else:
+            seen: dict[tuple[str, str], int] = {}
+            for p, base in zip(blank, bases, strict=True):
+                n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
+                keys[p] = base if n == 1 else f"{base}:{n}"
     pairs = list(zip(parks, keys, strict=True))
     if len(set(pairs)) == len(pairs):
         return  # no key repeats
