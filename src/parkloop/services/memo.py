@@ -184,12 +184,14 @@ def _read_version(engine: Engine) -> Hashable:
         return read(conn)
 
 
-def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
+def shared(engine: Engine, key: Hashable, compute: Callable[[], T], earlier: bool = True) -> T:
     """``compute()``, or its answer already computed under ``key`` by this process at the
     current data version (:func:`data_version`). Only while a web request reads (as
     :func:`once`): a job or a command always computes. ``key`` must name everything the
     answer depends on besides the data, the viewer's permission scope first of all
-    (:func:`scope_of`); the answer is shared, so it must not be changed by its readers."""
+    (:func:`scope_of`); the answer is shared, so it must not be changed by its readers.
+    ``earlier`` False: never an answer of an earlier data version (see the module's
+    description), as for :func:`park_wide`."""
     if _READS.get() is None:
         return compute()
     version = data_version(engine)
@@ -198,7 +200,7 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
     if kept is not None and kept.version == version:
         answer: T = kept.value
         return answer
-    if kept is not None and _may_show_earlier(engine, kept, version):
+    if kept is not None and earlier and _may_show_earlier(engine, kept, version):
         _REFRESHER.ask(full, engine, compute)
         _note_as_of(kept.at)
         return kept.value  # type: ignore[no-any-return]
@@ -209,6 +211,17 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
         answer = _computing(compute)
         _SHARED.put(full, version, answer)
         return answer
+
+
+def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
+    """``read()`` of records of a park for everyone, before any permission filter: kept as
+    :func:`shared` keeps a figure, but under no viewer's scope, so that the figures of
+    every scope of a park are derived from one read per data version. Such an answer is
+    never shown as it is: whoever uses it keeps only what the viewer may see through the
+    permission layer (``store.permissions``), and the figure derived from it is kept under
+    the viewer's scope. Always of the current data version (a figure of one data version
+    is computed from reads of that version)."""
+    return shared(engine, ("park-wide", key), read, earlier=False)
 
 
 def _computing(compute: Callable[[], T]) -> T:
