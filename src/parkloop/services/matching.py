@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -1486,12 +1486,11 @@ def _matches(conn: Connection, rows: list[dict[str, Any]]) -> list[Match]:
     return [match_from_row(r, names) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     """A saved match as a viewer is shown it, before any view of it is built: whole, or
     (accepted, to one of its parties) with the other side's details hidden; its rank
     among the matches of its supply shown to that viewer, and the net benefit the view
-    shows (none when hidden)."""
+    shows (none when hidden). A tuple: a park's network makes thousands of them."""
 
     id: int
     whole: bool
@@ -1674,7 +1673,7 @@ def match_links(engine: Engine, park: str, shown: Sequence[Shown]) -> list[dict[
     ``score``) only for those shown whole, as their views show them."""
     if not shown:
         return []
-    parts, names = _match_parts(engine, park, tuple(sorted({s.status for s in shown})))
+    parts, names = match_parts(engine, park, tuple(sorted({s.status for s in shown})))
     links = []
     for s in shown:
         found = parts.get(s.id)
@@ -1697,7 +1696,7 @@ def match_links(engine: Engine, park: str, shown: Sequence[Shown]) -> list[dict[
     return links
 
 
-def _match_parts(
+def match_parts(
     engine: Engine, park: str, statuses: tuple[str, ...]
 ) -> tuple[dict[int, tuple[Any, ...]], dict[int, dict[str, Any]]]:
     """``store.proposals.match_parts`` of the park's matches of ``statuses`` and the names
