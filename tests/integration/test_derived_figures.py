@@ -137,3 +137,7 @@ def test_each_scopes_figures_derived_from_the_park_wide_reads_are_its_own(
     counts = {len(f["flow_figures"]) for f in alone}
     assert len(counts) > 2
     assert any(not s.whole for f in alone for s in f["every_match"])
+    # Scopes that may see the same records were given one picture, drawn once.
+    for picture in ("graph", "sankey"):
+        drawn = {id(f[picture]) for f in derived}
+        assert len({repr(f[picture]) for f in alone}) <= len(drawn) < len(every)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,7 +30,7 @@ from parkloop.domain.enums import (
     MaterialClass,
     OrgKind,
 )
-from parkloop.domain.models import Exchange, Organisation
+from parkloop.domain.models import Exchange, Organisation, Park
 from parkloop.domain.permissions import DisclosureRule, Viewer
 from parkloop.formats import percent
 from parkloop.services import confidentiality, memo, registry
@@ -43,7 +43,7 @@ from parkloop.services.geo import (
     organisations_involved,
     sector_of,
 )
-from parkloop.services.matching import match_parts, shown_matches
+from parkloop.services.matching import Shown, match_parts, shown_matches
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
 
@@ -131,6 +131,16 @@ class Path:
     parties: dict[str, OrgKey] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A picture as a viewer gets it (``data``, shared: not to be changed), and ``key``:
+    what names the records it was drawn from, the same for every viewer who may see
+    those records (their pictures are the same; see :func:`memo.alike`)."""
+
+    key: Hashable
+    data: dict[str, Any]
+
+
 def park_sankey(
     engine: Engine,
     park_code: str,
@@ -154,17 +164,59 @@ def park_sankey(
     folded into one "other" node per column (``members`` lists what each holds), or None
     when nothing folds; it is made of the same paths, so it shows nothing more.
     """
+    return drawn_sankey(engine, park_code, viewer, year, lang, unit).data
+
+
+def drawn_sankey(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    year: int | None = None,
+    lang: str = "vi",
+    unit: str = "t",
+) -> Drawn:
+    """:func:`park_sankey` and what it is drawn from: the flows of the year the viewer may
+    see, the exchanges whose figures it may see, whether it gets aggregates only."""
     lang = language(lang)
     park = registry.require_park(engine, park_code)
     computing, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
     flows = registry.flow_figures(engine, park_code, computing)
     year = year or max((f.year for f in flows), default=None)
-    year_flows = [f for f in flows if f.year == year]
+    year_flows = tuple(f for f in flows if f.year == year)
     exchanges = [
         x for x in registry.exchanges(engine, park_code, viewer=computing) if _ran(x, year)
     ]
     shown = exchange_figures_shown(engine, exchanges, computing)
     counted = [x for x in exchanges if x.id in shown]
+    key = (
+        "sankey",
+        park.code,
+        year,
+        lang,
+        unit,
+        aggregate_only,
+        year_flows,
+        tuple(x.id for x in counted),
+    )
+    data = memo.alike(
+        engine,
+        key,
+        lambda: _sankey(engine, park, year, year_flows, counted, aggregate_only, lang, unit),
+    )
+    return Drawn(key, data)
+
+
+def _sankey(
+    engine: Engine,
+    park: Park,
+    year: int | None,
+    year_flows: Sequence[registry.FlowFigures],
+    counted: Sequence[Exchange],
+    aggregate_only: bool,
+    lang: str,
+    unit: str,
+) -> dict[str, Any]:
+    park_code = park.code
     orgs = organisations_involved(engine, park_code, counted)
 
     available = sorted({f.unit for f in year_flows} | {x.quantity.unit for x in counted})
@@ -212,11 +264,7 @@ def _paths(
     """Exchanges from supplier to receiver; each output less what its enterprise's
     exchanges carry of that material, to its destination; each input less what the
     enterprise receives by exchange, from outside."""
-    inputs = {
-        ((park_code, f.org_code), f.material_code)
-        for f in flows
-        if f.direction == IN
-    }
+    inputs = {((park_code, f.org_code), f.material_code) for f in flows if f.direction == IN}
     paths: list[Path] = []
     sent: dict[tuple[OrgKey, str], float] = defaultdict(float)
     received: dict[tuple[OrgKey, str], float] = defaultdict(float)
@@ -672,10 +720,15 @@ def symbiosis_graph(
     by material class, drawn by status) and the saved matches ``viewer`` is shown
     (proposed, or accepted and not yet an exchange listed here). Quantities only where
     the viewer may see them; a width then grows with the quantity on a log scale."""
+    return drawn_graph(engine, park_code, viewer, lang).data
+
+
+def drawn_graph(engine: Engine, park_code: str, viewer: Viewer, lang: str = "vi") -> Drawn:
+    """:func:`symbiosis_graph` and what it is drawn from: the exchanges listed to the
+    viewer, those whose figures it may see, the matches it is shown (each whole or not)."""
     lang = language(lang)
     park = registry.require_park(engine, park_code)
     exchanges = registry.exchanges(engine, park_code, viewer=viewer)
-    orgs = organisations_involved(engine, park_code, exchanges)
     shown = exchange_figures_shown(engine, exchanges, viewer)
     listed = {x.id for x in exchanges}
     with engine.connect() as conn:
@@ -686,6 +739,32 @@ def symbiosis_graph(
             if m["exchange_id"] in listed
         }
     proposed = shown_matches(engine, park_code, viewer, MATCH_STATUSES)
+    key = (
+        "graph",
+        park.code,
+        lang,
+        tuple(x.id for x in exchanges),
+        tuple(sorted(shown)),
+        tuple(sorted(became)),
+        tuple((s.id, s.whole, s.status) for s in proposed),
+    )
+    data = memo.alike(
+        engine, key, lambda: _graph(engine, park, exchanges, shown, became, proposed, lang)
+    )
+    return Drawn(key, data)
+
+
+def _graph(
+    engine: Engine,
+    park: Park,
+    exchanges: Sequence[Exchange],
+    shown: set[int],
+    became: set[int],
+    proposed: Sequence[Shown],
+    lang: str,
+) -> dict[str, Any]:
+    park_code = park.code
+    orgs = organisations_involved(engine, park_code, exchanges)
     drawn_matches = _drawn_matches(engine, park_code, lang)
 
     links: list[dict[str, Any]] = []

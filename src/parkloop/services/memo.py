@@ -113,6 +113,9 @@ class _Shared:
     locks: dict[Hashable, threading.Lock] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
     size: int = 0
+    # How many entries hold each answer counted in ``size`` (by id), so that an answer
+    # kept under several keys (a figure shared by scopes) is counted once.
+    holders: dict[int, int] = field(default_factory=dict)
 
     def get(self, key: Hashable, version: Hashable) -> tuple[bool, Any]:
         kept = self.latest(key)
@@ -134,12 +137,26 @@ class _Shared:
         with self.guard:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= old.size
+                self._release(old)
             self.entries[key] = kept
-            self.size += size
+            if size:
+                held = self.holders.get(id(value), 0)
+                self.holders[id(value)] = held + 1
+                if not held:
+                    self.size += size
             while self.entries and (len(self.entries) > SHARED_ENTRIES or self.size > SHARED_BYTES):
                 _, dropped = self.entries.popitem(last=False)
-                self.size -= dropped.size
+                self._release(dropped)
+
+    def _release(self, kept: _Kept) -> None:
+        """``kept`` is no longer held under a key (with the guard held)."""
+        if not kept.size:
+            return
+        held = self.holders.pop(id(kept.value)) - 1
+        if held:
+            self.holders[id(kept.value)] = held
+        else:
+            self.size -= kept.size
 
     def lock(self, key: Hashable) -> threading.Lock:
         with self.guard:
@@ -153,6 +170,7 @@ class _Shared:
     def clear(self) -> None:
         with self.guard:
             self.entries.clear()
+            self.holders.clear()
             self.size = 0
 
 
@@ -222,6 +240,14 @@ def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
     the viewer's scope. Always of the current data version (a figure of one data version
     is computed from reads of that version)."""
     return shared(engine, ("park-wide", key), read, earlier=False)
+
+
+def alike(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` of a figure drawn from records a viewer may see, kept under ``key``:
+    what names those records (which ones, not whose view), so that viewers of different
+    scopes who may see the same records share one figure, which is what each would have
+    computed. Kept as :func:`park_wide` keeps a read, of the current data version only."""
+    return shared(engine, ("alike", key), compute, earlier=False)
 
 
 def _computing(compute: Callable[[], T]) -> T:
