@@ -121,10 +121,16 @@ def exchanges(
     """The exchanges of a park (with ``party``, an organisation's code: those it supplies
     or receives). With ``viewer``, those of a kept optimisation plan (``planned``) only
     when the viewer sees every record of the park: a plan's quantities rest on every
-    enterprise's records, private ones included."""
+    enterprise's records, private ones included. The register is read once per data
+    version in the web application (it is the same for every viewer but plans)."""
     park = require_park(engine, park_code)
-    with engine.connect() as conn:
-        found = exchange_store.list_exchanges(conn, park_code, statuses, party)
+
+    def read() -> list[Exchange]:
+        with engine.connect() as conn:
+            return exchange_store.list_exchanges(conn, park_code, statuses, party)
+
+    key = ("exchanges", park_code, tuple(statuses) if statuses is not None else None, party)
+    found = list(memo.park_wide(engine, key, read))
     if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
         found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
     return found
