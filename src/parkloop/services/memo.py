@@ -12,7 +12,11 @@ costly and asked for by many requests, in several web workers: :func:`shared` ke
 the process under the data version it was computed at (:func:`data_version`, read once
 per request from the database, so that a write by any process, a job or a command is seen
 by every worker at its next request) and under the viewer's permission scope
-(:func:`scope_of`), never shared between scopes.
+(:func:`scope_of`), never shared between scopes. What every scope's figures are derived
+from is read once per data version for all of them (:func:`park_wide`: a park's records
+before the permission filter, never shown as they are), and a figure that depends only on
+the records a viewer may see is kept under what names those records (:func:`alike`), so
+that viewers of different scopes who see the same records share it.
 
 When the data has changed since a figure was kept, the figure kept may still be shown for a
 short while (the setting ``figures_stale_s``) while this process computes the newer one in
