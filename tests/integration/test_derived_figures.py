@@ -7,7 +7,6 @@ them accepted across a private record."""
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -92,12 +91,13 @@ def figures(engine: sa.Engine, viewer: Viewer, own: str) -> dict[str, Any]:
     }
 
 
-def in_request(compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``compute()`` as a web request computes it (each request a context of its own)."""
+def in_request(engine: sa.Engine, viewer: Viewer, own: str) -> dict[str, Any]:
+    """:func:`figures` as a web request computes them (each request a context of its
+    own)."""
 
     def run() -> dict[str, Any]:
         memo.remember_reads()
-        return compute()
+        return figures(engine, viewer, own)
 
     return contextvars.copy_context().run(run)
 
@@ -119,9 +119,7 @@ def test_each_scopes_figures_derived_from_the_park_wide_reads_are_its_own(
 
         monkeypatch.setattr(module, name, counting)
     try:
-        derived = [
-            in_request(lambda v=viewer, o=own: figures(engine, v, o)) for viewer, own in every
-        ]
+        derived = [in_request(engine, viewer, own) for viewer, own in every]
     finally:
         memo.forget_shared()
     # The park's records were read once for every scope (the index once per set of
