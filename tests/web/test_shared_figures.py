@@ -67,7 +67,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int
 def test_a_picture_is_computed_once_until_another_process_writes(
     client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = counted(monkeypatch, diagrams, "park_sankey")
+    calls = counted(monkeypatch, diagrams, "drawn_sankey")
     c = client("operator")
     first = c.get(f"/api/v1/parks/{P}/sankey")
     again = c.get(f"/api/v1/parks/{P}/sankey")
@@ -91,7 +91,7 @@ def test_earlier_figures_are_shown_with_their_time_while_newer_ones_are_computed
     client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
-    calls = counted(monkeypatch, diagrams, "park_sankey")
+    calls = counted(monkeypatch, diagrams, "drawn_sankey")
     c = client("operator")
     first = c.get(f"/api/v1/parks/{P}/sankey")
     page = c.get(f"/parks/{P}?lang=en").text

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine
 
 from parkloop.api.models import ParkOut, park_of
 from parkloop.api.support import (
@@ -68,9 +69,14 @@ def park_graph(
     body = memo.shared(
         engine,
         ("park_graph", code, memo.scope_of(caller.viewer), said),
-        lambda: _json(diagrams.symbiosis_graph(engine, code, caller.viewer, said)),
+        lambda: _sent(engine, diagrams.drawn_graph(engine, code, caller.viewer, said)),
     )
     return Response(body, media_type="application/json")
+
+
+def _sent(engine: Engine, drawn: diagrams.Drawn) -> bytes:
+    """A picture's JSON, written once for every viewer it was drawn alike for."""
+    return memo.alike(engine, ("json", drawn.key), lambda: _json(drawn.data))
 
 
 @router.get("/parks/{code}/sankey", name="park_sankey", response_model=dict[str, Any])
@@ -88,7 +94,7 @@ def park_sankey(
     body = memo.shared(
         engine,
         ("park_sankey", code, memo.scope_of(caller.viewer), year, said),
-        lambda: _json(diagrams.park_sankey(engine, code, caller.viewer, year, said)),
+        lambda: _sent(engine, diagrams.drawn_sankey(engine, code, caller.viewer, year, said)),
     )
     return Response(body, media_type="application/json")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,10 +30,10 @@ from parkloop.domain.enums import (
     MaterialClass,
     OrgKind,
 )
-from parkloop.domain.models import Exchange, Organisation
+from parkloop.domain.models import Exchange, Organisation, Park
 from parkloop.domain.permissions import DisclosureRule, Viewer
 from parkloop.formats import percent
-from parkloop.services import confidentiality, registry
+from parkloop.services import confidentiality, memo, registry
 from parkloop.services.geo import (
     CLASS_COLOURS,
     KIND_COLOURS,
@@ -43,7 +43,7 @@ from parkloop.services.geo import (
     organisations_involved,
     sector_of,
 )
-from parkloop.services.matching import match_links, shown_matches
+from parkloop.services.matching import Shown, match_parts, shown_matches
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
 
@@ -110,6 +110,8 @@ LINE_TYPES = {
     ExchangeStatus.STOPPED: "dotted",
 }
 MATCH_STATUSES = ("proposed", "accepted")
+# The codes flows are read with, looked up once (an enum member's value is a lookup).
+IN, OUT, UNKNOWN = Direction.IN.value, Direction.OUT.value, Destination.UNKNOWN.value
 TINY = 1e-9
 
 
@@ -127,6 +129,16 @@ class Path:
     target: str
     value: float
     parties: dict[str, OrgKey] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A picture as a viewer gets it (``data``, shared: not to be changed), and ``key``:
+    what names the records it was drawn from, the same for every viewer who may see
+    those records (their pictures are the same; see :func:`memo.alike`)."""
+
+    key: Hashable
+    data: dict[str, Any]
 
 
 def park_sankey(
@@ -152,17 +164,59 @@ def park_sankey(
     folded into one "other" node per column (``members`` lists what each holds), or None
     when nothing folds; it is made of the same paths, so it shows nothing more.
     """
+    return drawn_sankey(engine, park_code, viewer, year, lang, unit).data
+
+
+def drawn_sankey(
+    engine: Engine,
+    park_code: str,
+    viewer: Viewer,
+    year: int | None = None,
+    lang: str = "vi",
+    unit: str = "t",
+) -> Drawn:
+    """:func:`park_sankey` and what it is drawn from: the flows of the year the viewer may
+    see, the exchanges whose figures it may see, whether it gets aggregates only."""
     lang = language(lang)
     park = registry.require_park(engine, park_code)
     computing, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
     flows = registry.flow_figures(engine, park_code, computing)
     year = year or max((f.year for f in flows), default=None)
-    year_flows = [f for f in flows if f.year == year]
+    year_flows = tuple(f for f in flows if f.year == year)
     exchanges = [
         x for x in registry.exchanges(engine, park_code, viewer=computing) if _ran(x, year)
     ]
     shown = exchange_figures_shown(engine, exchanges, computing)
     counted = [x for x in exchanges if x.id in shown]
+    key = (
+        "sankey",
+        park.code,
+        year,
+        lang,
+        unit,
+        aggregate_only,
+        year_flows,
+        tuple(x.id for x in counted),
+    )
+    data = memo.alike(
+        engine,
+        key,
+        lambda: _sankey(engine, park, year, year_flows, counted, aggregate_only, lang, unit),
+    )
+    return Drawn(key, data)
+
+
+def _sankey(
+    engine: Engine,
+    park: Park,
+    year: int | None,
+    year_flows: Sequence[registry.FlowFigures],
+    counted: Sequence[Exchange],
+    aggregate_only: bool,
+    lang: str,
+    unit: str,
+) -> dict[str, Any]:
+    park_code = park.code
     orgs = organisations_involved(engine, park_code, counted)
 
     available = sorted({f.unit for f in year_flows} | {x.quantity.unit for x in counted})
@@ -210,11 +264,7 @@ def _paths(
     """Exchanges from supplier to receiver; each output less what its enterprise's
     exchanges carry of that material, to its destination; each input less what the
     enterprise receives by exchange, from outside."""
-    inputs = {
-        ((park_code, f.org_code), f.material_code)
-        for f in flows
-        if f.direction == Direction.IN.value
-    }
+    inputs = {((park_code, f.org_code), f.material_code) for f in flows if f.direction == IN}
     paths: list[Path] = []
     sent: dict[tuple[OrgKey, str], float] = defaultdict(float)
     received: dict[tuple[OrgKey, str], float] = defaultdict(float)
@@ -241,9 +291,9 @@ def _paths(
     for f in flows:
         org = (park_code, f.org_code)
         key = (org, f.material_code)
-        if f.direction == Direction.OUT.value:
+        if f.direction == OUT:
             rest = f.annual_quantity - sent.pop(key, 0.0)
-            destination = f.destination or Destination.UNKNOWN.value
+            destination = f.destination or UNKNOWN
             if rest > TINY:
                 paths.append(
                     Path(
@@ -670,10 +720,15 @@ def symbiosis_graph(
     by material class, drawn by status) and the saved matches ``viewer`` is shown
     (proposed, or accepted and not yet an exchange listed here). Quantities only where
     the viewer may see them; a width then grows with the quantity on a log scale."""
+    return drawn_graph(engine, park_code, viewer, lang).data
+
+
+def drawn_graph(engine: Engine, park_code: str, viewer: Viewer, lang: str = "vi") -> Drawn:
+    """:func:`symbiosis_graph` and what it is drawn from: the exchanges listed to the
+    viewer, those whose figures it may see, the matches it is shown (each whole or not)."""
     lang = language(lang)
     park = registry.require_park(engine, park_code)
     exchanges = registry.exchanges(engine, park_code, viewer=viewer)
-    orgs = organisations_involved(engine, park_code, exchanges)
     shown = exchange_figures_shown(engine, exchanges, viewer)
     listed = {x.id for x in exchanges}
     with engine.connect() as conn:
@@ -684,7 +739,33 @@ def symbiosis_graph(
             if m["exchange_id"] in listed
         }
     proposed = shown_matches(engine, park_code, viewer, MATCH_STATUSES)
-    views = match_links(engine, park_code, [s for s in proposed if s.id not in became])
+    key = (
+        "graph",
+        park.code,
+        lang,
+        tuple(x.id for x in exchanges),
+        tuple(sorted(shown)),
+        tuple(sorted(became)),
+        tuple((s.id, s.whole, s.status) for s in proposed),
+    )
+    data = memo.alike(
+        engine, key, lambda: _graph(engine, park, exchanges, shown, became, proposed, lang)
+    )
+    return Drawn(key, data)
+
+
+def _graph(
+    engine: Engine,
+    park: Park,
+    exchanges: Sequence[Exchange],
+    shown: set[int],
+    became: set[int],
+    proposed: Sequence[Shown],
+    lang: str,
+) -> dict[str, Any]:
+    park_code = park.code
+    orgs = organisations_involved(engine, park_code, exchanges)
+    drawn_matches = _drawn_matches(engine, park_code, lang)
 
     links: list[dict[str, Any]] = []
     degree: dict[OrgKey, int] = defaultdict(int)
@@ -705,19 +786,19 @@ def symbiosis_graph(
         )
         degree[supplier] += 1
         degree[receiver] += 1
-    hidden_parties = 0
-    for v in views:
-        supplier = (v["supplier"]["park"], v["supplier"]["code"])
-        receiver = (v["receiver"]["park"], v["receiver"]["code"])
+    hidden_parties = matches_drawn = 0
+    for s in proposed:
+        found = None if s.id in became else drawn_matches.get(s.id)
+        if found is None:  # an exchange listed here, or decided on since it was listed
+            continue
+        matches_drawn += 1
+        supplier, receiver, whole, hidden = found
         if supplier not in orgs or receiver not in orgs:
             hidden_parties += 1  # a side the viewer may not know of: not drawn
             continue
-        quantity = None if v["quantity"] is None else (float(v["quantity"]), str(v["unit"]))
-        link = _graph_link(
-            "match", supplier, receiver, v["material"], ExchangeStatus.PROPOSED, quantity, lang
-        )
-        link.update(match=v["id"], match_status=v["status"], score=v["score"])
-        links.append(link)
+        # The link as the viewer is shown the match: with its figures only when whole.
+        link = whole if s.whole else hidden
+        links.append({**link, "lineStyle": dict(link["lineStyle"]), "match_status": s.status})
         degree[supplier] += 1
         degree[receiver] += 1
     _scale_widths(links)
@@ -726,13 +807,20 @@ def symbiosis_graph(
         o for o in orgs.values() if o.park_code == park_code or (o.park_code, o.code) in degree
     ]
     kinds = [k for k in OrgKind if any(o.kind is k for o in drawn)]
+    node_of = _graph_nodes(engine, park_code, lang)
     nodes = [
-        _graph_node(o, park_code, kinds.index(o.kind), degree[(o.park_code, o.code)], lang)
+        _graph_node(
+            node_of.get((o.park_code, o.code)) or _node_parts(o, park_code, lang),
+            kinds.index(o.kind),
+            degree[(o.park_code, o.code)],
+        )
         for o in drawn
     ]
     _unique_labels(nodes)
-    classes = {MaterialClass(link["material_class"]) for link in links}
-    statuses = {ExchangeStatus(link["status"]) for link in links if link["kind"] == "exchange"}
+    classes = {MaterialClass(c) for c in {link["material_class"] for link in links}}
+    statuses = {
+        ExchangeStatus(s) for s in {link["status"] for link in links if link["kind"] == "exchange"}
+    }
     lines = [
         {"status": s.value, "label": s.label(lang), "line": LINE_TYPES[s]}
         for s in ExchangeStatus
@@ -759,8 +847,40 @@ def symbiosis_graph(
             "statuses": lines,
         },
         "method": _graph_method(lang),
-        "sources": _graph_sources(exchanges, shown, views, hidden_parties, lang),
+        "sources": _graph_sources(exchanges, shown, matches_drawn, hidden_parties, lang),
     }
+
+
+DrawnMatch = tuple[OrgKey, OrgKey, dict[str, Any], dict[str, Any]]
+
+
+def _drawn_matches(engine: Engine, park_code: str, lang: str) -> dict[int, DrawnMatch]:
+    """Each saved match of the park (proposed or accepted) as the network draws it: its
+    supplier and receiver, its link with its figures (quantity, score) and its link
+    without them, by match id; the link's ``match_status`` is the viewer's. Made once per
+    data version for every viewer in the web application (:func:`memo.park_wide`); a
+    viewer's network takes only the matches :func:`shown_matches` shows it, each whole
+    only when shown whole."""
+
+    def make() -> dict[int, DrawnMatch]:
+        parts, names = match_parts(engine, park_code, tuple(sorted(MATCH_STATUSES)))
+        out: dict[int, DrawnMatch] = {}
+        for match_id, (supplier_id, receiver_id, material, quantity, unit, score) in parts.items():
+            sup, rec = names[supplier_id], names[receiver_id]
+            supplier = (sup["park_code"], sup["code"])
+            receiver = (rec["park_code"], rec["code"])
+            drawn = []
+            for figures in (True, False):
+                shown = (float(quantity), str(unit)) if figures and quantity is not None else None
+                link = _graph_link(
+                    "match", supplier, receiver, material, ExchangeStatus.PROPOSED, shown, lang
+                )
+                link.update(match=match_id, match_status="", score=score if figures else None)
+                drawn.append(link)
+            out[match_id] = (supplier, receiver, drawn[0], drawn[1])
+        return out
+
+    return memo.park_wide(engine, ("graph matches", park_code, lang), make)
 
 
 def _graph_link(
@@ -827,30 +947,47 @@ def _node_id(key: OrgKey) -> str:
     return f"{key[0]}:{key[1]}"
 
 
-def _graph_node(
-    org: Organisation,
-    park_code: str,
-    category: int,
-    degree: int,
-    lang: str,
-) -> dict[str, Any]:
+def _graph_nodes(engine: Engine, park_code: str, lang: str) -> dict[OrgKey, dict[str, Any]]:
+    """:func:`_node_parts` of each organisation of the park (the registry, the same for
+    every viewer), once per data version in the web application."""
+
+    def make() -> dict[OrgKey, dict[str, Any]]:
+        return {
+            (o.park_code, o.code): _node_parts(o, park_code, lang)
+            for o in registry.organisations(engine, park_code)
+        }
+
+    return memo.park_wide(engine, ("graph nodes", park_code, lang), make)
+
+
+def _node_parts(org: Organisation, park_code: str, lang: str) -> dict[str, Any]:
+    """An organisation's node but what the viewer's network gives it (its category, its
+    number of links)."""
     sector, sector_name = sector_of(org, lang)
-    node: dict[str, Any] = {
+    return {
         "id": _node_id((org.park_code, org.code)),
         "name": _org_name(org, org.park_code, org.code, park_code, lang),
         "label": _org_label(org, org.park_code, org.code, park_code, lang),
         "inside": org.park_code == park_code and org.inside_park,
         "code": org.code,
         "park": org.park_code,
-        "category": category,
+        "category": 0,
         "kind": org.kind.value,
         "kind_label": org.kind.label(lang),
         "sector": sector,
         "sector_name": sector_name,
+        "value": 0,
+        "symbolSize": 0.0,
+    }
+
+
+def _graph_node(parts: dict[str, Any], category: int, degree: int) -> dict[str, Any]:
+    return {
+        **parts,
+        "category": category,
         "value": degree,
         "symbolSize": round(10 + 6 * math.sqrt(degree), 1),
     }
-    return node
 
 
 def _unique_labels(nodes: Sequence[dict[str, Any]]) -> None:
@@ -891,12 +1028,12 @@ def _graph_method(lang: str) -> str:
 def _graph_sources(
     exchanges: Sequence[Exchange],
     shown: set[int],
-    views: Sequence[Mapping[str, Any]],
+    matches: int,
     hidden_parties: int,
     lang: str,
 ) -> list[str]:
     with_figures = sum(1 for x in exchanges if x.id in shown)
-    drawn = len(views) - hidden_parties
+    drawn = matches - hidden_parties
     if lang == "en":
         out = [
             f"{len(exchanges)} exchanges of the exchange register, {with_figures} with "

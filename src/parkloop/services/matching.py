@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine, select
 
 from parkloop import units
@@ -50,6 +51,7 @@ from parkloop.matching.engine import (
 from parkloop.matching.fit import Parties
 from parkloop.matching.rules import Rule, build_rules
 from parkloop.matching.tables import Side, pair_keys
+from parkloop.services import memo
 from parkloop.store import changes, edits, proposals
 from parkloop.store import matching as store
 from parkloop.store.changes import actor_of
@@ -1484,12 +1486,11 @@ def _matches(conn: Connection, rows: list[dict[str, Any]]) -> list[Match]:
     return [match_from_row(r, names) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     """A saved match as a viewer is shown it, before any view of it is built: whole, or
     (accepted, to one of its parties) with the other side's details hidden; its rank
     among the matches of its supply shown to that viewer, and the net benefit the view
-    shows (none when hidden)."""
+    shows (none when hidden). A tuple: a park's network makes thousands of them."""
 
     id: int
     whole: bool
@@ -1498,6 +1499,72 @@ class Shown:
     supplier_id: int
     receiver_id: int
     net_benefit_vnd_per_year: float | None
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A park's saved matches (of some statuses) as :func:`shown_matches` reads them, for
+    every viewer: who is shown which is decided from these columns for each viewer."""
+
+    ids: list[int]
+    status: list[str]
+    supply: list[tuple[Any, Any]]  # (kind, id) of the supply, in the listing's order
+    supplier_ids: list[int]
+    receiver_ids: list[int]
+    net_benefit: list[Any]
+    sold: list[bool]  # the fit note says the supply is sold today
+    groups: list[tuple[int, str]]  # (receiver, material), for open_before_sold
+    supplier: NDArray[np.int64]
+    receiver: NDArray[np.int64]
+    supplier_park: NDArray[np.int64]
+    receiver_park: NDArray[np.int64]
+    supply_level: NDArray[np.int8]
+    demand_level: NDArray[np.int8]
+    accepted: NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, index: dict[str, list[Any]]) -> _Index:
+        ids = [int(i) for i in index["id"]]
+        return cls(
+            ids=ids,
+            status=[str(s) for s in index["status"]],
+            supply=list(zip(index["supply_kind"], index["supply_id"], strict=True)),
+            supplier_ids=[int(i) for i in index["supplier_id"]],
+            receiver_ids=[int(i) for i in index["receiver_id"]],
+            net_benefit=list(index["net_benefit_vnd_per_year"]),
+            sold=[ALREADY_SOLD in str(note or "").split(";") for note in index["fit_note"]],
+            groups=[
+                (int(r), str(m))
+                for r, m in zip(index["receiver_id"], index["material_code"], strict=True)
+            ],
+            supplier=np.asarray(index["supplier_id"], dtype=np.int64),
+            receiver=np.asarray(index["receiver_id"], dtype=np.int64),
+            supplier_park=np.asarray(index["supplier_park_id"], dtype=np.int64),
+            receiver_park=np.asarray(index["receiver_park_id"], dtype=np.int64),
+            supply_level=np.asarray(index["supply_level"], dtype=np.int8),
+            demand_level=np.asarray(index["demand_level"], dtype=np.int8),
+            accepted=np.asarray([s == "accepted" for s in index["status"]], dtype=bool),
+        )
+
+
+def _match_index(
+    engine: Engine,
+    park: str,
+    statuses: tuple[str, ...] | None,
+    supply: tuple[str, int] | None,
+    party: int | None,
+) -> _Index:
+    """The park's match index (``store.proposals.match_index``); the whole park's read
+    once per data version in the web application, one supply's or party's each time."""
+
+    def read() -> _Index:
+        with engine.connect() as conn:
+            ids = _scope(conn, park, None, False)
+            return _Index.of(proposals.match_index(conn, list(ids), statuses, supply, party))
+
+    if supply is None and party is None:
+        return memo.park_wide(engine, ("match_index", park, statuses), read)
+    return read()
 
 
 def shown_matches(
@@ -1514,47 +1581,55 @@ def shown_matches(
     it with the other side's details hidden. Ranks count only the matches shown, so a
     hidden match never shows through another's rank. With ``supply`` (its kind and id),
     only the matches of that supply; with ``party`` (an organisation's id), only those of
-    the supplies it is a party of (ranks count within a supply, so they are the same)."""
-    with engine.connect() as conn:
-        ids = _scope(conn, park, None, False)
-        index = proposals.match_index(conn, list(ids), statuses, supply, party)
-    if not index["id"]:
+    the supplies it is a party of (ranks count within a supply, so they are the same).
+
+    In the web application the answer is kept per data version and the viewer's scope
+    (the pages of one viewer ask for it several times), each scope's derived from the
+    park's match index read once per data version."""
+    wanted = tuple(statuses) if statuses is not None else None
+    key = ("shown_matches", park, memo.scope_of(viewer), wanted, supply, party)
+    return list(
+        memo.shared(
+            engine,
+            key,
+            lambda: _shown(_match_index(engine, park, wanted, supply, party), viewer),
+            earlier=False,
+        )
+    )
+
+
+def _shown(index: _Index, viewer: Viewer) -> list[Shown]:
+    """:func:`shown_matches` of one index for ``viewer``."""
+    if not index.ids:
         return []
-    supplier = np.asarray(index["supplier_id"], dtype=np.int64)
-    receiver = np.asarray(index["receiver_id"], dtype=np.int64)
-    s_park = np.asarray(index["supplier_park_id"], dtype=np.int64)
-    r_park = np.asarray(index["receiver_park_id"], dtype=np.int64)
-    s_level = np.asarray(index["supply_level"], dtype=np.int8)
-    d_level = np.asarray(index["demand_level"], dtype=np.int8)
-    private = np.full(len(supplier), 2, dtype=np.int8)
+    private = np.full(len(index.ids), 2, dtype=np.int8)
     # The permission matrix over whole columns (domain.permissions.visible_rows).
-    whole = visible_rows(viewer, supplier, s_park, s_level) & visible_rows(
-        viewer, receiver, r_park, d_level
+    whole = visible_rows(viewer, index.supplier, index.supplier_park, index.supply_level)
+    whole &= visible_rows(viewer, index.receiver, index.receiver_park, index.demand_level)
+    a_party = visible_rows(viewer, index.supplier, index.supplier_park, private) | visible_rows(
+        viewer, index.receiver, index.receiver_park, private
     )
-    party = visible_rows(viewer, supplier, s_park, private) | visible_rows(
-        viewer, receiver, r_park, private
-    )
-    accepted = np.asarray(index["status"], dtype=object) == "accepted"
-    redacted = ~whole & accepted & party
-    rank: dict[tuple[str, int], int] = defaultdict(int)
+    redacted = ~whole & index.accepted & a_party
+    is_whole = whole.tolist()
+    rank: dict[tuple[Any, Any], int] = defaultdict(int)
     out = []
     sold: list[bool] = []
     groups: list[tuple[int, str]] = []
     # The rows come ordered by supply and rank: a rank counts the shown ones before it.
     for i in np.flatnonzero(whole | redacted).tolist():
-        sold.append(ALREADY_SOLD in str(index["fit_note"][i] or "").split(";"))
-        groups.append((int(index["receiver_id"][i]), str(index["material_code"][i])))
-        supply = (index["supply_kind"][i], index["supply_id"][i])
+        sold.append(index.sold[i])
+        groups.append(index.groups[i])
+        supply = index.supply[i]
         rank[supply] += 1
         out.append(
             Shown(
-                id=int(index["id"][i]),
-                whole=bool(whole[i]),
+                id=index.ids[i],
+                whole=is_whole[i],
                 rank=rank[supply],
-                status=str(index["status"][i]),
-                supplier_id=int(index["supplier_id"][i]),
-                receiver_id=int(index["receiver_id"][i]),
-                net_benefit_vnd_per_year=index["net_benefit_vnd_per_year"][i] if whole[i] else None,
+                status=index.status[i],
+                supplier_id=index.supplier_ids[i],
+                receiver_id=index.receiver_ids[i],
+                net_benefit_vnd_per_year=index.net_benefit[i] if is_whole[i] else None,
             )
         )
     order = open_before_sold([-(x.net_benefit_vnd_per_year or 0.0) for x in out], sold, groups)
@@ -1598,10 +1673,7 @@ def match_links(engine: Engine, park: str, shown: Sequence[Shown]) -> list[dict[
     ``score``) only for those shown whole, as their views show them."""
     if not shown:
         return []
-    with engine.connect() as conn:
-        scope = list(_scope(conn, park, None, False))
-        parts = proposals.match_parts(conn, scope, sorted({s.status for s in shown}))
-        names = store.org_names(conn, {p[i] for p in parts.values() for i in (0, 1)})
+    parts, names = match_parts(engine, park, tuple(sorted({s.status for s in shown})))
     links = []
     for s in shown:
         found = parts.get(s.id)
@@ -1622,6 +1694,23 @@ def match_links(engine: Engine, park: str, shown: Sequence[Shown]) -> list[dict[
             }
         )
     return links
+
+
+def match_parts(
+    engine: Engine, park: str, statuses: tuple[str, ...]
+) -> tuple[dict[int, tuple[Any, ...]], dict[int, dict[str, Any]]]:
+    """``store.proposals.match_parts`` of the park's matches of ``statuses`` and the names
+    of their parties (by organisation id): read for every viewer once per data version in
+    the web application, each viewer's links keeping only the matches it is shown."""
+
+    def read() -> tuple[dict[int, tuple[Any, ...]], dict[int, dict[str, Any]]]:
+        with engine.connect() as conn:
+            scope = list(_scope(conn, park, None, False))
+            parts = proposals.match_parts(conn, scope, statuses)
+            names = store.org_names(conn, {p[i] for p in parts.values() for i in (0, 1)})
+        return parts, names
+
+    return memo.park_wide(engine, ("match_parts", park, statuses), read)
 
 
 def matches_for(

@@ -12,7 +12,11 @@ costly and asked for by many requests, in several web workers: :func:`shared` ke
 the process under the data version it was computed at (:func:`data_version`, read once
 per request from the database, so that a write by any process, a job or a command is seen
 by every worker at its next request) and under the viewer's permission scope
-(:func:`scope_of`), never shared between scopes.
+(:func:`scope_of`), never shared between scopes. What every scope's figures are derived
+from is read once per data version for all of them (:func:`park_wide`: a park's records
+before the permission filter, never shown as they are), and a figure that depends only on
+the records a viewer may see is kept under what names those records (:func:`alike`), so
+that viewers of different scopes who see the same records share it.
 
 When the data has changed since a figure was kept, the figure kept may still be shown for a
 short while (the setting ``figures_stale_s``) while this process computes the newer one in
@@ -113,6 +117,9 @@ class _Shared:
     locks: dict[Hashable, threading.Lock] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
     size: int = 0
+    # How many entries hold each answer counted in ``size`` (by id), so that an answer
+    # kept under several keys (a figure shared by scopes) is counted once.
+    holders: dict[int, int] = field(default_factory=dict)
 
     def get(self, key: Hashable, version: Hashable) -> tuple[bool, Any]:
         kept = self.latest(key)
@@ -134,12 +141,26 @@ class _Shared:
         with self.guard:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= old.size
+                self._release(old)
             self.entries[key] = kept
-            self.size += size
+            if size:
+                held = self.holders.get(id(value), 0)
+                self.holders[id(value)] = held + 1
+                if not held:
+                    self.size += size
             while self.entries and (len(self.entries) > SHARED_ENTRIES or self.size > SHARED_BYTES):
                 _, dropped = self.entries.popitem(last=False)
-                self.size -= dropped.size
+                self._release(dropped)
+
+    def _release(self, kept: _Kept) -> None:
+        """``kept`` is no longer held under a key (with the guard held)."""
+        if not kept.size:
+            return
+        held = self.holders.pop(id(kept.value)) - 1
+        if held:
+            self.holders[id(kept.value)] = held
+        else:
+            self.size -= kept.size
 
     def lock(self, key: Hashable) -> threading.Lock:
         with self.guard:
@@ -153,6 +174,7 @@ class _Shared:
     def clear(self) -> None:
         with self.guard:
             self.entries.clear()
+            self.holders.clear()
             self.size = 0
 
 
@@ -184,12 +206,14 @@ def _read_version(engine: Engine) -> Hashable:
         return read(conn)
 
 
-def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
+def shared(engine: Engine, key: Hashable, compute: Callable[[], T], earlier: bool = True) -> T:
     """``compute()``, or its answer already computed under ``key`` by this process at the
     current data version (:func:`data_version`). Only while a web request reads (as
     :func:`once`): a job or a command always computes. ``key`` must name everything the
     answer depends on besides the data, the viewer's permission scope first of all
-    (:func:`scope_of`); the answer is shared, so it must not be changed by its readers."""
+    (:func:`scope_of`); the answer is shared, so it must not be changed by its readers.
+    ``earlier`` False: never an answer of an earlier data version (see the module's
+    description), as for :func:`park_wide`."""
     if _READS.get() is None:
         return compute()
     version = data_version(engine)
@@ -198,7 +222,7 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
     if kept is not None and kept.version == version:
         answer: T = kept.value
         return answer
-    if kept is not None and _may_show_earlier(engine, kept, version):
+    if kept is not None and earlier and _may_show_earlier(engine, kept, version):
         _REFRESHER.ask(full, engine, compute)
         _note_as_of(kept.at)
         return kept.value  # type: ignore[no-any-return]
@@ -209,6 +233,25 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
         answer = _computing(compute)
         _SHARED.put(full, version, answer)
         return answer
+
+
+def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
+    """``read()`` of records of a park for everyone, before any permission filter: kept as
+    :func:`shared` keeps a figure, but under no viewer's scope, so that the figures of
+    every scope of a park are derived from one read per data version. Such an answer is
+    never shown as it is: whoever uses it keeps only what the viewer may see through the
+    permission layer (``store.permissions``), and the figure derived from it is kept under
+    the viewer's scope. Always of the current data version (a figure of one data version
+    is computed from reads of that version)."""
+    return shared(engine, ("park-wide", key), read, earlier=False)
+
+
+def alike(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` of a figure drawn from records a viewer may see, kept under ``key``:
+    what names those records (which ones, not whose view), so that viewers of different
+    scopes who may see the same records share one figure, which is what each would have
+    computed. Kept as :func:`park_wide` keeps a read, of the current data version only."""
+    return shared(engine, ("alike", key), compute, earlier=False)
 
 
 def _computing(compute: Callable[[], T]) -> T:

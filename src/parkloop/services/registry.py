@@ -79,15 +79,16 @@ def parks(engine: Engine, region: str | None = None, viewer: Viewer | None = Non
 def organisations(
     engine: Engine, park_code: str, kinds: list[OrgKind] | None = None
 ) -> list[Organisation]:
-    """The park's organisations (of ``kinds``); read once per web request."""
+    """The park's organisations (of ``kinds``); in the web application read once per data
+    version (the registry is the same for every viewer)."""
 
     def read() -> list[Organisation]:
         require_park(engine, park_code)
         with engine.connect() as conn:
             return registry.list_organisations(conn, park_code, kinds)
 
-    key = ("organisations", id(engine), park_code, tuple(kinds) if kinds is not None else None)
-    return list(memo.once(key, read))
+    key = ("organisations", park_code, tuple(kinds) if kinds is not None else None)
+    return list(memo.park_wide(engine, key, read))
 
 
 def flows(
@@ -120,10 +121,16 @@ def exchanges(
     """The exchanges of a park (with ``party``, an organisation's code: those it supplies
     or receives). With ``viewer``, those of a kept optimisation plan (``planned``) only
     when the viewer sees every record of the park: a plan's quantities rest on every
-    enterprise's records, private ones included."""
+    enterprise's records, private ones included. The register is read once per data
+    version in the web application (it is the same for every viewer but plans)."""
     park = require_park(engine, park_code)
-    with engine.connect() as conn:
-        found = exchange_store.list_exchanges(conn, park_code, statuses, party)
+
+    def read() -> list[Exchange]:
+        with engine.connect() as conn:
+            return exchange_store.list_exchanges(conn, park_code, statuses, party)
+
+    key = ("exchanges", park_code, tuple(statuses) if statuses is not None else None, party)
+    found = list(memo.park_wide(engine, key, read))
     if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
         found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
     return found
@@ -226,10 +233,17 @@ def listings_of(engine: Engine, park_code: str, org_code: str, viewer: Viewer) -
 
 
 def flow_figures(engine: Engine, park_code: str, viewer: Viewer) -> list[FlowFigures]:
-    """What totals over the park's flows read, of every flow ``viewer`` may see."""
-    require_park(engine, park_code)
-    with engine.connect() as conn:
-        return browse.flow_figures(conn, park_code, viewer)
+    """What totals over the park's flows read, of every flow ``viewer`` may see: kept out
+    of the park's flows read once per data version (:func:`memo.park_wide`)."""
+
+    def read() -> browse.ParkFlowFigures:
+        require_park(engine, park_code)
+        with engine.connect() as conn:
+            return browse.park_flow_figures(conn, park_code)
+
+    return browse.seen_flow_figures(
+        memo.park_wide(engine, ("flow_figures", park_code), read), viewer
+    )
 
 
 def organisation(engine: Engine, park_code: str, code: str) -> Organisation:

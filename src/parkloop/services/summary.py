@@ -11,7 +11,7 @@ from parkloop.catalog import catalog
 from parkloop.domain.enums import ExchangeStatus, LandUseClass, OrgKind
 from parkloop.domain.models import Enterprise, Exchange, Park
 from parkloop.domain.permissions import Viewer
-from parkloop.services import confidentiality, registry
+from parkloop.services import confidentiality, memo, registry
 
 
 @dataclass
@@ -33,10 +33,24 @@ class ParkSummary:
 def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -> ParkSummary:
     """A park at a glance, from the records ``viewer`` may see; outside the park, totals
     by material class only under the disclosure rule."""
-    cat = catalog()
     park = registry.require_park(engine, park_code)
     viewer, aggregate_only = confidentiality.computing_viewer(viewer, park.id)
-    orgs = registry.organisations(engine, park_code)
+    flows = registry.flow_figures(engine, park_code, viewer)
+    exchanges = [] if aggregate_only else registry.exchanges(engine, park_code, viewer=viewer)
+    # Viewers who may see the same records get the same summary, made once.
+    key = ("summary", park_code, aggregate_only, tuple(flows), tuple(x.id for x in exchanges))
+    return memo.alike(engine, key, lambda: _summary(engine, park, flows, exchanges, aggregate_only))
+
+
+def _summary(
+    engine: Engine,
+    park: Park,
+    flows: list[registry.FlowFigures],
+    exchanges: list[Exchange],
+    aggregate_only: bool,
+) -> ParkSummary:
+    cat = catalog()
+    orgs = registry.organisations(engine, park.code)
     tenants = [o for o in orgs if isinstance(o, Enterprise)]
     sectors: Counter[str] = Counter()
     for e in tenants:
@@ -53,7 +67,6 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
                 count,
             )
         )
-    flows = registry.flow_figures(engine, park_code, viewer)
     year = max((f.year for f in flows), default=None)
     by_class: dict[str, dict[str, dict[str, float]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(float))
@@ -72,7 +85,6 @@ def park_summary(engine: Engine, park_code: str, viewer: Viewer | None = None) -
             if shown is None:
                 del by_class[cls]
                 notes.append(f"{cls}: {note}")
-    exchanges = [] if aggregate_only else registry.exchanges(engine, park_code, viewer=viewer)
     statuses = Counter(x.status.value for x in exchanges)
     share = park.land_share(
         {LandUseClass.GREEN, LandUseClass.TRAFFIC, LandUseClass.SHARED_INFRASTRUCTURE}

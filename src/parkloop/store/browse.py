@@ -9,12 +9,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, Select, case, false, func, select
 
 from parkloop.domain.models import Flow, Listing, Organisation, Period
 from parkloop.domain.permissions import Viewer
 from parkloop.store.inventory import _with_owner, flow_from_row, listing_from_row
-from parkloop.store.permissions import visible
+from parkloop.store.permissions import levels, visible, visible_of
 from parkloop.store.registry import organisation_from_row
 from parkloop.store.schema import (
     assessments,
@@ -175,6 +177,50 @@ def flow_figures(conn: Connection, park_code: str, viewer: Viewer) -> list[FlowF
     )
     query = _where(query, park_code, viewer, FlowFilter()).order_by(*_ORDER)
     return [FlowFigures(*r) for r in fetch_tuples(conn, query)]
+
+
+@dataclass(frozen=True)
+class ParkFlowFigures:
+    """:func:`flow_figures` of every flow of a park, before any permission filter, with
+    each flow's owner, park and confidentiality level (``store.permissions.levels``)."""
+
+    figures: tuple[FlowFigures, ...]
+    org: NDArray[np.int64]
+    park: NDArray[np.int64]
+    level: NDArray[np.int8]
+
+
+def park_flow_figures(conn: Connection, park_code: str) -> ParkFlowFigures:
+    """What :func:`flow_figures` reads, of every flow of the park: never shown as it is,
+    only through :func:`seen_flow_figures`."""
+    query = _joined(
+        flows.c.org_id,
+        flows.c.park_id,
+        flows.c.confidentiality,
+        organisations.c.code,
+        flows.c.year,
+        flows.c.period_months,
+        flows.c.direction,
+        flows.c.material_code,
+        flows.c.quantity,
+        flows.c.unit,
+        flows.c.price_status,
+        flows.c.destination,
+    )
+    rows = fetch_tuples(conn, query.where(parks.c.code == park_code).order_by(*_ORDER))
+    return ParkFlowFigures(
+        figures=tuple(FlowFigures(*r[3:]) for r in rows),
+        org=np.asarray([r[0] for r in rows], dtype=np.int64),
+        park=np.asarray([r[1] for r in rows], dtype=np.int64),
+        level=levels([r[2] for r in rows]),
+    )
+
+
+def seen_flow_figures(every: ParkFlowFigures, viewer: Viewer) -> list[FlowFigures]:
+    """The flows of :func:`park_flow_figures` that ``viewer`` may see, in their order: the
+    same as :func:`flow_figures` for that viewer."""
+    seen = visible_of(viewer, every.org, every.park, every.level)
+    return [every.figures[i] for i in np.flatnonzero(seen).tolist()]
 
 
 def listings_of(conn: Connection, park_code: str, viewer: Viewer, org_code: str) -> list[Listing]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Table, and_, false, or_
 
-from parkloop.domain.permissions import VISIBILITY, Scope, Viewer, own_parks
+from parkloop.domain.enums import Confidentiality
+from parkloop.domain.permissions import LEVELS, VISIBILITY, Scope, Viewer, own_parks, visible_rows
 
 
 def visible(viewer: Viewer, table: Table) -> ColumnElement[bool]:
@@ -27,3 +32,20 @@ def visible(viewer: Viewer, table: Table) -> ColumnElement[bool]:
     if not clauses:
         return false()
     return or_(*clauses)
+
+
+_LEVEL_OF = {c.value: LEVELS[c] for c in Confidentiality}
+UNKNOWN_LEVEL = -1  # a confidentiality no level of the matrix admits
+
+
+def levels(confidentiality: Sequence[str]) -> NDArray[np.int8]:
+    """The matrix's level numbers of a column of ``confidentiality`` values."""
+    return np.asarray([_LEVEL_OF.get(c, UNKNOWN_LEVEL) for c in confidentiality], dtype=np.int8)
+
+
+def visible_of(
+    viewer: Viewer, org: NDArray[np.int64], park: NDArray[np.int64], level: NDArray[np.int8]
+) -> NDArray[np.bool_]:
+    """Which rows read for every viewer (their owner ``org``, ``park`` and ``level``,
+    from :func:`levels`) ``viewer`` may see: the rows :func:`visible` admits."""
+    return visible_rows(viewer, org, park, level)
