@@ -161,21 +161,24 @@ def flows_by_id(
     return [flow_from_row(r) for r in conn.execute(query).mappings().all()]
 
 
+# The columns of :class:`FlowFigures`, in its order.
+_FIGURES = (
+    organisations.c.code,
+    flows.c.year,
+    flows.c.period_months,
+    flows.c.direction,
+    flows.c.material_code,
+    flows.c.quantity,
+    flows.c.unit,
+    flows.c.price_status,
+    flows.c.destination,
+)
+
+
 def flow_figures(conn: Connection, park_code: str, viewer: Viewer) -> list[FlowFigures]:
     """The parts of every flow of the park ``viewer`` may see that totals read, in the
     list's order."""
-    query = _joined(
-        organisations.c.code,
-        flows.c.year,
-        flows.c.period_months,
-        flows.c.direction,
-        flows.c.material_code,
-        flows.c.quantity,
-        flows.c.unit,
-        flows.c.price_status,
-        flows.c.destination,
-    )
-    query = _where(query, park_code, viewer, FlowFilter()).order_by(*_ORDER)
+    query = _where(_joined(*_FIGURES), park_code, viewer, FlowFilter()).order_by(*_ORDER)
     return [FlowFigures(*r) for r in fetch_tuples(conn, query)]
 
 
@@ -193,20 +196,7 @@ class ParkFlowFigures:
 def park_flow_figures(conn: Connection, park_code: str) -> ParkFlowFigures:
     """What :func:`flow_figures` reads, of every flow of the park: never shown as it is,
     only through :func:`seen_flow_figures`."""
-    query = _joined(
-        flows.c.org_id,
-        flows.c.park_id,
-        flows.c.confidentiality,
-        organisations.c.code,
-        flows.c.year,
-        flows.c.period_months,
-        flows.c.direction,
-        flows.c.material_code,
-        flows.c.quantity,
-        flows.c.unit,
-        flows.c.price_status,
-        flows.c.destination,
-    )
+    query = _joined(flows.c.org_id, flows.c.park_id, flows.c.confidentiality, *_FIGURES)
     rows = fetch_tuples(conn, query.where(parks.c.code == park_code).order_by(*_ORDER))
     return ParkFlowFigures(
         figures=tuple(FlowFigures(*r[3:]) for r in rows),
