@@ -262,3 +262,20 @@ def test_bare_words_read_by_context_and_make_up_water_do_not_read_alone() -> Non
     assert not reads_alone("Nước làm mát bổ sung")  # make-up water only for an input
     assert not reads_alone("")
     assert reads_alone("steel-slag") and reads_alone("Tro bay từ lò hơi")
+
+
+def test_a_list_of_distinct_materials_is_a_mix_read_as_its_likely_bulk() -> None:
+    # A rice mill yields more husk than bran: its 'Cám, trấu' is read as husk, bran beside.
+    mill = recognise_material("Cám, trấu", "out", "10")
+    assert (mill.code, mill.method, mill.suggestions) == ("rice-husk", "mix", ("rice-bran",))
+    assert mill.confidence >= 0.8  # proposed to the receivers of husk
+    # Single words before a longer last item share its other words: 'giấy vụn', 'nhựa vụn'.
+    scraps = recognise_material("Giấy, nhựa vụn", "out")
+    assert scraps.method == "mix"
+    assert {scraps.code, *scraps.suggestions} == {"paper-scrap", "plastic-scrap"}
+    # Read so, parts of one thing are no mix; nor are items of one material.
+    assert recognise_material("Đầu, xương, da, vây cá tra", "out", "10").method != "mix"
+    assert recognise_material("Vỏ, lõi, chồi khóm", "out", "10").method != "mix"
+    assert recognise_material("Vỏ sò, vỏ hến", "out", "10").method != "mix"
+    # Nothing known of the firm's sector: the first listed leads.
+    assert recognise_material("Than cám, trấu", "in").code == "coal"

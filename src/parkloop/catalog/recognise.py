@@ -29,6 +29,9 @@ read but that the staff mark hazardous is hazardous waste, for a licensed treate
 is stays for a person to settle). A make-up marker ("bổ sung": water added to make up what
 a cooling tower or a process loses) makes a water the firm takes in the water it buys,
 never a waste water ('nước làm mát bổ sung' is make-up water, not warm cooling water).
+A list of distinct materials ('Than cám, trấu', 'Giấy, nhựa vụn') is a mix: an output is
+read as the one the firm's sector yields most of where its profile knows them all, else (and
+an input always) as the first listed; the others are named beside it.
 """
 
 from __future__ import annotations
@@ -70,6 +73,13 @@ LOT = 0.9  # a list of grades bought together, read as the material they are kin
 # Classes traded grade by grade, each at its own price: a list of grades on an input is a
 # lot of the material they are kinds of (and matching values each kind at its own price).
 GRADED_CLASSES = frozenset({"metal"})
+MIX = 0.85  # a mix read as one of its materials: sure enough to be proposed, not certain
+# Readings too loose to tell an item of a list apart: a waste name's bare core ('máu' is
+# read as the 'màu' of 'kim loại màu', tone marks aside) and fuzzy likeness.
+_WEAK = frozenset({"term-core", "fuzzy"})
+# Readings a list may be a mix behind: terms found inside the text, or a bare word. A name,
+# a pattern ('giẻ lau dính dầu') or a waste name without its waste word stands as read.
+_MIXABLE = frozenset({"contains", "scattered", "context", "ambiguous"})
 
 _ORIGIN = frozenset({"tu", "from"})
 _LIST = re.compile(r"[,;/+]")
@@ -225,6 +235,14 @@ class MaterialRecogniser:
         self.sector_words_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for sector_word in self.sector_words:
             self.sector_words_by_first[sector_word[0]].append(sector_word)
+        # Typical amounts per employee of each material (in tonnes) by division and direction:
+        # which material of a mix the row's quantity most likely is.
+        self.amounts: dict[tuple[str, str, str], float] = {}
+        for r in rows(cat.data_dir, "sector_profiles.csv"):
+            if r["material"] in cat.materials and r["unit"] == "t":
+                key = (r["vsic"][:2], r["direction"], r["material"])
+                self.amounts[key] = max(self.amounts.get(key, 0.0), float(r["per_employee"]))
+        self.profiled = frozenset(division for division, _, _ in self.amounts)
         self._prepared: dict[str, _Text] = {}
         self._first: dict[str, _Text | None] = {}
         self._sector_matters: dict[str, bool] = {}
@@ -299,6 +317,10 @@ class MaterialRecogniser:
         raw = " ".join(text.split())
         if not raw:
             return Recognised(text, UNCLASSIFIED, 0.0, "unknown", "")
+        # The sector weighs the materials of a mix; it reads words only where they need it.
+        profiled = division
+        if division not in self.sectors or not self.sector_matters(raw):
+            division = None
         if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
         whole = self._whole(raw)
@@ -316,6 +338,13 @@ class MaterialRecogniser:
             found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
         result = Recognised(text, *found, qualifiers=quals)
+        if found[2] in _MIXABLE or found[0] == UNCLASSIFIED:
+            mix = self._mix(raw, direction, division, profiled)
+            if mix is not None and mix[0] == found[0]:
+                # The reading already named the likely bulk: as sure, and now a mix.
+                result = Recognised(text, found[0], max(found[1], mix[1]), *mix[2:], quals)
+            elif mix is not None:
+                result = Recognised(text, *mix, qualifiers=quals)
         if (
             _MAKE_UP in whole.kinds
             and direction != "out"
@@ -372,6 +401,46 @@ class MaterialRecogniser:
                 quals,
             )
         return result
+
+    def _mix(
+        self, raw: str, direction: str | None, division: str | None, profiled: str | None
+    ) -> Reading | None:
+        """A list of two or more distinct materials ('Than cám, trấu'), read as the one the
+        row's quantity most likely is, the others named beside it. Single words listed
+        before a longer last item share its other words ('Giấy, nhựa vụn' is 'giấy vụn' and
+        'nhựa vụn'); read so, items of one material are its parts ('Đầu, xương, da, vây cá
+        tra'), no mix."""
+        items = [w for w in (split(p) for p in _LIST.split(_BRACKETS.sub(" ", raw))) if w]
+        if len(items) < 2:
+            return None
+        tail = items[-1].accented[1:]
+        read: dict[str, str] = {}  # code: the words read for it, in the order listed
+        sure_of: dict[str, float] = {}
+        for w in items:
+            words = (*w.accented, *tail) if len(w) == 1 else w.accented
+            code, sure, how, said, _ = self._read(
+                self._prepare(split(" ".join(words))), direction, division
+            )
+            if code == UNCLASSIFIED or sure < self.threshold or how in _WEAK:
+                continue
+            family = {code} | _ancestors(code, self.parents)
+            if not any(c in family or code in _ancestors(c, self.parents) for c in read):
+                read[code], sure_of[code] = said, sure
+        if len(read) < 2 or self._kin(list(read)):
+            return None  # one thing, or things of one kind ('Nhôm, đồng, inox phế': non-ferrous)
+        listed = list(read)
+        # The sector profile weighs an output's materials where it knows them all; else, and
+        # for an input (bought as listed: 'Đá mạt, đá 1x2'), the head noun leads: the first.
+        amounts = [self.amounts.get((profiled or "", "out", c), 0.0) for c in listed]
+        weighed = direction == "out" and all(amounts)
+        best = listed[amounts.index(max(amounts))] if weighed else listed[0]
+        others = tuple(c for c in listed if c != best)
+        return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
+
+    def _kin(self, codes: list[str]) -> bool:
+        """Whether materials share a parent in the catalog (kinds of one material)."""
+        common = set.intersection(*(_ancestors(c, self.parents) for c in codes))
+        return bool(common)
 
     def hazard_mark(self, raw: str) -> str:
         """The hazard mark written in a text ('CTNH', 'chất thải nguy hại'), or ''."""
@@ -876,6 +945,8 @@ def reads_alone(text: str) -> bool:
 def deciding_division(text: str, division: str | None) -> str | None:
     """The firm's division where it can change how ``text`` is read, else None."""
     recogniser = material_recogniser()
+    if division in recogniser.profiled and _LIST.search(text):
+        return division  # a list may be a mix, weighed by the sector's profile
     if division not in recogniser.sectors or not recogniser.sector_matters(text):
         # No rule tells this sector apart, or the text has no word whose meaning
         # depends on it: one reading serves every sector.

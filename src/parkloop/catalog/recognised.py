@@ -18,6 +18,7 @@ METHODS = {
     "context": ("từ chung, theo chiều và ngành", "bare word, read by direction and sector"),
     "fuzzy": ("gần giống", "similar to"),
     "ambiguous": ("nhiều khả năng", "ambiguous"),
+    "mix": ("hỗn hợp, đọc theo thành phần chính", "a mix, read as its likely bulk"),
     "unknown": ("không nhận ra", "not recognised"),
     "origin": ("chỉ nói nguồn gốc", "says only where it came from"),
     "hazard": ("có dấu hiệu nguy hại", "marked hazardous"),
