@@ -81,3 +81,16 @@ def test_a_firm_is_found_by_a_shortened_or_slightly_different_name() -> None:
 
 def test_words_shared_by_several_firms_name_none_of_them() -> None:
     assert FIRMS.find("Sông Cầu", prefix=False) is None
+
+
+def test_a_firm_typed_with_the_abbreviations_of_firm_names_is_found() -> None:
+    firms = [
+        Named("vat-lieu-xay-dung-hoa-cam", ("Công ty CP Vật liệu xây dựng Hòa Cầm",)),
+        Named("thuc-an-chan-nuoi-quang-da", ("Công ty TNHH Thức ăn chăn nuôi Quảng Đà",)),
+        Named("nang-luong-hoa-cam", ("Công ty CP Năng lượng Hòa Cầm",)),
+    ]
+    spelled = {"vlxd": "vat lieu xay dung", "tacn": "thuc an chan nuoi"}
+    lookup = Lookup.of(firms, spelled)
+    assert lookup.find("VLXD Hòa Cầm", prefix=False) == "vat-lieu-xay-dung-hoa-cam"
+    assert lookup.find("TĂCN Quảng Đà", prefix=False) == "thuc-an-chan-nuoi-quang-da"
+    assert Lookup.of(firms).find("VLXD Hòa Cầm", prefix=False) is None  # nothing to write out

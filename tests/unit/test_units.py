@@ -142,3 +142,10 @@ def test_goods_counted_measured_in_metres_or_square_metres_are_kept() -> None:
 def test_units_joined_by_a_dot_or_hyphen_read_as_words() -> None:
     assert parse_unit("m3/ngày.đêm").per_days == 1.0
     assert parse_unit("ki-lô-gam").factor == pytest.approx(1e-3)
+
+
+def test_hides_counted_by_the_square_foot_are_an_area() -> None:
+    parsed = parse_unit("feet vuông/năm")
+    assert parsed.canonical == "m2" and parsed.per_days == 365.0
+    assert parsed.factor == pytest.approx(0.09290304)
+    assert parse_unit("ft2").factor == parse_unit("sq ft").factor == parsed.factor

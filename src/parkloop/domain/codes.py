@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -66,9 +66,12 @@ class Lookup:
 
     by_form: dict[str, str]
     entries: tuple[Named, ...]
+    # Folded abbreviation -> its folded words ('vlxd' -> 'vat lieu xay dung'): a name typed
+    # with the abbreviations of firm names ('VLXD Hòa Cầm') is also tried written out.
+    spelled: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, entries: Iterable[Named]) -> Lookup:
+    def of(cls, entries: Iterable[Named], spelled: Mapping[str, str] | None = None) -> Lookup:
         listed = tuple(entries)
         by_form: dict[str, str] = {}
         ambiguous: set[str] = set()
@@ -86,7 +89,7 @@ class Lookup:
         for form in ambiguous:
             if not any(form in {e.code, normalise_code(e.code)} for e in listed):
                 by_form.pop(form, None)
-        return cls(by_form, listed)
+        return cls(by_form, listed, spelled or {})
 
     def find(self, text: str, prefix: bool = True) -> str | None:
         """The code ``text`` stands for, or None if it names none (or several).
@@ -97,6 +100,11 @@ class Lookup:
         for form in (text.strip(), normalise_code(text), fold(text), short_name(text)):
             if form and form in self.by_form:
                 return self.by_form[form]
+        written_out = self._written_out(text)
+        if written_out is not None:
+            found = self.find(written_out, prefix=False)
+            if found is not None:
+                return found
         outside = _BRACKETS.sub(" ", text)
         if outside.strip() and outside != text:
             # 'Hạ tầng KCN X (trạm XLNT TT)': the name outside the brackets, or inside them.
@@ -126,6 +134,13 @@ class Lookup:
             code for form, code in self.by_form.items() if normalise_code(form).startswith(typed)
         }
         return next(iter(starts)) if len(starts) == 1 else None
+
+    def _written_out(self, text: str) -> str | None:
+        """``text`` with its abbreviations written out, or None if it has none."""
+        words = _NOT_CODE.sub(" ", fold(text)).split()
+        if not any(w in self.spelled for w in words):
+            return None
+        return " ".join(self.spelled.get(w, w) for w in words)
 
     def _closest(self, text: str) -> str | None:
         """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang

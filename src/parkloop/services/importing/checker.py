@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection
 
 from parkloop.catalog.recognise import Recognised
 from parkloop.catalog.sheets import ColumnSpec
-from parkloop.domain.codes import Lookup, Named, normalise_code
+from parkloop.catalog.words import abbreviations
+from parkloop.domain.codes import Lookup, Named, fold, normalise_code
 from parkloop.errors import Message, msg
 from parkloop.services.importing.columns import ColumnReader, Converted, shown
 from parkloop.services.importing.report import Reading
@@ -169,13 +171,15 @@ class Checker:
                 self.divisions[(park, code)] = vsic[:2]
             entries[park].append(Named(code, (vi, en)))
         for park, named in entries.items():
-            self.orgs[park] = Lookup.of(named)
+            self.orgs[park] = Lookup.of(named, _firm_abbreviations())
 
     def add_organisations(self, park: str, named: list[Named], kinds: dict[str, str]) -> None:
         """Organisations of the file, known before the sheets that refer to them are read."""
         self._org_cache.clear()
         before = self.orgs.get(park)
-        self.orgs[park] = Lookup.of([*named, *(before.entries if before else ())])
+        self.orgs[park] = Lookup.of(
+            [*named, *(before.entries if before else ())], _firm_abbreviations()
+        )
         for code, kind in kinds.items():
             self.known_orgs[(park, code)] = kind
 
@@ -412,6 +416,12 @@ class Checker:
             self.update_columns(conv, extra),
             [r.pop("_row") for r in rows],
         )
+
+
+@cache
+def _firm_abbreviations() -> dict[str, str]:
+    """Folded abbreviation -> folded words, for firm names typed short ('VLXD Hòa Cầm')."""
+    return {short: fold(" ".join(words)) for short, words in abbreviations().items()}
 
 
 def rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
