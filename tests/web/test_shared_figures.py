@@ -108,6 +108,27 @@ def test_earlier_figures_are_shown_with_their_time_while_newer_ones_are_computed
     wait_until(lambda: "Figures as of" not in c.get(f"/parks/{P}?lang=en").text)
 
 
+def test_a_scope_that_kept_nothing_is_derived_from_the_park_read_of_another(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An enterprise's first look right after someone else's write: its figure is derived
+    from the park's records as read for the operator before the write, said so on the
+    page, and computed again in the background."""
+    monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
+    c, a = client("operator"), client("a")
+    assert b"1234567" not in c.get(f"/api/v1/parks/{P}/sankey").content
+    assert "Figures as of" not in c.get(f"/parks/{P}?lang=en").text
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)  # someone else writes
+    first = a.get(f"/api/v1/parks/{P}/sankey")
+    assert first.status_code == 200 and b"1234567" not in first.content
+    assert "Figures as of" in a.get(f"/parks/{P}?lang=en").text
+    wait_until(lambda: b"1234567" in a.get(f"/api/v1/parks/{P}/sankey").content)
+    # With nothing kept for anyone, the first look is of the data as it is.
+    memo.forget_shared()
+    import_rows(engine, {"flows": [{**FLOW_ROW, "quantity": "7654321"}]}, viewer=ADMIN)
+    assert b"7654321" in a.get(f"/api/v1/parks/{P}/sankey").content
+
+
 def test_whoever_wrote_sees_figures_of_their_write_at_once(
     client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,9 +22,13 @@ When the data has changed since a figure was kept, the figure kept may still be 
 short while (the setting ``figures_stale_s``) while this process computes the newer one in
 the background, so that many people do not each wait for the same computation after every
 write: the page says from when its figures are (:func:`figures_as_of`). Never to the person
-who wrote since (they see what they just saved at once), never inside a computation (a
-figure is computed from figures of one data version), and never once the records it misses
-began to change more than the setting's seconds ago.
+who wrote since (they see what they just saved at once), and never once the records it
+misses began to change more than the setting's seconds ago. A scope that has no figure kept
+yet (an enterprise's first look at a park's network in this process) gets its figure
+derived, under the same conditions, from the park's records as last read for every scope
+(:func:`park_wide`), if they were read at an earlier data version: the figure is kept under
+that earlier version, with that reading's time, and computed again in the background, as
+any earlier figure is.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ _READS: ContextVar[dict[Hashable, Any] | None] = ContextVar("parkloop_reads", de
 # Set while a figure is computed: the figures it uses are of the current data version.
 _COMPUTING: ContextVar[bool] = ContextVar("parkloop_computing", default=False)
 _READER_KEY = "parkloop_reader"  # who reads, as the change log names them
+# While a request computes a figure no scope of it had kept: the park-wide reads of an
+# earlier data version it was derived from (their kept entries), if any (:func:`park_wide`).
+_EARLIER: ContextVar[list[_Kept] | None] = ContextVar("parkloop_earlier", default=None)
 _AS_OF_KEY = "parkloop_figures_as_of"  # when the oldest earlier figure shown was computed
 log = logging.getLogger(__name__)
 
@@ -135,9 +142,12 @@ class _Shared:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, version: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, version: Hashable, value: Any, since: _Kept | None = None) -> None:
+        """Keep ``value`` under ``key`` at ``version``; ``since``: the earlier reading it
+        was derived from, whose clock and time it takes."""
         size = len(value) if isinstance(value, bytes | str) else 0
-        kept = _Kept(version, value, size, time.monotonic(), datetime.now(UTC))
+        clock, at = (since.clock, since.at) if since else (time.monotonic(), datetime.now(UTC))
+        kept = _Kept(version, value, size, clock, at)
         with self.guard:
             old = self.entries.pop(key, None)
             if old is not None:
@@ -230,8 +240,25 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T], earlier: boo
         hit, value = _SHARED.get(full, version)
         if hit:
             return value  # type: ignore[no-any-return]
-        answer = _computing(compute)
-        _SHARED.put(full, version, answer)
+        outer = _EARLIER.get()
+        used: list[_Kept] = [] if outer is None else outer
+        before = len(used)
+        token = _EARLIER.set(used) if outer is None and kept is None else None
+        try:
+            answer = _computing(compute)
+        finally:
+            if token is not None:
+                _EARLIER.reset(token)
+        derived = used[before:]
+        if not derived:
+            _SHARED.put(full, version, answer)
+            return answer
+        # Derived from a reading of an earlier version: kept as of that reading, and
+        # computed again in the background.
+        oldest = min(derived, key=lambda k: k.clock)
+        _SHARED.put(full, oldest.version, answer, since=oldest)
+        if outer is None:
+            _REFRESHER.ask(full, engine, compute)
         return answer
 
 
@@ -241,8 +268,21 @@ def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
     every scope of a park are derived from one read per data version. Such an answer is
     never shown as it is: whoever uses it keeps only what the viewer may see through the
     permission layer (``store.permissions``), and the figure derived from it is kept under
-    the viewer's scope. Always of the current data version (a figure of one data version
-    is computed from reads of that version)."""
+    the viewer's scope. Of the current data version, but for a figure a scope had not kept
+    yet, computed in a request: that one may be derived from a reading of an earlier
+    version, as an earlier figure may be shown (see the module's description)."""
+    used = _EARLIER.get()
+    if used is not None and _READS.get() is not None:
+        version = data_version(engine)
+        kept = _SHARED.latest((_engine_number(engine), ("park-wide", key)))
+        if (
+            kept is not None
+            and kept.version != version
+            and _may_show_earlier(engine, kept, version, inside=True)
+        ):
+            used.append(kept)
+            _note_as_of(kept.at)
+            return kept.value  # type: ignore[no-any-return]
     return shared(engine, ("park-wide", key), read, earlier=False)
 
 
@@ -262,17 +302,17 @@ def _computing(compute: Callable[[], T]) -> T:
         _COMPUTING.reset(token)
 
 
-def _may_show_earlier(engine: Engine, kept: _Kept, version: Hashable) -> bool:
+def _may_show_earlier(engine: Engine, kept: _Kept, version: Hashable, inside: bool = False) -> bool:
     """Whether a figure kept from an earlier data version may be shown while the newer one
     is computed: not inside a computation, not to a reader who has written since it was
     computed, and not when the records it misses began to change more than
     ``figures_stale_s`` ago (when only records without a change log entry changed: when it
-    was computed)."""
+    was computed). ``inside``: for a reading a computation derives a figure from."""
     from parkloop.settings import seconds
     from parkloop.store.browse import first_change_after, wrote_since
 
     limit = seconds("figures_stale_s")
-    if _COMPUTING.get() or limit <= 0:
+    if (_COMPUTING.get() and not inside) or limit <= 0:
         return False
     reader = (_READS.get() or {}).get(_READER_KEY)
     change, latest = _last_change(kept.version), _last_change(version)
