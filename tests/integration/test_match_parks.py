@@ -245,11 +245,11 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_phuoc_tan": (28 / 29, 31 / 31, set()),
     "park_an_lap": (28 / 28, 32 / 34, set()),
     "park_thanh_duc": (22 / 22, 23 / 24, set()),
-    "park_dinh_vu": (30 / 45, 37 / 41, set()),  # 12/45 and 17/20 blind: see above
-    "park_tra_noc": (36 / 47, 47 / 47, set()),  # 19/47 and 24/25 blind: see above
+    "park_dinh_vu": (31 / 45, 39 / 43, set()),  # 12/45 and 17/20 blind: see above
+    "park_tra_noc": (37 / 47, 48 / 48, set()),  # 19/47 and 24/25 blind: see above
     "park_pho_hoa": (42 / 44, 40 / 41, set()),  # 24/44, 25/32 and 4 forbidden blind: see above
     "park_long_giang": (37 / 38, 47 / 50, set()),  # 24/38, 32/37 and 3 forbidden blind: above
-    "park_van_lam_bac": (45 / 49, 48 / 48, set()),  # 32/49 and 35/36 blind: see above
+    "park_van_lam_bac": (46 / 49, 48 / 48, set()),  # 32/49 and 35/36 blind: see above
     "park_my_thuan": (41 / 43, 32 / 32, set()),  # a development park: 31/43 and 26/28 before
     "park_phuoc_hai": (36 / 36, 29 / 31, set()),  # 25/36, 23/26 before its mends: docstring
     "park_hoa_cam": (46 / 66, 43 / 45, set()),  # blind, after two import mends: see above
