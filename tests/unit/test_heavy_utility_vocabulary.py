@@ -8,30 +8,13 @@ yet: the text must be left for a person, never misread."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
+from vocabulary_probe import division as _division
+from vocabulary_probe import rows as _rows
+from vocabulary_probe import threshold as _threshold
 
-from parkloop.catalog import catalog
 from parkloop.catalog.recognise import UNCLASSIFIED, recognise_material
-from parkloop.catalog.sectors import recognise_sector
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 MIN_MATERIALS, MIN_SECTORS = 0.95, 1.0  # share read right
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _division(text: str) -> str | None:
-    found = recognise_sector(text)
-    sure = found is not None and found.confidence >= _threshold()
-    return found.code[:2] if sure and found is not None else None
-
-
-def _threshold() -> float:
-    return catalog().parameter("material_confidence_threshold")
 
 
 def test_heavy_and_utility_materials_are_read_as_staff_write_them() -> None:

@@ -11,31 +11,15 @@ a new word that breaks an old reading, or a reading lost, makes the share fall.
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
+from vocabulary_probe import division as _division
+from vocabulary_probe import rows as _rows
+from vocabulary_probe import threshold as _threshold
 
 from parkloop.catalog import catalog
 from parkloop.catalog.recognise import recognise_material
 from parkloop.catalog.sectors import recognise_sector
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 MATERIALS_READ, DIVISIONS_READ, CLASSES_READ = 0.95, 0.97, 0.9
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _division(sector_text: str) -> str | None:
-    """The division the importer records for a typed sector (None when doubtful)."""
-    found = recognise_sector(sector_text)
-    sure = found is not None and found.confidence >= _threshold()
-    return found.code[:2] if sure and found is not None else None
-
-
-def _threshold() -> float:
-    return catalog().parameter("material_confidence_threshold")
 
 
 def test_the_probe_names_catalog_materials_and_both_directions() -> None:

@@ -309,20 +309,39 @@ def _may_show_earlier(engine: Engine, kept: _Kept, version: Hashable, inside: bo
     ``figures_stale_s`` ago (when only records without a change log entry changed: when it
     was computed). ``inside``: for a reading a computation derives a figure from."""
     from parkloop.settings import seconds
-    from parkloop.store.browse import first_change_after, wrote_since
+    from parkloop.store.browse import first_change_after
 
     limit = seconds("figures_stale_s")
     if (_COMPUTING.get() and not inside) or limit <= 0:
         return False
-    reader = (_READS.get() or {}).get(_READER_KEY)
+    reads = _READS.get() or {}
     change, latest = _last_change(kept.version), _last_change(version)
-    with engine.connect() as conn:
-        if reader is not None and wrote_since(conn, reader, change):
-            return False
-        if change == latest:
-            return time.monotonic() - kept.clock <= limit
-        since = first_change_after(conn, change)
+    if change == latest:  # only records without a change log entry changed
+        return not _wrote_since(engine, change) and time.monotonic() - kept.clock <= limit
+    # Asked once per request for the change a figure misses: a page derives several.
+    asked = ("parkloop_missed_since", change)
+    if asked not in reads:
+        with engine.connect() as conn:
+            reads[asked] = first_change_after(conn, change)
+    since = reads[asked]
+    if _wrote_since(engine, change):
+        return False
     return since is None or (now() - since).total_seconds() <= limit
+
+
+def _wrote_since(engine: Engine, change: Any) -> bool:
+    """Whether the request's reader wrote after ``change`` (asked once per request)."""
+    from parkloop.store.browse import wrote_since
+
+    reads = _READS.get() or {}
+    reader = reads.get(_READER_KEY)
+    if reader is None:
+        return False
+    asked = ("parkloop_wrote_since", change)
+    if asked not in reads:
+        with engine.connect() as conn:
+            reads[asked] = wrote_since(conn, reader, change)
+    return bool(reads[asked])
 
 
 def now() -> datetime:
