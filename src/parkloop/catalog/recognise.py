@@ -82,7 +82,13 @@ _WEAK = frozenset({"term-core", "fuzzy"})
 _MIXABLE = frozenset({"contains", "scattered", "context", "ambiguous"})
 
 _ORIGIN = frozenset({"tu", "from"})
+_HOLDING = "đựng"
 _LIST = re.compile(r"[,;/+]")
+# Items of a list are also joined by 'và' ('Than cám và trấu'); kept as an item of its own
+# where the text's words must stay in place, dropped where the items are read.
+_AND = r"(?<=\s)và(?=\s)"
+_LIST_KEEPING_AND = re.compile(rf"[,;/+]|({_AND})", re.IGNORECASE)
+_ITEMS = re.compile(rf"[,;/+]|\s{_AND}\s", re.IGNORECASE)
 _HAZARD = "hazard"
 _ORIGIN_KIND = "origin"
 _MAKE_UP = "make-up"
@@ -273,7 +279,8 @@ class MaterialRecogniser:
                 if kind == _ORIGIN_KIND:
                     whence |= span
         core = w.take(i for i in range(len(w)) if i not in qualified)
-        parts = [split(part).folded for part in _LIST.split(text)] if text else []
+        pieces = _LIST_KEEPING_AND.split(text) if text else []
+        parts = [split(part).folded for part in pieces if part]
         item_of = tuple(n for n, part in enumerate(parts) for _ in part)
         if len(item_of) != len(w):  # words not from this text: one item
             parts, item_of = [w.folded], tuple(0 for _ in w.folded)
@@ -300,6 +307,9 @@ class MaterialRecogniser:
         is no 'da vụn' (leather offcuts), though neither word of 'da' carries a mark."""
         if not core.has_accents:
             return True
+        if len(core) == 1:
+            # A bare word carries its meaning in its tone too: 'máu' (blood) is no 'màu'.
+            return core.accented in self.core_spellings[core.folded]
         plain = tuple(detone(w) for w in core.accented)
         return any(tuple(detone(w) for w in s) == plain for s in self.core_spellings[core.folded])
 
@@ -410,22 +420,43 @@ class MaterialRecogniser:
         before a longer last item share its other words ('Giấy, nhựa vụn' is 'giấy vụn' and
         'nhựa vụn'); read so, items of one material are its parts ('Đầu, xương, da, vây cá
         tra'), no mix."""
-        items = [w for w in (split(p) for p in _LIST.split(_BRACKETS.sub(" ", raw))) if w]
+        items = [w for w in (split(p) for p in _ITEMS.split(_BRACKETS.sub(" ", raw))) if w]
         if len(items) < 2:
             return None
         tail = items[-1].accented[1:]
+        lead = items[0].accented[:-1]
         read: dict[str, str] = {}  # code: the words read for it, in the order listed
         sure_of: dict[str, float] = {}
-        for w in items:
-            words = (*w.accented, *tail) if len(w) == 1 else w.accented
-            code, sure, how, said, _ = self._read(
-                self._prepare(split(" ".join(words))), direction, division
-            )
-            if code == UNCLASSIFIED or sure < self.threshold or how in _WEAK:
+        every: list[str] = []  # each item's reading
+        for n, w in enumerate(items):
+            # A single word shares the other words of a longer last item ('Giấy, nhựa vụn')
+            # or, failing that, the head words of a longer first one ('Phế liệu nhựa PET,
+            # PE, PP' is PET, PE and PP scrap); it is read alone only beside neither.
+            tries = [w.accented]
+            if len(w) == 1 and (tail or (lead and n)):
+                tries = [(*w.accented, *tail)] * bool(tail) + [(*lead, *w.accented)] * bool(
+                    lead and n
+                )
+            for words in tries:
+                code, sure, how, said, _ = self._read(
+                    self._prepare(split(" ".join(words))), direction, division
+                )
+                # A waste name's core read from more than a bare word is no loose reading.
+                weak = _WEAK if len(words) == 1 else _WEAK - {"term-core"}
+                if code != UNCLASSIFIED and sure >= self.threshold and how not in weak:
+                    break
+            else:
                 continue
+            every.append(code)
             family = {code} | _ancestors(code, self.parents)
             if not any(c in family or code in _ancestors(c, self.parents) for c in read):
                 read[code], sure_of[code] = said, sure
+        whole = next((c for c in every if all(c == o or c in _ancestors(o, self.parents) for o in every)), None)
+        if whole is not None and len(set(every)) > 1 and len(items) == len(every):
+            # A material listed with kinds of it ('nhựa PET, PE, PP': PET scrap and plastic
+            # scrap) is that material, bought or sold as a lot of its kinds.
+            kinds = tuple(dict.fromkeys(c for c in every if c != whole))
+            return whole, LOT, "lot", " + ".join(dict.fromkeys(every)), kinds
         if len(read) < 2 or self._kin(list(read)):
             return None  # one thing, or things of one kind ('Nhôm, đồng, inox phế': non-ferrous)
         listed = list(read)
@@ -878,9 +909,11 @@ def _words_align(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _before_origin(w: Words) -> Words:
-    """The words before 'từ'/'from' (what the thing is, not where it came from)."""
+    """The words before 'từ'/'from' (what the thing is, not where it came from) or before
+    'đựng' (a container: 'bao giấy đựng bột đá' is a paper sack, not stone powder; only as
+    written, for 'dung' is also the 'dụng' of 'sử dụng')."""
     for i, token in enumerate(w.folded):
-        if token in _ORIGIN and i > 0:
+        if i > 0 and (token in _ORIGIN or w.accented[i].lower() == _HOLDING):
             return w.before(i)
     return w
 
@@ -945,7 +978,7 @@ def reads_alone(text: str) -> bool:
 def deciding_division(text: str, division: str | None) -> str | None:
     """The firm's division where it can change how ``text`` is read, else None."""
     recogniser = material_recogniser()
-    if division in recogniser.profiled and _LIST.search(text):
+    if division in recogniser.profiled and _ITEMS.search(text):
         return division  # a list may be a mix, weighed by the sector's profile
     if division not in recogniser.sectors or not recogniser.sector_matters(text):
         # No rule tells this sector apart, or the text has no word whose meaning

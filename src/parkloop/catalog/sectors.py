@@ -51,6 +51,7 @@ for _noise in _NOISE_WORDS:
 _CODE = re.compile(r"\d[\d. ]*")
 _LEADING_CODE = re.compile(r"(?:ma nganh|ma|nganh|vsic)?\W*(\d{4,5})(?:\W+[a-z]|\W*$)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_NEGATIONS = frozenset({"khong", "chua"})  # folded 'không', 'chưa': not, not yet
 
 EXACT, CONTAINED, CORRECTED, FUZZY_CAP = 1.0, 0.9, 0.8, 0.85
 FUZZY_CUTOFF, SHORT_CUTOFF = 75.0, 90.0  # a word of under 5 letters needs a near-exact match
@@ -195,15 +196,25 @@ def _typed_code(text: str) -> str | None:
 
 
 def _contained(words: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
-    """Lexicon terms found as whole words: (-length, position, code, term), best first."""
+    """Lexicon terms found as whole words: (-length, position, code, term), best first.
+    A term inside a longer term found is part of it ('bìa' of 'giấy bìa' is no 'bia',
+    beer), and what follows a negation is not what the firm does ('không có giấy phép
+    CTNH')."""
     tables = _tables()
+    end = next((i for i, w in enumerate(words) if w in _NEGATIONS and i), len(words))
     found = []
-    for start in range(len(words)):
-        for size in range(min(tables.longest, len(words) - start), 0, -1):
+    for start in range(end):
+        for size in range(min(tables.longest, end - start), 0, -1):
             hit = tables.terms.get(words[start : start + size])
             if hit:
                 found.append((-size, start, *hit))
-    return sorted(found)
+    return sorted(
+        f
+        for f in found
+        if not any(
+            g[0] < f[0] and g[1] <= f[1] and f[1] - f[0] <= g[1] - g[0] for g in found
+        )
+    )
 
 
 def _by_containment(

@@ -94,11 +94,16 @@ def open_before_sold(
 
 @cache
 def residues() -> frozenset[str]:
-    """Materials that are residues — they have a Vietnamese or European waste code — and
+    """Materials that are residues — they have a Vietnamese or European waste code — or
+    secondary materials made of them (``secondary_materials.csv``: recycled pellets), and
     so, sold today, are supplies of the kind "already sold"; a product sold (cement,
     feed, compost, biogas, steam) is trade, not a by-product to place."""
+    cat = catalog()
+    secondary = {r["code"] for r in cat.rows("secondary_materials.csv")}
     return frozenset(
-        code for code, m in catalog().materials.items() if m.vn_waste_code or m.ewc_code
+        code
+        for code, m in cat.materials.items()
+        if m.vn_waste_code or m.ewc_code or code in secondary
     )
 
 
