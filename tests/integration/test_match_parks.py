@@ -267,32 +267,44 @@ EFFLUENT_AND_SLUDGE = {
     "industrial-sludge",
 }
 FOOD_CHAIN = ("01", "03", "10", "11", "12", "21")
-FOOD_CHAIN_WORDS = (  # folded; none that a non-food firm types ("sửa chữa", "đường nội bộ")
-    "chan nuoi",
-    "trong trot",
-    "trong rau",
-    "trong lua",
-    "nha mang",
-    "nuoi tom",
-    "nuoi ca",
-    "tom giong",
-    "ca giong",
-    "thuy san",
-    "thuc pham",
+FOOD_CHAIN_WORDS = (  # none that a non-food firm types ("sửa chữa", "đường nội bộ")
+    "chăn nuôi",
+    "trồng trọt",
+    "trồng rau",
+    "trồng lúa",
+    "nhà màng",
+    "nuôi tôm",
+    "nuôi cá",
+    "tôm giống",
+    "cá giống",
+    "thủy sản",
+    "thực phẩm",
     "bia",
-    "ruou",
-    "nuoc giai khat",
-    "duoc pham",
-    "thuc an chan nuoi",
+    "rượu",
+    "nước giải khát",
+    "dược phẩm",
+    "thức ăn chăn nuôi",
 )
 
 
 def in_food_chain(vsic: str, sector_text: str) -> str:
-    """The VSIC code or the word that puts a receiver in the food chain ("" if none)."""
+    """The VSIC code or the word that puts a receiver in the food chain ("" if none). Words
+    typed with accents must be the word as written ('giấy bìa' is board, not 'bia', beer);
+    typed without, they may be."""
     if vsic:
         return vsic if vsic.startswith(FOOD_CHAIN) else ""
-    words = " " + " ".join(re.findall(r"[a-z]+", fold(str(sector_text)))) + " "
-    return next((w for w in FOOD_CHAIN_WORDS if f" {w} " in words), "")
+    typed = re.findall(r"\w+", str(sector_text).lower())
+    folded = [fold(t) for t in typed]
+    for word in FOOD_CHAIN_WORDS:
+        spelled = word.split()
+        plain = [fold(w) for w in spelled]
+        for i in range(len(typed) - len(spelled) + 1):
+            here = typed[i : i + len(spelled)]
+            if folded[i : i + len(spelled)] == plain and all(
+                t == fold(t) or t == w for t, w in zip(here, spelled, strict=True)
+            ):
+                return fold(word)
+    return ""
 
 
 def park_module(name: str) -> ModuleType:

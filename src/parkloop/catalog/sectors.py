@@ -201,19 +201,23 @@ def _contained(words: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
     beer), and what follows a negation is not what the firm does ('không có giấy phép
     CTNH')."""
     tables = _tables()
-    end = next((i for i, w in enumerate(words) if w in _NEGATIONS and i), len(words))
     found = []
-    for start in range(end):
-        for size in range(min(tables.longest, end - start), 0, -1):
+    for start in range(len(words)):
+        for size in range(min(tables.longest, len(words) - start), 0, -1):
             hit = tables.terms.get(words[start : start + size])
             if hit:
                 found.append((-size, start, *hit))
+    # A negation not itself part of a term ('gạch không nung' is unfired brick).
+    inside = {i for size, start, _, _ in found for i in range(start, start - size)}
+    end = next(
+        (i for i, w in enumerate(words) if i and w in _NEGATIONS and i not in inside),
+        len(words),
+    )
     return sorted(
         f
         for f in found
-        if not any(
-            g[0] < f[0] and g[1] <= f[1] and f[1] - f[0] <= g[1] - g[0] for g in found
-        )
+        if f[1] < end
+        and not any(g[0] < f[0] and g[1] <= f[1] and f[1] - f[0] <= g[1] - g[0] for g in found)
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -114,6 +116,8 @@ def load_sides(
             loc_lon.label("lon"),
             flows.c.material_text,
             func.coalesce(flows.c.price_status, "").label("price_status"),
+            flows.c.material_basis,
+            flows.c.material_suggestions,
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -217,6 +221,8 @@ def _flow_sides(
         lon,
         staff_words,
         price_status,
+        basis,
+        suggested,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     qty = qty.astype(float)
     months = months.astype(float)
@@ -257,7 +263,7 @@ def _flow_sides(
             c[keep]
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
-        staff_words = staff_words[keep]
+        staff_words, basis, suggested = staff_words[keep], basis[keep], suggested[keep]
         # A group's price is the staff's when any of its flows gives one.
         reported = np.bincount(
             inverse, weights=(price_status == "reported").astype(float), minlength=n
@@ -354,7 +360,46 @@ def _flow_sides(
     supply_cols["already_sold"] = already_sold[supply]
     supply_cols["price_status"] = price_status[supply]
     demand_cols["already_sold"] = no[demand]
-    return supply_cols, demand_cols
+    return supply_cols, _listed_too(demand_cols, basis[demand], suggested[demand], material_index)
+
+
+def _listed_too(
+    cols: dict[str, np.ndarray],
+    basis: np.ndarray,
+    suggested: np.ndarray,
+    material_index: Mapping[str, int],
+) -> dict[str, np.ndarray]:
+    """Demands with a row more for each other material an input read as a mix lists
+    ('Than cám, trấu' is coal, and rice husk is bought too): the row's quantity is read as
+    its first material's, each other wanted up to an equal share of it, at its catalog
+    price. Rows keep their flow's id, so a pair is proposed once per demand flow."""
+    rows: list[int] = []
+    materials: list[int] = []
+    shares: list[float] = []
+    for j, (how, codes) in enumerate(zip(basis, suggested, strict=True)):
+        if not str(how or "").startswith(MIX_BASIS) or not codes:
+            continue
+        if isinstance(codes, str):  # JSON as the driver gives it (SQLite: text)
+            codes = json.loads(codes)
+        own = int(cols["material"][j])
+        listed = [material_index[c] for c in codes if c in material_index]
+        others = list(dict.fromkeys(m for m in listed if m != own))
+        for m in others:
+            rows.append(j)
+            materials.append(m)
+            shares.append(1.0 / (len(others) + 1))
+    if not rows:
+        return cols
+    index = np.asarray(rows, dtype=np.int64)
+    n = len(cols["ids"])
+    out = {k: np.concatenate([v, v[index]]) for k, v in cols.items()}
+    out["material"][n:] = np.asarray(materials, dtype=out["material"].dtype)
+    out["qty"][n:] = cols["qty"][index] * np.asarray(shares)
+    out["price"][n:] = np.nan
+    return out
+
+
+MIX_BASIS = "mix:"  # how the reading of a list of distinct materials is recorded
 
 
 def _row_words(descriptions: np.ndarray, staff_texts: np.ndarray) -> np.ndarray:
