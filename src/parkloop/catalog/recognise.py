@@ -430,19 +430,26 @@ class MaterialRecogniser:
         every: list[str] = []  # each item's reading
         for n, w in enumerate(items):
             # A single word shares the other words of a longer last item ('Giấy, nhựa vụn')
-            # or, failing that, the head words of a longer first one ('Phế liệu nhựa PET,
-            # PE, PP' is PET, PE and PP scrap); it is read alone only beside neither.
+            # or the head words of a longer first one ('Phế liệu nhựa PET, PE, PP' is PET,
+            # PE and PP scrap) where they read it as another material than the first item
+            # ('Than cám, trấu' is no 'than trấu'); it is read alone only beside no longer
+            # last item.
             tries = [w.accented]
-            if len(w) == 1 and (tail or (lead and n)):
+            if len(w) == 1:
                 tries = [(*w.accented, *tail)] * bool(tail) + [(*lead, *w.accented)] * bool(
                     lead and n
                 )
+                if not tail:
+                    tries.append(w.accented)
             for words in tries:
                 code, sure, how, said, _ = self._read(
                     self._prepare(split(" ".join(words))), direction, division
                 )
                 # A waste name's core read from more than a bare word is no loose reading.
                 weak = _WEAK if len(words) == 1 else _WEAK - {"term-core"}
+                headed = len(words) > 1 and len(w) == 1 and not tail
+                if headed and every and code == every[0]:
+                    continue  # the shared head alone decided it
                 if code != UNCLASSIFIED and sure >= self.threshold and how not in weak:
                     break
             else:
