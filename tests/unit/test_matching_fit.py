@@ -297,3 +297,20 @@ def test_every_rule_names_who_can_take_it_with_status_and_source() -> None:
         assert rule.receiver_vsic or rule.receiver_words, rule.id
         assert rule.receiver_status and rule.receiver_source, rule.id
         assert bool(rule.warn_vsic) == bool(rule.warn_en), rule.id
+
+
+def test_a_grinding_station_is_offered_no_kiln_feed_an_integrated_plant_is() -> None:
+    """Mill scale replaces iron ore in a kiln's raw meal: a clinker grinding station
+    ("trạm nghiền clinker") has no kiln, an integrated plant of the same sector has."""
+    rolling, grinding, integrated = 1, 2, 3
+    supplies = side([{"org": rolling, "material": "mill-scale", "qty": 5_000, "price": 0}])
+    demands = side(
+        [
+            {"org": o, "material": "iron-ore", "qty": 20_000, "price": 1_500_000}
+            for o in (grinding, integrated)
+        ]
+    )
+    sectors = {rolling: "2410", grinding: "2394", integrated: "2394"}
+    words = {grinding: "Trạm nghiền clinker", integrated: "Sản xuất clinker, nghiền xi măng"}
+    got = pairs(match(supplies, demands, who(sectors, words)), supplies, demands)
+    assert got == {(rolling, integrated): "mill-scale-to-cement-kiln"}

@@ -358,6 +358,7 @@ class Rule:
     receiver_words: tuple[str, ...] = ()
     never_vsic: tuple[str, ...] = ()
     never_demand: tuple[str, ...] = ()  # kinds of the demand it does not replace
+    never_words: tuple[str, ...] = ()  # receivers saying them, and not its words, are out
     supplier_vsic: tuple[str, ...] = ()
     supplier_words: tuple[str, ...] = ()
     warn_vsic: tuple[str, ...] = ()
@@ -420,6 +421,7 @@ def _rule(row: Row) -> Rule:
         receiver_words=_list(row["receiver_words"]),
         never_vsic=_list(row["never_vsic"]),
         never_demand=_list(row["never_demand"]),
+        never_words=_list(row["never_words"]),
         supplier_vsic=_list(row["supplier_vsic"]),
         supplier_words=_list(row["supplier_words"]),
         warn_vsic=_list(row["warn_vsic"]),

@@ -435,6 +435,7 @@ def _factors(
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
+                sides.never_words,
             )
             if sides.checks_supplier:
                 supplier[m] = fitting.side_fit(
@@ -669,7 +670,13 @@ def _rule_sets(
                 )
                 S = S[fit != fitting.OUTSIDE]
             fit = fitting.side_fit(
-                ctx.parties, ctx.d_pos[D], None, sides.receivers, sides.receiver_words, sides.never
+                ctx.parties,
+                ctx.d_pos[D],
+                None,
+                sides.receivers,
+                sides.receiver_words,
+                sides.never,
+                sides.never_words,
             )
             D = D[fit != fitting.OUTSIDE]
         if not len(S) or not len(D):
@@ -1074,6 +1081,7 @@ def _why(
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
+                sides.never_words,
             )[0]
             == fitting.OUTSIDE
         )

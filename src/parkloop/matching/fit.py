@@ -70,6 +70,9 @@ class Sides:
     suppliers: tuple[str, ...] = ()
     supplier_words: tuple[str, ...] = ()
     warn: tuple[str, ...] = ()
+    # Words of receivers it never serves unless they also say the rule's own words (a
+    # grinding station, "trạm nghiền", is no kiln: kiln fuel and raw meal are not for it).
+    never_words: tuple[str, ...] = ()
 
     @property
     def any_receiver(self) -> bool:
@@ -88,6 +91,7 @@ class Sides:
         suppliers: Iterable[str] = (),
         supplier_words: Iterable[str] = (),
         warn: Iterable[str] = (),
+        never_words: Iterable[str] = (),
     ) -> Sides:
         return cls(
             receivers=tuple(receivers),
@@ -96,6 +100,7 @@ class Sides:
             suppliers=tuple(suppliers),
             supplier_words=tuple(dict.fromkeys(phrase(w) for w in supplier_words if w.strip())),
             warn=tuple(warn),
+            never_words=tuple(dict.fromkeys(phrase(w) for w in never_words if w.strip())),
         )
 
 
@@ -241,10 +246,12 @@ def side_fit(
     codes: tuple[str, ...],
     words: tuple[str, ...],
     never: tuple[str, ...] = (),
+    never_words: tuple[str, ...] = (),
 ) -> NDArray[np.int8]:
     """FITS, CONFIRM or OUTSIDE for each party (``pos`` in ``parties``) against a rule's
     sector ``codes`` and process ``words`` (``row_words``: the words of each row's own
-    flow, where they may count). ``never`` sectors are OUTSIDE whatever their words."""
+    flow, where they may count). ``never`` sectors are OUTSIDE whatever their words;
+    parties saying ``never_words`` are OUTSIDE unless they also say ``words``."""
     n = len(pos)
     if ANY in codes:
         fit = np.full(n, FITS, dtype=np.int8)
@@ -257,6 +264,8 @@ def side_fit(
         fit = np.where(hit, FITS, np.where(known, OUTSIDE, CONFIRM)).astype(np.int8)
     if never:
         fit[parties.may_be_in(pos, never)] = OUTSIDE
+    if never_words:
+        fit[parties.words_in(pos, never_words) & ~parties.words_in(pos, words)] = OUTSIDE
     return fit
 
 

@@ -144,6 +144,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                     suppliers=r.supplier_vsic,
                     supplier_words=r.supplier_words,
                     warn=r.warn_vsic,
+                    never_words=r.never_words,
                 ),
                 # A treater of one hazardous waste is not a treater of every other; and
                 # a substitution serves the kinds of its demand it can stand for (reclaimed
