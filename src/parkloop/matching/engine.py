@@ -37,6 +37,8 @@ from parkloop.matching.fit import Parties
 from parkloop.matching.rules import CHANNEL_SCORE, Rule
 from parkloop.matching.tables import Side, pair_keys
 
+REPORTED = "reported"  # a price the staff typed (else filled from the catalog, or none)
+
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 QualityCheck = Callable[[str, str], tuple[bool | None, list[str]]]
@@ -496,7 +498,7 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
         ratio=ratio,
         distance_km=km,
         supplier_fee=np.where(supplies.fee[s], supplies.price[s], 0.0),
-        supplier_revenue=np.where(supplies.sold[s], supplies.price[s], 0.0),
+        supplier_revenue=_revenue(supplies, demands, s, d),
         supplier_disposes=supplies.fee[s],
         receiver_price=receiver_price,
         treatment_cost=ra.treatment[r],
@@ -504,6 +506,22 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
         treatment_mwh=ra.treatment_mwh[r],
         haul_replaced=supplies.sold[s],
     )
+
+
+def _revenue(supplies: Side, demands: Side, s: I64, d: I64) -> F64:
+    """The revenue a supplier foregoes: its price where it sells today. A price filled from
+    the catalog is no more than what the receiver reports paying for the same material: a
+    local sale fetches at most the buyer's own price (a foundry buying scrap at 8,200 VND/kg
+    pays no seller the catalog's 8,500)."""
+    revenue = np.where(supplies.sold[s], supplies.price[s], 0.0)
+    bought = demands.price[d]
+    capped = (
+        (supplies.price_status[s] != REPORTED)
+        & (demands.price_status[d] == REPORTED)
+        & (supplies.material[s] == demands.material[d])
+        & ~np.isnan(bought)
+    )
+    return np.asarray(np.where(capped, np.minimum(revenue, bought), revenue), dtype=float)
 
 
 def evaluate(ctx: _Context, s: I64, d: I64, r: I64, similarity: F64) -> Evaluated:
@@ -724,6 +742,12 @@ def _value_bounds(
     fee = np.where(supplies.fee[S], supplies.price[S], 0.0)
     fee = np.nan_to_num(fee)
     revenue = np.nan_to_num(np.where(supplies.sold[S], supplies.price[S], 0.0))
+    # The least a catalog-filled price can be brought down to by a receiver's own (_revenue).
+    same = (demands.price_status[D] == REPORTED) & (demands.material[D] == supplies.material[S][:1])
+    bought = demands.price[D][same & ~np.isnan(demands.price[D])]
+    if len(bought):
+        estimated = supplies.price_status[S] != REPORTED
+        revenue = np.where(estimated, np.minimum(revenue, float(bought.min())), revenue)
     value = np.full(len(S), -np.inf)
     if best_price > -np.inf:
         value = fee + ra.ratio[r_idx] * max(best_price, 0.0)

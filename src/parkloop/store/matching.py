@@ -360,6 +360,7 @@ def _flow_sides(
     supply_cols["already_sold"] = already_sold[supply]
     supply_cols["price_status"] = price_status[supply]
     demand_cols["already_sold"] = no[demand]
+    demand_cols["price_status"] = price_status[demand]
     return supply_cols, _listed_too(demand_cols, basis[demand], suggested[demand], material_index)
 
 
@@ -396,6 +397,7 @@ def _listed_too(
     out["material"][n:] = np.asarray(materials, dtype=out["material"].dtype)
     out["qty"][n:] = cols["qty"][index] * np.asarray(shares)
     out["price"][n:] = np.nan
+    out["price_status"][n:] = ""
     return out
 
 
