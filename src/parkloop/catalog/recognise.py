@@ -836,10 +836,12 @@ class MaterialRecogniser:
     def _context_inside(
         self, t: _Text, direction: str | None, division: str | None
     ) -> Reading | None:
-        """A bare word inside other words ('tạp chất nhựa'): the same reading, less sure."""
+        """A bare word inside other words ('tạp chất nhựa'): the same reading, less sure. The
+        longest such word leads, and of two as long the first written, the head noun
+        ('Nước rửa nhựa' is water)."""
         w = t.words
-        for word in sorted(self.context, key=len, reverse=True):
-            at = find(w.folded, word)
+        placed = ((word, find(w.folded, word)) for word in self.context)
+        for word, at in sorted(placed, key=lambda p: (-len(p[0]), p[1] < 0, p[1])):
             if (
                 at >= 0
                 and self._agrees(w, at, word)

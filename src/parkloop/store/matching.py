@@ -124,7 +124,7 @@ def load_sides(
         .where(flows.c.park_id.in_(list(park_ids)), flows.c.year == year)
         .order_by(flows.c.id)
     )
-    rows = fetch_tuples(conn, query)
+    rows = _listed_too(fetch_tuples(conn, query), material_index)
     received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
     supply_cols, demand_cols = _flow_sides(
         rows,
@@ -221,8 +221,8 @@ def _flow_sides(
         lon,
         staff_words,
         price_status,
-        basis,
-        suggested,
+        _basis,
+        _suggested,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     qty = qty.astype(float)
     months = months.astype(float)
@@ -263,7 +263,7 @@ def _flow_sides(
             c[keep]
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
-        staff_words, basis, suggested = staff_words[keep], basis[keep], suggested[keep]
+        staff_words = staff_words[keep]
         # A group's price is the staff's when any of its flows gives one.
         reported = np.bincount(
             inverse, weights=(price_status == "reported").astype(float), minlength=n
@@ -361,47 +361,40 @@ def _flow_sides(
     supply_cols["price_status"] = price_status[supply]
     demand_cols["already_sold"] = no[demand]
     demand_cols["price_status"] = price_status[demand]
-    return supply_cols, _listed_too(demand_cols, basis[demand], suggested[demand], material_index)
+    return supply_cols, demand_cols
 
 
-def _listed_too(
-    cols: dict[str, np.ndarray],
-    basis: np.ndarray,
-    suggested: np.ndarray,
-    material_index: Mapping[str, int],
-) -> dict[str, np.ndarray]:
-    """Demands with a row more for each other material an input read as a mix lists
+def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[Any]:
+    """Flow rows with a row more for each other material an input read as a mix lists
     ('Than cám, trấu' is coal, and rice husk is bought too): the row's quantity is read as
     its first material's, each other wanted up to an equal share of it, at its catalog
-    price. Rows keep their flow's id, so a pair is proposed once per demand flow."""
-    rows: list[int] = []
-    materials: list[int] = []
-    shares: list[float] = []
-    for j, (how, codes) in enumerate(zip(basis, suggested, strict=True)):
-        if not str(how or "").startswith(MIX_BASIS) or not codes:
+    price. The rows keep their flow's id (a pair is proposed once per demand flow) and are
+    taken together with the firm's other inputs of that material."""
+    out = list(rows)
+    for row in rows:
+        how, codes = row[_BASIS], row[_SUGGESTED]
+        if row[_DIRECTION] != "in" or not str(how or "").startswith(MIX_BASIS) or not codes:
             continue
         if isinstance(codes, str):  # JSON as the driver gives it (SQLite: text)
             codes = json.loads(codes)
-        own = int(cols["material"][j])
-        listed = [material_index[c] for c in codes if c in material_index]
-        others = list(dict.fromkeys(m for m in listed if m != own))
-        for m in others:
-            rows.append(j)
-            materials.append(m)
-            shares.append(1.0 / (len(others) + 1))
-    if not rows:
-        return cols
-    index = np.asarray(rows, dtype=np.int64)
-    n = len(cols["ids"])
-    out = {k: np.concatenate([v, v[index]]) for k, v in cols.items()}
-    out["material"][n:] = np.asarray(materials, dtype=out["material"].dtype)
-    out["qty"][n:] = cols["qty"][index] * np.asarray(shares)
-    out["price"][n:] = np.nan
-    out["price_status"][n:] = ""
+        others = [c for c in dict.fromkeys(codes) if c in material_index and c != row[_MATERIAL]]
+        for code in others:
+            extra = list(row)
+            extra[_MATERIAL] = code
+            extra[_QUANTITY] = float(row[_QUANTITY]) / (len(others) + 1)
+            extra[_PRICE], extra[_PRICE_STATUS], extra[_BASIS], extra[_SUGGESTED] = (
+                None,
+                "",
+                "",
+                None,
+            )
+            out.append(tuple(extra))
     return out
 
 
 MIX_BASIS = "mix:"  # how the reading of a list of distinct materials is recorded
+# Positions in the rows of load_sides' query.
+_MATERIAL, _DIRECTION, _QUANTITY, _PRICE, _PRICE_STATUS, _BASIS, _SUGGESTED = 3, 4, 6, 8, 16, 17, 18
 
 
 def _row_words(descriptions: np.ndarray, staff_texts: np.ndarray) -> np.ndarray:
