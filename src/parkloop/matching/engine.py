@@ -37,7 +37,8 @@ from parkloop.matching.fit import Parties
 from parkloop.matching.rules import CHANNEL_SCORE, Rule
 from parkloop.matching.tables import Side, pair_keys
 
-REPORTED = "reported"  # a price the staff typed (else filled from the catalog, or none)
+# A price the staff typed, and one filled from the catalog's market price at import.
+REPORTED, FILLED = "reported", "estimate"
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -516,7 +517,7 @@ def _revenue(supplies: Side, demands: Side, s: I64, d: I64) -> F64:
     revenue = np.where(supplies.sold[s], supplies.price[s], 0.0)
     bought = demands.price[d]
     capped = (
-        (supplies.price_status[s] != REPORTED)
+        (supplies.price_status[s] == FILLED)
         & (demands.price_status[d] == REPORTED)
         & (supplies.material[s] == demands.material[d])
         & ~np.isnan(bought)
@@ -746,7 +747,7 @@ def _value_bounds(
     same = (demands.price_status[D] == REPORTED) & (demands.material[D] == supplies.material[S][:1])
     bought = demands.price[D][same & ~np.isnan(demands.price[D])]
     if len(bought):
-        estimated = supplies.price_status[S] != REPORTED
+        estimated = supplies.price_status[S] == FILLED
         revenue = np.where(estimated, np.minimum(revenue, float(bought.min())), revenue)
     value = np.full(len(S), -np.inf)
     if best_price > -np.inf:
