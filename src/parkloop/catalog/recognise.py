@@ -458,7 +458,10 @@ class MaterialRecogniser:
             family = {code} | _ancestors(code, self.parents)
             if not any(c in family or code in _ancestors(c, self.parents) for c in read):
                 read[code], sure_of[code] = said, sure
-        whole = next((c for c in every if all(c == o or c in _ancestors(o, self.parents) for o in every)), None)
+        whole = next(
+            (c for c in every if all(c == o or c in _ancestors(o, self.parents) for o in every)),
+            None,
+        )
         if whole is not None and len(set(every)) > 1 and len(items) == len(every):
             # A material listed with kinds of it ('nhựa PET, PE, PP': PET scrap and plastic
             # scrap) is that material, bought or sold as a lot of its kinds.
