@@ -34,7 +34,7 @@ def side(rows: list[dict[str, Any]]) -> Side:
         cols["qty"].append(r.get("qty", 1000.0))
         cols["price"].append(r.get("price", np.nan))
         cols["fee"].append(r.get("fee", False))
-        cols["sold"].append(False)
+        cols["sold"].append(r.get("sold", False))
         cols["lat"].append(LAT + r.get("north_km", 0.0) * KM_LAT)
         cols["lon"].append(LON)
         cols["year"].append(2024)
@@ -45,6 +45,9 @@ def side(rows: list[dict[str, Any]]) -> Side:
         cols["waste_code"].append("")
         cols["quality"].append(r.get("quality", ""))
         cols["text"].append(r.get("text", ""))
+        cols["already_sold"].append(r.get("sold", False))
+        cols["price_status"].append(r.get("price_status", ""))
+        cols["expected"].append(False)
     return Side.from_columns(cols)
 
 
@@ -314,3 +317,30 @@ def test_a_grinding_station_is_offered_no_kiln_feed_an_integrated_plant_is() -> 
     words = {grinding: "Trạm nghiền clinker", integrated: "Sản xuất clinker, nghiền xi măng"}
     got = pairs(match(supplies, demands, who(sectors, words)), supplies, demands)
     assert got == {(rolling, integrated): "mill-scale-to-cement-kiln"}
+
+
+def test_a_catalog_price_is_no_more_than_what_the_receiver_reports_paying() -> None:
+    """Scrap sold today with no price typed is valued at the catalog's market price; a
+    foundry next door that reports paying less for scrap sets what the sale can fetch, so
+    the haul saved is the pair's worth. A price the seller typed stands."""
+    shop, foundry = 1, 2
+    scrap = {"org": shop, "material": "steel-scrap", "qty": 500.0, "sold": True}
+    demands = side(
+        [
+            {
+                "org": foundry,
+                "material": "steel-scrap",
+                "qty": 5000.0,
+                "price": 8_200_000,
+                "price_status": "reported",
+                "north_km": 0.3,
+            }
+        ]
+    )
+    parties = who({shop: "2592", foundry: "2431"})
+    filled = side([scrap | {"price": 8_500_000, "price_status": "estimate"}])
+    assert pairs(match(filled, demands, parties), filled, demands) == {
+        (shop, foundry): "same:steel-scrap"
+    }
+    typed = side([scrap | {"price": 8_500_000, "price_status": "reported"}])
+    assert pairs(match(typed, demands, parties), typed, demands) == {}

@@ -279,3 +279,32 @@ def test_a_list_of_distinct_materials_is_a_mix_read_as_its_likely_bulk() -> None
     assert recognise_material("Vỏ sò, vỏ hến", "out", "10").method != "mix"
     # Nothing known of the firm's sector: the first listed leads.
     assert recognise_material("Than cám, trấu", "in").code == "coal"
+
+
+def test_a_list_shares_a_first_item_s_head_and_names_a_material_with_its_kinds() -> None:
+    # A material listed with kinds of it is that material: a recycler of every polymer.
+    plastics = recognise_material("Phế liệu nhựa PET, PE, PP", "in", "38")
+    assert (plastics.code, plastics.method) == ("plastic-scrap", "lot")
+    # Single words take the first item's head words where they read another material...
+    dealer = recognise_material("Phe lieu sat, nhom, dong, giay, nhua cac loai", "in")
+    assert dealer.method == "mix"
+    assert {"aluminium-scrap", "copper-scrap", "paper-scrap"} <= set(dealer.suggestions)
+    # ... not where the head alone decides it ('than trấu' is no coal of husk).
+    kiln = recognise_material("Than cám, trấu", "in", "23")
+    assert (kiln.code, kiln.method, kiln.suggestions) == ("coal", "mix", ("rice-husk",))
+    # 'và' joins items as a comma does.
+    assert recognise_material("Than cám và trấu", "in", "23").suggestions == ("rice-husk",)
+
+
+def test_a_container_is_what_holds_not_what_it_held() -> None:
+    assert recognise_material("Bao giấy đựng bột đá (đã giũ sạch)", "out").code == "paper-scrap"
+    # Boxes bought are packaging, thrown out they are waste paper.
+    assert recognise_material("Hộp giấy, thùng carton", "in").code != "paper-scrap"
+    assert recognise_material("Hộp giấy lỗi", "out").code == "paper-scrap"
+
+
+def test_a_bare_word_keeps_its_tone_and_the_first_written_leads() -> None:
+    assert recognise_material("Máu", "out").code != "non-ferrous-scrap"  # blood, not 'màu'
+    assert recognise_material("Máu", "out", "10").code == "slaughter-residues"
+    assert recognise_material("Nước rửa nhựa", "in").code == "fresh-water"
+    assert recognise_material("Gas LPG (lò nướng)", "in").code == "lpg"  # not diesel

@@ -240,3 +240,12 @@ def test_two_classes_of_one_group_read_as_the_first_named() -> None:
     assert found is not None and found.code == "1701" and found.confidence >= 0.8
     doubtful = recognise_sector("Đúc gang, thép và nhôm")  # iron (2431) and aluminium (2420)
     assert doubtful is not None and doubtful.confidence < 0.8
+
+
+def test_a_term_inside_a_longer_one_and_words_after_a_negation_are_no_rivals() -> None:
+    board = recognise_sector("SX giấy bìa tái chế, thùng carton; in và thổi túi PE")
+    assert board is not None and "1103" not in board.suggestions  # 'bìa' is no 'bia', beer
+    dealer = recognise_sector("Thu gom, mua bán phế liệu kim loại (không có giấy phép CTNH)")
+    assert dealer is not None and (dealer.code, dealer.confidence) == ("4669", 0.9)
+    blocks = recognise_sector("SX gạch không nung, bê tông thương phẩm")
+    assert blocks is not None and blocks.code == "2395"  # a negation inside a term
