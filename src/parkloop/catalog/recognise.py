@@ -31,7 +31,10 @@ a cooling tower or a process loses) makes a water the firm takes in the water it
 never a waste water ('nước làm mát bổ sung' is make-up water, not warm cooling water).
 A list of distinct materials ('Than cám, trấu', 'Giấy, nhựa vụn') is a mix: an output is
 read as the one the firm's sector yields most of where its profile knows them all, else (and
-an input always) as the first listed; the others are named beside it.
+an input always) as the first listed; the others are named beside it. Items are joined by
+commas and the like or by 'và'; a single word after a longer first item takes its head
+words ('Phế liệu sắt, nhôm, đồng'). A material listed with kinds of it is that material,
+read as a lot ('Phế liệu nhựa PET, PE, PP' is plastic scrap).
 """
 
 from __future__ import annotations
