@@ -369,10 +369,11 @@ def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[
     its first material's, each other wanted up to an equal share of it, at its catalog
     price. The rows keep their flow's id (a pair is proposed once per demand flow) and are
     taken together with the firm's other inputs of that material."""
+    mixed = [r for r in rows if r[_BASIS] and r[_BASIS].startswith(MIX_BASIS) and r[_SUGGESTED]]
     out = list(rows)
-    for row in rows:
-        how, codes = row[_BASIS], row[_SUGGESTED]
-        if row[_DIRECTION] != "in" or not str(how or "").startswith(MIX_BASIS) or not codes:
+    for row in mixed:
+        codes = row[_SUGGESTED]
+        if row[_DIRECTION] != "in":
             continue
         if isinstance(codes, str):  # JSON as the driver gives it (SQLite: text)
             codes = json.loads(codes)
