@@ -298,6 +298,8 @@ def test_a_list_shares_a_first_item_s_head_and_names_a_material_with_its_kinds()
 
 def test_a_container_is_what_holds_not_what_it_held() -> None:
     assert recognise_material("Bao giấy đựng bột đá (đã giũ sạch)", "out").code == "paper-scrap"
+    # What a container held still makes it hazardous packaging.
+    assert recognise_material("Can đựng hóa chất", "out").code == "hazardous-waste"
     # Boxes bought are packaging, thrown out they are waste paper.
     assert recognise_material("Hộp giấy, thùng carton", "in").code != "paper-scrap"
     assert recognise_material("Hộp giấy lỗi", "out").code == "paper-scrap"

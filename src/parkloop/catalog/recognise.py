@@ -343,8 +343,9 @@ class MaterialRecogniser:
             first = self._first_words(raw)
         if found[2] == "pattern" and first is not None:
             # A pattern whose words are not all among the head words is not what the thing
-            # is: 'Gỗ keo tròn (đã bóc vỏ tại rừng)' is logs, not a drum of glue.
-            head_words = set(first.words.folded)
+            # is: 'Gỗ keo tròn (đã bóc vỏ tại rừng)' is logs, not a drum of glue. What a
+            # container held counts: 'Can đựng hóa chất' is a drum that held chemicals.
+            head_words = set(_before_origin(head(raw), holding=False).folded)
             if not set(found[3].replace(" + ", " ").split()) <= head_words:
                 found = self._read(first, direction, division)
         if first is not None and found[2] not in ("name", "name-without-qualifiers"):
@@ -923,12 +924,12 @@ def _words_align(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return covered(a, b) and covered(b, a)
 
 
-def _before_origin(w: Words) -> Words:
+def _before_origin(w: Words, holding: bool = True) -> Words:
     """The words before 'từ'/'from' (what the thing is, not where it came from) or before
     'đựng' (a container: 'bao giấy đựng bột đá' is a paper sack, not stone powder; only as
     written, for 'dung' is also the 'dụng' of 'sử dụng')."""
     for i, token in enumerate(w.folded):
-        if i > 0 and (token in _ORIGIN or w.accented[i].lower() == _HOLDING):
+        if i > 0 and (token in _ORIGIN or (holding and w.accented[i].lower() == _HOLDING)):
             return w.before(i)
     return w
 
