@@ -51,7 +51,8 @@ for _noise in _NOISE_WORDS:
 _CODE = re.compile(r"\d[\d. ]*")
 _LEADING_CODE = re.compile(r"(?:ma nganh|ma|nganh|vsic)?\W*(\d{4,5})(?:\W+[a-z]|\W*$)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_NEGATIONS = frozenset({"khong", "chua"})  # folded 'không', 'chưa': not, not yet
+_NEGATION = re.compile(r"(?<!\w)(?:không|chưa)(?!\w)", re.IGNORECASE)  # not, not yet
+_NEGATION_PLAIN = re.compile(r"(?<!\w)(?:khong|chua)(?!\w)", re.IGNORECASE)
 
 EXACT, CONTAINED, CORRECTED, FUZZY_CAP = 1.0, 0.9, 0.8, 0.85
 FUZZY_CUTOFF, SHORT_CUTOFF = 75.0, 90.0  # a word of under 5 letters needs a near-exact match
@@ -195,11 +196,22 @@ def _typed_code(text: str) -> str | None:
     return None
 
 
-def _contained(words: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
+def _negations(text: str) -> tuple[int, ...]:
+    """Where a negation is written in ``text``, as positions among :func:`normalise`'s
+    words: 'không', 'chưa' as written where the text has accents ('chứa' is no 'chưa'),
+    either word typed without them."""
+    plain = fold(text) == text.lower()
+    pattern = _NEGATION_PLAIN if plain else _NEGATION
+    return tuple(len(normalise(text[: m.start()])) for m in pattern.finditer(text))
+
+
+def _contained(
+    words: tuple[str, ...], negations: tuple[int, ...] = ()
+) -> list[tuple[int, int, str, str]]:
     """Lexicon terms found as whole words: (-length, position, code, term), best first.
     A term inside a longer term found is part of it ('bìa' of 'giấy bìa' is no 'bia',
-    beer), and what follows a negation is not what the firm does ('không có giấy phép
-    CTNH')."""
+    beer), and what follows a negation (``negations``: word positions) is not what the firm
+    does ('không có giấy phép CTNH')."""
     tables = _tables()
     found = []
     for start in range(len(words)):
@@ -209,10 +221,7 @@ def _contained(words: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
                 found.append((-size, start, *hit))
     # A negation not itself part of a term ('gạch không nung' is unfired brick).
     inside = {i for size, start, _, _ in found for i in range(start, start - size)}
-    end = next(
-        (i for i, w in enumerate(words) if i and w in _NEGATIONS and i not in inside),
-        len(words),
-    )
+    end = next((i for i in negations if 0 < i < len(words) and i not in inside), len(words))
     return sorted(
         f
         for f in found
@@ -225,7 +234,7 @@ def _by_containment(
     words: tuple[str, ...], typed: str, confidence: float
 ) -> tuple[int, SectorMatch] | None:
     """The best contained term's length in words, and the match it gives."""
-    found = _contained(words)
+    found = _contained(words, _negations(typed))
     if not found:
         return None
     size, _, code, term = found[0]
