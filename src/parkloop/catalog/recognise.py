@@ -56,6 +56,7 @@ from parkloop.catalog.words import (
     accents_agree,
     contains,
     detone,
+    detoned,
     find,
     head,
     rows,
@@ -225,6 +226,9 @@ class MaterialRecogniser:
             for groups, _ in self.patterns
         ]
         self.choices = [" ".join(w) for w in self.exact]
+        # Each choice with its words in order, as a token-sort comparison takes it: sorted
+        # once here, not once per text compared.
+        self.sorted_choices = [" ".join(sorted(choice.split())) for choice in self.choices]
         self.choice_codes = list(self.exact.values())
         self.sectors = frozenset(
             s for entries in self.context.values() for c in entries for s in c.sectors
@@ -300,8 +304,7 @@ class MaterialRecogniser:
         is no 'da vụn' (leather offcuts), though neither word of 'da' carries a mark."""
         if not core.has_accents:
             return True
-        plain = tuple(detone(w) for w in core.accented)
-        return any(tuple(detone(w) for w in s) == plain for s in self.core_spellings[core.folded])
+        return detoned(core.accented) in map(detoned, self.core_spellings[core.folded])
 
     def _exact(self, t: Words) -> str | None:
         code = self.exact.get(t.folded)
@@ -729,10 +732,13 @@ class MaterialRecogniser:
         present = frozenset(t.words.folded)
         said = frozenset(w for i, w in enumerate(t.words.folded) if i not in t.whence)
         candidates = {n for token in said for n in self.multiword_by_token.get(token, ())}
+        # A term not among the text's words at all is no hit in any item (most candidates).
         hits = [
             (len(w), code, w)
             for words_, w, code in (self.multiword[n] for n in sorted(candidates))
-            if any(words_ <= item & present for item in t.items or (present,)) and words_ & said
+            if words_ <= present
+            and any(words_ <= item & present for item in t.items or (present,))
+            and words_ & said
         ]
         if not hits:
             return None
@@ -819,17 +825,21 @@ class MaterialRecogniser:
 
     # -- fuzzy ----------------------------------------------------------------------------
     def _fuzzy(self, core: Words, w: Words, direction: str | None, division: str | None) -> Reading:
-        query = " ".join(core.folded)
+        # The token-sort ratio of the words (the ratio of both sides' words in order).
         hits = process.extract(
-            query, self.choices, scorer=fuzz.token_sort_ratio, limit=25, score_cutoff=50
+            " ".join(sorted(" ".join(core.folded).split())),
+            self.sorted_choices,
+            scorer=fuzz.ratio,
+            limit=25,
+            score_cutoff=50,
         )
         hits += process.extract(
             " ".join(w.folded), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
         )
         best: dict[str, tuple[float, str]] = {}
         loose: dict[str, float] = {}
-        for choice, score, index in hits:
-            code = self.choice_codes[index]
+        for _, score, index in hits:
+            choice, code = self.choices[index], self.choice_codes[index]
             loose[code] = max(loose.get(code, 0.0), score)
             # Short words differ by one letter and mean something else: ask for more.
             if len(choice) < 5 and score < 100:

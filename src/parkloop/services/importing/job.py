@@ -288,7 +288,7 @@ def _count(
     for prep in prepared:
         table = spec_table(prep.sheet)
         if prep.sheet in ("flows", "listings"):
-            refs = [f"{file_name}|{prep.sheet}|{number}" for number in prep.row_numbers]
+            refs = list(map(f"{file_name}|{prep.sheet}|".__add__, map(str, prep.row_numbers)))
             if prep.columns is not None:
                 prep.columns["import_ref"] = refs
             else:
@@ -420,7 +420,18 @@ def _write(
         if sheet in renames:
             writes.rename_keys(conn, sheet, renames[sheet])
         _log_updates(conn, by_sheet[sheet], park_codes, actor)
-        _upsert(conn, by_sheet[sheet], progress)
+        table = spec_table(sheet)
+        # Rows of parks the table holds nothing of yet are plain inserts: looked for here,
+        # inside the transaction that has written already (on SQLite, no other connection
+        # can write before it ends).
+        fresh = (
+            conn.dialect.name == "sqlite"
+            and columns is not None
+            and bool(columns["park_id"])
+            and not writes.holds_rows_of(conn, table, columns["park_id"])
+        )
+        with writes.indexes_after(conn, table, len(by_sheet[sheet])):
+            _upsert(conn, by_sheet[sheet], progress, insert_only=fresh)
     for park in sorted(per_park):
         changes.record(
             conn,
@@ -486,19 +497,27 @@ def _log_updates(
 
 
 def _upsert(
-    conn: Connection, prep: Prepared, progress: Callable[[str, int, int], None] | None
+    conn: Connection,
+    prep: Prepared,
+    progress: Callable[[str, int, int], None] | None,
+    *,
+    insert_only: bool = False,
 ) -> None:
     table = spec_table(prep.sheet)
     update = {c for c in prep.update if c in writes.TABLES[table].c}
     total = len(prep)
     if not total:
         return
-    columns = prep.columns
+    columns, serialised = (
+        writes.json_texts(table, prep.columns) if prep.columns is not None else (None, frozenset())
+    )
     for start in range(0, total, WRITE_BATCH):
         end = start + WRITE_BATCH
         if columns is not None:
             batch = {name: values[start:end] for name, values in columns.items()}
-            writes.upsert_columns(conn, table, batch, update)
+            writes.upsert_columns(
+                conn, table, batch, update, insert_only=insert_only, serialised=serialised
+            )
         else:
             writes.upsert_rows(conn, table, prep.rows[start:end], update)
         if progress is not None:
