@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -294,7 +295,7 @@ def _count(
             else:
                 for row, ref in zip(prep.rows, refs, strict=True):
                     row["import_ref"] = ref
-        parks_of = {k[0] for k in prep.keys}
+        parks_of = set(map(itemgetter(0), prep.keys))
         columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
         stored = writes.stored_rows(conn, table, parks_of, columns)
         if not stored:  # nothing of these parks stored yet: every row is new
@@ -384,13 +385,13 @@ def _write(
     by_sheet = {p.sheet: p for p in prepared}
     parks_in_file: set[str] = set()
     for prep in prepared:
-        parks_in_file.update(k[0] for k in prep.keys)
+        parks_in_file.update(map(itemgetter(0), prep.keys))
         if prep.sheet == "exchanges":
             for row in prep.rows:
                 parks_in_file.update((row["_supplier"][0], row["_receiver"][0]))
     per_park: dict[str, Counter[str]] = {}
     for prep in prepared:
-        for park, n in Counter(park for park, _ in prep.keys).items():
+        for park, n in Counter(map(itemgetter(0), prep.keys)).items():
             per_park.setdefault(park, Counter())[prep.sheet] += n
     if "parks" in by_sheet:
         _upsert(conn, by_sheet["parks"], progress)

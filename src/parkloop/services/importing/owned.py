@@ -332,9 +332,8 @@ class _Reader:
         for want in dict.fromkeys(wanted):
             if want is not None and want not in filled_prices:
                 filled_prices[want] = fill_price(catalog(), *want)
-        fills: list[FilledPrice | None] = [
-            None if want is None else filled_prices[want] for want in wanted
-        ]
+        # (None is no key of the filled prices: rows without a want get None)
+        fills: list[FilledPrice | None] = list(map(filled_prices.get, wanted))
         self.checker.filled.update(Counter(f.rule for f in fills if f is not None))
         cols["price_vnd_per_unit"] = [
             price if filled is None else filled.value
