@@ -185,6 +185,8 @@ class MaterialRecogniser:
         # How each core is spelled in its terms: 'da' of 'da vụn' (leather), not 'đá'.
         self.core_spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for term, code in self.exact.items():
+            if not any(token in self.qualifiers_by_first for token in term):
+                continue  # no qualifier can start in it: its core is the whole term
             stripped = self._prepare(Words(term, term, False))
             if stripped.core and stripped.core.folded != term and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
