@@ -1547,6 +1547,11 @@ class _Index:
         )
 
 
+# What deciding which saved matches a viewer is shown rests on (:func:`memo.shared`):
+# the matches, and who owns each of their two records and how confidential it is now.
+SHOWN_REST_ON = frozenset({memo.MATCHES, memo.FLOW_ACCESS, memo.LISTINGS, memo.ORGANISATIONS})
+
+
 def _match_index(
     engine: Engine,
     park: str,
@@ -1563,7 +1568,7 @@ def _match_index(
             return _Index.of(proposals.match_index(conn, list(ids), statuses, supply, party))
 
     if supply is None and party is None:
-        return memo.park_wide(engine, ("match_index", park, statuses), read)
+        return memo.park_wide(engine, ("match_index", park, statuses), read, SHOWN_REST_ON)
     return read()
 
 
@@ -1594,6 +1599,7 @@ def shown_matches(
             key,
             lambda: _shown(_match_index(engine, park, wanted, supply, party), viewer),
             earlier=False,
+            rests_on=SHOWN_REST_ON,
         )
     )
 
@@ -1710,7 +1716,9 @@ def match_parts(
             names = store.org_names(conn, {p[i] for p in parts.values() for i in (0, 1)})
         return parts, names
 
-    return memo.park_wide(engine, ("match_parts", park, statuses), read)
+    return memo.park_wide(
+        engine, ("match_parts", park, statuses), read, frozenset({memo.MATCHES, memo.ORGANISATIONS})
+    )
 
 
 def matches_for(
