@@ -394,7 +394,7 @@ def _sankey_graph(
     aggregate: bool,
     lang: str,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    middle_of = {p.material: _middle_node(p.material, lang) for p in paths}
+    middle_of = {m: _middle_node(m, lang) for m in {p.material for p in paths}}
     nodes: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
