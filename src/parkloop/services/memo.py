@@ -27,8 +27,8 @@ misses began to change more than the setting's seconds ago. A scope that has no 
 yet (an enterprise's first look at a park's network in this process) gets its figure
 derived, under the same conditions, from the park's records as last read for every scope
 (:func:`park_wide`), if they were read at an earlier data version: the figure is kept under
-that earlier version, with that reading's time, and computed again in the background, as
-any earlier figure is.
+that earlier version, with that reading's time, and computed again in the background at
+the scope's next request, as any earlier figure is.
 
 A figure or a reading may say what kinds of records it rests on (``rests_on``: flows,
 organisations, exchanges, matches, ...). When the data has changed since it was kept but
@@ -306,11 +306,10 @@ def shared(
             _SHARED.put(full, version, answer)
             return answer
         # Derived from a reading of an earlier version: kept as of that reading, and
-        # computed again in the background.
+        # computed again in the background at the scope's next request, as any earlier
+        # figure (many first looks are also the last).
         oldest = min(derived, key=lambda k: k.clock)
         _SHARED.put(full, oldest.version, answer, since=oldest)
-        if outer is None:
-            _REFRESHER.ask(full, engine, compute)
         return answer
 
 
