@@ -57,7 +57,6 @@ from parkloop.services import memo
 from parkloop.store import changes, edits, proposals
 from parkloop.store import matching as store
 from parkloop.store.changes import actor_of
-from parkloop.store.db import shares_one_database
 from parkloop.store.schema import ACCOUNT_COLUMNS, parks
 from parkloop.store.screening import registry_firms
 
@@ -542,12 +541,11 @@ def run_matching(
     proposals = _proposals(found, supplies, demands, rule_list, book)
     saving = None
     if save:
-        if progress:
-            progress("saving proposals", 0, 1)
-        # The proposals are saved beside the rest of the run (names, inventory, screening):
-        # on a connection of its own, committed only once the rest has succeeded.
+        # On PostgreSQL the proposals are saved beside the rest of the run (names,
+        # inventory, screening), committed only once the rest has succeeded.
         saving = _Saving(
             engine,
+            (lambda: progress("saving proposals", 0, 1)) if progress else None,
             None if all_parks else list(scope_ids),
             proposals,
             object_key=f"{len(found)} proposals",
@@ -602,19 +600,21 @@ def run_matching(
 
 
 class _Saving:
-    """Proposals saved in a thread of their own while the block runs: on leaving the block
-    the save is awaited and committed, or rolled back when the block or the save failed
-    (the save's error is raised). An SQLite database in memory is one per connection:
-    there the save runs in the block's thread, before the block."""
+    """Proposals saved while the block runs, on PostgreSQL: in a thread of their own, on a
+    connection of their own, the server writing while this process goes on; on leaving
+    the block the save is awaited and committed, or rolled back when the block or the
+    save failed (the save's error is raised). SQLite writes in this process, under the
+    same interpreter lock as the block: there the save runs after the block."""
 
     def __init__(
         self,
         engine: Engine,
+        announce: Callable[[], None] | None,
         park_ids: list[int] | None,
         proposals: dict[str, Any],
         **change: Any,
     ) -> None:
-        self.engine, self.park_ids = engine, park_ids
+        self.engine, self.announce, self.park_ids = engine, announce, park_ids
         self.proposals, self.change = proposals, change
         self.ids: np.ndarray = np.empty(0, dtype=np.int64)
         self.seconds = 0.0
@@ -624,23 +624,22 @@ class _Saving:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> _Saving:
-        if shares_one_database(self.engine):
+        if self.engine.dialect.name == "postgresql":
+            if self.announce:
+                self.announce()
             self._thread = threading.Thread(target=self._run, name="save-proposals")
             self._thread.start()
-        else:
-            self._commit = True
-            self._go.set()
-            self._run()
-            if self._error:
-                raise self._error
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if self._thread is None:
-            return
         self._commit = error is None
         self._go.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
+        elif error is None:
+            if self.announce:
+                self.announce()
+            self._run()
         if self._error and error is None:
             raise self._error
 

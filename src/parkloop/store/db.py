@@ -54,16 +54,6 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def shares_one_database(engine: Engine) -> bool:
-    """Whether every connection of ``engine`` reaches the same database: not so for an
-    SQLite database in memory, where each connection (each thread) has one of its own."""
-    if engine.dialect.name != "sqlite":
-        return True
-    database = engine.url.database or ""
-    memory = database in ("", ":memory:") or "mode=memory" in database
-    return not memory and engine.url.query.get("mode") != "memory"
-
-
 def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     # First, so that switching to WAL below also waits for a writer instead of failing.
