@@ -343,3 +343,20 @@ def test_copy_insert_keeps_every_value(engine: sa.Engine) -> None:
     finally:
         table.drop(engine)
     assert got == {r[0]: (*r, "v", None) for r in rows}
+
+
+def test_a_run_that_fails_after_matching_saves_nothing(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proposals are saved beside screening (PostgreSQL) or after it (SQLite): when
+    screening fails, none is kept."""
+    load_example(engine, "nam-cau-kien")
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("screening failed")
+
+    monkeypatch.setattr(matching, "screen_proposals", fails)
+    with pytest.raises(RuntimeError, match="screening failed"):
+        matching.run_matching(engine, all_parks=True)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(matches)) == 0
