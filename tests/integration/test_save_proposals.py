@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from parkloop.examples import load_example
 from parkloop.services import matching
 from parkloop.store import matching as store
+from parkloop.store import sql
 from parkloop.store.schema import matches
 from parkloop.store.sql import bulk_write
 
@@ -263,3 +264,99 @@ def test_a_save_over_unchanged_proposals_writes_only_what_changed(
         )
     assert row["status"] == "proposed" and row["decision_reason"] == ""
     assert value == float(again["net_benefit_vnd_per_year"][3])
+
+
+def test_a_first_save_stores_what_the_upsert_path_stores(
+    engine: sa.Engine, proposals: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty table (PostgreSQL: one binary COPY straight into the table) the rows
+    are those the general path writes, value for value."""
+
+    def saved() -> tuple[list[int], list[tuple[Any, ...]]]:
+        with engine.begin() as conn:
+            conn.execute(matches.delete())
+        with engine.begin() as conn:
+            ids = store.save_proposals(conn, None, proposals)
+        columns = [c for c in matches.c if c.name not in ("id", "created_at")]
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(matches.c.id, *columns).order_by(matches.c.id)).all()
+        base = int(ids.min())
+        return (ids - base).tolist(), [(r[0] - base, *r[1:]) for r in rows]
+
+    direct = saved()
+    for module in (sql, store):
+        monkeypatch.setattr(module, "copy_insert", lambda *a, **k: False)
+    assert saved() == direct
+
+
+def test_a_failed_first_save_leaves_the_table_as_it_was(
+    engine: sa.Engine, proposals: dict[str, Any]
+) -> None:
+    """SQLite drops the park and status index while it fills an empty table: a save that
+    fails takes the rows back and leaves the index in place."""
+    with engine.begin() as conn:
+        conn.execute(matches.delete())
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        store.save_proposals(conn, None, proposals)
+        raise RuntimeError("after the rows, before the commit")
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(matches)) == 0
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("matches")}
+    assert "ix_matches_park_status" in indexes
+
+
+def test_copy_insert_keeps_every_value(engine: sa.Engine) -> None:
+    """PostgreSQL's binary COPY straight into a table: text that needs quoting, empty
+    text beside NULL, floats, integers of both widths and booleans come back as written;
+    a column it cannot send (NULL among numbers, a date) leaves it to the other path."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("binary COPY is PostgreSQL's")
+    table = sa.Table(
+        "copy_insert_values",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(16), nullable=False),
+        sa.Column("name", sa.Text),
+        sa.Column("share", sa.Float, nullable=False),
+        sa.Column("big", sa.BigInteger, nullable=False),
+        sa.Column("flag", sa.Boolean, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("day", sa.Date),
+    )
+    texts = ['a "quoted", text', "", None, "đường ống\nhơi", "x,y;z", "\\N"]
+    shares = [0.1, 1 / 3, -0.0, 1e-300, 123456789.123456789, float("inf")]
+    rows = [
+        (i + 1, f"c{i}", texts[i], shares[i], (1 << 40) * (i - 2), i % 2 == 0) for i in range(6)
+    ]
+    names = ["id", "code", "name", "share", "big", "flag"]
+    columns = [np.array([r[j] for r in rows], dtype=object) for j in range(len(names))]
+    columns[4] = columns[4].astype(np.int64)
+    table.create(engine)
+    try:
+        with engine.begin() as conn:
+            assert sql.copy_insert(conn, table, names, columns, {"note": "v"}, part=4)
+            got = {r[0]: tuple(r) for r in conn.execute(sa.select(table))}
+            with_null = [*columns[:3], np.array([0.5, None, *shares[2:]], dtype=object)]
+            assert not sql.copy_insert(conn, table, names[:4], with_null)
+            days = np.array([dt.date(2026, 1, 1)] * 6, dtype=object)
+            assert not sql.copy_insert(conn, table, ["id", "day"], [columns[0], days])
+    finally:
+        table.drop(engine)
+    assert got == {r[0]: (*r, "v", None) for r in rows}
+
+
+def test_a_run_that_fails_after_matching_saves_nothing(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proposals are saved beside screening (PostgreSQL) or after it (SQLite): when
+    screening fails, none is kept."""
+    load_example(engine, "nam-cau-kien")
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("screening failed")
+
+    monkeypatch.setattr(matching, "screen_proposals", fails)
+    with pytest.raises(RuntimeError, match="screening failed"):
+        matching.run_matching(engine, all_parks=True)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(matches)) == 0

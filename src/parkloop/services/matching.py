@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -542,42 +544,42 @@ def run_matching(
     timings["match"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     proposals = _proposals(found, supplies, demands, rule_list, book)
-    with engine.connect() as conn:
-        names = store.org_names(
-            conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
-        )
-        inventory = edits.inventory_quality(conn, list(scope_ids), year, viewer)
-    timings["explain"] = time.perf_counter() - t2
-    screened: dict[str, Any] = {}
-    summary: dict[str, Any] = {}
-    if screen_firms:
-        if progress:
-            progress("screening firms by sector", 0, 1)
-        t4 = time.perf_counter()
-        screened, summary = screen_proposals(engine, prep, found, viewer)
-        if len(screened.get("supplier_id", [])):
-            with engine.connect() as conn:
-                more = np.union1d(screened["supplier_id"], screened["receiver_id"]).tolist()
-                names.update(store.org_names(conn, [o for o in more if o not in names]))
-        timings["screen"] = time.perf_counter() - t4
+    saving = None
     if save:
-        if progress:
-            progress("saving proposals", 0, 1)
-        t3 = time.perf_counter()
-        with engine.begin() as conn:
-            proposals["id"] = store.save_proposals(
-                conn, None if all_parks else list(scope_ids), proposals
+        # On PostgreSQL the proposals are saved beside the rest of the run (names,
+        # inventory, screening), committed only once the rest has succeeded.
+        saving = _Saving(
+            engine,
+            (lambda: progress("saving proposals", 0, 1)) if progress else None,
+            None if all_parks else list(scope_ids),
+            proposals,
+            object_key=f"{len(found)} proposals",
+            park_code=park or region or "*",
+            detail={"year": year, "radius_km": radius_km, "top": top},
+            who=actor_of(viewer),
+        )
+    with saving or nullcontext():
+        with engine.connect() as conn:
+            names = store.org_names(
+                conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
             )
-            changes.record(
-                conn,
-                "match",
-                "matches",
-                object_key=f"{len(found)} proposals",
-                park_code=park or region or "*",
-                detail={"year": year, "radius_km": radius_km, "top": top},
-                who=actor_of(viewer),
-            )
-        timings["save"] = time.perf_counter() - t3
+            inventory = edits.inventory_quality(conn, list(scope_ids), year, viewer)
+        timings["explain"] = time.perf_counter() - t2
+        screened: dict[str, Any] = {}
+        summary: dict[str, Any] = {}
+        if screen_firms:
+            if progress:
+                progress("screening firms by sector", 0, 1)
+            t4 = time.perf_counter()
+            screened, summary = screen_proposals(engine, prep, found, viewer)
+            if len(screened.get("supplier_id", [])):
+                with engine.connect() as conn:
+                    more = np.union1d(screened["supplier_id"], screened["receiver_id"]).tolist()
+                    names.update(store.org_names(conn, [o for o in more if o not in names]))
+            timings["screen"] = time.perf_counter() - t4
+    if saving:
+        proposals["id"] = saving.ids
+        timings["save"] = saving.seconds
     return MatchRun(
         scope={"park": park, "region": region, "all": all_parks, "parks": len(scope_ids)},
         year=year,
@@ -600,6 +602,64 @@ def run_matching(
         screened=screened,
         screening=summary,
     )
+
+
+class _Saving:
+    """Proposals saved while the block runs, on PostgreSQL: in a thread of their own, on a
+    connection of their own, the server writing while this process goes on; on leaving
+    the block the save is awaited and committed, or rolled back when the block or the
+    save failed (the save's error is raised). SQLite writes in this process, under the
+    same interpreter lock as the block: there the save runs after the block."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        announce: Callable[[], None] | None,
+        park_ids: list[int] | None,
+        proposals: dict[str, Any],
+        **change: Any,
+    ) -> None:
+        self.engine, self.announce, self.park_ids = engine, announce, park_ids
+        self.proposals, self.change = proposals, change
+        self.ids: np.ndarray = np.empty(0, dtype=np.int64)
+        self.seconds = 0.0
+        self._go = threading.Event()
+        self._commit = False
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Saving:
+        if self.engine.dialect.name == "postgresql":
+            if self.announce:
+                self.announce()
+            self._thread = threading.Thread(target=self._run, name="save-proposals")
+            self._thread.start()
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._commit = error is None
+        self._go.set()
+        if self._thread is not None:
+            self._thread.join()
+        elif error is None:
+            if self.announce:
+                self.announce()
+            self._run()
+        if self._error and error is None:
+            raise self._error
+
+    def _run(self) -> None:
+        start = time.perf_counter()
+        try:
+            with self.engine.connect() as conn, conn.begin() as trans:
+                self.ids = store.save_proposals(conn, self.park_ids, self.proposals)
+                changes.record(conn, "match", "matches", **self.change)
+                self.seconds = time.perf_counter() - start
+                self._go.wait()
+                if not self._commit:
+                    trans.rollback()
+        except BaseException as error:  # raised in the thread that awaits the save
+            self._error = error
 
 
 @cache

@@ -37,7 +37,7 @@ from parkloop.domain.permissions import LEVELS, Viewer, visible_rows
 from parkloop.matching.fit import words_of
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
-from parkloop.store.sql import bulk_write, fetch_tuples, reserve_ids
+from parkloop.store.sql import bulk_write, copy_insert, fetch_tuples, reserve_ids
 from parkloop.store.writes import bulk_cache
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
@@ -595,6 +595,12 @@ def save_proposals(
     with bulk_cache(conn, MATCH_CACHE_KIB), _index_built_after(conn, PARK_STATUS, empty):
         for n_group, rows in enumerate(groups):
             plain = park_ids is None and n_group == 0
+            if plain and conn.dialect.name == "postgresql" and len(rows):
+                # Rows new to the table: one binary COPY straight into it, built a part at
+                # a time while the parts before are sent and stored.
+                every = [arrays[c] for c in columns]
+                if copy_insert(conn, matches, columns, every, constants, rows=rows):
+                    continue
             for start in range(0, len(rows), chunk):
                 part = rows[start : start + chunk]
                 values = [arrays[c][part] for c in columns]
@@ -609,6 +615,12 @@ def _index_built_after(conn: Connection, index: Index, rebuild: bool) -> Iterato
     if not rebuild or conn.dialect.name != "sqlite":
         yield
         return
+    raw = conn.connection.driver_connection
+    if not raw.in_transaction:  # type: ignore[union-attr]
+        # The driver opens a transaction only before its first INSERT, UPDATE or DELETE:
+        # a DROP INDEX before any would be committed at once, and stay dropped if the
+        # save fails.
+        raw.execute("BEGIN")  # type: ignore[union-attr]
     index.drop(conn)
     yield
     index.create(conn)

@@ -142,13 +142,17 @@ def bulk_write(
     one prepared INSERT run by the driver over the rows, each column turned into Python
     values at once. ``insert_only``: no row's key is stored yet. A stored row whose values
     are all the same is left as it is (no new row version, no index write).
-    ``constants`` as in :func:`fast_upsert`."""
+    ``constants`` as in :func:`fast_upsert`. On PostgreSQL an ``insert_only`` write goes
+    straight into the table by one binary COPY where every column allows it
+    (:func:`copy_insert`)."""
     if not len(values) or not len(values[0]):
         return
     constants = dict(constants or {})
     names = [*columns, *constants]
     postgres = conn.dialect.name == "postgresql"
     conflict = "" if insert_only else _conflict(table.name, names, key, postgres)
+    if postgres and insert_only and copy_insert(conn, table, columns, values, constants):
+        return
     if postgres:
         _copy_write(conn, table, columns, values, constants, conflict)
         return
@@ -165,6 +169,204 @@ def bulk_write(
         )
     finally:
         cur.close()
+
+
+def copy_insert(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    values: Sequence[Any],
+    constants: Mapping[str, Any] | None = None,
+    *,
+    rows: Any = None,
+    part: int = 50_000,
+) -> bool:
+    """Insert rows given column by column (as :func:`bulk_write`) straight into ``table``
+    on PostgreSQL, by one COPY in the binary format: no temporary table, no text to parse,
+    and the server's multi-row insert path. Each column is sent as its type in ``table``
+    (integer, bigint, double precision, boolean, or text); the rows are built ``part`` at a
+    time while the rows before are sent (:func:`_typed_rows`). ``rows``: the positions of
+    the rows to write, in the order to write them (default: all, in order). False, and
+    nothing written, when a column's type or values do not allow it (NULLs in numbers,
+    other types)."""
+    import numpy as np
+
+    n = len(values[0])
+    every = [*columns, *(constants or {})]
+    arrays = [*values, *(_repeated(v, n) for v in (constants or {}).values())]
+    typed = _typed_columns(table, every, arrays)
+    if typed is None:
+        return False
+    numbers, texts = typed
+    order = [name for name, _, _ in numbers] + [name for name, _ in texts]
+    tails = _text_tails(texts, n)
+    if tails is None:
+        return False
+    from psycopg.copy import QueuedLibpqWriter
+
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:  # type: ignore[union-attr]
+        statement = f"COPY {table.name} ({', '.join(order)}) FROM STDIN (FORMAT binary)"
+        with cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
+            copy.write(_COPY_HEAD)
+            picked = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+            for start in range(0, len(picked), part):
+                block = _typed_rows(numbers, tails, len(texts), picked[start : start + part])
+                copy.write(block.data)
+            copy.write(b"\xff\xff")
+    return True
+
+
+def _repeated(value: Any, n: int) -> Any:
+    """A column holding ``value`` on each of ``n`` rows."""
+    import numpy as np
+
+    if isinstance(value, bool):
+        return np.full(n, value, dtype=np.bool_)
+    if isinstance(value, int | float):
+        return np.full(n, value)
+    column = np.empty(n, dtype=object)
+    column.fill(value)
+    return column
+
+
+def _layout(kind: Any) -> str | None:
+    """The binary COPY layout of the PostgreSQL type a SQLAlchemy type stands for
+    (big-endian numpy layout, or "text"); None for others. BigInteger is an Integer:
+    it is tested first."""
+    from sqlalchemy import BigInteger, Boolean, Float, Integer, String, Text
+
+    if isinstance(kind, BigInteger):
+        return ">i8"
+    if isinstance(kind, Integer):
+        return ">i4"
+    if isinstance(kind, Float) and not kind.asdecimal:
+        return ">f8"
+    if isinstance(kind, Boolean):
+        return "?"
+    if isinstance(kind, String | Text):
+        return "text"
+    return None
+
+
+def _typed_columns(
+    table: Table, names: Sequence[str], arrays: Sequence[Any]
+) -> tuple[list[tuple[str, str, Any]], list[tuple[str, Any]]] | None:
+    """The columns as (name, layout, numpy array) for fixed-width types and (name, Arrow
+    text array) for text; None when one does not fit its column's type."""
+    import numpy as np
+    import pyarrow as pa
+
+    numbers: list[tuple[str, str, Any]] = []
+    texts: list[tuple[str, Any]] = []
+    for name, values in zip(names, arrays, strict=True):
+        layout = _layout(table.c[name].type)
+        values = np.asarray(values)
+        if layout is None:
+            return None
+        if layout == "text":
+            try:
+                texts.append((name, pa.array(values, type=pa.string())))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return None
+            continue
+        if values.dtype == object:
+            try:
+                target = {">f8": np.float64, "?": np.bool_}.get(layout, np.int64)
+                if target is np.bool_ and any(type(v) is not bool for v in values.tolist()):
+                    return None
+                values = values.astype(target)
+            except (TypeError, ValueError):
+                return None
+            if layout == ">f8" and np.isnan(values).any():
+                return None  # None among the floats: a NULL
+        kind = values.dtype.kind
+        if layout == "?" and kind != "b":
+            return None
+        if layout == ">f8" and kind not in "fiu":
+            return None
+        if layout in (">i4", ">i8"):
+            if kind not in "iub":
+                return None
+            bits = 31 if layout == ">i4" else 63
+            if len(values) and (values.min() < -(1 << bits) or values.max() >= 1 << bits):
+                return None
+        numbers.append((name, layout, values))
+    return numbers, texts
+
+
+def _text_tails(texts: Sequence[tuple[str, Any]], n: int) -> tuple[Any, Any, Any] | None:
+    """The text columns of each row as one run of binary COPY fields (each field's length,
+    -1 for NULL, then its UTF-8 bytes): the distinct runs as a numpy array of bytes, their
+    lengths, and each row's run."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros(1, dtype="S1"), np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    code = np.zeros(n, dtype=np.int64)
+    words: list[list[bytes | None]] = []
+    width = 1
+    for _, column in texts:
+        encoded = column.dictionary_encode()
+        known = [None if v is None else v.encode() for v in encoded.dictionary.to_pylist()]
+        known.append(None)  # the code of a NULL
+        index = encoded.indices.fill_null(len(known) - 1).to_numpy().astype(np.int64)
+        if width * len(known) >= 1 << 62:
+            code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+            width = int(code.max()) + 1 if n else 1
+        code = code * len(known) + index
+        width *= len(known)
+        words.append(known)
+    distinct, row_run = np.unique(code, return_inverse=True)
+    runs = []
+    for combined in distinct.tolist():
+        fields = []
+        for known in reversed(words):
+            combined, at = divmod(combined, len(known))
+            word = known[at]
+            fields.append(
+                b"\xff\xff\xff\xff" if word is None else len(word).to_bytes(4, "big") + word
+            )
+        runs.append(b"".join(reversed(fields)))
+    lengths = np.array([len(r) for r in runs], dtype=np.int64)
+    return np.array(runs, dtype=f"S{max(1, int(lengths.max()))}"), lengths, row_run
+
+
+def _typed_rows(
+    numbers: Sequence[tuple[str, str, Any]],
+    tails: tuple[Any, Any, Any],
+    n_texts: int,
+    picked: Any,
+) -> Any:
+    """The rows at positions ``picked`` in PostgreSQL's binary COPY format, as a flat uint8
+    array: the field count and the fixed-width fields of every row as one record array,
+    each row's text fields after them; rows of different widths are cut out of one
+    padded block by a mask, in row order."""
+    import numpy as np
+
+    m = len(picked)
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for j, (_, layout, _) in enumerate(numbers):
+        fields += [(f"l{j}", ">i4"), (f"v{j}", layout)]
+    template = np.zeros(1, dtype=np.dtype(fields))
+    template["count"] = len(numbers) + n_texts
+    for j, (_, layout, _) in enumerate(numbers):
+        template[f"l{j}"] = np.dtype(layout).itemsize
+    head = np.repeat(template, m)
+    for j, (_, _, column) in enumerate(numbers):
+        head[f"v{j}"] = column[picked]
+    runs, lengths, row_run = tails
+    size, wide = head.dtype.itemsize, runs.dtype.itemsize
+    block = np.empty((m, size + wide), dtype=np.uint8)
+    block[:, :size] = head.view(np.uint8).reshape(m, size)
+    here = row_run[picked]
+    block[:, size:] = runs[here].view(np.uint8).reshape(m, wide)
+    keep = np.arange(size + wide) < (size + lengths[here])[:, None]
+    flat: Any = block[keep]
+    return flat
+
+
+_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension
 
 
 def _conflict(name: str, columns: Sequence[str], key: Sequence[str], postgres: bool) -> str:
