@@ -272,35 +272,35 @@ glass and aluminium scrap to the recycler, sludges, ash and spent filter aid to 
 treater or brick maker, biogas, biomass, treated effluent, and four texts not read.
 
 Thụy Vân is no longer blind: its misses were then read for general causes (never a rule or
-term for one of its rows). A list's single words take the head words of a longer first
-item, longest first ("Phế liệu sắt thép, nhựa, giấy các loại" wants plastic and paper scrap
-too), and "các loại" is shared by no item; biogas and by-product hydrogen (now weighed from
-Nm³ through its density) are co-fired in a coal boiler, coal having a price, a heating value
-and its CO2; brick clay is a material, and the mineral or fibre sludge of paper, ceramic,
+term for one of its rows). A list's single words take the head words of a longer first item,
+longest first ("Phế liệu sắt thép, nhựa, giấy các loại" wants plastic and paper scrap too),
+and "các loại" is shared by no item; biogas and by-product hydrogen (now weighed from Nm³
+through its density) are co-fired in a coal boiler, coal having a price, a heating value and
+its CO2; brick clay is a material, and the mineral or fibre sludge of paper, ceramic,
 quarrying and water works reaches fired-brick makers, and fired brick and tile rejects are
-crushed for brick and block makers (never for ready-mix concrete: too porous); offcuts of solid wood are a material
-of their own (fuel for any boiler or dryer) while waste wood of unknown treatment (glued or
-painted board, pallets) never fires a food, drink, feed or medicine maker: the forbidden pair
-is gone; hazardous waste stored ("lưu kho CTNH") waits for a licensed treater, so its fee is
-deferred, not saved; a scrap dealer is not offered what a recycler sells (washed PET flakes);
-tea dust, tinplate cans, woven-PP rejects, stone dust, bran dust and mouldy feed, and wash
-residue (a sludge) are read. Before → after: Thụy Vân 53.9 % (41/76) → 77.6 % (59/76)
-recall@5, 86.4 % (38/44) → 94.4 % (51/54) top-1 precision, 1 → 0 forbidden pairs; Phước Tân
-96.6 % (28/29) → 100 % (29/29) and 100 % (32/32) (furnace dust stored now keeps its fee);
-Phổ Hòa 97.7 % → 100 % (44/44) and 97.7 % (42/43); Đình Vũ 71.1 % → 75.6 % (34/45) and
-91.1 % → 91.5 % (43/47); Trà Nóc 87.2 % → 89.4 % (42/47); An Lập 94.3 % → 94.6 % (35/37);
-Thạnh Đức 95.8 % → 96.0 % (24/25); Long Giang 94.1 % → 96.1 % (49/51) precision; the
-others unchanged. Left in Thụy Vân: the steam plant's steam sold by pipe to seven firms — a
-product sold at 520,000 VND/t against the catalog's 420,000 for raising it oneself, most
-likely exchanges already running that no row records: what a practitioner values there (a
-central boiler replacing each firm's small one, its fuel and its CO2) is the efficiency gap
-between the two boilers, a valuation of its own that the pair accounting does not make yet,
-and proposing it as new would count running exchanges as new ones; chemicals sold (acids,
-PAC, caustic soda: one generic material, and products sold), textile and glass to a
-recycler who lists neither, granite polishing sludge stored at no fee, mixed metal scrap to
-a buyer of steel scrap, pineapple peel read as coconut husk ("dứa" and "dừa" differ only by
-tone), and biogas proposed first to the tea dryer (its firewood is dearer than the steam
-plant's coal).
+crushed for brick and block makers (never for ready-mix concrete: too porous); offcuts of
+solid wood are a material of their own (fuel for any boiler or dryer) while waste wood of
+unknown treatment (glued or painted board, pallets) never fires a food, drink, feed or
+medicine maker: the forbidden pair is gone; hazardous waste stored ("lưu kho CTNH") waits
+for a licensed treater, so its fee is deferred, not saved; a scrap dealer is not offered
+what a recycler sells (washed PET flakes); tea dust, tinplate cans, woven-PP rejects, stone
+dust, bran dust and mouldy feed, and wash residue (a sludge) are read. Before → after: Thụy
+Vân 53.9 % (41/76) → 77.6 % (59/76) recall@5, 86.4 % (38/44) → 94.4 % (51/54) top-1
+precision, 1 → 0 forbidden pairs; Phước Tân 96.6 % (28/29) → 100 % (29/29) and 100 % (32/32)
+(furnace dust stored now keeps its fee); Phổ Hòa 97.7 % → 100 % (44/44) and 97.7 % (42/43);
+Đình Vũ 71.1 % → 75.6 % (34/45) and 91.1 % → 91.5 % (43/47); Trà Nóc 87.2 % → 89.4 %
+(42/47); An Lập 94.3 % → 94.6 % (35/37); Thạnh Đức 95.8 % → 96.0 % (24/25); Long Giang
+94.1 % → 96.1 % (49/51) precision; the others unchanged. Left in Thụy Vân: the steam plant's
+steam sold by pipe to seven firms — a product sold at 520,000 VND/t against the catalog's
+420,000 for raising it oneself, most likely exchanges already running that no row records:
+what a practitioner values there (a central boiler replacing each firm's small one, its fuel
+and its CO2) is the efficiency gap between the two boilers, a valuation of its own that the
+pair accounting does not make yet, and proposing it as new would count running exchanges as
+new ones; chemicals sold (acids, PAC, caustic soda: one generic material, and products
+sold), textile and glass to a recycler who lists neither, granite polishing sludge stored at
+no fee, mixed metal scrap to a buyer of steel scrap, pineapple peel read as coconut husk
+("dứa" and "dừa" differ only by tone), and biogas proposed first to the tea dryer (its
+firewood is dearer than the steam plant's coal).
 """
 
 from __future__ import annotations
