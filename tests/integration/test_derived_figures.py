@@ -14,7 +14,11 @@ import sqlalchemy as sa
 
 from parkloop.domain.permissions import Role, Viewer
 from parkloop.examples import load_example
-from parkloop.services import diagrams, matching, memo, registry, summary
+from parkloop.services import assessment_detail as detail
+from parkloop.services import diagrams, matching, memo, records, registry, summary
+from parkloop.services.confidentiality import computing_viewer
+from parkloop.services.importing import import_rows
+from parkloop.store import assessment as facts_store
 from parkloop.store import browse, proposals
 from parkloop.store.schema import flows, matches, organisations, parks
 from parkloop.web.pages.parks import _dashboard
@@ -88,7 +92,13 @@ def figures(engine: sa.Engine, viewer: Viewer, own: str) -> dict[str, Any]:
         "graph": diagrams.symbiosis_graph(engine, P, viewer, "en"),
         "sankey": diagrams.park_sankey(engine, P, viewer, None, "vi"),
         "dashboard": _dashboard(engine, P, viewer, own),
+        "assessment": _assessment(engine, viewer),
     }
+
+
+def _assessment(engine: sa.Engine, viewer: Viewer) -> dict[str, Any]:
+    """The park's assessment page's figures for ``viewer``."""
+    return detail.park_assessment(engine, P, detail.DEFAULT_RULESET, None, viewer)
 
 
 def in_request(engine: sa.Engine, viewer: Viewer, own: str) -> dict[str, Any]:
@@ -131,11 +141,120 @@ def test_each_scopes_figures_derived_from_the_park_wide_reads_are_its_own(
         # The flows kept out of the park-wide read are those the store's SQL filter gives.
         with engine.connect() as conn:
             assert derived_figures["flow_figures"] == browse.flow_figures(conn, P, viewer)
+        # The flows an assessment keeps out of the park-wide read are those the store's
+        # SQL filter gives.
+        with engine.connect() as conn:
+            park = facts_store.park_row(conn, P)
+            assert park is not None
+            year = facts_store.default_year(conn, park_id)
+            computing, _ = computing_viewer(viewer, park_id)
+            every_flow = facts_store.park_flow_facts(conn, park_id, year)
+            seen = facts_store.flow_facts_by_org(
+                every_flow, facts_store.seen_flow_facts(every_flow, computing)
+            )
+            assert facts_store.park_facts(conn, park, year, computing) == facts_store.park_facts(
+                conn, park, year, computing, seen
+            )
     # The scopes differ: a private record of an enterprise is in its own figures only.
     counts = {len(f["flow_figures"]) for f in alone}
     assert len(counts) > 2
     assert any(not s.whole for f in alone for s in f["every_match"])
     # Scopes that may see the same records were given one picture, drawn once.
-    for picture in ("graph", "sankey"):
+    for picture in ("graph", "sankey", "assessment"):
         drawn = {id(f[picture]) for f in derived}
         assert len({repr(f[picture]) for f in alone}) <= len(drawn) < len(every)
+
+
+def test_figures_kept_on_after_a_write_are_those_computed_anew(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A figure that rests on records a write did not change is kept on (not computed
+    again); after each kind of write every scope's figures are still those computed for
+    it alone: a flow's quantity, an import of a new flow, a flow of a saved match turned
+    private and back."""
+    park_id, orgs = _seed(engine)
+    memo.forget_shared()
+    every = scopes(park_id, orgs)
+    with engine.connect() as conn:
+        supply = conn.scalar(
+            sa.select(matches.c.supply_id)
+            .join(flows, flows.c.id == matches.c.supply_id)
+            .where(
+                matches.c.supply_kind == "flow",
+                matches.c.status == "proposed",
+                flows.c.confidentiality == "park",
+            )
+            .order_by(matches.c.id)
+            .limit(1)
+        )
+        owner = conn.scalar(
+            sa.select(organisations.c.code)
+            .join(flows, flows.c.org_id == organisations.c.id)
+            .where(flows.c.id == supply)
+        )
+    assert supply is not None and owner is not None
+    admin = Viewer(Role.ADMIN, name="admin")
+    reads: list[str] = []
+    real = proposals.match_index
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        reads.append("match_index")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(proposals, "match_index", counting)
+    row = {
+        "park": P,
+        "enterprise": owner,
+        "period": "2021",
+        "direction": "out",
+        "material": "fly-ash",
+        "quantity": "4321",
+        "unit": "t",
+        "confidentiality": "park",
+    }
+    writes = [
+        ("quantity", lambda: records.set_flow(engine, supply, admin, quantity="12345")),
+        ("import", lambda: import_rows(engine, {"flows": [row]}, viewer=admin)),
+        ("private", lambda: records.set_flow(engine, supply, admin, confidentiality="private")),
+        ("park", lambda: records.set_flow(engine, supply, admin, confidentiality="park")),
+    ]
+    try:
+        for viewer, own in every:
+            in_request(engine, viewer, own)
+        before: list[dict[str, Any]] = []
+        for name, write in writes:
+            reads.clear()
+            write()
+            derived = [in_request(engine, viewer, own) for viewer, own in every]
+            if name in ("private", "park"):  # someone's network changed with it
+                assert any(
+                    d["graph"] != b["graph"] for d, b in zip(derived, before, strict=True)
+                ), name
+            before = derived
+            # The park's matches were read again only when who may see a match's records
+            # changed.
+            assert bool(reads) == (name in ("private", "park")), name
+            alone = [figures(engine, viewer, own) for viewer, own in every]
+            for (viewer, _), own_figures, derived_figures in zip(
+                every, alone, derived, strict=True
+            ):
+                for figure, value in own_figures.items():
+                    assert derived_figures[figure] == value, (name, viewer, figure)
+    finally:
+        memo.forget_shared()
+
+
+def test_what_a_change_log_entry_changed() -> None:
+    assert memo.touched_by([]) == frozenset()
+    assert memo.touched_by([("user", "sign_in", {}), ("api_token", "create", {})]) == frozenset()
+    quantity = {"id": 1, "changed": {"quantity": [1.0, 2.0], "entered_quantity": [1.0, 2.0]}}
+    assert memo.touched_by([("flow", "update", quantity)]) == {memo.FLOWS}
+    private = {"id": 1, "changed": {"confidentiality": ["park", "private"]}}
+    assert memo.touched_by([("flow", "update", private)]) == {memo.FLOWS, memo.FLOW_ACCESS}
+    assert memo.touched_by([("sheets", "import", {"rows": {"flows": 20}})]) == {memo.FLOWS}
+    # Anything else may have changed anything.
+    assert memo.touched_by([("sheets", "import", {"rows": {"flows": 2, "enterprises": 1}})]) is None
+    assert memo.touched_by([("flow", "delete", {"id": 1})]) is None
+    assert memo.touched_by([("flow", "update", {"id": 1})]) is None
+    assert memo.touched_by([("match", "accept", {})]) is None
+    assert memo.touched_by([("organisation", "update", quantity)]) is None

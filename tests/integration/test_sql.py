@@ -50,3 +50,74 @@ def test_fast_upsert_inserts_updates_and_writes_constants(engine: sa.Engine) -> 
         ("b", "KCN B mới", "Hải Phòng", 263.0),
         ("c", "KCN C", "", None),
     ]
+
+
+def _indexes(conn: sa.Connection) -> list[tuple[str, str]]:
+    return [
+        (name, sql)
+        for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'flows' "
+            "ORDER BY name"
+        )
+    ]
+
+
+def test_indexes_after_a_large_write_are_the_same_and_come_back_on_failure(
+    engine: sa.Engine,
+) -> None:
+    import pytest
+
+    from parkloop.store import writes
+
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn, writes.indexes_after(conn, "flows", 50_000):
+            pass  # nothing to do on PostgreSQL
+        return
+    with engine.connect() as conn:
+        before = _indexes(conn)
+    assert any(sql for _, sql in before)
+    with engine.begin() as conn:
+        conn.execute(parks.insert().values(_park(1)))  # the transaction has written
+        with writes.indexes_after(conn, "flows", 50_000):
+            during = _indexes(conn)
+        assert _indexes(conn) == before
+    assert len(during) < len(before)  # the secondary indexes were built after
+    assert all(sql is None for _, sql in during)  # the unique key stayed
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(parks.insert().values(_park(2)))
+        with writes.indexes_after(conn, "flows", 50_000):
+            raise RuntimeError("the write failed")
+    with engine.connect() as conn:
+        assert _indexes(conn) == before
+    with engine.begin() as conn:  # not written yet: nothing is dropped
+        with writes.indexes_after(conn, "flows", 50_000):
+            assert _indexes(conn) == before
+        conn.execute(parks.insert().values(_park(3)))
+        with writes.indexes_after(conn, "flows", 9_999):  # too few rows to be worth it
+            assert _indexes(conn) == before
+
+
+def test_holds_rows_of_and_insert_only(engine: sa.Engine) -> None:
+    from parkloop.store import writes
+    from parkloop.store.schema import land_use
+    from parkloop.store.sql import fast_upsert
+
+    with engine.begin() as conn:
+        ids = [
+            conn.execute(parks.insert().values(_park(i)).returning(parks.c.id)).scalar_one()
+            for i in (1, 2)
+        ]
+        fast_upsert(
+            conn,
+            land_use,
+            ["park_id", "land_class", "area_ha"],
+            [(ids[0], "industrial", 120.0), (ids[0], "green", 30.5)],
+            ["park_id", "land_class"],
+            insert_only=True,
+        )
+        assert writes.holds_rows_of(conn, "land_use", [ids[0], ids[1]])
+        assert not writes.holds_rows_of(conn, "land_use", [ids[1]])
+        stored = conn.execute(
+            sa.select(land_use.c.land_class, land_use.c.area_ha).order_by(land_use.c.id)
+        ).all()
+        assert [tuple(r) for r in stored] == [("industrial", 120.0), ("green", 30.5)]

@@ -63,6 +63,23 @@ def test_a_local_sale_at_the_market_price_is_worth_the_haul_saved() -> None:
     assert a.net_benefit_vnd[0] == pytest.approx(33_530_250)
 
 
+def test_a_local_sale_avoids_no_more_virgin_material() -> None:
+    # Recycled pellets sold today replace virgin resin wherever they go; a neighbour
+    # buying them instead of the trader's customer avoids no more virgin resin: only the
+    # trucking saved is CO2e avoided. The money is the same either way.
+    inputs = local_sale(500, 1.5, 20_000_000, 30_000_000)
+    inputs.s_mat = np.array([BOOK.index["plastic-pellets"]], dtype=np.int32)
+    inputs.d_mat = np.array([BOOK.index["virgin-plastic-resin"]], dtype=np.int32)
+    counted = account_pairs(BOOK, inputs)
+    inputs.replaces_elsewhere = np.ones(1, dtype=bool)
+    a = account_pairs(BOOK, inputs)
+    assert counted.co2e_avoided_virgin_t[0] > 0
+    assert a.co2e_avoided_virgin_t[0] == 0
+    truck = BOOK.truck_t_co2e_per_tkm
+    assert a.co2e_t[0] == pytest.approx(truck * 500 * (ROUTE - 1.5))
+    assert a.net_benefit_vnd[0] == pytest.approx(counted.net_benefit_vnd[0])
+
+
 def test_a_local_sale_gains_what_the_neighbour_pays_above_the_trader() -> None:
     # The trader pays 7,000,000 VND/t, the neighbour pays 8,500,000 VND/t for scrap.
     a = account_pairs(BOOK, local_sale(100, 2.0, 7_000_000, 8_500_000))

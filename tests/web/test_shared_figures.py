@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from webseed import MARKERS_A, MARKERS_B, P, post_form
 
 from parkloop.domain.permissions import Role, Viewer
-from parkloop.services import diagrams, jobs, memo
+from parkloop.services import diagrams, jobs, memo, records
 from parkloop.services.importing import import_rows
 from parkloop.web import i18n
 from parkloop.web.words import DYNAMIC_WORDS
@@ -80,6 +80,29 @@ def test_a_picture_is_computed_once_until_another_process_writes(
     assert len(calls) == 2 and after.content != first.content
 
 
+def test_a_network_is_drawn_again_only_when_a_write_changed_what_it_rests_on(
+    client: Client, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New flows change no exchange and no saved match: the network kept is the network of
+    the data as it is. A record of a match turned private changes who is shown it whole."""
+    calls = counted(monkeypatch, diagrams, "_graph")
+    c = client("c")
+    first = c.get(f"/api/v1/parks/{P}/graph")
+    import_rows(engine, {"flows": [FLOW_ROW]}, viewer=ADMIN)
+    again = c.get(f"/api/v1/parks/{P}/graph")
+    assert again.content == first.content and len(calls) == 1
+    with engine.connect() as conn:
+        gypsum = conn.scalar(
+            sa.text(
+                "SELECT f.id FROM flows f JOIN organisations o ON o.id = f.org_id "
+                "WHERE o.code = 'nhiet-dien' AND f.material_code = 'fgd-gypsum'"
+            )
+        )
+    records.set_flow(engine, gypsum, ADMIN, confidentiality="private")
+    after = c.get(f"/api/v1/parks/{P}/graph")
+    assert len(calls) == 2 and after.content != first.content
+
+
 def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
     ends = time.monotonic() + seconds
     while not check():
@@ -113,7 +136,7 @@ def test_a_scope_that_kept_nothing_is_derived_from_the_park_read_of_another(
 ) -> None:
     """An enterprise's first look right after someone else's write: its figure is derived
     from the park's records as read for the operator before the write, said so on the
-    page, and computed again in the background."""
+    page, and computed again in the background at its next request."""
     monkeypatch.setenv("PARKLOOP_FIGURES_STALE", "30")
     c, a = client("operator"), client("a")
     assert b"1234567" not in c.get(f"/api/v1/parks/{P}/sankey").content

@@ -46,7 +46,9 @@ METHODS: dict[str, str] = {
     ),
     "co2e_avoided_virgin_t": (
         "quantity × ratio × emission factor of producing the replaced input "
-        "(grid factor of the year for electricity; combustion factor for fuels)"
+        "(grid factor of the year for electricity; combustion factor for fuels); "
+        "none for an output sold today at a fair price, which replaces virgin material "
+        "where it goes already"
     ),
     "co2e_avoided_disposal_t": (
         "quantity × emission factor of the disposal route avoided (landfill, incineration)"
@@ -92,6 +94,9 @@ class PairInputs:
     service: NDArray[np.bool_] | None = None
     treatment_mwh: F | None = None
     haul_replaced: NDArray[np.bool_] | None = None  # the supplier ships the output away today
+    # The output already replaces virgin material where it goes today (a residue sold at a
+    # fair price): moving it to the receiver avoids no more virgin production.
+    replaces_elsewhere: NDArray[np.bool_] | None = None
 
 
 def is_service(
@@ -205,7 +210,10 @@ def account_pairs(
         figures.update(attribution=attribution, deadweight=deadweight)
         return Accounts(**figures)
 
-    co2_virgin = np.where(service, 0.0, replaced * _nan_to(book.virgin_ef[p.d_mat]))
+    elsewhere = (
+        p.replaces_elsewhere if p.replaces_elsewhere is not None else np.zeros(q.shape, dtype=bool)
+    )
+    co2_virgin = np.where(service | elsewhere, 0.0, replaced * _nan_to(book.virgin_ef[p.d_mat]))
     co2_disposal = np.where(disposes, q * _nan_to(book.disposal_ef[p.s_mat]), 0.0)
     co2_transport = tkm * book.truck_t_co2e_per_tkm
     co2_treatment = (

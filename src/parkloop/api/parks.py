@@ -70,13 +70,14 @@ def park_graph(
         engine,
         ("park_graph", code, memo.scope_of(caller.viewer), said),
         lambda: _sent(engine, diagrams.drawn_graph(engine, code, caller.viewer, said)),
+        rests_on=diagrams.GRAPH_REST_ON,
     )
     return Response(body, media_type="application/json")
 
 
 def _sent(engine: Engine, drawn: diagrams.Drawn) -> bytes:
     """A picture's JSON, written once for every viewer it was drawn alike for."""
-    return memo.alike(engine, ("json", drawn.key), lambda: _json(drawn.data))
+    return memo.alike(engine, ("json", drawn.key), lambda: _json(drawn.data), drawn.rests_on)
 
 
 @router.get("/parks/{code}/sankey", name="park_sankey", response_model=dict[str, Any])

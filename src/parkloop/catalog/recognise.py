@@ -59,6 +59,7 @@ from parkloop.catalog.words import (
     accents_agree,
     contains,
     detone,
+    detoned,
     find,
     head,
     rows,
@@ -198,6 +199,8 @@ class MaterialRecogniser:
         # How each core is spelled in its terms: 'da' of 'da vụn' (leather), not 'đá'.
         self.core_spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for term, code in self.exact.items():
+            if not any(token in self.qualifiers_by_first for token in term):
+                continue  # no qualifier can start in it: its core is the whole term
             stripped = self._prepare(Words(term, term, False))
             if stripped.core and stripped.core.folded != term and stripped.kinds & _WASTE_KINDS:
                 cores[stripped.core.folded].add(code)
@@ -239,6 +242,9 @@ class MaterialRecogniser:
             for groups, _ in self.patterns
         ]
         self.choices = [" ".join(w) for w in self.exact]
+        # Each choice with its words in order, as a token-sort comparison takes it: sorted
+        # once here, not once per text compared.
+        self.sorted_choices = [" ".join(sorted(choice.split())) for choice in self.choices]
         self.choice_codes = list(self.exact.values())
         self.sectors = frozenset(
             s for entries in self.context.values() for c in entries for s in c.sectors
@@ -318,8 +324,7 @@ class MaterialRecogniser:
         if len(core) == 1:
             # A bare word carries its meaning in its tone too: 'máu' (blood) is no 'màu'.
             return core.accented in self.core_spellings[core.folded]
-        plain = tuple(detone(w) for w in core.accented)
-        return any(tuple(detone(w) for w in s) == plain for s in self.core_spellings[core.folded])
+        return detoned(core.accented) in map(detoned, self.core_spellings[core.folded])
 
     def _exact(self, t: Words) -> str | None:
         code = self.exact.get(t.folded)
@@ -792,10 +797,13 @@ class MaterialRecogniser:
         present = frozenset(t.words.folded)
         said = frozenset(w for i, w in enumerate(t.words.folded) if i not in t.whence)
         candidates = {n for token in said for n in self.multiword_by_token.get(token, ())}
+        # A term not among the text's words at all is no hit in any item (most candidates).
         hits = [
             (len(w), code, w)
             for words_, w, code in (self.multiword[n] for n in sorted(candidates))
-            if any(words_ <= item & present for item in t.items or (present,)) and words_ & said
+            if words_ <= present
+            and any(words_ <= item & present for item in t.items or (present,))
+            and words_ & said
         ]
         if not hits:
             return None
@@ -884,17 +892,21 @@ class MaterialRecogniser:
 
     # -- fuzzy ----------------------------------------------------------------------------
     def _fuzzy(self, core: Words, w: Words, direction: str | None, division: str | None) -> Reading:
-        query = " ".join(core.folded)
+        # The token-sort ratio of the words (the ratio of both sides' words in order).
         hits = process.extract(
-            query, self.choices, scorer=fuzz.token_sort_ratio, limit=25, score_cutoff=50
+            " ".join(sorted(" ".join(core.folded).split())),
+            self.sorted_choices,
+            scorer=fuzz.ratio,
+            limit=25,
+            score_cutoff=50,
         )
         hits += process.extract(
             " ".join(w.folded), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
         )
         best: dict[str, tuple[float, str]] = {}
         loose: dict[str, float] = {}
-        for choice, score, index in hits:
-            code = self.choice_codes[index]
+        for _, score, index in hits:
+            choice, code = self.choices[index], self.choice_codes[index]
             loose[code] = max(loose.get(code, 0.0), score)
             # Short words differ by one letter and mean something else: ask for more.
             if len(choice) < 5 and score < 100:

@@ -128,10 +128,16 @@ def detone(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
 
 
+@lru_cache(maxsize=65536)
+def detoned(words: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`detone` of every word (a term's spelling is detoned once, not at each text
+    it is looked for in)."""
+    return tuple(map(detone, words))
+
+
 def accents_agree(written: tuple[str, ...], term: set[tuple[str, ...]]) -> bool:
     """Whether words written with accents are the term's words (one of its spellings, tone
     marks aside). A term spelled without accents (an English term, or 'tro', 'can') agrees
     with words written without letter marks only: 'trợ' (of 'bột trợ lọc') is no 'tro',
     'cặn' no 'can'."""
-    plain = tuple(detone(w) for w in written)
-    return any(tuple(detone(w) for w in t) == plain for t in term)
+    return detoned(written) in map(detoned, term)

@@ -24,12 +24,26 @@ _LEGAL = re.compile(
 CODE_LIMIT = 64
 
 
+class _Marks(dict[int, int | None]):
+    """A table for ``str.translate``: a combining mark (Unicode category Mn) to nothing,
+    any other character to itself; each character looked up once, when first met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accent- and case-insensitive form of a Vietnamese or English name, for matching."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.casefold().split())
+    text = text.replace("đ", "d").replace("Đ", "D")
+    if not text.isascii():  # (ASCII has no marks to take off)
+        text = unicodedata.normalize("NFD", text).translate(_MARKS)
+    return " ".join(text.casefold().split())
 
 
 def normalise_code(text: str) -> str:

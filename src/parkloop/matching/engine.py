@@ -507,6 +507,7 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
         service=is_service(ctx.book, receiver_price, d_mat, ra.service[r]),
         treatment_mwh=ra.treatment_mwh[r],
         haul_replaced=supplies.sold[s],
+        replaces_elsewhere=supplies.already_sold[s],
     )
 
 

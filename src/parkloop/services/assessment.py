@@ -12,9 +12,9 @@ from parkloop.assessment import Assessment, RuleSet, compare, library, scoring
 from parkloop.assessment.model import Level
 from parkloop.catalog import catalog
 from parkloop.domain.enums import Confidentiality, OrgKind
-from parkloop.domain.permissions import Viewer, can_see, sees_everything_of
+from parkloop.domain.permissions import Viewer, can_see, sees_everything_of, sees_park_records
 from parkloop.errors import NotAllowed, UserError, Word, msg
-from parkloop.services import confidentiality
+from parkloop.services import confidentiality, memo
 from parkloop.store import assessment as store
 
 
@@ -110,7 +110,9 @@ def assess_park(
         save = may_save if save is None else save
         computing, _ = confidentiality.computing_viewer(viewer, park["id"])
         year = year or store.default_year(conn, park["id"])
-        facts = store.park_facts(conn, park, year, computing)
+        every = park_flow_facts(engine, park_code, park["id"], year)
+        seen = store.flow_facts_by_org(every, store.seen_flow_facts(every, computing))
+        facts = store.park_facts(conn, park, year, computing, seen)
         result = scoring.assess_park(ruleset, facts, lib)
         current = result.to_dict()
         if save:
@@ -119,6 +121,40 @@ def assess_park(
             )
         history, change = _history(conn, park["id"], None, ruleset.id, year, current)
     return AssessmentReport(assessment=result, history=history, change=change)
+
+
+def park_flow_facts(engine: Engine, park_code: str, park_id: int, year: int) -> store.ParkFlowFacts:
+    """The facts of every flow of the park in ``year``, before any permission filter: read
+    once per data version for every viewer in the web application (:func:`memo.park_wide`);
+    each assessment keeps those its viewer may see (``store.seen_flow_facts``)."""
+
+    def read() -> store.ParkFlowFacts:
+        with engine.connect() as conn:
+            return store.park_flow_facts(conn, park_id, year)
+
+    key = ("flow facts", park_code, year)
+    return memo.park_wide(engine, key, read, frozenset({memo.FLOWS, memo.FLOW_ACCESS}))
+
+
+def park_records_seen(
+    engine: Engine, park_code: str, year: int | None, viewer: Viewer | None
+) -> tuple[str, int, bool, bytes]:
+    """What a park's assessment from the records ``viewer`` may see is computed from,
+    named: the park, the year (the latest with data when None), which flows it may see,
+    whether it sees the enterprises' monthly records. Viewers given the same name get the
+    same assessment (:func:`memo.alike`)."""
+    with engine.connect() as conn:
+        park = _park(conn, park_code)
+        year = year or store.default_year(conn, park["id"])
+    computing, _ = confidentiality.computing_viewer(viewer, park["id"])
+    every = park_flow_facts(engine, park_code, park["id"], year)
+    seen = store.seen_flow_facts(every, computing)
+    return (
+        park_code,
+        year,
+        sees_park_records(computing, park["id"]),
+        every.ids[seen].tobytes(),
+    )
 
 
 def resolve_enterprise(park_code: str | None, enterprise: str) -> tuple[str, str]:

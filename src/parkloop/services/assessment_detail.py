@@ -26,7 +26,7 @@ from parkloop.catalog.fuels import fuels
 from parkloop.domain.enums import OrgKind
 from parkloop.domain.permissions import Viewer, sees_everything_of, sees_park_records
 from parkloop.errors import NotFound, UserError, msg
-from parkloop.services import accounting, assessment, confidentiality, evidence, registry
+from parkloop.services import accounting, assessment, confidentiality, evidence, memo, registry
 from parkloop.store import assessment as assessment_store
 from parkloop.store import inventory
 
@@ -145,8 +145,21 @@ def park_assessment(
     engine: Engine, park_code: str, ruleset_id: str, year: int | None, viewer: Viewer
 ) -> dict[str, Any]:
     """The park's assessment on a rule set for a year, from the records ``viewer`` may see,
-    not kept in the history; with its coverage and gaps."""
+    not kept in the history; with its coverage and gaps. Computed once for the viewers
+    who may see the same records (:func:`assessment.park_records_seen`) in the web
+    application."""
     ruleset_of(ruleset_id)
+    seen = assessment.park_records_seen(engine, park_code, year, viewer)
+    return memo.alike(
+        engine,
+        ("park assessment", ruleset_id, seen),
+        lambda: _park_assessment(engine, park_code, ruleset_id, seen[1], viewer),
+    )
+
+
+def _park_assessment(
+    engine: Engine, park_code: str, ruleset_id: str, year: int, viewer: Viewer
+) -> dict[str, Any]:
     report = assessment.assess_park(engine, park_code, ruleset_id, year, save=False, viewer=viewer)
     a = report.assessment
     summary = report.to_dict()

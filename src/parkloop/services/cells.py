@@ -80,12 +80,17 @@ _DROP: dict[int, str | None] = {
 # Line and paragraph separators are line breaks that look like nothing.
 _DROP.update({0x2028: "\n", 0x2029: "\n"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Any character clean_text changes or drops, besides what NFC does: a text without one
+# that is in NFC already is only stripped.
+_UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_DROP)) + "\r\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
     """NFC, one newline convention, no control or invisible characters, no surrounding
     space."""
     if value.isascii() and value.isprintable():
+        return value.strip()
+    if unicodedata.is_normalized("NFC", value) and _UNCLEAN.search(value) is None:
         return value.strip()
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     text = _SURROGATES.sub("", text.translate(_DROP))

@@ -43,7 +43,7 @@ from parkloop.services.geo import (
     organisations_involved,
     sector_of,
 )
-from parkloop.services.matching import Shown, match_parts, shown_matches
+from parkloop.services.matching import SHOWN_REST_ON, Shown, match_parts, shown_matches
 from parkloop.store import matching as match_store
 from parkloop.store import registry as registry_store
 
@@ -139,6 +139,7 @@ class Drawn:
 
     key: Hashable
     data: dict[str, Any]
+    rests_on: frozenset[str] = frozenset()  # what its records are (:func:`memo.shared`)
 
 
 def park_sankey(
@@ -393,7 +394,7 @@ def _sankey_graph(
     aggregate: bool,
     lang: str,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    middle_of = {p.material: _middle_node(p.material, lang) for p in paths}
+    middle_of = {m: _middle_node(m, lang) for m in {p.material for p in paths}}
     nodes: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -723,6 +724,13 @@ def symbiosis_graph(
     return drawn_graph(engine, park_code, viewer, lang).data
 
 
+# What the network of a set of exchanges and matches is drawn from: their records, the
+# organisations' names and kinds.
+GRAPH_DRAWN_FROM = frozenset({memo.MATCHES, memo.EXCHANGES, memo.ORGANISATIONS, memo.OPTIMISATION})
+# What deciding which exchanges and matches a viewer's network holds rests on as well.
+GRAPH_REST_ON = GRAPH_DRAWN_FROM | registry.EXCHANGES_REST_ON | SHOWN_REST_ON
+
+
 def drawn_graph(engine: Engine, park_code: str, viewer: Viewer, lang: str = "vi") -> Drawn:
     """:func:`symbiosis_graph` and what it is drawn from: the exchanges listed to the
     viewer, those whose figures it may see, the matches it is shown (each whole or not)."""
@@ -749,9 +757,12 @@ def drawn_graph(engine: Engine, park_code: str, viewer: Viewer, lang: str = "vi"
         tuple((s.id, s.whole, s.status) for s in proposed),
     )
     data = memo.alike(
-        engine, key, lambda: _graph(engine, park, exchanges, shown, became, proposed, lang)
+        engine,
+        key,
+        lambda: _graph(engine, park, exchanges, shown, became, proposed, lang),
+        GRAPH_DRAWN_FROM,
     )
-    return Drawn(key, data)
+    return Drawn(key, data, GRAPH_DRAWN_FROM)
 
 
 def _graph(
@@ -880,7 +891,12 @@ def _drawn_matches(engine: Engine, park_code: str, lang: str) -> dict[int, Drawn
             out[match_id] = (supplier, receiver, drawn[0], drawn[1])
         return out
 
-    return memo.park_wide(engine, ("graph matches", park_code, lang), make)
+    return memo.park_wide(
+        engine,
+        ("graph matches", park_code, lang),
+        make,
+        frozenset({memo.MATCHES, memo.ORGANISATIONS}),
+    )
 
 
 def _graph_link(
@@ -957,7 +973,9 @@ def _graph_nodes(engine: Engine, park_code: str, lang: str) -> dict[OrgKey, dict
             for o in registry.organisations(engine, park_code)
         }
 
-    return memo.park_wide(engine, ("graph nodes", park_code, lang), make)
+    return memo.park_wide(
+        engine, ("graph nodes", park_code, lang), make, frozenset({memo.ORGANISATIONS})
+    )
 
 
 def _node_parts(org: Organisation, park_code: str, lang: str) -> dict[str, Any]:

@@ -1552,6 +1552,11 @@ class _Index:
         )
 
 
+# What deciding which saved matches a viewer is shown rests on (:func:`memo.shared`):
+# the matches, and who owns each of their two records and how confidential it is now.
+SHOWN_REST_ON = frozenset({memo.MATCHES, memo.FLOW_ACCESS, memo.LISTINGS, memo.ORGANISATIONS})
+
+
 def _match_index(
     engine: Engine,
     park: str,
@@ -1568,7 +1573,7 @@ def _match_index(
             return _Index.of(proposals.match_index(conn, list(ids), statuses, supply, party))
 
     if supply is None and party is None:
-        return memo.park_wide(engine, ("match_index", park, statuses), read)
+        return memo.park_wide(engine, ("match_index", park, statuses), read, SHOWN_REST_ON)
     return read()
 
 
@@ -1590,23 +1595,27 @@ def shown_matches(
 
     In the web application the answer is kept per data version and the viewer's scope
     (the pages of one viewer ask for it several times), each scope's derived from the
-    park's match index read once per data version."""
+    park's match index read once per data version, and listed once for the scopes shown
+    the same matches the same way."""
     wanted = tuple(statuses) if statuses is not None else None
     key = ("shown_matches", park, memo.scope_of(viewer), wanted, supply, party)
-    return list(
-        memo.shared(
-            engine,
-            key,
-            lambda: _shown(_match_index(engine, park, wanted, supply, party), viewer),
-            earlier=False,
+
+    def listed() -> list[Shown]:
+        index = _match_index(engine, park, wanted, supply, party)
+        whole, redacted = _seen(index, viewer)
+        alike = ("shown", park, wanted, supply, party, whole.tobytes(), redacted.tobytes())
+        return memo.alike(
+            engine, alike, lambda: _listed(index, whole, redacted), rests_on=SHOWN_REST_ON
         )
-    )
+
+    return list(memo.shared(engine, key, listed, earlier=False, rests_on=SHOWN_REST_ON))
 
 
-def _shown(index: _Index, viewer: Viewer) -> list[Shown]:
-    """:func:`shown_matches` of one index for ``viewer``."""
+def _seen(index: _Index, viewer: Viewer) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which matches of ``index`` ``viewer`` is shown whole, and which redacted."""
     if not index.ids:
-        return []
+        empty = np.zeros(0, dtype=bool)
+        return empty, empty
     private = np.full(len(index.ids), 2, dtype=np.int8)
     # The permission matrix over whole columns (domain.permissions.visible_rows).
     whole = visible_rows(viewer, index.supplier, index.supplier_park, index.supply_level)
@@ -1614,7 +1623,13 @@ def _shown(index: _Index, viewer: Viewer) -> list[Shown]:
     a_party = visible_rows(viewer, index.supplier, index.supplier_park, private) | visible_rows(
         viewer, index.receiver, index.receiver_park, private
     )
-    redacted = ~whole & index.accepted & a_party
+    return whole, ~whole & index.accepted & a_party
+
+
+def _listed(index: _Index, whole: NDArray[np.bool_], redacted: NDArray[np.bool_]) -> list[Shown]:
+    """The matches of ``index`` shown whole or redacted, best first, ranked among those."""
+    if not index.ids:
+        return []
     is_whole = whole.tolist()
     rank: dict[tuple[Any, Any], int] = defaultdict(int)
     out = []
@@ -1715,7 +1730,9 @@ def match_parts(
             names = store.org_names(conn, {p[i] for p in parts.values() for i in (0, 1)})
         return parts, names
 
-    return memo.park_wide(engine, ("match_parts", park, statuses), read)
+    return memo.park_wide(
+        engine, ("match_parts", park, statuses), read, frozenset({memo.MATCHES, memo.ORGANISATIONS})
+    )
 
 
 def matches_for(

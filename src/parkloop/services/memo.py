@@ -27,8 +27,17 @@ misses began to change more than the setting's seconds ago. A scope that has no 
 yet (an enterprise's first look at a park's network in this process) gets its figure
 derived, under the same conditions, from the park's records as last read for every scope
 (:func:`park_wide`), if they were read at an earlier data version: the figure is kept under
-that earlier version, with that reading's time, and computed again in the background, as
-any earlier figure is.
+that earlier version, with that reading's time, and computed again in the background at
+the scope's next request, as any earlier figure is.
+
+A figure or a reading may say what kinds of records it rests on (``rests_on``: flows,
+organisations, exchanges, matches, ...). When the data has changed since it was kept but
+nothing it rests on did (the change log says what each write changed: a flow's quantity,
+an import of new flows, someone signing in), it is the figure of the current data as it
+is, and is kept on under the current version instead of being computed again; at most for
+``CARRIED_S`` seconds from when it was computed (a change committed out of the order of
+the change log's numbers is not seen by the log's reading), and never when the change log
+says of a change something not known here (then every figure is computed again).
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,6 +113,34 @@ _VERSION_KEY = "parkloop_data_version"
 # Entries a process keeps, and the bytes of the answers kept as bytes (a picture's JSON).
 SHARED_ENTRIES = 256
 SHARED_BYTES = 64 * 1024 * 1024
+
+# What a figure may rest on (``rests_on``), by the kinds of records it reads.
+FLOWS = "flows"  # the flows there are and their figures
+FLOW_ACCESS = "flow access"  # who owns each flow there was, its confidentiality, its removal
+LISTINGS = "listings"
+ORGANISATIONS = "organisations"
+EXCHANGES = "exchanges"
+MATCHES = "matches"
+ASSESSMENTS = "assessments"
+EVIDENCE = "evidence"
+OPTIMISATION = "optimisation"
+# The kind of the records behind each part of a data version but the change log's
+# (``store.browse.VERSION_PARTS``).
+_PART_KINDS = {
+    "assessments": ASSESSMENTS,
+    "matches": MATCHES,
+    "exchanges": EXCHANGES,
+    "evidence": EVIDENCE,
+    "optimisation": OPTIMISATION,
+}
+# Change log entries about accounts: no park figure reads them.
+_ACCOUNTS = frozenset({"user", "api_token"})
+# A flow's columns that decide who may see it (store.permissions.visible).
+_ACCESS_COLUMNS = frozenset({"confidentiality", "org_id", "park_id"})
+# A figure kept on unchanged is computed again at least this often (module description).
+CARRIED_S = 60.0
+# More change log entries than this since a figure was kept: it is computed again.
+CARRIED_ENTRIES = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,25 +253,40 @@ def _read_version(engine: Engine) -> Hashable:
         return read(conn)
 
 
-def shared(engine: Engine, key: Hashable, compute: Callable[[], T], earlier: bool = True) -> T:
+def shared(
+    engine: Engine,
+    key: Hashable,
+    compute: Callable[[], T],
+    earlier: bool = True,
+    rests_on: frozenset[str] = frozenset(),
+) -> T:
     """``compute()``, or its answer already computed under ``key`` by this process at the
     current data version (:func:`data_version`). Only while a web request reads (as
     :func:`once`): a job or a command always computes. ``key`` must name everything the
     answer depends on besides the data, the viewer's permission scope first of all
     (:func:`scope_of`); the answer is shared, so it must not be changed by its readers.
     ``earlier`` False: never an answer of an earlier data version (see the module's
-    description), as for :func:`park_wide`."""
+    description), as for :func:`park_wide`. ``rests_on``: the kinds of records the answer
+    rests on (:data:`FLOWS`, ...), every kind the records it reads are of; empty: any
+    change computes it again."""
     if _READS.get() is None:
         return compute()
     version = data_version(engine)
     full = (_engine_number(engine), key)
     kept = _SHARED.latest(full)
-    if kept is not None and kept.version == version:
+    if kept is not None and (
+        kept.version == version or _carried_on(engine, full, kept, version, rests_on)
+    ):
         answer: T = kept.value
         return answer
     if kept is not None and earlier and _may_show_earlier(engine, kept, version):
         _REFRESHER.ask(full, engine, compute)
         _note_as_of(kept.at)
+        return kept.value  # type: ignore[no-any-return]
+    deriving = _EARLIER.get()
+    if kept is not None and deriving and any(k.version == kept.version for k in deriving):
+        # Derived from the same earlier readings as the figure being derived: the same.
+        deriving.append(kept)
         return kept.value  # type: ignore[no-any-return]
     with _SHARED.lock(full):
         hit, value = _SHARED.get(full, version)
@@ -254,15 +306,16 @@ def shared(engine: Engine, key: Hashable, compute: Callable[[], T], earlier: boo
             _SHARED.put(full, version, answer)
             return answer
         # Derived from a reading of an earlier version: kept as of that reading, and
-        # computed again in the background.
+        # computed again in the background at the scope's next request, as any earlier
+        # figure (many first looks are also the last).
         oldest = min(derived, key=lambda k: k.clock)
         _SHARED.put(full, oldest.version, answer, since=oldest)
-        if outer is None:
-            _REFRESHER.ask(full, engine, compute)
         return answer
 
 
-def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
+def park_wide(
+    engine: Engine, key: Hashable, read: Callable[[], T], rests_on: frozenset[str] = frozenset()
+) -> T:
     """``read()`` of records of a park for everyone, before any permission filter: kept as
     :func:`shared` keeps a figure, but under no viewer's scope, so that the figures of
     every scope of a park are derived from one read per data version. Such an answer is
@@ -270,28 +323,117 @@ def park_wide(engine: Engine, key: Hashable, read: Callable[[], T]) -> T:
     permission layer (``store.permissions``), and the figure derived from it is kept under
     the viewer's scope. Of the current data version, but for a figure a scope had not kept
     yet, computed in a request: that one may be derived from a reading of an earlier
-    version, as an earlier figure may be shown (see the module's description)."""
+    version, as an earlier figure may be shown (see the module's description).
+    ``rests_on``: as for :func:`shared`."""
     used = _EARLIER.get()
     if used is not None and _READS.get() is not None:
         version = data_version(engine)
-        kept = _SHARED.latest((_engine_number(engine), ("park-wide", key)))
+        full = (_engine_number(engine), ("park-wide", key))
+        kept = _SHARED.latest(full)
         if (
             kept is not None
             and kept.version != version
+            and not _carried_on(engine, full, kept, version, rests_on)
             and _may_show_earlier(engine, kept, version, inside=True)
         ):
             used.append(kept)
             _note_as_of(kept.at)
             return kept.value  # type: ignore[no-any-return]
-    return shared(engine, ("park-wide", key), read, earlier=False)
+    return shared(engine, ("park-wide", key), read, earlier=False, rests_on=rests_on)
 
 
-def alike(engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
+def alike(
+    engine: Engine,
+    key: Hashable,
+    compute: Callable[[], T],
+    rests_on: frozenset[str] = frozenset(),
+) -> T:
     """``compute()`` of a figure drawn from records a viewer may see, kept under ``key``:
     what names those records (which ones, not whose view), so that viewers of different
     scopes who may see the same records share one figure, which is what each would have
-    computed. Kept as :func:`park_wide` keeps a read, of the current data version only."""
-    return shared(engine, ("alike", key), compute, earlier=False)
+    computed. Kept as :func:`park_wide` keeps a read, of the current data version only
+    (or carried on unchanged, ``rests_on`` as for :func:`shared`)."""
+    return shared(engine, ("alike", key), compute, earlier=False, rests_on=rests_on)
+
+
+def _carried_on(
+    engine: Engine, full: Hashable, kept: _Kept, version: Hashable, rests_on: frozenset[str]
+) -> bool:
+    """Whether ``kept``, of an earlier data version, is the answer at ``version`` too:
+    nothing it rests on changed since (the module's description). If so it is kept on
+    under ``version``, with the time it was computed."""
+    if not rests_on or time.monotonic() - kept.clock > CARRIED_S:
+        return False
+    if not _unchanged(engine, kept.version, version, rests_on):
+        return False
+    _SHARED.put(full, version, kept.value, since=kept)
+    return True
+
+
+def _unchanged(engine: Engine, before: Hashable, now: Hashable, rests_on: frozenset[str]) -> bool:
+    """Whether no record of the kinds ``rests_on`` changed from data version ``before`` to
+    ``now``."""
+    from parkloop.store.browse import VERSION_PARTS
+
+    if not (isinstance(before, tuple) and isinstance(now, tuple)):
+        return False
+    if not len(before) == len(now) == len(VERSION_PARTS):
+        return False
+    for part, old, new in zip(VERSION_PARTS[1:], before[1:], now[1:], strict=True):
+        if old != new and _PART_KINDS[part] in rests_on:
+            return False
+    if before[0] == now[0]:
+        return True
+    touched = _touched(engine, before[0], now[0])
+    return touched is not None and not touched & rests_on
+
+
+def _touched(engine: Engine, after: Any, upto: Any) -> frozenset[str] | None:
+    """The kinds of records the change log's entries after ``after`` up to ``upto``
+    changed; None when they may have changed anything (asked once per request)."""
+    from parkloop.store.browse import changes_between
+
+    if not isinstance(after, int) or not isinstance(upto, int) or upto < after:
+        return None
+    if upto - after > CARRIED_ENTRIES:
+        return None
+    reads = _READS.get()
+    asked = ("parkloop_touched", after, upto)
+    if reads is not None and asked in reads:
+        found: frozenset[str] | None = reads[asked]
+        return found
+    with engine.connect() as conn:
+        found = touched_by(changes_between(conn, after, upto))
+    if reads is not None:
+        reads[asked] = found
+    return found
+
+
+def touched_by(entries: Iterable[tuple[str, str, dict[str, Any]]]) -> frozenset[str] | None:
+    """The kinds of records change log entries (object type, action, detail) changed; None
+    when one may have changed anything: every entry but those known here, of accounts, of
+    a flow's columns and of imports of flows alone."""
+    kinds: set[str] = set()
+    for object_type, action, detail in entries:
+        if object_type in _ACCOUNTS:
+            continue
+        if object_type == "flow" and action == "update":
+            changed = detail.get("changed")
+            if not isinstance(changed, dict):
+                return None
+            kinds.add(FLOWS)
+            if _ACCESS_COLUMNS & set(changed):
+                kinds.add(FLOW_ACCESS)
+            continue
+        if object_type == "sheets" and action == "import":
+            # New rows of an import are logged with it; the rows it changed, one by one.
+            rows = detail.get("rows")
+            if not isinstance(rows, dict) or not set(rows) <= {"flows"}:
+                return None
+            kinds.add(FLOWS)
+            continue
+        return None
+    return frozenset(kinds)
 
 
 def _computing(compute: Callable[[], T]) -> T:

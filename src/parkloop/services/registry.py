@@ -88,7 +88,7 @@ def organisations(
             return registry.list_organisations(conn, park_code, kinds)
 
     key = ("organisations", park_code, tuple(kinds) if kinds is not None else None)
-    return list(memo.park_wide(engine, key, read))
+    return list(memo.park_wide(engine, key, read, frozenset({memo.ORGANISATIONS})))
 
 
 def flows(
@@ -111,6 +111,11 @@ def listings(engine: Engine, park_code: str, viewer: Viewer) -> list[Listing]:
         return inventory.list_listings(conn, park_code, viewer=viewer)
 
 
+# What the exchange register rests on (:func:`memo.park_wide`): planned exchanges are
+# written by optimisation runs.
+EXCHANGES_REST_ON = frozenset({memo.EXCHANGES, memo.ORGANISATIONS, memo.OPTIMISATION})
+
+
 def exchanges(
     engine: Engine,
     park_code: str,
@@ -130,7 +135,7 @@ def exchanges(
             return exchange_store.list_exchanges(conn, park_code, statuses, party)
 
     key = ("exchanges", park_code, tuple(statuses) if statuses is not None else None, party)
-    found = list(memo.park_wide(engine, key, read))
+    found = list(memo.park_wide(engine, key, read, EXCHANGES_REST_ON))
     if viewer is not None and not (park.id is not None and sees_everything_of(viewer, park.id)):
         found = [x for x in found if x.status is not ExchangeStatus.PLANNED]
     return found

@@ -268,8 +268,7 @@ def _collect(
                 )
             )
     positions = list(index.items())
-    columns: dict[str, list[Any]] = {key: [] for key, _ in positions}
-    appenders = [(columns[key].append, i) for key, i in positions]
+    kept: list[Sequence[Any]] = []
     numbers = sheet.row_numbers
     width = max(index.values(), default=-1) + 1
     lead_at = positions[0][1] if positions else 0
@@ -288,8 +287,7 @@ def _collect(
         if not count and _is_header(cells, header_map):
             continue  # a second header row, e.g. the labels in the other language
         numbers.append(number)
-        for append, i in appenders:
-            append(cells[i])
+        kept.append(cells)
         count += 1
         if count > MAX_SHEET_ROWS:
             raise UnreadableFile(
@@ -305,7 +303,9 @@ def _collect(
             progress(f"read {name}", count, total)
     if progress is not None and count:
         progress(f"read {name}", count, count)
-    sheet.columns = columns
+    # Rows to columns at once (every kept row is at least ``width`` long).
+    by_position = list(zip(*kept, strict=False)) if kept else [()] * width
+    sheet.columns = {key: list(by_position[i]) for key, i in positions}
     if "park" not in index and default_park and any(c.key == "park" for c in spec.columns):
         sheet.columns["park"] = [default_park] * len(numbers)
         sheet.headers["park"] = "--park"
@@ -630,9 +630,13 @@ def _read_workbook(path: Path, progress: Progress | None, default_park: str | No
                     )
                 cells = ws.to_python(skip_empty_area=False)
                 _mark_errors(cells, errors.get(name, {}))
-                rows = (
-                    (number, row if len(row) <= MAX_COLUMNS_READ else row[:MAX_COLUMNS_READ])
-                    for number, row in enumerate(cells, start=1)
+                rows: Iterator[tuple[int, Sequence[Any]]] = (
+                    enumerate(cells, start=1)
+                    if max(map(len, cells), default=0) <= MAX_COLUMNS_READ
+                    else (
+                        (number, row if len(row) <= MAX_COLUMNS_READ else row[:MAX_COLUMNS_READ])
+                        for number, row in enumerate(cells, start=1)
+                    )
                 )
                 _add(source, _collect(spec, name, rows, source, progress, total=len(cells) - 1))
             except UserError:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, RowMapping, and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -25,7 +27,7 @@ from parkloop.assessment.facts import (
     exact,
 )
 from parkloop.domain.permissions import Viewer, sees_park_records
-from parkloop.store.permissions import visible
+from parkloop.store.permissions import levels, visible, visible_of
 from parkloop.store.schema import (
     assessments,
     evidence,
@@ -38,6 +40,7 @@ from parkloop.store.schema import (
     parks,
     recp_measures,
 )
+from parkloop.store.sql import fetch_tuples
 
 # -- parks and organisations ------------------------------------------------------------------
 
@@ -183,6 +186,36 @@ def _measures(
     return by_org
 
 
+# What a flow's facts are read from, its owner first (:func:`_flow_facts`).
+_FLOW_FACTS = (
+    flows.c.org_id,
+    flows.c.direction,
+    flows.c.material_code,
+    flows.c.quantity,
+    flows.c.unit,
+    flows.c.destination,
+    flows.c.data_status,
+    flows.c.period_months,
+    materials.c.vn_waste_group,
+    materials.c.ewc_code,
+)
+
+
+def _flow_facts(r: Sequence[Any]) -> FlowFacts:
+    """A flow's facts from a row of :data:`_FLOW_FACTS`."""
+    _, direction, material, quantity, unit, destination, status, months, group, ewc = r
+    return FlowFacts(
+        direction=direction,
+        material_code=material,
+        secondary=bool(group or ewc),
+        quantity=exact(quantity),
+        unit=unit,
+        destination=destination or "",
+        data_status=status,
+        months=months,
+    )
+
+
 def _flows(
     conn: Connection,
     park_id: int,
@@ -191,39 +224,65 @@ def _flows(
     viewer: Viewer | None = None,
 ) -> dict[int, list[FlowFacts]]:
     query = (
-        select(
-            flows.c.org_id,
-            flows.c.direction,
-            flows.c.material_code,
-            flows.c.quantity,
-            flows.c.unit,
-            flows.c.destination,
-            flows.c.data_status,
-            flows.c.period_months,
-            materials.c.vn_waste_group,
-            materials.c.ewc_code,
-        )
+        select(*_FLOW_FACTS)
         .join(materials, materials.c.code == flows.c.material_code)
         .where(flows.c.park_id == park_id, flows.c.year == year)
+        .order_by(flows.c.id)
     )
     if org_id is not None:
         query = query.where(flows.c.org_id == org_id)
     if viewer is not None:
         query = query.where(visible(viewer, flows))
     by_org: dict[int, list[FlowFacts]] = {}
-    for r in conn.execute(query).mappings():
-        by_org.setdefault(r["org_id"], []).append(
-            FlowFacts(
-                direction=r["direction"],
-                material_code=r["material_code"],
-                secondary=bool(r["vn_waste_group"] or r["ewc_code"]),
-                quantity=exact(r["quantity"]),
-                unit=r["unit"],
-                destination=r["destination"] or "",
-                data_status=r["data_status"],
-                months=r["period_months"],
-            )
-        )
+    for r in conn.execute(query):
+        by_org.setdefault(r[0], []).append(_flow_facts(r))
+    return by_org
+
+
+@dataclass(frozen=True, slots=True)
+class ParkFlowFacts:
+    """The flow facts of every flow of a park for a year, before any permission filter,
+    with each flow's id, owner, park and confidentiality level
+    (``store.permissions.levels``): never used as they are, only through
+    :func:`seen_flow_facts`."""
+
+    facts: tuple[FlowFacts, ...]
+    ids: NDArray[np.int64]
+    org: NDArray[np.int64]
+    park: NDArray[np.int64]
+    level: NDArray[np.int8]
+
+
+def park_flow_facts(conn: Connection, park_id: int, year: int) -> ParkFlowFacts:
+    """What :func:`park_facts` reads of the park's flows of ``year``, of every flow."""
+    query = (
+        select(flows.c.id, flows.c.park_id, flows.c.confidentiality, *_FLOW_FACTS)
+        .join(materials, materials.c.code == flows.c.material_code)
+        .where(flows.c.park_id == park_id, flows.c.year == year)
+        .order_by(flows.c.id)
+    )
+    rows = fetch_tuples(conn, query)
+    return ParkFlowFacts(
+        facts=tuple(_flow_facts(r[3:]) for r in rows),
+        ids=np.asarray([r[0] for r in rows], dtype=np.int64),
+        org=np.asarray([r[3] for r in rows], dtype=np.int64),
+        park=np.asarray([r[1] for r in rows], dtype=np.int64),
+        level=levels([r[2] for r in rows]),
+    )
+
+
+def seen_flow_facts(every: ParkFlowFacts, viewer: Viewer) -> NDArray[np.bool_]:
+    """Which flows of :func:`park_flow_facts` ``viewer`` may see: those :func:`park_facts`
+    reads for that viewer."""
+    return visible_of(viewer, every.org, every.park, every.level)
+
+
+def flow_facts_by_org(every: ParkFlowFacts, seen: NDArray[np.bool_]) -> dict[int, list[FlowFacts]]:
+    """The flows of ``every`` that ``seen`` keeps, by organisation id."""
+    by_org: dict[int, list[FlowFacts]] = {}
+    org = every.org.tolist()
+    for i in np.flatnonzero(seen).tolist():
+        by_org.setdefault(org[i], []).append(every.facts[i])
     return by_org
 
 
@@ -322,13 +381,18 @@ def _enterprise(
 
 
 def park_facts(
-    conn: Connection, park: RowMapping, year: int, viewer: Viewer | None = None
+    conn: Connection,
+    park: RowMapping,
+    year: int,
+    viewer: Viewer | None = None,
+    seen_flows: dict[int, list[FlowFacts]] | None = None,
 ) -> ParkFacts:
     """Everything a park assessment reads, for one year, in a handful of queries; flows
-    only those ``viewer`` may see."""
+    only those ``viewer`` may see (``seen_flows``: those already, by organisation id, from
+    :func:`flow_facts_by_org`)."""
     park_id = park["id"]
     measures = _measures(conn, park_id, year)
-    by_org = _flows(conn, park_id, year, viewer=viewer)
+    by_org = _flows(conn, park_id, year, viewer=viewer) if seen_flows is None else seen_flows
     # Whether an enterprise keeps its monthly records is seen by the park's people; the
     # quantities never leave the records.
     records = _io_records(conn, park_id, year) if sees_park_records(viewer, park_id) else {}

@@ -258,17 +258,37 @@ def organisations_named(
     return found
 
 
+# The parts of a data version (:func:`data_version`), each the last id of its table.
+VERSION_PARTS = ("change_log", "assessments", "matches", "exchanges", "evidence", "optimisation")
+
+
 def data_version(conn: Connection) -> tuple[Any, ...]:
     """What changes whenever the records behind a park's figures do: the last entry of the
     change log (every write a service makes) and the last kept assessment, saved match,
-    exchange, piece of evidence and optimisation run (kept without an entry of their own).
-    Each a look-up of the end of a primary key."""
+    exchange, piece of evidence and optimisation run (kept without an entry of their own),
+    in the order of :data:`VERSION_PARTS`. Each a look-up of the end of a primary key."""
     latest = [
         select(func.max(t.c.id)).scalar_subquery()
         for t in (change_log, assessments, matches, exchanges, evidence, optimisation_runs)
     ]
     row = conn.execute(select(*latest)).one()
     return tuple(row)
+
+
+def changes_between(
+    conn: Connection, after: int | None, upto: int
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The change log's entries after entry ``after`` (None: from the first) up to entry
+    ``upto``: what was changed and how (object type, action, detail), in their order."""
+    query = select(change_log.c.object_type, change_log.c.action, change_log.c.detail).where(
+        change_log.c.id <= upto
+    )
+    if after is not None:
+        query = query.where(change_log.c.id > after)
+    return [
+        (str(t), str(a), d if isinstance(d, dict) else {})
+        for t, a, d in conn.execute(query.order_by(change_log.c.id))
+    ]
 
 
 def wrote_since(conn: Connection, actor: str, change: int | None) -> bool:

@@ -75,12 +75,15 @@ def fast_upsert(
     key: Sequence[str],
     constants: Mapping[str, Any] | None = None,
     update: Sequence[str] | None = None,
+    insert_only: bool = False,
 ) -> None:
     """Upsert many rows given as tuples in ``columns`` order, by the database's fastest
     path: one prepared statement run by the driver on SQLite, COPY into a temporary table
     then one INSERT ... ON CONFLICT on PostgreSQL. ``constants`` are columns with the same
     value on every row, written once into the statement instead of bound row by row.
-    JSON values must come serialised."""
+    JSON values must come serialised. ``insert_only``: no row's key is stored yet, and no
+    other connection can store one before this transaction ends (SQLite, once it has
+    written): a plain INSERT, without looking for a conflict row by row."""
     if isinstance(rows, Sequence) and not rows:
         return
     constants = dict(constants or {})
@@ -113,6 +116,8 @@ def fast_upsert(
             cur.execute(f"DROP TABLE {temp}")
         return
     marks = ", ".join(["?"] * len(columns) + literals)
+    if insert_only:
+        conflict = ""
     cur = raw.cursor()  # type: ignore[union-attr]
     try:
         cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}", rows)

@@ -113,6 +113,57 @@ def bulk_cache(conn: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
+# Rows a sheet must bring for its table's secondary indexes to be built after the rows
+# instead of kept up row by row (:func:`indexes_after`).
+INDEXES_AFTER_ROWS = 10_000
+
+
+@contextmanager
+def indexes_after(conn: Connection, table_name: str, incoming: int) -> Iterator[None]:
+    """Write ``incoming`` rows into a table with its secondary indexes built once after
+    them, where that is cheaper (SQLite, at least :data:`INDEXES_AFTER_ROWS` rows, fewer
+    rows stored than coming: a first import of a large sheet): each index is dropped and
+    created again from the text it was created with, in the same transaction, so no
+    other connection sees the table without it. One sort instead of an index update per
+    row; the unique keys stay, as the upserts need them. Should the writing fail, the
+    transaction is rolled back with the indexes in it."""
+    if (
+        conn.dialect.name != "sqlite"
+        or incoming < INDEXES_AFTER_ROWS
+        or not conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+    ):
+        yield  # (outside a transaction a dropped index would stay dropped on failure)
+        return
+    table = TABLES[table_name]
+    # Rows stored, counted up to ``incoming`` only (a large table is not counted through).
+    stored = conn.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table.name} LIMIT ?)", (incoming,)
+    ).scalar_one()
+    created = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table.name,),
+    ).all()
+    secondary = [
+        (name, sql) for name, sql in created if not sql.lstrip().upper().startswith("CREATE UNIQUE")
+    ]
+    if stored >= incoming or not secondary:
+        yield
+        return
+    for name, _ in secondary:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in secondary:
+        conn.exec_driver_sql(sql)
+
+
+def holds_rows_of(conn: Connection, table_name: str, park_ids: Iterable[int]) -> bool:
+    """Whether the table holds any row of the parks (by id)."""
+    table = TABLES[table_name]
+    query = select(table.c.park_id).where(table.c.park_id.in_(sorted(set(park_ids)))).limit(1)
+    return conn.execute(query).first() is not None
+
+
 def upsert_rows(
     conn: Connection,
     table_name: str,
@@ -146,16 +197,44 @@ def upsert_columns(
     table_name: str,
     columns: Mapping[str, Sequence[Any]],
     update: Iterable[str],
+    *,
+    insert_only: bool = False,
+    serialised: Iterable[str] = (),
 ) -> None:
     """:func:`upsert_rows` for rows given column by column (column -> a value per row, every
-    column as long); columns the table does not have are left out."""
+    column as long); columns the table does not have are left out. ``insert_only``: no
+    row's key is stored (the caller holds the write lock since it looked), so no row is
+    looked up as an update. ``serialised``: JSON columns given as their texts already
+    (:func:`json_texts`)."""
     table = TABLES[table_name]
     names = [c for c in columns if c in table.c]
     if not names or not len(columns[names[0]]):
         return
     key = NATURAL_KEYS[table_name]
     changed = [c for c in update if c not in key]
-    _upsert_columns(conn, table_name, names, [columns[c] for c in names], changed)
+    _upsert_columns(
+        conn,
+        table_name,
+        names,
+        [columns[c] for c in names],
+        changed,
+        insert_only,
+        frozenset(serialised),
+    )
+
+
+def json_texts(
+    table_name: str, columns: Mapping[str, Sequence[Any]]
+) -> tuple[dict[str, Sequence[Any]], frozenset[str]]:
+    """The columns with those the table keeps as JSON turned into their texts (each
+    distinct value serialised once for all the rows, not once per batch written), and the
+    names of those, for :func:`upsert_columns`."""
+    table = TABLES[table_name]
+    out = dict(columns)
+    done = [c for c in out if c in table.c and isinstance(table.c[c].type, JSON)]
+    for c in done:
+        out[c] = _as_json(out[c])
+    return out, frozenset(done)
 
 
 def _upsert_columns(
@@ -164,13 +243,15 @@ def _upsert_columns(
     columns: list[str],
     values: list[Sequence[Any]],
     changed: list[str],
+    insert_only: bool = False,
+    serialised: frozenset[str] = frozenset(),
 ) -> None:
     # Column by column: each JSON value is serialised once per distinct value, and a
     # column with one value on every row is written once into the statement.
     table = TABLES[table_name]
     values = list(values)
     for n, c in enumerate(columns):
-        if isinstance(table.c[c].type, JSON):
+        if isinstance(table.c[c].type, JSON) and c not in serialised:
             values[n] = _as_json(values[n])
     rows = len(values[0])
     constants: dict[str, Any] = {}
@@ -183,6 +264,9 @@ def _upsert_columns(
                     or one.__class__ is int
                     or (one.__class__ is str and "\x00" not in one)
                 )
+                # (the last and middle values first: most columns differ there already)
+                and column[-1] == one
+                and column[rows // 2] == one
                 and column.count(one) == rows
                 and (one.__class__ is not int or set(map(type, column)) == {int})
             ):
@@ -199,6 +283,7 @@ def _upsert_columns(
         key=NATURAL_KEYS[table_name],
         constants=constants,
         update=changed,
+        insert_only=insert_only,
     )
 
 

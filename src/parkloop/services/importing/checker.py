@@ -212,7 +212,7 @@ class Checker:
         rows: list[int] = entry[1]
         numbers = raw.row_numbers
         before = len(rows)
-        rows.extend(numbers[i] for i in indices)
+        rows.extend(map(numbers.__getitem__, indices))
         if 0 < before < len(rows) and rows[before] < rows[before - 1]:
             rows.sort()
 
@@ -324,7 +324,7 @@ class Checker:
         default."""
         out: dict[str, list[Any]] = {}
         for key, values, default in self._columns_of(conv, tuple(skip)):
-            picked = list(map(values.__getitem__, indices))
+            picked = take(values, indices)
             if default is not None and None in picked:
                 picked = [default if value is None else value for value in picked]
             out[key] = picked
@@ -430,6 +430,14 @@ def rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
+def take(values: list[Any], indices: list[int]) -> list[Any]:
+    """The values at ``indices``, positions in increasing order (the rows kept of a
+    sheet): a plain copy when they are every position."""
+    if len(indices) == len(values):
+        return values.copy()
+    return list(map(values.__getitem__, indices))
+
+
 def blank(col: ColumnSpec) -> Any:
     if col.key == "data_status":
         return "reported"
@@ -453,5 +461,6 @@ __all__ = [
     "blank",
     "rows_of",
     "shown",
+    "take",
     "typed_code",
 ]

@@ -172,6 +172,8 @@ class ColumnReader:
             raw.columns["unit"] = units
             raw.headers.setdefault("unit", raw.label("quantity"))
         header_unit = raw.header_units.get("quantity")
+        if not header_unit and not _beyond_numbers(quantities):
+            return  # bare numbers only (most sheets): no unit to split off or fill in
         for i, cell in enumerate(quantities):
             if (
                 isinstance(cell, str)
@@ -449,6 +451,15 @@ def _plain_numbers(cells: list[Any], mark: str, within: tuple[float, float]) -> 
             if number is not None and low <= number <= high:
                 out[cell] = number + 0.0
     return out
+
+
+def _beyond_numbers(cells: list[Any]) -> bool:
+    """Whether some cell is a text holding more than digits, marks and spaces."""
+    try:
+        distinct = dict.fromkeys(cells)
+    except TypeError:  # an unhashable JSON value: looked at cell by cell
+        return True
+    return any(isinstance(cell, str) and cell.strip(_DIGITS_AND_MARKS) for cell in distinct)
 
 
 def spec_table(sheet: str) -> str:

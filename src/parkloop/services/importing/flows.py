@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from parkloop.catalog.recognise import recognise_destination
 from parkloop.domain.models import Period
 from parkloop.errors import msg
-from parkloop.services.importing.checker import Checker, Prepared
+from parkloop.services.importing.checker import Checker, Prepared, take
 from parkloop.services.importing.columns import Converted
 from parkloop.services.importing.owned import owned_columns, select, text_key
 
@@ -24,12 +25,19 @@ def build(checker: Checker, conv: Converted) -> Prepared:
     days = {ref: period.days for ref, period in shared.items()}
 
     def base_keys(cols: dict[str, list[Any]], kept: list[int], at: list[int]) -> list[str]:
+        # 'organisation:period:direction:words', the four parts mapped a column at a time.
         orgs, texts = cols["_org"], cols["material_text"]
-        return [
-            f"{orgs[p][1]}:{labels[id(periods[kept[p]])]}:{directions[kept[p]]}:"
-            f"{text_key(texts[p])}"
-            for p in at
-        ]
+        if len(at) != len(kept):
+            orgs, texts = list(map(orgs.__getitem__, at)), list(map(texts.__getitem__, at))
+            kept = list(map(kept.__getitem__, at))
+        parts = zip(
+            map(itemgetter(1), orgs),
+            map(labels.__getitem__, map(id, map(periods.__getitem__, kept))),
+            map(str, map(directions.__getitem__, kept)),
+            map(text_key, texts),
+            strict=True,
+        )
+        return list(map(":".join, parts))
 
     cols, kept = owned_columns(
         checker,
@@ -63,9 +71,7 @@ def build(checker: Checker, conv: Converted) -> Prepared:
         at = [p for p in range(len(kept)) if p not in left]
         cols, kept = select(cols, at), list(map(kept.__getitem__, at))
     typed = v.get("destination_text") if "destination" in v else None
-    cols["destination_text"] = (
-        list(map(typed.__getitem__, kept)) if typed is not None else [""] * len(kept)
-    )
+    cols["destination_text"] = take(typed, kept) if typed is not None else [""] * len(kept)
     of_rows = [periods[i] for i in kept]
     cols["year"] = [period.year for period in of_rows]
     cols["period_months"] = [period.months for period in of_rows]

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -288,13 +289,13 @@ def _count(
     for prep in prepared:
         table = spec_table(prep.sheet)
         if prep.sheet in ("flows", "listings"):
-            refs = [f"{file_name}|{prep.sheet}|{number}" for number in prep.row_numbers]
+            refs = list(map(f"{file_name}|{prep.sheet}|".__add__, map(str, prep.row_numbers)))
             if prep.columns is not None:
                 prep.columns["import_ref"] = refs
             else:
                 for row, ref in zip(prep.rows, refs, strict=True):
                     row["import_ref"] = ref
-        parks_of = {k[0] for k in prep.keys}
+        parks_of = set(map(itemgetter(0), prep.keys))
         columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
         stored = writes.stored_rows(conn, table, parks_of, columns)
         if not stored:  # nothing of these parks stored yet: every row is new
@@ -384,13 +385,13 @@ def _write(
     by_sheet = {p.sheet: p for p in prepared}
     parks_in_file: set[str] = set()
     for prep in prepared:
-        parks_in_file.update(k[0] for k in prep.keys)
+        parks_in_file.update(map(itemgetter(0), prep.keys))
         if prep.sheet == "exchanges":
             for row in prep.rows:
                 parks_in_file.update((row["_supplier"][0], row["_receiver"][0]))
     per_park: dict[str, Counter[str]] = {}
     for prep in prepared:
-        for park, n in Counter(park for park, _ in prep.keys).items():
+        for park, n in Counter(map(itemgetter(0), prep.keys)).items():
             per_park.setdefault(park, Counter())[prep.sheet] += n
     if "parks" in by_sheet:
         _upsert(conn, by_sheet["parks"], progress)
@@ -420,7 +421,18 @@ def _write(
         if sheet in renames:
             writes.rename_keys(conn, sheet, renames[sheet])
         _log_updates(conn, by_sheet[sheet], park_codes, actor)
-        _upsert(conn, by_sheet[sheet], progress)
+        table = spec_table(sheet)
+        # Rows of parks the table holds nothing of yet are plain inserts: looked for here,
+        # inside the transaction that has written already (on SQLite, no other connection
+        # can write before it ends).
+        fresh = (
+            conn.dialect.name == "sqlite"
+            and columns is not None
+            and bool(columns["park_id"])
+            and not writes.holds_rows_of(conn, table, columns["park_id"])
+        )
+        with writes.indexes_after(conn, table, len(by_sheet[sheet])):
+            _upsert(conn, by_sheet[sheet], progress, insert_only=fresh)
     for park in sorted(per_park):
         changes.record(
             conn,
@@ -486,19 +498,27 @@ def _log_updates(
 
 
 def _upsert(
-    conn: Connection, prep: Prepared, progress: Callable[[str, int, int], None] | None
+    conn: Connection,
+    prep: Prepared,
+    progress: Callable[[str, int, int], None] | None,
+    *,
+    insert_only: bool = False,
 ) -> None:
     table = spec_table(prep.sheet)
     update = {c for c in prep.update if c in writes.TABLES[table].c}
     total = len(prep)
     if not total:
         return
-    columns = prep.columns
+    columns, serialised = (
+        writes.json_texts(table, prep.columns) if prep.columns is not None else (None, frozenset())
+    )
     for start in range(0, total, WRITE_BATCH):
         end = start + WRITE_BATCH
         if columns is not None:
             batch = {name: values[start:end] for name, values in columns.items()}
-            writes.upsert_columns(conn, table, batch, update)
+            writes.upsert_columns(
+                conn, table, batch, update, insert_only=insert_only, serialised=serialised
+            )
         else:
             writes.upsert_rows(conn, table, prep.rows[start:end], update)
         if progress is not None:

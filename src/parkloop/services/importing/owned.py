@@ -28,7 +28,7 @@ from parkloop.domain.enums import Destination
 from parkloop.errors import Message, msg
 from parkloop.formats import DEFAULT_LANG
 from parkloop.services.cells import CellError
-from parkloop.services.importing.checker import Checker, rows_of
+from parkloop.services.importing.checker import Checker, rows_of, take
 from parkloop.services.importing.columns import Converted
 from parkloop.services.quantities import amount_factor, parse_entered_unit
 from parkloop.units import ParsedUnit
@@ -82,10 +82,10 @@ def owned_columns(
         kept.append(i)
         orgs.append(org)
     cols = checker.base_columns(conv, kept, skipped)
-    kept_parks: list[str] = list(map(parks.__getitem__, kept))  # type: ignore[arg-type]
+    kept_parks: list[str] = take(parks, kept)
     cols["_park"] = kept_parks
     cols["_org"] = list(zip(kept_parks, orgs, strict=True))
-    cols["_row"] = list(map(raw.row_numbers.__getitem__, kept))
+    cols["_row"] = take(raw.row_numbers, kept)
     if "quantity" in v:
         read = _Reader(checker, conv)
         divisions = checker.divisions
@@ -177,14 +177,10 @@ class _Reader:
         checker, conv = self.checker, self.conv
         v = conv.values
         bad = conv.bad
-        texts: list[str | None] = list(map(v["material"].__getitem__, kept))
+        texts: list[str | None] = take(v["material"], kept)
         given_codes = v.get("material_code")
-        given = (
-            list(map(given_codes.__getitem__, kept))
-            if given_codes is not None
-            else [None] * len(kept)
-        )
-        units: list[tuple[str, ParsedUnit] | None] = list(map(v["unit"].__getitem__, kept))
+        given = take(given_codes, kept) if given_codes is not None else [None] * len(kept)
+        units: list[tuple[str, ParsedUnit] | None] = take(v["unit"], kept)
         # A text read the same in every direction and sector (a name) is read once; each
         # other distinct (text, sector) decides its sector once, and each distinct reading
         # (text, direction, sector, given code) is read once.
@@ -205,60 +201,74 @@ class _Reader:
                 texts, directions, pairs, given, marks, strict=True
             )
         ]
+        # Each distinct reading is numbered in the order first met, and so is each distinct
+        # (reading, unit): rows refer to them by number from here on.
+        numbered: dict[Any, int] = {}
+        ids = [numbered.setdefault(key, len(numbered)) for key in keys]
         readings = self.readings
-        groups: dict[tuple[Any, ...], _Group] = {}
-        for key, i in zip(keys, kept, strict=True):
+        groups: list[_Group | None] = []
+        for key in numbered:
             if key is None:
-                bad[i] = True
+                groups.append(None)
                 continue
-            group = groups.get(key)
-            if group is None:
-                seen = readings.get(key)
-                if seen is None:
-                    seen = readings[key] = (_read(*key), [])
-                group = groups[key] = _group(seen[0], seen[1], self.suggestions)
-            group.rows.append(i)
+            seen = readings.get(key)
+            if seen is None:
+                seen = readings[key] = (_read(*key), [])
+            groups.append(_group(seen[0], seen[1], self.suggestions))
+        appenders = [None if group is None else group.rows.append for group in groups]
+        for n, i in zip(ids, kept, strict=True):
+            append = appenders[n]
+            if append is None:
+                bad[i] = True
+            else:
+                append(i)
         # What a reading in a unit makes of a row: (code, text, confidence, basis,
         # suggestions, factor, canonical unit), worked out once per distinct pair.
         planned = [
-            None if key is None or unit is None else (key, unit[0])
-            for key, unit in zip(keys, units, strict=True)
+            None if groups[n] is None or unit is None else (n, unit[0])
+            for n, unit in zip(ids, units, strict=True)
         ]
-        values: dict[Any, tuple[Any, ...]] = {None: _NO_PLAN}
-        failed: dict[Any, CellError] = {}
-        unit_of: dict[Any, Any] = dict(zip(planned, units, strict=True))
-        for pk in unit_of:
+        plan_numbers: dict[Any, int] = {}
+        row_plans = [plan_numbers.setdefault(pk, len(plan_numbers)) for pk in planned]
+        # The unit of each plan (the last row's, as all its rows' are alike).
+        unit_of: dict[int, Any] = dict(zip(row_plans, units, strict=True))
+        values: list[tuple[Any, ...]] = []
+        failed: dict[int, CellError] = {}
+        for p, pk in enumerate(plan_numbers):
             if pk is None:
+                values.append(_NO_PLAN)
                 continue
-            key, unit_text = pk
-            plan = self._plan(groups[key], key, unit_text, unit_of[pk][1])
+            n, unit_text = pk
+            plan = self._plan(groups[n], unit_text, unit_of[p][1])
             if isinstance(plan, CellError):
-                failed[pk] = plan
-                values[pk] = _NO_PLAN
+                failed[p] = plan
+                values.append(_NO_PLAN)
                 continue
             fill, code, factor, unit = plan
-            values[pk] = (
-                code,
-                fill["material_text"],
-                fill["material_confidence"],
-                fill["material_basis"],
-                fill.get("material_suggestions"),
-                factor,
-                unit,
+            values.append(
+                (
+                    code,
+                    fill["material_text"],
+                    fill["material_confidence"],
+                    fill["material_basis"],
+                    fill.get("material_suggestions"),
+                    factor,
+                    unit,
+                )
             )
-        if failed or None in unit_of:
-            for pk, i in zip(planned, kept, strict=True):
+        if failed or None in plan_numbers:
+            for pk, p, i in zip(planned, row_plans, kept, strict=True):
                 if pk is None:
                     bad[i] = True
-                elif pk in failed:
-                    plan = failed[pk]
+                elif p in failed:
+                    plan = failed[p]
                     checker.problem(conv.raw, i, "unit", pk[1], plan.said, plan.said_fix)
                     bad[i] = True
-        by_column = list(zip(*map(values.__getitem__, planned), strict=True)) or [()] * 7
+        by_column = list(zip(*map(values.__getitem__, row_plans), strict=True)) or [()] * 7
         codes, material_texts, confidences, bases, suggested, factors, canonical = map(
             list, by_column
         )
-        amounts = list(map(v["quantity"].__getitem__, kept))
+        amounts = take(v["quantity"], kept)
         cols["material_code"] = codes
         cols["material_text"] = material_texts
         cols["material_confidence"] = confidences
@@ -277,7 +287,7 @@ class _Reader:
         for column in PRICE_COLUMNS:
             if column not in v:
                 continue
-            prices = list(map(v[column].__getitem__, kept))
+            prices = take(v[column], kept)
             if v.get(f"{column}:unit") is None:
                 cols[column] = [
                     None if price is None else price / factor
@@ -322,9 +332,8 @@ class _Reader:
         for want in dict.fromkeys(wanted):
             if want is not None and want not in filled_prices:
                 filled_prices[want] = fill_price(catalog(), *want)
-        fills: list[FilledPrice | None] = [
-            None if want is None else filled_prices[want] for want in wanted
-        ]
+        # (None is no key of the filled prices: rows without a want get None)
+        fills: list[FilledPrice | None] = list(map(filled_prices.get, wanted))
         self.checker.filled.update(Counter(f.rule for f in fills if f is not None))
         cols["price_vnd_per_unit"] = [
             price if filled is None else filled.value
@@ -342,11 +351,12 @@ class _Reader:
         ]
 
     def _plan(
-        self, group: _Group, key: tuple[Any, ...], unit_text: str, parsed: ParsedUnit
+        self, group: _Group | None, unit_text: str, parsed: ParsedUnit
     ) -> tuple[dict[str, Any], str, float, str] | CellError:
         """The values a row of ``group`` in this unit takes (the reading, its code, the
         factor to the canonical unit and that unit), or the unit's problem when the
         material was given by its code and the unit does not measure it."""
+        assert group is not None  # (rows without a reading have no plan)
         code = group.code
         if code == UNCLASSIFIED:
             return group.fill, code, parsed.factor, parsed.canonical
@@ -645,24 +655,38 @@ def derive_key_columns(
     its key when its material is corrected; a second row with the same key gets ':2'."""
     keys: list[str] = cols["key"]
     parks: list[str] = cols["_park"]
-    blank = [p for p, key in enumerate(keys) if not key]
+    # Keys are unique within a park: with one park in the sheet (the usual case) the keys
+    # themselves are compared, else (park, key) pairs.
+    one_park = len(set(parks)) <= 1
+    blank = [p for p, key in enumerate(keys) if not key] if any(keys) else list(range(len(keys)))
     if blank:
-        keys = cols["key"] = list(keys)
         bases = base_keys(cols, kept, blank)
-        if len(set(zip(map(parks.__getitem__, blank), bases, strict=True))) == len(bases):
-            # No two of them share a key (the usual case): each row takes its own.
+        if len(blank) == len(keys):
+            keys = cols["key"] = list(bases)
+        else:
+            keys = cols["key"] = list(keys)
             for p, base in zip(blank, bases, strict=True):
                 keys[p] = base
+        owners: list[Any] = (
+            bases if one_park else list(zip(map(parks.__getitem__, blank), bases, strict=True))
+        )
+        if len(set(owners)) == len(owners):
+            # No two of them share a key (the usual case): each row takes its own.
             if len(blank) == len(keys):
                 return  # every key made here, none repeated
         else:
-            seen: dict[tuple[str, str], int] = {}
-            for p, base in zip(blank, bases, strict=True):
-                n = seen[(parks[p], base)] = seen.get((parks[p], base), 0) + 1
-                keys[p] = base if n == 1 else f"{base}:{n}"
-    pairs = list(zip(parks, keys, strict=True))
-    if len(set(pairs)) == len(pairs):
+            # The second row of a shared key takes ':2', the third ':3' (only those rows
+            # are looked at again).
+            repeated = {owner for owner, n in Counter(owners).items() if n > 1}
+            seen: dict[Any, int] = {}
+            for p, owner, base in zip(blank, owners, bases, strict=True):
+                if owner in repeated:
+                    n = seen[owner] = seen.get(owner, 0) + 1
+                    if n > 1:
+                        keys[p] = f"{base}:{n}"
+    if len(set(keys if one_park else zip(parks, keys, strict=True))) == len(keys):
         return  # no key repeats
+    pairs = list(zip(parks, keys, strict=True))
     every: list[tuple[str, str] | None] = [None] * len(conv.raw)
     for i, pair in zip(kept, pairs, strict=True):
         every[i] = pair
