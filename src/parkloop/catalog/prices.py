@@ -91,7 +91,8 @@ def fill_price(
     year: int | None = None,
 ) -> FilledPrice | None:
     """The catalog's price for a flow that gives none, or None when the catalog has none
-    (or the flow's destination costs and earns nothing: stored, discharged, unknown)."""
+    (or the flow's destination costs and earns nothing: discharged, unknown, stored unless
+    hazardous)."""
     if material not in cat.materials or material == "unclassified":
         return None
     sale = ("market_price_vnd_per_unit", "virgin_price_vnd_per_unit")
@@ -107,7 +108,11 @@ def fill_price(
             return FilledPrice(
                 share * factor.value, "low-price share of the market price", factor, share
             )
-        if destination in FEE_DESTINATIONS:
+        m = cat.materials[material]
+        # Hazardous waste is stored only until a licensed treater takes it (at most a year,
+        # by Decree 08/2022/NĐ-CP): its fee is deferred, not saved.
+        held = destination == "stored" and (m.hazardous or m.material_class.value == "hazardous")
+        if destination in FEE_DESTINATIONS or held:
             factor = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
             return None if factor is None else FilledPrice(factor.value, "disposal fee", factor)
         return None

@@ -169,6 +169,11 @@ class MaterialRecogniser:
             ),
             key=lambda q: -len(q[0]),
         )
+        # Phrases that say nothing of the material ('các loại', of all kinds); a single word
+        # may end a term ('loại' of 'kim loại').
+        self.noise = tuple(
+            q.folded for q, kind in self.qualifiers if kind == "noise" and len(q) > 1
+        )
         self.qualifiers_by_first: dict[str, list[tuple[Words, str]]] = defaultdict(list)
         for phrase, kind in self.qualifiers:
             self.qualifiers_by_first[phrase.folded[0]].append((phrase, kind))
@@ -429,11 +434,15 @@ class MaterialRecogniser:
         before a longer last item share its other words ('Giấy, nhựa vụn' is 'giấy vụn' and
         'nhựa vụn'); read so, items of one material are its parts ('Đầu, xương, da, vây cá
         tra'), no mix."""
-        items = [w for w in (split(p) for p in _ITEMS.split(_BRACKETS.sub(" ", raw))) if w]
+        items = [
+            self._quiet(w) for w in (split(p) for p in _ITEMS.split(_BRACKETS.sub(" ", raw))) if w
+        ]
         if len(items) < 2:
             return None
         tail = items[-1].accented[1:]
-        lead = items[0].accented[:-1]
+        # The head words of a longer first item, longest first ('Phế liệu sắt thép, nhựa'
+        # is 'phế liệu nhựa': 'phế liệu sắt nhựa' reads the first item again).
+        leads = [items[0].accented[:k] for k in range(len(items[0]) - 1, 0, -1)]
         read: dict[str, str] = {}  # code: the words read for it, in the order listed
         sure_of: dict[str, float] = {}
         every: list[str] = []  # each item's reading
@@ -445,9 +454,9 @@ class MaterialRecogniser:
             # last item.
             tries = [w.accented]
             if len(w) == 1:
-                tries = [(*w.accented, *tail)] * bool(tail) + [(*lead, *w.accented)] * bool(
-                    lead and n
-                )
+                tries = [(*w.accented, *tail)] * bool(tail) + [
+                    (*lead, *w.accented) for lead in leads if n
+                ]
                 if not tail:
                     tries.append(w.accented)
             for words in tries:
@@ -486,6 +495,15 @@ class MaterialRecogniser:
         best = listed[amounts.index(max(amounts))] if weighed else listed[0]
         others = tuple(c for c in listed if c != best)
         return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
+
+    def _quiet(self, w: Words) -> Words:
+        """An item without the words at its end that say nothing of the material ('giấy các
+        loại' is 'giấy'), so that they are no shared words of the list."""
+        for noise in self.noise:
+            n = len(noise)
+            if len(w) > n and w.folded[-n:] == noise:
+                return w.before(len(w) - n)
+        return w
 
     def _kin(self, codes: list[str]) -> bool:
         """Whether materials share a parent in the catalog (kinds of one material)."""

@@ -453,6 +453,7 @@ def _factors(
             if seen is not None:
                 unclear[m] = np.isin(s[m], seen)
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
+    outside |= fitting.sideways(ctx.parties, ctx.s_pos[s], ctx.d_pos[d])
     confirm_r = receiver == fitting.CONFIRM
     confirm_s = supplier == fitting.CONFIRM
     exp_s = ctx.supplies.expected[s]

@@ -40,6 +40,11 @@ QUANTITY_FLOOR = 0.5  # a receiver taking nothing of the supply would score this
 DISTANCE_FLOOR = 0.5  # a pair at its distance limit scores this
 DISTANCE_SCALE_KM = 50.0  # the scale of the distance factor where no limit applies
 
+# A scrap dealer (VSIC 4669, wholesale of waste and scrap) buys from who discards: what a
+# recycler (383) or another dealer sells has been through the trade and replaces nothing
+# virgin there (washed PET flakes sold to a fibre plant are no stock for a dealer).
+SCRAP_TRADE = ("383", "4669")
+SCRAP_DEALERS = ("4669",)
 # Fallback sector of a partner without a VSIC code, by its kind.
 KIND_SECTOR = {"farm": "01", "treater": "38", "collector": "38"}
 # Words that make a partner without a sector a shared wastewater plant.
@@ -269,6 +274,11 @@ def side_fit(
     return fit
 
 
+def sideways(parties: Parties, s_pos: I64, d_pos: I64) -> B:
+    """Whether each pair goes from the scrap trade back to a dealer (see SCRAP_DEALERS)."""
+    return parties.sector_in(s_pos, SCRAP_TRADE) & parties.sector_in(d_pos, SCRAP_DEALERS)
+
+
 def warned(parties: Parties, pos: I64, codes: tuple[str, ...]) -> B:
     """Whether each supplier's sector, or a sector it serves, is among ``codes``."""
     if not codes:
@@ -305,6 +315,7 @@ __all__ = [
     "in_sectors",
     "quantity_factor",
     "side_fit",
+    "sideways",
     "warned",
     "words_of",
 ]

@@ -59,7 +59,8 @@ def amount_factor(material: str, parsed: ParsedUnit) -> float:
         # Gas meters at site read about normal conditions; 'm3' of biogas is taken as Nm³.
         return parsed.factor
     density = catalog().densities.get(material)
-    if density and {parsed.canonical, target} == {"t", "m3"}:
+    # A gas's density is at normal conditions: its Nm³ (and m³, read so) weigh through it.
+    if density and {parsed.canonical, target} in ({"t", "m3"}, {"t", "Nm3"}):
         return parsed.factor * density if target == "t" else parsed.factor / density
     examples = {"t": "t, kg, tấn", "m3": "m3, khối, lít", "MWh": "MWh, kWh, GJ"}.get(target, target)
     fields = {

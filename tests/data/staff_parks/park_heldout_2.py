@@ -1816,12 +1816,17 @@ LABELS = [
     ("used-oil", "spent hydraulic and lubricating oil"),  # 18
     ("oily-rags", "oil-soaked rags and gloves (misspelt dẻ for giẻ)"),  # 19
     ("diesel", "DO is diesel oil"),  # 20
-    ("unclassified", "clay, feldspar and kaolin: clear raw minerals with no matching code"),  # 21
+    (
+        "clay",
+        "clay, feldspar and kaolin bought: the clay listed first (unclassified while the "
+        "catalog had no clay; brick clay is a catalog material since the Thụy Vân mends)",
+    ),  # 21
     ("coal", "fine coal for the coal gasifier"),  # 22
     ("natural-gas", "compressed natural gas"),  # 23
     (
-        "aggregate",
-        "broken fired tiles sold as fill material, i.e. used as construction aggregate",
+        "fired-ceramic-rejects",
+        "broken fired tiles sold as fill material (labelled construction aggregate while the "
+        "catalog had no material of its own for fired brick and tile rejects)",
     ),  # 24
     ("bottom-ash", "coal slag/ash from the gasifier bed"),  # 25
     ("industrial-sludge", "glaze wastewater treatment sludge from an industrial process"),  # 26
