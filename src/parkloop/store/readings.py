@@ -60,6 +60,7 @@ from sqlalchemy import Engine
 
 from parkloop.monitoring.model import READINGS_SCHEMA
 from parkloop.settings import setting
+from parkloop.store.sql import PG_COPY_HEAD, PG_COPY_TAIL
 
 STEPS: dict[str, int] = {"15min": 900, "1h": 3600, "1d": 86400}
 Ranges = Mapping[str, tuple[float | None, float | None]]
@@ -1071,7 +1072,6 @@ def _bind(cur: Any, sql: str, params: Sequence[Any]) -> str:
 
 
 PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 UTC, where PostgreSQL counts instants from
-PG_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 
 
 def _binary_copy(batch: pa.Table) -> bytes:
@@ -1116,7 +1116,7 @@ def _binary_copy(batch: pa.Table) -> bytes:
         rows["n_ts"], rows["ts"] = 8, ts[lo:hi] - PG_EPOCH_US
         rows["n_value"], rows["value"] = 8, values[lo:hi]
         parts.append(rows.tobytes())
-    parts.append((-1).to_bytes(2, "big", signed=True))
+    parts.append(PG_COPY_TAIL)
     return b"".join(parts)
 
 

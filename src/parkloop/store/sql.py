@@ -208,12 +208,12 @@ def copy_insert(
     with raw.cursor() as cur:  # type: ignore[union-attr]
         statement = f"COPY {table.name} ({', '.join(order)}) FROM STDIN (FORMAT binary)"
         with cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
-            copy.write(_COPY_HEAD)
+            copy.write(PG_COPY_HEAD)
             picked = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
             for start in range(0, len(picked), part):
                 block = _typed_rows(numbers, tails, len(texts), picked[start : start + part])
                 copy.write(block.data)
-            copy.write(b"\xff\xff")
+            copy.write(PG_COPY_TAIL)
     return True
 
 
@@ -345,13 +345,7 @@ def _typed_rows(
     import numpy as np
 
     m = len(picked)
-    fields: list[tuple[str, str]] = [("count", ">i2")]
-    for j, (_, layout, _) in enumerate(numbers):
-        fields += [(f"l{j}", ">i4"), (f"v{j}", layout)]
-    template = np.zeros(1, dtype=np.dtype(fields))
-    template["count"] = len(numbers) + n_texts
-    for j, (_, layout, _) in enumerate(numbers):
-        template[f"l{j}"] = np.dtype(layout).itemsize
+    template = _fixed_fields([layout for _, layout, _ in numbers], len(numbers) + n_texts)
     head = np.repeat(template, m)
     for j, (_, _, column) in enumerate(numbers):
         head[f"v{j}"] = column[picked]
@@ -366,7 +360,24 @@ def _typed_rows(
     return flat
 
 
-_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension
+PG_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension
+PG_COPY_TAIL = b"\xff\xff"  # a field count of -1
+
+
+def _fixed_fields(layouts: Sequence[str], fields_in_row: int) -> Any:
+    """One row of binary COPY as a numpy record: the row's field count, then for each of
+    ``layouts`` (big-endian numpy layouts) the field's length and a slot ``v0``, ``v1``, …
+    for its value; the text fields of a row, if any, follow the record."""
+    import numpy as np
+
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for j, layout in enumerate(layouts):
+        fields += [(f"l{j}", ">i4"), (f"v{j}", layout)]
+    template = np.zeros(1, dtype=np.dtype(fields))
+    template["count"] = fields_in_row
+    for j, layout in enumerate(layouts):
+        template[f"l{j}"] = np.dtype(layout).itemsize
+    return template
 
 
 def _conflict(name: str, columns: Sequence[str], key: Sequence[str], postgres: bool) -> str:
@@ -504,22 +515,13 @@ def _binary_rows(columns: Sequence[Any]) -> tuple[bytes, memoryview, bytes]:
     import numpy as np
 
     n = len(columns[0])
-    fields: list[tuple[str, str]] = [("count", ">i2"), ("l", ">i4"), ("row", ">i8")]
-    for j, column in enumerate(columns):
-        layout = _PG_TYPES[column.dtype.kind][1]
-        fields += [(f"l{j}", ">i4"), (f"v{j}", layout)]
+    layouts = [">i8", *(_PG_TYPES[column.dtype.kind][1] for column in columns)]
     # The field count and the field lengths are the same on every row: one row repeated.
-    template = np.zeros(1, dtype=np.dtype(fields))
-    template["count"] = len(columns) + 1
-    template["l"] = 8
-    for j, column in enumerate(columns):
-        template[f"l{j}"] = np.dtype(_PG_TYPES[column.dtype.kind][1]).itemsize
-    rows = np.repeat(template, n)
-    rows["row"] = np.arange(n)
-    for j, column in enumerate(columns):
+    rows = np.repeat(_fixed_fields(layouts, len(layouts)), n)
+    rows["v0"] = np.arange(n)
+    for j, column in enumerate(columns, start=1):
         rows[f"v{j}"] = column
-    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension
-    return header, rows.view(np.uint8).data, b"\xff\xff"
+    return PG_COPY_HEAD, rows.view(np.uint8).data, PG_COPY_TAIL
 
 
 def _csv_rows(columns: Sequence[Any], n: int) -> memoryview:
