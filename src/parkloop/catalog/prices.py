@@ -111,7 +111,7 @@ def fill_price(
         m = cat.materials[material]
         # Hazardous waste is stored only until a licensed treater takes it (at most a year,
         # by Decree 08/2022/NĐ-CP): its fee is deferred, not saved.
-        held = destination == "stored" and (m.hazardous or m.material_class.value == "hazardous")
+        held = destination == "stored" and m.is_hazardous
         if destination in FEE_DESTINATIONS or held:
             factor = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
             return None if factor is None else FilledPrice(factor.value, "disposal fee", factor)
@@ -121,7 +121,7 @@ def fill_price(
         return FilledPrice(factor.value, "purchase price", factor)
     fee = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
     m = cat.materials[material]
-    if fee is None or m.hazardous or m.material_class.value == "hazardous":
+    if fee is None or m.is_hazardous:
         return None
     share = cat.parameter("gate_fee_share")
     return FilledPrice(-share * fee.value, "gate fee paid to the receiver", fee, -share)

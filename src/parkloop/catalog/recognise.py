@@ -133,11 +133,7 @@ class MaterialRecogniser:
     def __init__(self, cat: Catalog, threshold: float) -> None:
         self.threshold = threshold
         self.materials = cat.materials
-        self.hazardous = {
-            code
-            for code, m in cat.materials.items()
-            if m.hazardous or m.material_class.value == "hazardous"
-        }
+        self.hazardous = {code for code, m in cat.materials.items() if m.is_hazardous}
         # Waters that are not water a firm buys (waste water, warm cooling water): what a
         # make-up marker turns into the water it takes in.
         parents = {code: m.parent for code, m in cat.materials.items()}

@@ -142,6 +142,11 @@ class Material:
     status: DataStatus = DataStatus.ESTIMATE
     source: str = ""
 
+    @property
+    def is_hazardous(self) -> bool:
+        """Hazardous waste: marked so, or of the hazardous class."""
+        return self.hazardous or self.material_class is MaterialClass.HAZARDOUS
+
 
 @dataclass(slots=True, kw_only=True)
 class Period:

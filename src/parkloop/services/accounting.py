@@ -189,7 +189,7 @@ def catalog_baseline(book: FactorBook, supply: str, demand: str) -> Baseline:
     fee = float(book.disposal_fee[i])
     if fee == fee and fee > 0:
         m = cat.materials[supply]
-        hazardous = m.hazardous or m.material_class is MaterialClass.HAZARDOUS
+        hazardous = m.is_hazardous
         return Baseline(
             Destination.TREATMENT.value if hazardous else Destination.LANDFILL.value,
             fee,
