@@ -41,6 +41,10 @@ class FactorBook:
     price: NDArray[np.float64]
     market_price: NDArray[np.float64]
     disposal_fee: NDArray[np.float64]
+    # Raising it in the receiver's own small plant (steam in its own boiler): what a park
+    # utility's product replaces; NaN where no utility makes the material.
+    self_price: NDArray[np.float64]
+    self_ef: NDArray[np.float64]
     virgin_ef: NDArray[np.float64]
     disposal_ef: NDArray[np.float64]
     energy_mwh: NDArray[np.float64]
@@ -72,6 +76,7 @@ def build_book(cat: Catalog, year: int, lookup: Lookup | None = None) -> FactorB
     nan = np.full(n, np.nan)
     price, fee, vef, def_, energy = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
     market = nan.copy()
+    self_price, self_ef = nan.copy(), nan.copy()
     tonnes = np.ones(n)
     mode = np.zeros(n, dtype=np.int8)
     pipe_rate = np.zeros(n)
@@ -101,6 +106,8 @@ def build_book(cat: Catalog, year: int, lookup: Lookup | None = None) -> FactorB
         if np.isnan(price[i]):
             price[i] = market[i]
         fee[i] = take(i, code, "disposal_fee_vnd_per_unit")
+        self_price[i] = take(i, code, "self_supply_price_vnd_per_unit")
+        self_ef[i] = take(i, code, "self_supply_t_co2e_per_unit")
         def_[i] = take(i, code, "disposal_t_co2e_per_unit")
         energy[i] = take(i, code, "energy_content_mwh_per_unit")
         if cls in GRID_CLASSES:
@@ -138,6 +145,8 @@ def build_book(cat: Catalog, year: int, lookup: Lookup | None = None) -> FactorB
         price=price,
         market_price=market,
         disposal_fee=fee,
+        self_price=self_price,
+        self_ef=self_ef,
         virgin_ef=vef,
         disposal_ef=def_,
         energy_mwh=energy,

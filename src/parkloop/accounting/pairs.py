@@ -30,10 +30,13 @@ METHODS: dict[str, str] = {
     "avoided_purchase_vnd": (
         "quantity × ratio × the price the receiver pays today for the input replaced "
         "(the reference price of that material when the receiver gives none; nothing when the "
-        "receiver takes it as a service)"
+        "receiver takes it as a service); for a park utility's product (steam by pipe), the "
+        "cost of raising it in the receiver's own small plant when the receiver gives no price"
     ),
     "foregone_revenue_vnd": (
-        "quantity × the price the supplier earns today by selling the output elsewhere"
+        "quantity × the price the supplier earns today by selling the output elsewhere; for a "
+        "park utility's product, the cost of raising it in the utility's own plant (its sale "
+        "price is a transfer between the two firms)"
     ),
     "transport_cost_vnd": (
         "truck: rate (VND per t·km) × tonnes per trip × trips per day × km × operating days when "
@@ -48,7 +51,8 @@ METHODS: dict[str, str] = {
         "quantity × ratio × emission factor of producing the replaced input "
         "(grid factor of the year for electricity; combustion factor for fuels); "
         "none for an output sold today at a fair price, which replaces virgin material "
-        "where it goes already"
+        "where it goes already; for a park utility's product, the receiver's own small plant's "
+        "emissions less the utility's"
     ),
     "co2e_avoided_disposal_t": (
         "quantity × emission factor of the disposal route avoided (landfill, incineration)"
@@ -97,6 +101,10 @@ class PairInputs:
     # The output already replaces virgin material where it goes today (a residue sold at a
     # fair price): moving it to the receiver avoids no more virgin production.
     replaces_elsewhere: NDArray[np.bool_] | None = None
+    # The supply is a park utility's product sold by pipe (steam of a central boiler): the
+    # receiver would raise it in its own small plant, the utility raises it in a larger
+    # and more efficient one; the exchange is worth the gap between the two.
+    utility: NDArray[np.bool_] | None = None
 
 
 def is_service(
@@ -195,8 +203,14 @@ def account_pairs(
     haul_tkm = np.where(shipped & (mode == TRUCK), tonnes * book.baseline_route_km, 0.0)
     avoided_haul = rate * haul_tkm
     avoided_disposal = np.where(service, 0.0, q * fee)
-    foregone = q * _nan_to(p.supplier_revenue)
-    price = np.where(np.isnan(p.receiver_price), book.price[p.d_mat], p.receiver_price)
+    utility = p.utility if p.utility is not None else np.zeros(q.shape, dtype=bool)
+    raised = book.price[p.s_mat]  # what the utility's own plant spends on a unit
+    foregone = q * _nan_to(np.where(utility & ~np.isnan(raised), raised, p.supplier_revenue))
+    own_plant = np.where(
+        np.isnan(book.self_price[p.d_mat]), book.price[p.d_mat], book.self_price[p.d_mat]
+    )
+    reference = np.where(utility, own_plant, book.price[p.d_mat])
+    price = np.where(np.isnan(p.receiver_price), reference, p.receiver_price)
     avoided_purchase = np.where(service, 0.0, replaced * _nan_to(price))
     treatment = q * _nan_to(p.treatment_cost)
     net = (
@@ -214,6 +228,11 @@ def account_pairs(
         p.replaces_elsewhere if p.replaces_elsewhere is not None else np.zeros(q.shape, dtype=bool)
     )
     co2_virgin = np.where(service | elsewhere, 0.0, replaced * _nan_to(book.virgin_ef[p.d_mat]))
+    own_ef = np.where(
+        np.isnan(book.self_ef[p.d_mat]), book.virgin_ef[p.d_mat], book.self_ef[p.d_mat]
+    )
+    gap = replaced * _nan_to(own_ef) - q * _nan_to(book.virgin_ef[p.s_mat])
+    co2_virgin = np.where(utility & ~service, gap, co2_virgin)
     co2_disposal = np.where(disposes, q * _nan_to(book.disposal_ef[p.s_mat]), 0.0)
     co2_transport = tkm * book.truck_t_co2e_per_tkm
     co2_treatment = (

@@ -46,6 +46,10 @@ PARAMETERS: dict[str, str] = {
     "disposal_t_co2e_per_unit": "t_CO2e",
     "energy_content_mwh_per_unit": "MWh",
     "water_m3_per_unit": "m3",
+    # What a firm pays, and emits, raising a utility in its own small plant (steam in its
+    # own boiler): what a park utility's pipe replaces.
+    "self_supply_price_vnd_per_unit": "VND",
+    "self_supply_t_co2e_per_unit": "t_CO2e",
 }
 SUPPLY_PARAMETERS = ("disposal_fee_vnd_per_unit", "disposal_t_co2e_per_unit")
 DEMAND_PARAMETERS = ("virgin_price_vnd_per_unit", "virgin_production_t_co2e_per_unit")

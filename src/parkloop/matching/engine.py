@@ -493,6 +493,13 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
     s_mat = supplies.material[s]
     own = ra.own_price[r] & ~np.isnan(ctx.book.price[s_mat])
     receiver_price = np.where(own, ctx.book.price[s_mat], demands.price[d])
+    # A utility's product sold today (steam of the park's boiler house by pipe) replaces
+    # what the receiver raises itself: without a price of its own, the receiver pays what
+    # its own small plant costs, not the catalog's price filled in at import.
+    utility = supplies.already_sold[s] & ~np.isnan(ctx.book.self_price[s_mat])
+    receiver_price = np.where(
+        utility & (demands.price_status[d] != REPORTED), np.nan, receiver_price
+    )
     return PairInputs(
         q=q,
         s_mat=s_mat,
@@ -508,6 +515,7 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
         treatment_mwh=ra.treatment_mwh[r],
         haul_replaced=supplies.sold[s],
         replaces_elsewhere=supplies.already_sold[s],
+        utility=utility,
     )
 
 

@@ -72,6 +72,7 @@ EXPECTED_SUPPLY, EXPECTED_DEMAND, TWO_WAY = "expected-supply", "expected-demand"
 EXPECTED_NOTES = frozenset({EXPECTED_SUPPLY, EXPECTED_DEMAND})
 _DIGITS = re.compile(r"\d+")
 _WWTP = tuple(fitting.phrase(w) for w in fitting.WWTP_WORDS)
+SELF_SUPPLY = "self_supply_price_vnd_per_unit"
 
 
 def open_before_sold(
@@ -99,14 +100,24 @@ def residues() -> frozenset[str]:
     """Materials that are residues — they have a Vietnamese or European waste code — or
     secondary materials made of them (``secondary_materials.csv``: recycled pellets), and
     so, sold today, are supplies of the kind "already sold"; a product sold (cement,
-    feed, compost, biogas, steam) is trade, not a by-product to place."""
+    feed, compost, biogas) is trade, not a by-product to place. So too a utility a park's
+    boiler house sells by pipe (steam): it replaces what each firm would raise in its own
+    small plant (``self_supply_price_vnd_per_unit``), valued as the gap between the two."""
     cat = catalog()
     secondary = {r["code"] for r in cat.rows("secondary_materials.csv")}
     return frozenset(
         code
         for code, m in cat.materials.items()
-        if m.vn_waste_code or m.ewc_code or code in secondary
+        if m.vn_waste_code or m.ewc_code or code in secondary or code in utilities()
     )
+
+
+@cache
+def utilities() -> frozenset[str]:
+    """Materials a park utility makes and sells by pipe (steam), with the cost of raising
+    them in a firm's own small plant."""
+    factors = knowledge.knowledge(catalog()).material_factors
+    return frozenset(m for m, p in factors if p == SELF_SUPPLY)
 
 
 @cache
@@ -1073,6 +1084,7 @@ def _already_sold_reason(m: Match) -> dict[str, Any]:
     foregone = float(a.get("foregone_revenue_vnd") or 0.0)  # type: ignore[arg-type]
     return {
         "kind": "already_sold",
+        "utility": m.material_code in utilities(),
         "price_vnd_per_unit": foregone / q if q > 0 else 0.0,
         "price_status": str(m.fit.get("price_status") or "") or "estimate",
         "avoided_purchase_vnd": float(a.get("avoided_purchase_vnd") or 0.0),  # type: ignore[arg-type]
@@ -1089,6 +1101,22 @@ def _already_sold_text(reason: dict[str, Any], m: Match, lang: str) -> str:
         return number(x, lang, 0)
 
     status = reason["price_status"]
+    if reason.get("utility"):
+        if vi:
+            return (
+                "đã bán qua đường ống: thay cho lò hơi nhỏ của bên nhận — lợi ích là chi phí "
+                f"tự sản xuất tránh được ({n(reason['avoided_purchase_vnd'])} VND) trừ chi "
+                f"phí sản xuất của lò trung tâm ({n(reason['price_vnd_per_unit'])} "
+                f"VND/{unit}: {n(reason['foregone_revenue_vnd'])} VND); có thể là trao đổi "
+                "đang chạy mà bảng kê chưa ghi"
+            )
+        return (
+            "sold by pipe: replaces the receiver's own small boiler — worth what raising it "
+            f"there costs ({n(reason['avoided_purchase_vnd'])} VND) less the central plant's "
+            f"cost of raising it ({n(reason['price_vnd_per_unit'])} VND/{unit}: "
+            f"{n(reason['foregone_revenue_vnd'])} VND); may be an exchange already running "
+            "that the inventory does not record"
+        )
     if vi:
         said = "doanh nghiệp khai" if status == "reported" else "ước tính theo giá thị trường"
         return (

@@ -1130,6 +1130,8 @@ ACCEPTED = {
     73: {BIOMASS_STEAM},
     74: {BIOMASS_STEAM},
     75: {HAZARDOUS_TREATER},
+    # The biomass plant's steam sold by pipe replaces each buyer's own small boiler.
+    78: {DYEING, BREWERY, FEED, FISHMEAL, PHARMA},
     79: {COMPOST, CONCRETE},
     82: {STEEL, POWER, CEMENT, PAPER, PLASTIC_BAGS, DYEING, DEVELOPER, GLASS},
     83: {COMPOST},
