@@ -84,6 +84,8 @@ _WEAK = frozenset({"term-core", "fuzzy"})
 # Readings a list may be a mix behind: terms found inside the text, or a bare word. A name,
 # a pattern ('giẻ lau dính dầu') or a waste name without its waste word stands as read.
 _MIXABLE = frozenset({"contains", "scattered", "context", "ambiguous"})
+# Parents that make no kin of their kinds: a list of them is a mix, each bought as listed.
+_NO_KIN = frozenset({"chemicals"})
 
 _ORIGIN = frozenset({"tu", "from"})
 _HOLDING = "đựng"
@@ -502,9 +504,10 @@ class MaterialRecogniser:
         return w
 
     def _kin(self, codes: list[str]) -> bool:
-        """Whether materials share a parent in the catalog (kinds of one material)."""
+        """Whether materials share a parent in the catalog (kinds of one material). Industrial
+        chemicals are no one material: 'Axit H2SO4, HCl' is two acids, each bought."""
         common = set.intersection(*(_ancestors(c, self.parents) for c in codes))
-        return bool(common)
+        return bool(common - _NO_KIN)
 
     def hazard_mark(self, raw: str) -> str:
         """The hazard mark written in a text ('CTNH', 'chất thải nguy hại'), or ''."""

@@ -98,13 +98,17 @@ def open_before_sold(
 @cache
 def residues() -> frozenset[str]:
     """Materials that are residues — they have a Vietnamese or European waste code — or
-    secondary materials made of them (``secondary_materials.csv``: recycled pellets), and
+    secondary materials made of them (``secondary_materials.csv``: recycled pellets) or
+    commodity chemicals a park plant makes for its neighbours (``local_commodities.csv``), and
     so, sold today, are supplies of the kind "already sold"; a product sold (cement,
     feed, compost, biogas) is trade, not a by-product to place. So too a utility a park's
     boiler house sells by pipe (steam): it replaces what each firm would raise in its own
     small plant (``self_supply_price_vnd_per_unit``), valued as the gap between the two."""
     cat = catalog()
     secondary = {r["code"] for r in cat.rows("secondary_materials.csv")}
+    # Commodity chemicals a park plant makes and its neighbours buy (acids, lye,
+    # coagulants): sold to a trader, still offered next door (local_commodities.csv).
+    secondary |= {r["code"] for r in cat.rows("local_commodities.csv")}
     return frozenset(
         code
         for code, m in cat.materials.items()

@@ -1873,7 +1873,7 @@ LABELS = [
     ("rubber-scrap", "rubber flash and rejected tubes/tyres"),  # 67
     ("unclassified", "too vague to assign a material"),  # 68
     ("unclassified", "primary lead ingot and alloy: clear raw metal input, no lead code"),  # 69
-    ("chemicals", "sulphuric acid"),  # 70
+    ("sulphuric-acid", "sulphuric acid (read as chemicals when this park was written)"),  # 70
     ("hazardous-waste", "rejected lead-acid batteries and plates"),  # 71
     ("spent-acid", "spent formation acid"),  # 72
     ("plastic-scrap", "unused rejected PP battery cases"),  # 73
