@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
@@ -86,6 +86,7 @@ _WEAK = frozenset({"term-core", "fuzzy"})
 _MIXABLE = frozenset({"contains", "scattered", "context", "ambiguous"})
 # Parents that make no kin of their kinds: a list of them is a mix, each bought as listed.
 _NO_KIN = frozenset({"chemicals"})
+_TONE_TAG = re.compile(r"~[fsxrj]?")  # a tone kept in a folded word ('dua~s': 'dứa')
 
 _ORIGIN = frozenset({"tu", "from"})
 _HOLDING = "đựng"
@@ -1036,7 +1037,10 @@ def deciding_division(text: str, division: str | None) -> str | None:
 def _recognise(
     text: str, direction: str | None, division: str | None, marked: str = ""
 ) -> Recognised:
-    return material_recogniser().recognise(text, direction, division, marked)
+    found = material_recogniser().recognise(text, direction, division, marked)
+    if "~" in found.words:  # the words that decided it, as a person reads them
+        return replace(found, words=_TONE_TAG.sub("", found.words))
+    return found
 
 
 def recognise_destination(text: str) -> Recognised:

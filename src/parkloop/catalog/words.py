@@ -1,7 +1,10 @@
 """Words of a text as staff write it, in two forms kept side by side: folded (no accents,
 for matching typed-without-accents text) and accented (to tell 'phôi' billet from 'phoi'
-turnings, 'lò' furnace from 'lọ' jar, 'giày' shoe from 'giấy' paper). Abbreviations are
-spelled out ('XLNT' -> 'xử lý nước thải'), standards and bare numbers set aside."""
+turnings, 'lò' furnace from 'lọ' jar, 'giày' shoe from 'giấy' paper). A few words keep
+their tone even folded, where it alone tells two materials apart ('dứa' pineapple, 'dừa'
+coconut: ``tone_words.csv``); typed without marks, they read as the lexicon's unaccented
+terms say. Abbreviations are spelled out ('XLNT' -> 'xử lý nước thải'), standards and
+bare numbers set aside."""
 
 from __future__ import annotations
 
@@ -68,6 +71,18 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
+def tone_words() -> dict[str, str]:
+    """Words whose tone tells two materials apart (``tone_words.csv``: 'dứa' pineapple,
+    'dừa' coconut) -> their folded form with the tone kept ('dua~s', 'dua~f')."""
+    out: dict[str, str] = {}
+    for row in rows(default_data_dir(), "tone_words.csv"):
+        word = _lower(row["word"])
+        marks = [c for c in unicodedata.normalize("NFD", word) if c in _TONES]
+        out[word] = fold(word) + "~" + (_TONE_NAMES[marks[0]] if marks else "")
+    return out
+
+
 def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
@@ -76,12 +91,14 @@ def _lower(text: str) -> str:
 def split(text: str) -> Words:
     """The words of ``text`` in both forms."""
     spelled = abbreviations()
+    toned = tone_words()
     folded: list[str] = []
     accented: list[str] = []
     for raw in _SPLIT.split(_lower(_STANDARD.sub(" ", text))):
         if not raw or _NUMBER.match(raw):
             continue
         f = fold(raw)
+        f = toned.get(raw, f)  # 'dứa' (pineapple) folds apart from 'dừa' (coconut)
         expansion = spelled.get(f)
         if expansion is None:
             folded.append(f)
@@ -117,6 +134,8 @@ def find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int:
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Tone marks by their Telex letters: huyền, sắc, ngã, hỏi, nặng.
+_TONE_NAMES = {"\u0300": "f", "\u0301": "s", "\u0303": "x", "\u0309": "r", "\u0323": "j"}
 
 
 @lru_cache(maxsize=65536)
