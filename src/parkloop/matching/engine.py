@@ -430,11 +430,12 @@ def _factors(
             m = order[a:b]
             s_pos, d_pos = ctx.s_pos[s[m]], ctx.d_pos[d[m]]
             # A receiver is judged by its own name and sector, not by the words of the
-            # input it buys: those name the material replaced ("biogas"), not a process.
+            # input it buys: those name the material replaced ("biogas"), not a process;
+            # but a fuel bought says what it fires ("Than cám đốt lò hơi": a boiler).
             receiver[m] = fitting.side_fit(
                 ctx.parties,
                 d_pos,
-                None,
+                ctx.demands.words[d[m]] if ctx.rules[int(r_idx)].reads_input else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
@@ -701,7 +702,7 @@ def _rule_sets(
             fit = fitting.side_fit(
                 ctx.parties,
                 ctx.d_pos[D],
-                None,
+                demands.words[D] if rule.reads_input else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
@@ -1112,7 +1113,7 @@ def _why(
             and fitting.side_fit(
                 ctx.parties,
                 ctx.d_pos[d],
-                None,
+                ctx.demands.words[d] if rule.reads_input else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,

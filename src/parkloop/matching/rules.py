@@ -47,6 +47,9 @@ class Rule:
     # The receiver pays the supply's own price, not the price of what it declared: a buyer
     # of mixed metal scrap pays for aluminium chips as aluminium, for turnings as steel.
     own_price: bool = False
+    # The receiver's own input row may name its process: a fuel bought says what it fires
+    # ('Than cám đốt lò hơi': a boiler), so the words of that row count among its words.
+    reads_input: bool = False
 
     @property
     def demands(self) -> tuple[str, ...]:
@@ -149,6 +152,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                 # A treater of one hazardous waste is not a treater of every other; and
                 # a substitution serves the kinds of its demand it can stand for (reclaimed
                 # water is not the softened water of a boiler).
+                reads_input=cat.materials[r.demand_material].material_class.value == "fuel",
                 demand_kinds=(r.demand_material,)
                 if r.is_treatment
                 else tuple(
