@@ -377,6 +377,7 @@ def _prepare(
             },
             viewer=viewer,
             residues=residues(),
+            year_window=int(cat.parameter("year_window")),
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))

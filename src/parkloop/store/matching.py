@@ -77,9 +77,12 @@ def load_sides(
     reference_price: Mapping[str, float] | None = None,
     viewer: Viewer | None = None,
     residues: frozenset[str] = frozenset(),
+    year_window: int = 0,
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
-    organisation, material, direction and destination; offers and wants are added).
+    organisation, material, direction and destination; offers and wants are added). Each
+    organisation enters with its latest inventory up to ``year``, at most ``year_window``
+    years older: a park whose firms report 2024 and one firm 2025 is matched whole.
 
     Supplies are outputs going to disposal, sold below the low-value price of their
     material (``low_value``, VND per unit), or of unknown destination, and open offers;
@@ -96,6 +99,16 @@ def load_sides(
     reference_price = reference_price or {}
     loc_lat = func.coalesce(organisations.c.lat, parks.c.lat)
     loc_lon = func.coalesce(organisations.c.lon, parks.c.lon)
+    latest = (
+        select(flows.c.org_id, func.max(flows.c.year).label("year"))
+        .where(
+            flows.c.park_id.in_(list(park_ids)),
+            flows.c.year <= year,
+            flows.c.year >= year - year_window,
+        )
+        .group_by(flows.c.org_id)
+        .subquery()
+    )
     query = (
         select(
             flows.c.id,
@@ -120,7 +133,8 @@ def load_sides(
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
-        .where(flows.c.park_id.in_(list(park_ids)), flows.c.year == year)
+        .join(latest, and_(latest.c.org_id == flows.c.org_id, latest.c.year == flows.c.year))
+        .where(flows.c.park_id.in_(list(park_ids)))
         .order_by(flows.c.id)
     )
     rows = _listed_too(fetch_tuples(conn, query), material_index)
