@@ -25,10 +25,11 @@ The words before 'từ'/'from' and outside brackets say what a thing is; what fo
 where it came from, and decides only when its reading spans those first words too.
 A hazard marker ("dính dầu", "nhiễm hóa chất", "(CTNH)") turns a non-hazardous material into
 hazardous waste, as the Vietnamese hazardous-waste list does; a text whose material is not
-read but that the staff mark hazardous is hazardous waste, for a licensed treater (what it
-is stays for a person to settle). A make-up marker ("bổ sung": water added to make up what
-a cooling tower or a process loses) makes a water the firm takes in the water it buys,
-never a waste water ('nước làm mát bổ sung' is make-up water, not warm cooling water).
+read but that the staff mark hazardous, in its words or where they send it ("Thuê xử lý
+CTNH"), is hazardous waste, for a licensed treater (what it is stays for a person to
+settle). A make-up marker ("bổ sung": water added to make up what a cooling tower or a
+process loses) makes a water the firm takes in the water it buys, never a waste water
+('nước làm mát bổ sung' is make-up water, not warm cooling water).
 A list of distinct materials ('Than cám, trấu', 'Giấy, nhựa vụn') is a mix: an output is
 read as the one the firm's sector yields most of where its profile knows them all, else (and
 an input always) as the first listed; the others are named beside it. Items are joined by
@@ -386,15 +387,16 @@ class MaterialRecogniser:
             )
         written = next((phrase for phrase, kind in whole.said if kind == _HAZARD), "")
         hazard = written or marked
-        if written and (result.code == UNCLASSIFIED or result.confidence < self.threshold):
-            # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)').
+        if hazard and (result.code == UNCLASSIFIED or result.confidence < self.threshold):
+            # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)'), or
+            # hand it to a licensed treater as such ('Thuê xử lý CTNH'): it goes nowhere else.
             others = (result.code, *result.suggestions) if result.confidence else ()
             return Recognised(
                 text,
                 HAZARDOUS_WASTE,
                 MARKED_HAZARDOUS,
                 "hazard",
-                written,
+                hazard,
                 tuple(dict.fromkeys(c for c in others if c not in (UNCLASSIFIED, HAZARDOUS_WASTE))),
                 quals,
             )
