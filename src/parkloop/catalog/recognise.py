@@ -391,9 +391,12 @@ class MaterialRecogniser:
             # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)'), or
             # hand it to a licensed treater as such ('Thuê xử lý CTNH'): it goes nowhere else.
             others = (result.code, *result.suggestions) if result.confidence else ()
+            # A hazardous kind read too loosely to stand alone is what the mark confirms
+            # ('Bản mạch PCB lỗi' handed over as CTNH: electronic waste).
+            kind = result.code if result.code in self.hazardous else HAZARDOUS_WASTE
             return Recognised(
                 text,
-                HAZARDOUS_WASTE,
+                kind,
                 MARKED_HAZARDOUS,
                 "hazard",
                 hazard,
