@@ -105,6 +105,9 @@ class PairInputs:
     # receiver would raise it in its own small plant, the utility raises it in a larger
     # and more efficient one; the exchange is worth the gap between the two.
     utility: NDArray[np.bool_] | None = None
+    # The emissions of the input replaced where the receiver's own row tells them (steam of
+    # an oil-fired boiler); NaN or None: the factor of the material replaced.
+    receiver_ef: F | None = None
 
 
 def is_service(
@@ -227,10 +230,12 @@ def account_pairs(
     elsewhere = (
         p.replaces_elsewhere if p.replaces_elsewhere is not None else np.zeros(q.shape, dtype=bool)
     )
-    co2_virgin = np.where(service | elsewhere, 0.0, replaced * _nan_to(book.virgin_ef[p.d_mat]))
-    own_ef = np.where(
-        np.isnan(book.self_ef[p.d_mat]), book.virgin_ef[p.d_mat], book.self_ef[p.d_mat]
-    )
+    virgin_ef = book.virgin_ef[p.d_mat]
+    own_ef = np.where(np.isnan(book.self_ef[p.d_mat]), virgin_ef, book.self_ef[p.d_mat])
+    if p.receiver_ef is not None:  # the receiver's own boiler, where its row names the fuel
+        virgin_ef = np.where(np.isnan(p.receiver_ef), virgin_ef, p.receiver_ef)
+        own_ef = np.where(np.isnan(p.receiver_ef), own_ef, p.receiver_ef)
+    co2_virgin = np.where(service | elsewhere, 0.0, replaced * _nan_to(virgin_ef))
     gap = replaced * _nan_to(own_ef) - q * _nan_to(book.virgin_ef[p.s_mat])
     co2_virgin = np.where(utility & ~service, gap, co2_virgin)
     co2_disposal = np.where(disposes, q * _nan_to(book.disposal_ef[p.s_mat]), 0.0)

@@ -192,3 +192,27 @@ def fuel_choices(lang: str = "vi") -> str:
     from parkloop.catalog import catalog
 
     return ", ".join(f"{f.code} ({f.name(lang)})" for f in fuels(catalog()).values())
+
+
+@cache
+def own_boiler_steam() -> dict[str, tuple[float, float]]:
+    """What a tonne of steam costs, and emits, raised in a firm's own small boiler by the
+    fuel it fires (``own_boiler_steam.csv``): fuel -> (VND per t of steam, t CO2e per t)."""
+    from parkloop.catalog import catalog
+
+    return {
+        r["fuel"]: (float(r["price_vnd_per_t_steam"]), float(r["t_co2e_per_t_steam"]))
+        for r in catalog().rows("own_boiler_steam.csv")
+    }
+
+
+def own_boiler_of(text: str) -> tuple[float, float] | None:
+    """The cost and CO2 of a tonne of steam from the boiler fuel ``text`` names ('Hơi nước
+    (lò hơi đốt dầu FO tự cấp)': an oil boiler), or None where it names none for sure."""
+    found = recognise_fuel(text)
+    if found.confidence < OWN_BOILER_CONFIDENCE:
+        return None
+    return own_boiler_steam().get(found.code)
+
+
+OWN_BOILER_CONFIDENCE = 0.9  # a fuel named alone, not one of two rivals

@@ -30,6 +30,7 @@ from scipy.spatial import cKDTree
 
 from parkloop.accounting.book import GRID, PIPE, TRUCK, FactorBook
 from parkloop.accounting.pairs import Accounts, PairInputs, account_pairs, is_service, net_benefit
+from parkloop.catalog.fuels import own_boiler_of
 from parkloop.domain.geo import EARTH_RADIUS_KM, chord_for_km, great_circle_km, unit_sphere_xyz
 from parkloop.matching import fit as fitting
 from parkloop.matching import screening as screen
@@ -375,6 +376,10 @@ class _Context:
     d_pos: I64
     # Supplies whose stated quality does not show they meet a rule's limits, by rule.
     unclear: dict[int, I64] = field(default_factory=dict)
+    # What each demand's steam costs and emits raised in its own boiler, by the fuel its row
+    # names ('Hơi nước (lò hơi đốt dầu FO)'); NaN where it names none or is no steam.
+    d_own_price: F64 = field(default_factory=lambda: np.empty(0))
+    d_own_ef: F64 = field(default_factory=lambda: np.empty(0))
 
     @classmethod
     def build(
@@ -387,6 +392,7 @@ class _Context:
         parties: Parties | None = None,
     ) -> _Context:
         parties = parties if parties is not None else Parties.empty()
+        own_price, own_ef = _own_boilers(demands, book)
         return cls(
             supplies=supplies,
             demands=demands,
@@ -399,6 +405,8 @@ class _Context:
             parties=parties,
             s_pos=parties.index(supplies.org),
             d_pos=parties.index(demands.org),
+            d_own_price=own_price,
+            d_own_ef=own_ef,
         )
 
     def note_unclear(self, notes: dict[tuple[int, int], list[str]]) -> None:
@@ -406,6 +414,26 @@ class _Context:
         for s_idx, r_idx in notes:
             by_rule.setdefault(r_idx, []).append(s_idx)
         self.unclear = {r: np.unique(np.asarray(v, dtype=np.int64)) for r, v in by_rule.items()}
+
+
+def _own_boilers(demands: Side, book: FactorBook) -> tuple[F64, F64]:
+    """Per demand, the cost and CO2 of a tonne of its steam raised in its own boiler by the
+    fuel its row names (NaN where the demand is no steam or names no fuel): a neighbour's
+    steam replaces that fuel, an oil boiler's dearer than a coal one's."""
+    n = len(demands)
+    price, ef = np.full(n, np.nan), np.full(n, np.nan)
+    if not n:
+        return price, ef
+    steam = np.flatnonzero(~np.isnan(book.self_price[demands.material]))
+    seen: dict[str, tuple[float, float] | None] = {}
+    for i in steam:
+        text = str(demands.words[i])
+        if text not in seen:
+            seen[text] = own_boiler_of(text)
+        found = seen[text]
+        if found is not None:
+            price[i], ef[i] = found
+    return price, ef
 
 
 def _factors(
@@ -440,6 +468,7 @@ def _factors(
                 sides.receiver_words,
                 sides.never,
                 sides.never_words,
+                row_confirms=ctx.rules[int(r_idx)].input_confirms,
             )
             if sides.checks_supplier:
                 supplier[m] = fitting.side_fit(
@@ -498,9 +527,11 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
     # what the receiver raises itself: without a price of its own, the receiver pays what
     # its own small plant costs, not the catalog's price filled in at import.
     utility = supplies.already_sold[s] & ~np.isnan(ctx.book.self_price[s_mat])
-    receiver_price = np.where(
-        utility & (demands.price_status[d] != REPORTED), np.nan, receiver_price
-    )
+    typed = demands.price_status[d] == REPORTED
+    receiver_price = np.where(utility & ~typed, np.nan, receiver_price)
+    # Steam whose row names the fuel of the receiver's own boiler is worth that fuel's steam.
+    boiler = ctx.d_own_price[d] if len(ctx.d_own_price) else np.full(len(d), np.nan)
+    receiver_price = np.where(~typed & ~np.isnan(boiler), boiler, receiver_price)
     return PairInputs(
         q=q,
         s_mat=s_mat,
@@ -517,6 +548,7 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
         haul_replaced=supplies.sold[s],
         replaces_elsewhere=supplies.already_sold[s],
         utility=utility,
+        receiver_ef=ctx.d_own_ef[d] if len(ctx.d_own_ef) else None,
     )
 
 

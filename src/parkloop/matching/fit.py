@@ -252,20 +252,25 @@ def side_fit(
     words: tuple[str, ...],
     never: tuple[str, ...] = (),
     never_words: tuple[str, ...] = (),
+    row_confirms: bool = False,
 ) -> NDArray[np.int8]:
     """FITS, CONFIRM or OUTSIDE for each party (``pos`` in ``parties``) against a rule's
     sector ``codes`` and process ``words`` (``row_words``: the words of each row's own
-    flow, where they may count). ``never`` sectors are OUTSIDE whatever their words;
-    parties saying ``never_words`` are OUTSIDE unless they also say ``words``."""
+    flow, where they may count; with ``row_confirms`` a party they alone name needs
+    confirming). ``never`` sectors are OUTSIDE whatever their words; parties saying
+    ``never_words`` are OUTSIDE unless they also say ``words``."""
     n = len(pos)
     if ANY in codes:
         fit = np.full(n, FITS, dtype=np.int8)
     else:
         hit = parties.sector_in(pos, codes) | parties.words_in(pos, words)
+        by_row = np.zeros(n, dtype=bool)
         if row_words is not None:
-            hit |= _row_words(row_words, words)
+            by_row = _row_words(row_words, words) & ~hit
+            if not row_confirms:
+                hit |= by_row
         # A sector recorded only as a division that holds one of the rule's classes may fit.
-        known = parties.known(pos) & ~parties.coarser(pos, codes)
+        known = (parties.known(pos) & ~parties.coarser(pos, codes)) & ~by_row
         fit = np.where(hit, FITS, np.where(known, OUTSIDE, CONFIRM)).astype(np.int8)
     if never:
         fit[parties.may_be_in(pos, never)] = OUTSIDE

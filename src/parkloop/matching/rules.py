@@ -50,6 +50,9 @@ class Rule:
     # The receiver's own input row may name its process: a fuel bought says what it fires
     # ('Than cám đốt lò hơi': a boiler), so the words of that row count among its words.
     reads_input: bool = False
+    # ... and a receiver named only there needs confirming: steam offered to a firm whose
+    # fuel fires a boiler replaces that fuel only where its processes take steam.
+    input_confirms: bool = False
 
     @property
     def demands(self) -> tuple[str, ...]:
@@ -153,6 +156,7 @@ def build_rules(cat: Catalog) -> list[Rule]:
                 # a substitution serves the kinds of its demand it can stand for (reclaimed
                 # water is not the softened water of a boiler).
                 reads_input=cat.materials[r.demand_material].material_class.value == "fuel",
+                input_confirms=cat.materials[r.supply_material].material_class.value == "steam",
                 demand_kinds=(r.demand_material,)
                 if r.is_treatment
                 else tuple(
