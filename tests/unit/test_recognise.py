@@ -190,8 +190,11 @@ def test_a_hazard_mark_where_the_output_goes_marks_it_hazardous() -> None:
     assert (found.code, found.method) == ("hazardous-waste", "hazard")
     assert "industrial-sludge" in found.suggestions
     assert recognise_material("Bùn thải HTXLNT cục bộ", "out").code == "industrial-sludge"
-    # What is not read stays for a person, who sees where it goes.
-    assert recognise_material("Que hàn hỏng", "out", marked=marked).code == UNCLASSIFIED
+    # What is not read but handed over as CTNH is hazardous waste, read from the mark: it
+    # may go to a licensed treater only, and a person sees why.
+    found = recognise_material("Que hàn hỏng", "out", marked=marked)
+    assert (found.code, found.method) == ("hazardous-waste", "hazard")
+    assert recognise_material("Que hàn hỏng", "out").code == UNCLASSIFIED
 
 
 def test_a_word_read_only_in_some_sectors_says_nothing_in_others() -> None:
