@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from parkloop.catalog import catalog
+from parkloop.catalog.words import BRACKETS, contains, words
 from parkloop.errors import Name, Word, msg, said_of
 from parkloop.services.cells import CellError, as_text
 from parkloop.units import ParsedUnit, UnitError, display, parse_unit
@@ -47,12 +48,15 @@ def parse_entered_unit(value: Any) -> tuple[str, ParsedUnit]:
 
 
 @cache
-def amount_factor(material: str, parsed: ParsedUnit) -> float:
-    """Canonical units of ``material`` per unit entered (through its density if needed)."""
+def amount_factor(material: str, parsed: ParsedUnit, text: str = "") -> float:
+    """Canonical units of ``material`` per unit entered (through its density if needed;
+    pieces of a container ``text`` names, through its usual mass: 'Bao PP' counted)."""
     mat = catalog().materials[material]
     target = mat.canonical_unit
     if parsed.canonical == target:
         return parsed.factor
+    if parsed.canonical == "piece" and target == "t" and (kg := piece_mass(text)):
+        return parsed.factor * kg / 1000.0
     if {parsed.canonical, target} == {"t", "t_steam"}:
         return parsed.factor  # a tonne of steam is a tonne: 'tấn' of 'hơi nước' is t steam
     if {parsed.canonical, target} == {"m3", "Nm3"}:
@@ -91,3 +95,21 @@ def entered_price(canonical_price: float | None, material: str, unit_text: str) 
     if canonical_price is None:
         return None
     return canonical_price * amount_factor(material, parse_unit(unit_text))
+
+
+@cache
+def _piece_masses() -> tuple[tuple[tuple[str, ...], float], ...]:
+    rows = catalog().rows("piece_masses.csv")
+    found = [(words(r["term"]), float(r["kg_per_piece"])) for r in rows if words(r["term"])]
+    return tuple(sorted(found, key=lambda f: -len(f[0])))
+
+
+def piece_mass(text: str) -> float | None:
+    """The usual mass in kg of one of the containers ``text`` counts, by its head words
+    ('Bao jumbo đựng hạt nhựa': a jumbo bag, 2.5 kg; ``piece_masses.csv``), longest term
+    first; None where it names none."""
+    head = words(BRACKETS.sub(" ", text))
+    for term, kg in _piece_masses():
+        if contains(head, term):
+            return kg
+    return None

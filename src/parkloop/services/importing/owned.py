@@ -139,7 +139,7 @@ class _Reader:
     def __init__(self, checker: Checker, conv: Converted) -> None:
         self.checker = checker
         self.conv = conv
-        self.factors: dict[tuple[str, ParsedUnit], float | CellError] = {}
+        self.factors: dict[tuple[Any, ...], float | CellError] = {}
         self.units = {code: m.canonical_unit for code, m in catalog().materials.items()}
         self.suggestions = "material_suggestions" in _columns(conv)
         self.readings: dict[
@@ -148,12 +148,12 @@ class _Reader:
         self.divisions: dict[tuple[str, str | None], str | None] = {}
         self.prices: dict[tuple[str, str, str | None, int | None], FilledPrice | None] = {}
 
-    def factor(self, code: str, parsed: ParsedUnit) -> float | CellError:
-        key = (code, parsed)
+    def factor(self, code: str, parsed: ParsedUnit, text: str = "") -> float | CellError:
+        key = (code, parsed, text) if parsed.canonical == "piece" else (code, parsed)
         found = self.factors.get(key)
         if found is None:
             try:
-                found = amount_factor(code, parsed)
+                found = amount_factor(code, parsed, text)
             except CellError as exc:
                 # Kept without its traceback: the frames it holds would keep the whole
                 # import alive in a cycle until the collector runs.
@@ -360,7 +360,7 @@ class _Reader:
         code = group.code
         if code == UNCLASSIFIED:
             return group.fill, code, parsed.factor, parsed.canonical
-        got = self.factor(code, parsed)
+        got = self.factor(code, parsed, group.found.text)
         if isinstance(got, CellError):
             if group.found.method == "code":
                 return got
@@ -388,7 +388,7 @@ class _Reader:
         code = found.code
         factor: float | None = None
         if code != UNCLASSIFIED:
-            got = self.factor(code, parsed)
+            got = self.factor(code, parsed, found.text)
             if isinstance(got, CellError):
                 if found.method == "code":
                     checker.problem(conv.raw, i, "unit", unit_text, got.said, got.said_fix)
