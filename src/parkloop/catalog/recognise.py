@@ -358,6 +358,12 @@ class MaterialRecogniser:
             head_words = set(_before_origin(head(raw), holding=False).folded)
             if not set(found[3].replace(" + ", " ").split()) <= head_words:
                 found = self._read(first, direction, division)
+            elif head_words == set(first.words.folded):
+                # Words outside brackets that are a material's name say what it is: 'Vo cay
+                # keo (vỏ bóc)' is acacia bark, no drum of glue.
+                named = self._read(first, direction, division)
+                if named[2] == "name" and named[0] not in self.hazardous:
+                    found = named
         if first is not None and found[2] not in ("name", "name-without-qualifiers"):
             found = self._from_first_words(found, first, direction, division)
         quals = tuple(phrase for phrase, _ in whole.said)
@@ -643,13 +649,19 @@ class MaterialRecogniser:
     def _inside_terms(self, t: _Text, hit: list[Words | None]) -> bool:
         """Whether the pattern's head word (the container, the rag) is part of a longer term
         of a material that is no hazardous waste ('vỏ' of 'vỏ cây', bark, in 'Củi, vỏ cây
-        đốt lò dầu tải nhiệt'); what it held may be named by a term ('thùng keo dán')."""
+        đốt lò dầu tải nhiệt'); what it held may be named by a term ('thùng keo dán'). A
+        longer term followed by 'đựng' is the container itself, named with its material
+        ('Can nhựa đựng hóa chất' is a can that held chemicals)."""
         head = hit[0]
         if head is None:
             return False
         spans = [(s, e) for s, e, code, _ in self._found_terms(t) if code not in self.hazardous]
         i, n = find(t.words.folded, head.folded), len(head)
-        return any(s <= i and i + n <= e and e - s > n for s, e in spans)
+        said = t.words.accented
+        return any(
+            s <= i and i + n <= e and e - s > n and not (e < len(said) and said[e] == _HOLDING)
+            for s, e in spans
+        )
 
     def _written(self, w: Words, phrase: Words) -> bool:
         i = find(w.folded, phrase.folded)
