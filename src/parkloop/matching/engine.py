@@ -532,6 +532,17 @@ def _pair_inputs(ctx: _Context, s: I64, d: I64, r: I64, km: F64, q: F64, ratio: 
     # Steam whose row names the fuel of the receiver's own boiler is worth that fuel's steam.
     boiler = ctx.d_own_price[d] if len(ctx.d_own_price) else np.full(len(d), np.nan)
     receiver_price = np.where(~typed & ~np.isnan(boiler), boiler, receiver_price)
+    # The mirror of the cap in _revenue: a receiver whose price of the same material was
+    # only estimated pays at least what the seller reports getting today (molasses sold at
+    # 3,800,000 VND/t is no cheaper to the distillery next door than the catalog says).
+    sold_at = np.where(supplies.sold[s], supplies.price[s], np.nan)
+    floor = (
+        (demands.price_status[d] == FILLED)
+        & (supplies.price_status[s] == REPORTED)
+        & (s_mat == d_mat)
+        & ~np.isnan(sold_at)
+    )
+    receiver_price = np.where(floor, np.fmax(receiver_price, sold_at), receiver_price)
     return PairInputs(
         q=q,
         s_mat=s_mat,
