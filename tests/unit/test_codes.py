@@ -93,4 +93,21 @@ def test_a_firm_typed_with_the_abbreviations_of_firm_names_is_found() -> None:
     lookup = Lookup.of(firms, spelled)
     assert lookup.find("VLXD Hòa Cầm", prefix=False) == "vat-lieu-xay-dung-hoa-cam"
     assert lookup.find("TĂCN Quảng Đà", prefix=False) == "thuc-an-chan-nuoi-quang-da"
-    assert Lookup.of(firms).find("VLXD Hòa Cầm", prefix=False) is None  # nothing to write out
+    # Without the list, the initials of the firm's own words still name it.
+    assert Lookup.of(firms).find("VLXD Hòa Cầm", prefix=False) == "vat-lieu-xay-dung-hoa-cam"
+
+
+def test_a_firm_typed_with_the_initials_of_its_own_words_is_found_when_only_one_fits() -> None:
+    firms = Lookup.of(
+        [
+            Named("nlsh-nghi-hai", ("Công ty TNHH Nhiên liệu sinh học Nghi Hải",)),
+            Named("nang-luong-nghi-hai", ("Công ty CP Năng lượng Nghi Hải",)),
+            Named("nhiet-luyen-nghi-son", ("Công ty TNHH Nhiệt luyện Nghi Sơn",)),
+            Named("nhua-long-nghi-son", ("Công ty TNHH Nhựa Long Nghi Sơn",)),
+        ]
+    )
+    assert firms.find("NLSH Nghi Hải", prefix=False) == "nlsh-nghi-hai"
+    assert firms.find("NL Nghi Hải", prefix=False) == "nang-luong-nghi-hai"
+    assert firms.find("NL Nghi Sơn", prefix=False) is None  # two firms fit
+    assert firms.find("NLSH", prefix=False) is None  # initials alone name no firm
+    assert firms.find("NLSH Nghi Sơn", prefix=False) is None  # the words must be its own

@@ -65,6 +65,29 @@ def short_name(name: str) -> str:
     return short or " ".join(folded.split())
 
 
+def _shortens(typed: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether ``typed`` is ``words`` (from some word on, to the end) with runs of two or
+    more words written as their initials, at least one run and one whole word."""
+    return any(_fits(typed, words, 0, start, False, False) for start in range(len(words)))
+
+
+def _fits(
+    typed: tuple[str, ...], words: tuple[str, ...], t: int, w: int, initials: bool, whole: bool
+) -> bool:
+    """:func:`_shortens` from typed word ``t`` and name word ``w`` on."""
+    if t == len(typed):
+        return w == len(words) and initials and whole
+    word = typed[t]
+    if w < len(words) and word == words[w] and _fits(typed, words, t + 1, w + 1, initials, True):
+        return True
+    run = len(word)
+    return (
+        2 <= run <= len(words) - w
+        and all(words[w + k][0] == word[k] for k in range(run))
+        and _fits(typed, words, t + 1, w + run, True, whole)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Named:
     """A known code with the names it may be called by."""
@@ -119,6 +142,9 @@ class Lookup:
             found = self.find(written_out, prefix=False)
             if found is not None:
                 return found
+        found = self._by_initials(text)
+        if found is not None:
+            return found
         outside = _BRACKETS.sub(" ", text)
         if outside.strip() and outside != text:
             # 'Hạ tầng KCN X (trạm XLNT TT)': the name outside the brackets, or inside them.
@@ -155,6 +181,22 @@ class Lookup:
         if not any(w in self.spelled for w in words):
             return None
         return " ".join(self.spelled.get(w, w) for w in words)
+
+    def _by_initials(self, text: str) -> str | None:
+        """The one firm whose name ``text`` shortens with initials of its own words
+        ('NLSH Nghi Hải' for 'Công ty TNHH Nhiên liệu sinh học Nghi Hải'): each typed word
+        is the name's next word or the initials of its next two or more words, in order,
+        with at least one of each kind."""
+        typed = short_name(text).split()
+        if len(typed) < 2:
+            return None
+        hits = {
+            e.code
+            for e in self.entries
+            for name in e.names
+            if _shortens(tuple(typed), tuple(short_name(name).split()))
+        }
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def _closest(self, text: str) -> str | None:
         """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang
