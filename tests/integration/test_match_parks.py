@@ -379,6 +379,11 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_thuy_van": (68 / 76, 59 / 59, set()),  # 41/76, 38/44 and 1 forbidden blind: above
     "park_que_vo": (53 / 61, 52 / 58, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (41 / 59, 42 / 50, set()),  # 23/59 and 25/31 blind: see above
+    "park_nghi_son": (
+        47 / 81,
+        47 / 53,
+        {(63, 21)},
+    ),  # 47/81, 47/53 and 1 forbidden blind: see above
 }
 
 
