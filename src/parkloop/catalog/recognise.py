@@ -498,10 +498,12 @@ class MaterialRecogniser:
         if len(read) < 2 or self._kin(list(read)):
             return None  # one thing, or things of one kind ('Nhôm, đồng, inox phế': non-ferrous)
         listed = list(read)
-        # The sector profile weighs an output's materials where it knows them all; else, and
-        # for an input (bought as listed: 'Đá mạt, đá 1x2'), the head noun leads: the first.
+        # The sector profile weighs an output's materials where it knows them all, and where
+        # it knows none of the first's kind but another's: a seafood plant's 'Dau, xuong,
+        # ruot ca' is fish heads, no oil ('dau' typed without its tone). Else, and for an
+        # input (bought as listed: 'Đá mạt, đá 1x2'), the head noun leads: the first.
         amounts = [self.amounts.get((profiled or "", "out", c), 0.0) for c in listed]
-        weighed = direction == "out" and all(amounts)
+        weighed = direction == "out" and (all(amounts) or (not amounts[0] and any(amounts)))
         best = listed[amounts.index(max(amounts))] if weighed else listed[0]
         others = tuple(c for c in listed if c != best)
         return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
