@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -268,28 +269,49 @@ def _collect(
                 )
             )
     positions = list(index.items())
-    kept: list[Sequence[Any]] = []
     numbers = sheet.row_numbers
     width = max(index.values(), default=-1) + 1
     lead_at = positions[0][1] if positions else 0
-    count = 0
-    for number, cells in rows:
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
+    gathered: list[list[Any]] = [[] for _ in positions]
+    first_kept = False
+    # A block of rows at a time, each step done over the whole block at once.
+    while block := list(itertools.islice(rows, PROGRESS_EVERY)):
+        at, cells = map(list, zip(*block, strict=True))
         if unescape:
-            cells = [csv_unescape(c) if isinstance(c, str) and c[:1] == "'" else c for c in cells]
-        lead = cells[lead_at]  # filled in most rows: the others need not be looked at
-        if (lead is None or (isinstance(lead, str) and not lead.strip())) and all(
-            cells[i] is None or (isinstance(cells[i], str) and not cells[i].strip())
-            for _, i in positions
-        ):
-            continue
-        if not count and _is_header(cells, header_map):
-            continue  # a second header row, e.g. the labels in the other language
-        numbers.append(number)
-        kept.append(cells)
-        count += 1
-        if count > MAX_SHEET_ROWS:
+            cells = [
+                [csv_unescape(c) if isinstance(c, str) and c[:1] == "'" else c for c in row]
+                for row in cells
+            ]
+        if min(map(len, cells)) < width:
+            cells = [
+                row if len(row) >= width else [*row, *([None] * (width - len(row)))]
+                for row in cells
+            ]
+        # Blank rows are left out; the first known cell is filled in most rows, so only
+        # the rows where it is blank are looked at whole.
+        skip = {
+            k
+            for k, lead in enumerate(map(itemgetter(lead_at), cells))
+            if (lead is None or (isinstance(lead, str) and not lead.strip()))
+            and all(_blank(cells[k][i]) for _, i in positions)
+        }
+        if not first_kept:
+            for k in range(len(cells)):
+                if k in skip:
+                    continue
+                if not _is_header(cells[k], header_map):
+                    first_kept = True
+                    break
+                skip.add(k)  # a second header row, e.g. the labels in the other language
+        if skip:
+            left = [k for k in range(len(cells)) if k not in skip]
+            at, cells = list(map(at.__getitem__, left)), list(map(cells.__getitem__, left))
+        numbers.extend(at)
+        if cells:
+            by_position = list(zip(*cells, strict=False))  # every row is at least ``width`` long
+            for column, (_, i) in zip(gathered, positions, strict=True):
+                column.extend(by_position[i])
+        if len(numbers) > MAX_SHEET_ROWS:
             raise UnreadableFile(
                 msg(
                     "{file}: sheet '{sheet}' has more than {max_sheet_rows} rows; split it "
@@ -299,13 +321,11 @@ def _collect(
                     max_sheet_rows=MAX_SHEET_ROWS,
                 )
             )
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(f"read {name}", count, total)
-    if progress is not None and count:
-        progress(f"read {name}", count, count)
-    # Rows to columns at once (every kept row is at least ``width`` long).
-    by_position = list(zip(*kept, strict=False)) if kept else [()] * width
-    sheet.columns = {key: list(by_position[i]) for key, i in positions}
+        if progress is not None and numbers:
+            progress(f"read {name}", len(numbers), total)
+    if progress is not None and numbers:
+        progress(f"read {name}", len(numbers), len(numbers))
+    sheet.columns = {key: column for (key, _), column in zip(positions, gathered, strict=True)}
     if "park" not in index and default_park and any(c.key == "park" for c in spec.columns):
         sheet.columns["park"] = [default_park] * len(numbers)
         sheet.headers["park"] = "--park"
@@ -322,6 +342,10 @@ def may_be_absent(
         return bool(default_park)
     pair = {"code": "name_vi", "name_vi": "code"}.get(key)
     return spec.key in ("parks", "enterprises", "partners") and pair in present
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _is_header(cells: Sequence[Any], header_map: dict[str, str]) -> bool:
