@@ -497,7 +497,7 @@ def import_sheet(
     language = "en" if languages.count("en") > languages.count("vi") else "vi"
     q = columns["quantity"]
     texts = [(i, r[q]) for i, r in body if q < len(r) and isinstance(r[q], str)]
-    decided = decide_mark(texts, language, decimal, {i: i for i, _ in body})
+    decided = decide_mark(texts, language, decimal)
     if isinstance(decided, MarkConflict):
         raise UserError(decided.message, [decided.fix])
     problems: list[Message] = []

@@ -11,9 +11,8 @@ column and both readings. Numeric spreadsheet cells are numbers already.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from parkloop.errors import Message, msg
 
@@ -56,8 +55,10 @@ def _as(sign: str, digits: str, mark: str) -> float | None:
     return None
 
 
-@lru_cache(maxsize=262144)
-def readings(text: str) -> tuple[float | None, float | None]:
+Readings = tuple[float | None, float | None]
+
+
+def readings(text: str) -> Readings:
     """(value with a decimal point, value with a decimal comma)."""
     shape = _SHAPES.fullmatch(text)
     if shape is not None:
@@ -96,12 +97,21 @@ def _shaped(text: str, shape: str | None) -> tuple[float | None, float | None]:
 def read_number(text: str, mark: str) -> float | None:
     """``text`` as a person reads it: its only reading, or, when it reads two ways,
     the reading with ``mark``; None if it is not a number at all."""
-    as_dot, as_comma = readings(text)
+    return reading_with(readings(text), mark)
+
+
+def reading_with(both: Readings, mark: str) -> float | None:
+    """Of a text's :func:`readings`, the one a person takes with ``mark``."""
+    as_dot, as_comma = both
     if as_dot is None:
         return as_comma
     if as_comma is None or as_dot == as_comma:
         return as_dot
     return as_dot if mark == DOT else as_comma
+
+
+def _itself(index: int) -> int:
+    return index
 
 
 def shown(value: float) -> str:
@@ -136,23 +146,25 @@ def decide_mark(
     texts: Iterable[tuple[int, str]],
     language: str | None,
     flag: str | None,
-    row_label: dict[int, int] | None = None,
+    row_label: Callable[[int], int] | None = None,
     bounds: tuple[float | None, float | None] = (None, None),
+    read: Callable[[str], Readings] = readings,
 ) -> MarkDecision | MarkConflict:
     """The decimal mark for the ``(index, text)`` values of one column.
 
     ``language`` is the workbook's ('vi', 'en' or None); ``flag`` a mark the user chose
-    (``--decimal``), which settles everything. ``row_label`` maps indices to the row
-    numbers the user sees, for messages.
+    (``--decimal``), which settles everything. ``row_label`` gives the row number the
+    user sees of an index, for messages (default: the index). ``read`` gives the
+    :func:`readings` of a text, where they are known already.
     """
-    label = row_label or {}
+    label = row_label or _itself
     dot_only: list[tuple[int, str]] = []
     comma_only: list[tuple[int, str]] = []
     differ: list[tuple[int, str]] = []
     low, high = bounds
     bounded = low is not None or high is not None
     for i, text in texts:
-        as_dot, as_comma = readings(text)
+        as_dot, as_comma = read(text)
         if bounded:
             if as_dot is not None and not _within(as_dot, low, high):
                 as_dot = None
@@ -172,13 +184,11 @@ def decide_mark(
         return MarkDecision(flag, f"--decimal {flag}", decided, example)
     if dot_only and not comma_only:
         i, text = dot_only[0]
-        return MarkDecision(
-            DOT, f"'{text}' (row {label.get(i, i)}) has a decimal point", decided, example
-        )
+        return MarkDecision(DOT, f"'{text}' (row {label(i)}) has a decimal point", decided, example)
     if comma_only and not dot_only:
         i, text = comma_only[0]
         return MarkDecision(
-            COMMA, f"'{text}' (row {label.get(i, i)}) has a decimal comma", decided, example
+            COMMA, f"'{text}' (row {label(i)}) has a decimal comma", decided, example
         )
     if not differ:
         return MarkDecision(DOT, "", [], "")
@@ -192,11 +202,9 @@ def decide_mark(
             DOT, "English workbook: '.' is the decimal point" + mixed, decided, example
         )
     i, text = differ[0]
-    as_dot, as_comma = readings(text)
+    as_dot, as_comma = read(text)
     assert as_dot is not None and as_comma is not None
-    rows = ", ".join(str(label.get(j, j)) for j, _ in differ[:5]) + (
-        ", …" if len(differ) > 5 else ""
-    )
+    rows = ", ".join(str(label(j)) for j, _ in differ[:5]) + (", …" if len(differ) > 5 else "")
     return MarkConflict(
         msg(
             "'{text}' (rows {rows}) is {as_comma} if '.' groups thousands (1.234,5) and "

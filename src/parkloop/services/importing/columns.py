@@ -9,7 +9,8 @@ mark decided for their column (:mod:`.numbers`); a quantity cell that carries it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,12 @@ from parkloop.services.numbers import (
     COMMA,
     DOT,
     MarkConflict,
+    Readings,
     decide_mark,
     read_as,
     read_number,
+    reading_with,
+    readings,
 )
 from parkloop.services.problems import Problem
 from parkloop.services.quantities import parse_entered_unit
@@ -52,6 +56,7 @@ _PRICE_PER_UNIT = re.compile(
 )
 # What a number typed without a unit is made of (a unit starts with none of these).
 _DIGITS_AND_MARKS = "0123456789., \u00a0"
+_NOT_DIGIT_OR_MARK = re.compile(f"[^{re.escape(_DIGITS_AND_MARKS)}]")
 PRICE_COLUMNS = ("price_vnd_per_unit", "treatment_cost_vnd_per_unit")
 _VI_LETTERS = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 
@@ -216,7 +221,12 @@ class ColumnReader:
         if cells is None:
             return [None] * n
         numeric = col.type in NUMERIC
-        mark = self._mark(raw, col, cells, bad) if numeric else DOT
+        mark: str | None = DOT
+        if numeric:
+            # Decided over the distinct texts, each read both ways once.
+            counts = _counted(cells)
+            known = {t: readings(t) for t in counts if isinstance(t, str) and t.strip()}
+            mark = self._mark(raw, col, cells, counts, known, bad)
         if mark is None:
             # The column's texts read two ways (reported once for the column); its numeric
             # cells are still read, so that every other problem of the rows is found.
@@ -224,44 +234,22 @@ class ColumnReader:
             for i in texts:
                 bad[i] = True
             cells = [None if i in texts else c for i, c in enumerate(cells)]
-            mark = DOT
+            counts, known, mark = _counted(cells), {}, DOT
         parse = self._parser(raw.spec, col, mark)
-        # Each distinct value is read once; the column is then mapped in one pass.
-        memo: dict[Any, Any] = {}
-        failed: dict[Any, CellError] = {}
-        unhashable: dict[int, Any] = {}
-        try:
-            distinct: list[Any] = list(dict.fromkeys(cells))
-        except TypeError:  # an unhashable JSON value somewhere: go cell by cell
-            distinct = []
-            for i, cell in enumerate(cells):
-                try:
-                    if cell not in memo:
-                        memo[cell] = None
-                        distinct.append(cell)
-                except TypeError:
-                    unhashable[i] = cell
-            memo.clear()
+        # Each distinct value is read once, the first time it is met, in one pass over the
+        # column.
+        memo = _Values(lambda cell: self._value(col, cell, parse, numeric))
         if col.type == "number":
             # Most numbers read plainly within the column's range: those are read here
-            # in one pass; the rest take the full path below, which says what is wrong.
-            memo = _plain_numbers(distinct, mark, bounds(col))
-        for cell in distinct:
-            if cell in memo:
-                continue
-            if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
-                memo[cell] = None
-                continue
-            try:
-                value = self._value(col, cell, parse, numeric)
-            except CellError as exc:
-                failed[cell] = exc.with_traceback(None)  # no frames kept alive in a cycle
-                continue
-            memo[cell] = None if value == "" or value == [] else value
-        if unhashable:
-            out: list[Any] = [None if i in unhashable else memo.get(c) for i, c in enumerate(cells)]
-        else:
-            out = list(map(memo.get, cells))
+            # at once; the rest take the full path, which says what is wrong.
+            memo.update(_plain_numbers(counts, mark, bounds(col), known))
+        unhashable: dict[int, Any] = {}
+        try:
+            out: list[Any] = list(map(memo.__getitem__, cells))
+        except TypeError:  # an unhashable JSON value somewhere: go cell by cell
+            unhashable = {i: c for i, c in enumerate(cells) if not _hashable(c)}
+            out = [None if i in unhashable else memo[c] for i, c in enumerate(cells)]
+        failed = memo.failed
         if failed or unhashable:
             for i, cell in enumerate(cells):
                 if i in unhashable:
@@ -271,12 +259,10 @@ class ColumnReader:
                     except CellError as exc:
                         error = exc
                 else:
-                    try:
-                        error = failed.get(cell)  # type: ignore[assignment]
-                    except TypeError:
+                    found = failed.get(cell)
+                    if found is None:
                         continue
-                    if error is None:
-                        continue
+                    error = found
                 self.problem(raw, i, col.key, cell, error.said, error.said_fix)
                 bad[i] = True
                 out[i] = None
@@ -334,60 +320,61 @@ class ColumnReader:
         return other is not None and not _blank(other[i])
 
     def _mark(
-        self, raw: RawSheet, col: ColumnSpec, cells: list[Any], bad: list[bool]
+        self,
+        raw: RawSheet,
+        col: ColumnSpec,
+        cells: list[Any],
+        counts: Counter[Any],
+        known: dict[str, Readings],
+        bad: list[bool],
     ) -> str | None:
-        # Decided over the distinct texts (each at its first row, which is all a decision
-        # names); the values it decides are then every row of those texts.
-        first: dict[str, int] = {}
-        for i, c in enumerate(cells):
-            if isinstance(c, str):
-                first.setdefault(c, i)
-        distinct = [(i, c) for c, i in first.items() if c.strip()]
-        if not distinct:
+        """The decimal mark of a number column, decided over its distinct texts (``known``,
+        in the order first met, with their readings; ``counts``: the rows of each value),
+        each named by its first row; None, with the problem, if the column reads two ways."""
+        if not known:
             return DOT
+        texts = list(known)
         numbers = raw.row_numbers
+
+        def first_row(n: int) -> int:
+            return numbers[cells.index(texts[n])]
+
         decision = decide_mark(
-            distinct, self.language, self.decimal, {i: numbers[i] for i, _ in distinct}
+            enumerate(texts), self.language, self.decimal, first_row, read=known.__getitem__
         )
         if isinstance(decision, MarkConflict):
-            # Its message lists rows, not texts: decided again over every row.
-            texts = [(i, c) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
-            decision = decide_mark(
-                texts, self.language, self.decimal, dict(enumerate(raw.row_numbers))
+            # Its message lists rows, not texts: decided again over every row (which read
+            # two ways as their texts do).
+            every = [(i, c) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+            conflict = decide_mark(
+                every, self.language, self.decimal, numbers.__getitem__, read=known.__getitem__
             )
-        elif decision.decided:
-            # Every row of the texts decided, in order.
-            read = {cells[i] for i in decision.decided}
-            decision.decided = [i for i, c in enumerate(cells) if isinstance(c, str) and c in read]
-        where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
-        if isinstance(decision, MarkConflict):
+            assert isinstance(conflict, MarkConflict)
             self.problems.append(
                 Problem(
                     raw.name,
-                    raw.row_numbers[decision.rows[0]],
+                    numbers[conflict.rows[0]],
                     raw.label(col.key),
-                    shown(cells[decision.rows[0]]),
-                    decision.message,
-                    decision.fix,
-                    tuple(raw.row_numbers[i] for i in decision.rows),
+                    shown(cells[conflict.rows[0]]),
+                    conflict.message,
+                    conflict.fix,
+                    tuple(numbers[i] for i in conflict.rows),
                 )
             )
-            for i in decision.rows:
+            for i in conflict.rows:
                 bad[i] = True
             return None
+        where = f"sheet '{raw.name}', column '{raw.label(col.key)}'"
         if decision.reason.startswith("English workbook") and keys_layout(self.source):
             decision.reason = "headers are parkloop's column keys: '.' is the decimal point"
-        if decision.decided and decision.reason:
+        # The rows of the texts decided (each text's rows alike).
+        decided = sum(counts[texts[n]] for n in decision.decided)
+        if decided and decision.reason:
             value = read_as(decision.example, decision.mark)
             what = "decimal comma" if decision.mark == COMMA else "decimal point"
             self.warnings.append(
                 f"{where}: read with a {what} ({decision.reason}); e.g. '{decision.example}' "
-                f"is {value:g}"
-                + (
-                    f", {len(decision.decided)} values read this way"
-                    if len(decision.decided) > 1
-                    else ""
-                )
+                f"is {value:g}" + (f", {decided} values read this way" if decided > 1 else "")
             )
         return decision.mark
 
@@ -434,12 +421,18 @@ class ColumnReader:
         return code
 
 
-def _plain_numbers(cells: list[Any], mark: str, within: tuple[float, float]) -> dict[Any, float]:
+def _plain_numbers(
+    cells: Iterable[Any],
+    mark: str,
+    within: tuple[float, float],
+    known: dict[str, Readings] | None = None,
+) -> dict[Any, float]:
     """The cells of a number column that are a number within ``within`` as they are (a
     finite float) or as read with ``mark`` (a text of at most NAME_LIMIT characters): the
     values :meth:`ColumnReader._value` gives them, found without its checks, which only
-    the other cells need."""
+    the other cells need. ``known``: the readings of texts read already."""
     low, high = within
+    known = known or {}
     out: dict[Any, float] = {}
     for cell in cells:
         kind = cell.__class__
@@ -447,19 +440,59 @@ def _plain_numbers(cells: list[Any], mark: str, within: tuple[float, float]) -> 
             if low <= cell <= high:
                 out[cell] = cell + 0.0
         elif kind is str and len(cell) <= NAME_LIMIT:
-            number = read_number(clean_text(cell), mark)
+            text = clean_text(cell)
+            both = known.get(text)
+            number = read_number(text, mark) if both is None else reading_with(both, mark)
             if number is not None and low <= number <= high:
                 out[cell] = number + 0.0
     return out
 
 
-def _beyond_numbers(cells: list[Any]) -> bool:
-    """Whether some cell is a text holding more than digits, marks and spaces."""
+class _Values(dict[Any, Any]):
+    """The value of each distinct cell of a column, read by ``read`` the first time the
+    cell is looked up; a cell that cannot be read is None, its error in ``failed``."""
+
+    def __init__(self, read: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.read = read
+        self.failed: dict[Any, CellError] = {}
+
+    def __missing__(self, cell: Any) -> Any:
+        value = None
+        if cell is not None and not (cell.__class__ is str and (not cell or cell.isspace())):
+            try:
+                value = self.read(cell)
+            except CellError as exc:
+                self.failed[cell] = exc.with_traceback(None)  # no frames kept alive in a cycle
+            else:
+                if value == "" or value == []:
+                    value = None
+        self[cell] = value
+        return value
+
+
+def _counted(cells: list[Any]) -> Counter[Any]:
+    """How many rows hold each distinct value of a column (unhashable JSON values left out),
+    in the order first met."""
     try:
-        distinct = dict.fromkeys(cells)
-    except TypeError:  # an unhashable JSON value: looked at cell by cell
-        return True
-    return any(isinstance(cell, str) and cell.strip(_DIGITS_AND_MARKS) for cell in distinct)
+        return Counter(cells)
+    except TypeError:
+        return Counter(c for c in cells if _hashable(c))
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _beyond_numbers(cells: list[Any]) -> bool:
+    """Whether some cell is a text holding more than digits, marks and spaces (all the
+    texts looked at as one)."""
+    texts = "".join([cell for cell in cells if isinstance(cell, str)])
+    return _NOT_DIGIT_OR_MARK.search(texts) is not None
 
 
 def spec_table(sheet: str) -> str:
