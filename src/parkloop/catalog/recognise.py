@@ -267,6 +267,10 @@ class MaterialRecogniser:
         self._first: dict[str, _Text | None] = {}
         self._sector_matters: dict[str, bool] = {}
         self._alone: dict[str, bool] = {}
+        # What a text holds whatever the direction and sector, worked out once per text.
+        self._terms: dict[_Text, list[tuple[int, int, str, str]]] = {}
+        self._apart: dict[_Text, Reading | None] = {}
+        self._near: dict[tuple[tuple[str, ...], tuple[str, ...]], _Near] = {}
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
@@ -677,6 +681,12 @@ class MaterialRecogniser:
     def _found_terms(self, t: _Text) -> list[tuple[int, int, str, str]]:
         """Lexicon terms written inside the text as (start, end, code, term): maximal spans,
         not lying wholly inside a qualifier ('lò hơi' of 'trấu đốt lò hơi')."""
+        known = self._terms.get(t)
+        if known is None:
+            known = self._terms[t] = self._terms_in(t)
+        return known
+
+    def _terms_in(self, t: _Text) -> list[tuple[int, int, str, str]]:
         w = t.words
         found = []
         for i, token in enumerate(w.folded):
@@ -699,7 +709,7 @@ class MaterialRecogniser:
     def _contained(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
         found = self._found_terms(t)
         if not found:
-            scattered = self._scattered(t, direction, division)
+            scattered = self._scattered(t)
             if scattered is not None:
                 # A bare word written before the words found apart is the head noun ('bùn
                 # lắng nhà máy nước' is sludge, not water).
@@ -729,7 +739,7 @@ class MaterialRecogniser:
                 # 'Sắt thép vụn, phế liệu kim loại màu' bought together: mixed metal scrap.
                 return lot, LOT, "lot", " + ".join(term_of[c] for c in ranked), tuple(ranked)
         best = ranked[0]
-        narrower = self._scattered(t, direction, division)
+        narrower = self._scattered(t)
         if narrower is not None and best in _ancestors(narrower[0], self.parents):
             # 'hơi bão hòa áp suất thấp': steam, and more precisely low-pressure steam.
             return narrower
@@ -807,9 +817,14 @@ class MaterialRecogniser:
                     )
         return None
 
-    def _scattered(self, t: _Text, direction: str | None, division: str | None) -> Reading | None:
+    def _scattered(self, t: _Text) -> Reading | None:
         """Every word of a term of two words or more, in another order or apart
         ('hơi bão hòa áp suất thấp' holds 'hơi áp suất thấp')."""
+        if t not in self._apart:
+            self._apart[t] = self._scattered_in(t)
+        return self._apart[t]
+
+    def _scattered_in(self, t: _Text) -> Reading | None:
         # Within one item of a list: 'đất sét, tràng thạch, cao lanh' holds no 'thạch cao'.
         # Words that say where a thing came from do not say what it is: 'tro lò hơi' is ash
         # from a boiler, and the words of 'lò hơi' do not make it steam.
@@ -911,6 +926,28 @@ class MaterialRecogniser:
 
     # -- fuzzy ----------------------------------------------------------------------------
     def _fuzzy(self, core: Words, w: Words, direction: str | None, division: str | None) -> Reading:
+        near = self._near.get((core.folded, w.folded))
+        if near is None:
+            near = self._near[(core.folded, w.folded)] = self._near_names(core, w)
+        best: dict[str, tuple[float, str]] = {}
+        for code, score, choice in near.aligned:
+            score += self._fits(code, direction, division)
+            if score > best.get(code, (0.0, ""))[0]:
+                best[code] = (score, choice)
+        if not best:
+            # Nothing near enough to be read: the nearest names are offered to a person.
+            return UNCLASSIFIED, 0.0, "unknown", "", near.nearest
+        ranked = sorted(best, key=lambda c: -best[c][0])
+        top, (score, choice) = ranked[0], best[ranked[0]]
+        second = best[ranked[1]][0] if len(ranked) > 1 else 0.0
+        confidence = min(score, 100.0) / 100.0
+        if score < FUZZY_MIN_SCORE or score - second < FUZZY_MARGIN:
+            confidence = min(confidence, self.threshold - 0.05)
+        else:
+            confidence *= 0.93
+        return top, round(confidence, 3), "fuzzy", choice, tuple(ranked[1:4])
+
+    def _near_names(self, core: Words, w: Words) -> _Near:
         # The token-sort ratio of the words (the ratio of both sides' words in order).
         hits = process.extract(
             " ".join(sorted(" ".join(core.folded).split())),
@@ -922,7 +959,7 @@ class MaterialRecogniser:
         hits += process.extract(
             " ".join(w.folded), self.choices, scorer=fuzz.ratio, limit=25, score_cutoff=50
         )
-        best: dict[str, tuple[float, str]] = {}
+        aligned: list[tuple[str, float, str]] = []
         loose: dict[str, float] = {}
         for _, score, index in hits:
             choice, code = self.choices[index], self.choice_codes[index]
@@ -933,22 +970,18 @@ class MaterialRecogniser:
             # A typo changes letters, not a whole word ('rác thải' is not 'nước thải').
             if not _words_align(core.folded, tuple(choice.split())):
                 continue
-            score += self._fits(code, direction, division)
-            if score > best.get(code, (0.0, ""))[0]:
-                best[code] = (score, choice)
-        if not best:
-            # Nothing near enough to be read: the nearest names are offered to a person.
-            nearest = tuple(sorted(loose, key=lambda c: -loose[c])[:3])
-            return UNCLASSIFIED, 0.0, "unknown", "", nearest
-        ranked = sorted(best, key=lambda c: -best[c][0])
-        top, (score, choice) = ranked[0], best[ranked[0]]
-        second = best[ranked[1]][0] if len(ranked) > 1 else 0.0
-        confidence = min(score, 100.0) / 100.0
-        if score < FUZZY_MIN_SCORE or score - second < FUZZY_MARGIN:
-            confidence = min(confidence, self.threshold - 0.05)
-        else:
-            confidence *= 0.93
-        return top, round(confidence, 3), "fuzzy", choice, tuple(ranked[1:4])
+            aligned.append((code, score, choice))
+        return _Near(tuple(aligned), tuple(sorted(loose, key=lambda c: -loose[c])[:3]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Near:
+    """The catalog names near a text's words: those whose words align with its core, in
+    the order found, as (code, score, name); and the nearest three materials however
+    loosely."""
+
+    aligned: tuple[tuple[str, float, str], ...]
+    nearest: tuple[str, ...]
 
 
 def _part_of(t: _Text, i: int, term: int) -> bool:
