@@ -279,7 +279,7 @@ def _upsert_columns(
         conn,
         table,
         bound,
-        list(zip(*picked, strict=True)),
+        zip(*picked, strict=True),  # each row made as it is written
         key=NATURAL_KEYS[table_name],
         constants=constants,
         update=changed,

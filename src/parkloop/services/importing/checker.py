@@ -260,7 +260,9 @@ class Checker:
         )
         return None
 
-    def org_of(self, conv: Converted, i: int, column: str, park: str, typed: str) -> str | None:
+    def find_org(self, park: str, typed: str) -> str | None:
+        """The code of the organisation of ``park`` a cell names (code, name or
+        abbreviation), or None."""
         key = (park, typed)
         if key in self._org_cache:
             code = self._org_cache[key]
@@ -268,7 +270,12 @@ class Checker:
             lookup = self.orgs.get(park)
             code = lookup.find(typed, prefix=False) if lookup is not None else None
             self._org_cache[key] = code
-        if code is not None and (park, code) in self.known_orgs:
+        return code if code is not None and (park, code) in self.known_orgs else None
+
+    def org_of(self, conv: Converted, i: int, column: str, park: str, typed: str) -> str | None:
+        """:meth:`find_org`, or None with a problem naming the nearest organisations."""
+        code = self.find_org(park, typed)
+        if code is not None:
             return code
         lookup = self.orgs.get(park)
         near = lookup.nearest(typed) if lookup is not None else []

@@ -30,11 +30,12 @@ def build(checker: Checker, conv: Converted) -> Prepared:
         if len(at) != len(kept):
             orgs, texts = list(map(orgs.__getitem__, at)), list(map(texts.__getitem__, at))
             kept = list(map(kept.__getitem__, at))
+        words = {text: text_key(text) for text in set(texts)}  # a few thousand texts
         parts = zip(
             map(itemgetter(1), orgs),
             map(labels.__getitem__, map(id, map(periods.__getitem__, kept))),
             map(str, map(directions.__getitem__, kept)),
-            map(text_key, texts),
+            map(words.__getitem__, texts),
             strict=True,
         )
         return list(map(":".join, parts))

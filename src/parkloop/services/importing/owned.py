@@ -60,31 +60,30 @@ def owned_columns(
     raw, v = conv.raw, conv.values
     skipped = ("park", "enterprise", "material", "quantity", "unit", *PRICE_COLUMNS, *skip)
     parks = checker.parks_column(conv)
-    typed = v["enterprise"]
     bad = conv.bad
-    kept: list[int] = []
-    orgs: list[str] = []
-    found: dict[tuple[str, str], str] = {}
-    for i, (park, name) in enumerate(zip(parks, typed, strict=True)):
-        # References are checked even in rows with other problems, so that one run
-        # reports all of them.
-        org = None
-        if park and name:
-            org = found.get((park, name))
-            if org is None:
-                org = checker.org_of(conv, i, "enterprise", park, name)
-                if org is not None:
-                    found[(park, name)] = org
-        if park is not None and name is not None and org is None:
-            bad[i] = True
-        if bad[i] or park is None or org is None:
-            continue
-        kept.append(i)
-        orgs.append(org)
+    # Each distinct (park, organisation as typed) is looked up once. References are
+    # checked even in rows with other problems, so that one run reports all of them.
+    pairs = list(zip(parks, v["enterprise"], strict=True))
+    found = {
+        pair: checker.find_org(*pair) if pair[0] and pair[1] else None
+        for pair in dict.fromkeys(pairs)
+    }
+    orgs: list[str | None] = list(map(found.__getitem__, pairs))
+    if None in orgs:
+        for i, ((park, name), org) in enumerate(zip(pairs, orgs, strict=True)):
+            if org is None and park is not None and name is not None:
+                if park and name:
+                    checker.org_of(conv, i, "enterprise", park, name)  # says why
+                bad[i] = True
+    kept = [
+        i
+        for i, (org, left_out) in enumerate(zip(orgs, bad, strict=True))
+        if org is not None and not left_out
+    ]
     cols = checker.base_columns(conv, kept, skipped)
     kept_parks: list[str] = take(parks, kept)
     cols["_park"] = kept_parks
-    cols["_org"] = list(zip(kept_parks, orgs, strict=True))
+    cols["_org"] = list(zip(kept_parks, take(orgs, kept), strict=True))
     cols["_row"] = take(raw.row_numbers, kept)
     if "quantity" in v:
         read = _Reader(checker, conv)
@@ -92,9 +91,9 @@ def owned_columns(
         read.quantity_columns(
             cols,
             kept,
-            [period_days(i) for i in kept],
-            [direction(i) for i in kept],
-            [divisions.get(pair) for pair in cols["_org"]],
+            list(map(period_days, kept)),
+            list(map(direction, kept)),
+            list(map(divisions.get, cols["_org"])),
         )
         read.report()
         cols, kept = _good(cols, kept, bad)
@@ -186,19 +185,22 @@ class _Reader:
         # (text, direction, sector, given code) is read once.
         alone = {text: reads_alone(text) for text in dict.fromkeys(texts) if text is not None}
         deciding = self.divisions
-        pairs: list[Any] = list(zip(texts, divisions, strict=True))
-        for pair in dict.fromkeys(pairs):
-            if pair not in deciding and pair[0] is not None and not alone[pair[0]]:
-                deciding[pair] = deciding_division(*pair)
+
+        def sector_of(text: str, division: str | None) -> str | None:
+            pair = (text, division)
+            if pair not in deciding:
+                deciding[pair] = deciding_division(text, division)
+            return deciding[pair]
+
         marks = _hazard_marks(v, kept, directions)
         keys = [
             None
             if text is None
             else (text, None, None, code, mark)
             if alone[text]
-            else (text, direction, deciding[pair], code, mark)
-            for text, direction, pair, code, mark in zip(
-                texts, directions, pairs, given, marks, strict=True
+            else (text, direction, sector_of(text, division), code, mark)
+            for text, direction, division, code, mark in zip(
+                texts, directions, divisions, given, marks, strict=True
             )
         ]
         # Each distinct reading is numbered in the order first met, and so is each distinct
@@ -264,9 +266,9 @@ class _Reader:
                     plan = failed[p]
                     checker.problem(conv.raw, i, "unit", pk[1], plan.said, plan.said_fix)
                     bad[i] = True
-        by_column = list(zip(*map(values.__getitem__, row_plans), strict=True)) or [()] * 7
-        codes, material_texts, confidences, bases, suggested, factors, canonical = map(
-            list, by_column
+        per_plan = list(zip(*values, strict=True)) or [()] * 7
+        codes, material_texts, confidences, bases, suggested, factors, canonical = (
+            list(map(column.__getitem__, row_plans)) for column in per_plan
         )
         amounts = take(v["quantity"], kept)
         cols["material_code"] = codes
