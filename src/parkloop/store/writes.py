@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -200,12 +201,15 @@ def upsert_columns(
     *,
     insert_only: bool = False,
     serialised: Iterable[str] = (),
+    batch: int | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> None:
     """:func:`upsert_rows` for rows given column by column (column -> a value per row, every
     column as long); columns the table does not have are left out. ``insert_only``: no
     row's key is stored (the caller holds the write lock since it looked), so no row is
     looked up as an update. ``serialised``: JSON columns given as their texts already
-    (:func:`json_texts`)."""
+    (:func:`json_texts`). ``batch``: rows written at a time, ``written`` told the rows
+    written so far after each."""
     table = TABLES[table_name]
     names = [c for c in columns if c in table.c]
     if not names or not len(columns[names[0]]):
@@ -220,6 +224,8 @@ def upsert_columns(
         changed,
         insert_only,
         frozenset(serialised),
+        batch,
+        written,
     )
 
 
@@ -245,6 +251,8 @@ def _upsert_columns(
     changed: list[str],
     insert_only: bool = False,
     serialised: frozenset[str] = frozenset(),
+    batch: int | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> None:
     # Column by column: each JSON value is serialised once per distinct value, and a
     # column with one value on every row is written once into the statement.
@@ -275,16 +283,21 @@ def _upsert_columns(
     if not bound:
         bound, constants = columns, {}
     picked = [values[columns.index(c)] for c in bound]
-    fast_upsert(
-        conn,
-        table,
-        bound,
-        zip(*picked, strict=True),  # each row made as it is written
-        key=NATURAL_KEYS[table_name],
-        constants=constants,
-        update=changed,
-        insert_only=insert_only,
-    )
+    made = zip(*picked, strict=True)  # each row made as it is written
+    size = batch or rows
+    for start in range(0, rows, size):
+        fast_upsert(
+            conn,
+            table,
+            bound,
+            islice(made, size),
+            key=NATURAL_KEYS[table_name],
+            constants=constants,
+            update=changed,
+            insert_only=insert_only,
+        )
+        if written is not None:
+            written(min(start + size, rows))
 
 
 def _as_json(column: Sequence[Any]) -> list[Any]:

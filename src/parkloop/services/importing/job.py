@@ -509,17 +509,24 @@ def _upsert(
     total = len(prep)
     if not total:
         return
-    columns, serialised = (
-        writes.json_texts(table, prep.columns) if prep.columns is not None else (None, frozenset())
-    )
-    for start in range(0, total, WRITE_BATCH):
-        end = start + WRITE_BATCH
-        if columns is not None:
-            batch = {name: values[start:end] for name, values in columns.items()}
-            writes.upsert_columns(
-                conn, table, batch, update, insert_only=insert_only, serialised=serialised
-            )
-        else:
-            writes.upsert_rows(conn, table, prep.rows[start:end], update)
+
+    def written(done: int) -> None:
         if progress is not None:
-            progress(f"write {prep.sheet}", min(start + WRITE_BATCH, total), total)
+            progress(f"write {prep.sheet}", done, total)
+
+    if prep.columns is not None:
+        columns, serialised = writes.json_texts(table, prep.columns)
+        writes.upsert_columns(
+            conn,
+            table,
+            columns,
+            update,
+            insert_only=insert_only,
+            serialised=serialised,
+            batch=WRITE_BATCH,
+            written=written,
+        )
+        return
+    for start in range(0, total, WRITE_BATCH):
+        writes.upsert_rows(conn, table, prep.rows[start : start + WRITE_BATCH], update)
+        written(min(start + WRITE_BATCH, total))

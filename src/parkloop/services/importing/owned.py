@@ -64,26 +64,23 @@ def owned_columns(
     # Each distinct (park, organisation as typed) is looked up once. References are
     # checked even in rows with other problems, so that one run reports all of them.
     pairs = list(zip(parks, v["enterprise"], strict=True))
-    found = {
-        pair: checker.find_org(*pair) if pair[0] and pair[1] else None
-        for pair in dict.fromkeys(pairs)
-    }
-    orgs: list[str | None] = list(map(found.__getitem__, pairs))
-    if None in orgs:
-        for i, ((park, name), org) in enumerate(zip(pairs, orgs, strict=True)):
-            if org is None and park is not None and name is not None:
+    # Each row's (park, organisation), one pair shared by all the rows of it.
+    found = {pair: _owner(checker, *pair) for pair in dict.fromkeys(pairs)}
+    owners: list[tuple[str, str] | None] = list(map(found.__getitem__, pairs))
+    if None in owners:
+        for i, ((park, name), owner) in enumerate(zip(pairs, owners, strict=True)):
+            if owner is None and park is not None and name is not None:
                 if park and name:
                     checker.org_of(conv, i, "enterprise", park, name)  # says why
                 bad[i] = True
     kept = [
         i
-        for i, (org, left_out) in enumerate(zip(orgs, bad, strict=True))
-        if org is not None and not left_out
+        for i, (owner, left_out) in enumerate(zip(owners, bad, strict=True))
+        if owner is not None and not left_out
     ]
     cols = checker.base_columns(conv, kept, skipped)
-    kept_parks: list[str] = take(parks, kept)
-    cols["_park"] = kept_parks
-    cols["_org"] = list(zip(kept_parks, take(orgs, kept), strict=True))
+    cols["_park"] = take(parks, kept)
+    cols["_org"] = take(owners, kept)
     cols["_row"] = take(raw.row_numbers, kept)
     if "quantity" in v:
         read = _Reader(checker, conv)
@@ -101,6 +98,14 @@ def owned_columns(
         derive_key_columns(checker, conv, cols, kept, base_keys)
         cols, kept = _good(cols, kept, bad)
     return cols, kept
+
+
+def _owner(checker: Checker, park: str | None, typed: str | None) -> tuple[str, str] | None:
+    """The (park, organisation) a row belongs to, or None if it names no known one."""
+    if not park or not typed:
+        return None
+    org = checker.find_org(park, typed)
+    return None if org is None else (park, org)
 
 
 def owned_rows(
