@@ -25,10 +25,22 @@ from parkloop.services.cells import (
     parse_bool,
     parse_date,
     parse_enum,
-    parse_list,
     parse_number,
     parse_period,
     parse_waste_code,
+)
+from parkloop.services.importing.limits import (
+    AS_TYPED,
+    FREE_TEXT,
+    NAME_LIMIT,
+    bounds,
+    checked_text,
+    limited_list,
+    plain,
+    range_fix,
+    text_limit,
+    too_long,
+    typed_text,
 )
 from parkloop.services.numbers import (
     COMMA,
@@ -44,12 +56,8 @@ from parkloop.services.numbers import (
 from parkloop.services.problems import Problem
 from parkloop.services.quantities import parse_entered_unit
 from parkloop.services.sources import RawSheet, Source, may_be_absent
-from parkloop.store import writes
 
 NUMERIC = ("number", "integer")
-# Kinds of column whose cells are kept as the text typed, to be read with the row's
-# context (direction, sector, park) in the sheet modules.
-AS_TYPED = ("material", "org", "org_ref", "code", "vsic", "province", "destination", "fuel")
 _QUANTITY_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0]*\d)\s*([^\d\s.,].*)$")
 _PRICE_PER_UNIT = re.compile(
     r"(?i)^\s*([-+]?[\d.,\s\u00a0]*\d)\s*(?:vnđ|vnd|đồng|dong|đ|₫)?\s*/\s*(\S.*)$"
@@ -284,7 +292,7 @@ class ColumnReader:
         if cell.__class__ is ErrorCell:
             raise cell.problem()
         if cell.__class__ is str and len(cell) > NAME_LIMIT and col.type not in FREE_TEXT:
-            raise _too_long(cell, NAME_LIMIT)  # a number, date, unit or choice is short
+            raise too_long(cell, NAME_LIMIT)  # a number, date, unit or choice is short
         if numeric and cell.__class__ is float and col.type == "number":
             value: Any = cell
             if value != value or value in (float("inf"), float("-inf")):
@@ -296,11 +304,11 @@ class ColumnReader:
             low, high = bounds(col)
             if value < low:
                 raise CellError(
-                    msg("must be at least {low}", low=plain(low)), _range_fix(col, low, high)
+                    msg("must be at least {low}", low=plain(low)), range_fix(col, low, high)
                 )
             if value > high:
                 raise CellError(
-                    msg("must be at most {high}", high=plain(high)), _range_fix(col, low, high)
+                    msg("must be at most {high}", high=plain(high)), range_fix(col, low, high)
                 )
             if col.type == "integer":
                 if not float(value).is_integer():
@@ -384,9 +392,9 @@ class ColumnReader:
             return lambda v: parse_enum(enum, v).value
         kind = col.type
         if kind == "text":
-            return _checked_text(col, text_limit(spec, col))
+            return checked_text(col, text_limit(spec, col))
         if kind in AS_TYPED:
-            return _typed(text_limit(spec, col))
+            return typed_text(text_limit(spec, col))
         if kind in NUMERIC:
             return lambda v: _within(parse_number, v, mark, col)
         if kind == "bool":
@@ -396,7 +404,7 @@ class ColumnReader:
         if kind == "period":
             return parse_period
         if kind == "list":
-            return _limited_list(text_limit(spec, col))
+            return limited_list(text_limit(spec, col))
         if kind == "region":
             return self._region
         if kind == "unit":
@@ -495,10 +503,6 @@ def _beyond_numbers(cells: list[Any]) -> bool:
     return _NOT_DIGIT_OR_MARK.search(texts) is not None
 
 
-def spec_table(sheet: str) -> str:
-    return {"enterprises": "organisations", "partners": "organisations"}.get(sheet, sheet)
-
-
 def _within(parse: Callable[[Any, str], Any], value: Any, mark: str, col: ColumnSpec) -> Any:
     """A number read with the column's mark, unless only the other reading fits the
     column's range (a longitude '106.615' in a Vietnamese workbook)."""
@@ -518,122 +522,6 @@ def _fits(number: float, col: ColumnSpec) -> bool:
     return low <= number <= high
 
 
-# Numbers larger than this are typing slips (a pasted code, a key held down), not amounts:
-# 10^15 VND is forty billion dollars. It also keeps every product of a number and a unit
-# factor finite.
-NUMBER_LIMIT = 1e15
-# What an INTEGER column holds on every database (PostgreSQL's is 32 bits).
-INTEGER_LIMIT = 2**31 - 1
-
-
-def bounds(col: ColumnSpec) -> tuple[float, float]:
-    """The smallest and largest value a number column takes: its own range from
-    sheets.yaml, within what the database can hold."""
-    # Looked up by identity: hashing a column's whole spec once per cell costs more than
-    # the number it checks.
-    found = _BOUNDS.get(id(col))
-    if found is not None and found[0] is col:
-        return found[1]
-    limit = INTEGER_LIMIT if col.type == "integer" else NUMBER_LIMIT
-    low = -limit if col.min is None else max(col.min, -limit)
-    high = limit if col.max is None else min(col.max, limit)
-    _BOUNDS[id(col)] = (col, (low, high))
-    return low, high
-
-
-_BOUNDS: dict[int, tuple[ColumnSpec, tuple[float, float]]] = {}
-
-
-def plain(number: float) -> str:
-    """A bound as people read it: 2100, 0.5, 1000000000000000."""
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
-
-
-def _range_fix(col: ColumnSpec, low: float, high: float) -> Message:
-    if col.key == "lat":
-        return msg(
-            "type a latitude between {low} and {high} in decimal degrees; if this is the "
-            "longitude, swap the latitude and longitude columns",
-            low=plain(low),
-            high=plain(high),
-        )
-    if col.key == "lon":
-        return msg(
-            "type a longitude between {low} and {high} in decimal degrees; if this is the "
-            "latitude, swap the latitude and longitude columns",
-            low=plain(low),
-            high=plain(high),
-        )
-    return msg("type a number between {low} and {high}", low=plain(low), high=plain(high))
-
-
-# The longest text a column takes where the schema does not bound it (Text columns):
-# names and words read into codes, and free notes. String(n) columns take their n.
-NAME_LIMIT = 500
-FREE_TEXT = ("text", "list", *AS_TYPED)
-NOTE_LIMIT = 10_000
-LIST_LIMIT = 2_000
-TEXT_LIMITS = {
-    "notes": NOTE_LIMIT,
-    "note": NOTE_LIMIT,
-    "description": NOTE_LIMIT,
-    "quality": NOTE_LIMIT,
-    "treatment": NOTE_LIMIT,
-    "source": NOTE_LIMIT,
-    "boundary_geojson": 1_000_000,
-}
-# Columns whose typed text is stored in another column than their own (the column of
-# the same name holds the code read from it), or not at all (references; codes and
-# countries, normalised first and checked then).
-TYPED_TEXT = {
-    "material": "material_text",
-    "vsic": "sector_text",
-    "province": "province_text",
-    "destination": "destination_text",
-    "fuel_type": "fuel_text",
-    "park": None,
-    "enterprise": None,
-    "supplier": None,
-    "receiver": None,
-    "receiver_material": None,
-    "code": None,
-    "country": None,
-}
-
-
-def text_limit(spec: SheetSpec, col: ColumnSpec) -> int:
-    """The longest text the column takes: the length of its database column where that
-    is bounded, else its limit above."""
-    stored = TYPED_TEXT.get(col.key, col.key)
-    if col.key == "code" and spec.key not in ("parks", "enterprises", "partners"):
-        stored = "code"
-    table = writes.TABLES[spec_table(spec.key)]
-    if stored is not None and stored in table.c:
-        length = writes.text_limit(table.name, stored)
-        if length is not None:
-            return length
-    if col.type == "list":
-        return LIST_LIMIT
-    return TEXT_LIMITS.get(col.key, NAME_LIMIT)
-
-
-def _too_long(text: str, limit: int) -> CellError:
-    return CellError(
-        msg(
-            "{length} characters, longer than the {limit} this column takes",
-            length=len(text),
-            limit=limit,
-        ),
-        msg(
-            "shorten it to at most {limit} characters; keep longer texts in a document and "
-            "refer to it",
-            limit=limit,
-        )
-        if limit >= NOTE_LIMIT
-        else msg("shorten it to at most {limit} characters", limit=limit),
-    )
-
-
 def _material_code(value: Any) -> str:
     code = as_text(value).lower()
     if code not in catalog().materials:
@@ -645,51 +533,6 @@ def _material_code(value: Any) -> str:
             ),
         )
     return code
-
-
-def _typed(limit: int) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = as_text(value)
-        if len(text) > limit:
-            raise _too_long(text, limit)
-        return text
-
-    return parse
-
-
-def _limited_list(limit: int) -> Callable[[Any], list[str]]:
-    def parse(value: Any) -> list[str]:
-        items = parse_list(value)
-        length = sum(map(len, items)) + 2 * max(len(items) - 1, 0)
-        if length > limit:
-            raise _too_long("; ".join(items), limit)
-        return items
-
-    return parse
-
-
-def _checked_text(col: ColumnSpec, limit: int) -> Callable[[Any], str]:
-    pattern = re.compile(col.pattern) if col.pattern else None
-
-    def parse(value: Any) -> str:
-        text = as_text(value)
-        if len(text) > limit:
-            raise _too_long(text, limit)
-        if pattern is not None and text and not pattern.fullmatch(text):
-            hint = (
-                Name(col.help_vi or col.help_en, col.help_en)
-                if col.help_en
-                else msg("see the Instructions sheet")
-            )
-            raise CellError(
-                msg("does not have the expected form"),
-                msg("{hint}; format the column as Text so that leading zeros stay", hint=hint)
-                if not isinstance(value, str)
-                else msg("{hint}", hint=hint),
-            )
-        return text
-
-    return parse
 
 
 def _fill_hint(col: ColumnSpec) -> Message:

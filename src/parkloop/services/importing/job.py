@@ -32,7 +32,7 @@ from parkloop.services.importing import (
     recp,
 )
 from parkloop.services.importing.checker import Checker, Prepared
-from parkloop.services.importing.columns import spec_table
+from parkloop.services.importing.limits import spec_table
 from parkloop.services.importing.report import Change, ImportReport, SheetCount
 from parkloop.services.problems import ImportProblems, Problem
 from parkloop.services.sources import read_source
