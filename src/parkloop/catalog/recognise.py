@@ -279,7 +279,7 @@ class MaterialRecogniser:
         hits = []
         for i, token in enumerate(w.folded):
             for phrase, kind in self.qualifiers_by_first.get(token, ()):
-                n = len(phrase)
+                n = len(phrase.folded)
                 if w.folded[i : i + n] == phrase.folded and (
                     # Written with accents, a qualifier is written as it is: 'lõi' (core)
                     # is no 'lỗi' (reject), 'vỏ' (husk) no 'vỡ' (broken).
@@ -296,7 +296,7 @@ class MaterialRecogniser:
                 said.append((" ".join(w.folded[i : i - negative]), kind))
                 if kind == _ORIGIN_KIND:
                     whence |= span
-        core = w.take(i for i in range(len(w)) if i not in qualified)
+        core = w.take(i for i in range(len(w)) if i not in qualified) if qualified else w
         pieces = _LIST_KEEPING_AND.split(text) if text else []
         parts = [split(part).folded for part in pieces if part]
         item_of = tuple(n for n, part in enumerate(parts) for _ in part)
