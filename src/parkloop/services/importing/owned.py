@@ -251,18 +251,7 @@ class _Reader:
                 failed[p] = plan
                 values.append(_NO_PLAN)
                 continue
-            fill, code, factor, unit = plan
-            values.append(
-                (
-                    code,
-                    fill["material_text"],
-                    fill["material_confidence"],
-                    fill["material_basis"],
-                    fill.get("material_suggestions"),
-                    factor,
-                    unit,
-                )
-            )
+            values.append(plan)
         if failed or None in plan_numbers:
             for pk, p, i in zip(planned, row_plans, kept, strict=True):
                 if pk is None:
@@ -359,24 +348,24 @@ class _Reader:
 
     def _plan(
         self, group: _Group | None, unit_text: str, parsed: ParsedUnit
-    ) -> tuple[dict[str, Any], str, float, str] | CellError:
-        """The values a row of ``group`` in this unit takes (the reading, its code, the
-        factor to the canonical unit and that unit), or the unit's problem when the
-        material was given by its code and the unit does not measure it."""
+    ) -> tuple[Any, ...] | CellError:
+        """The values a row of ``group`` in this unit takes (the reading's, the factor to
+        the canonical unit and that unit), or the unit's problem when the material was
+        given by its code and the unit does not measure it."""
         assert group is not None  # (rows without a reading have no plan)
         code = group.code
         if code == UNCLASSIFIED:
-            return group.fill, code, parsed.factor, parsed.canonical
+            return (*group.read, parsed.factor, parsed.canonical)
         got = self.factor(code, parsed, group.found.text)
         if isinstance(got, CellError):
             if group.found.method == "code":
                 return got
             # The words may name another material than the unit measures: a person
             # decides.
-            fill: dict[str, Any] = {}
-            _fill(fill, _mismatch(group.found, code, unit_text), UNCLASSIFIED, self.suggestions)
-            return fill, UNCLASSIFIED, parsed.factor, parsed.canonical
-        return group.fill, code, got, self.units[code]
+            mismatch = _mismatch(group.found, code, unit_text)
+            read = _read_values(mismatch, UNCLASSIFIED, self.suggestions)
+            return (*read, parsed.factor, parsed.canonical)
+        return (*group.read, got, self.units[code])
 
     def quantity(
         self,
@@ -457,18 +446,30 @@ class _Reader:
 @dataclass(slots=True)
 class _Group:
     """Rows with the same material text, direction and sector: how the text was read,
-    the list of their indices in that reading, and the values they share (``fill``)."""
+    the list of their indices in that reading, and the values they share (``read``: a
+    row's material code, text, confidence, basis and suggestions)."""
 
     found: Recognised
     rows: list[int]
     code: str
-    fill: dict[str, Any]
+    read: tuple[Any, ...]
 
 
 def _group(found: Recognised, rows: list[int], suggestions: bool) -> _Group:
+    return _Group(found, rows, found.code, _read_values(found, found.code, suggestions))
+
+
+def _read_values(found: Recognised, code: str, suggestions: bool) -> tuple[Any, ...]:
+    """What a reading puts in a row's material columns, in :data:`_NO_PLAN`'s order."""
     fill: dict[str, Any] = {}
-    _fill(fill, found, found.code, suggestions)
-    return _Group(found, rows, found.code, fill)
+    _fill(fill, found, code, suggestions)
+    return (
+        code,
+        fill["material_text"],
+        fill["material_confidence"],
+        fill["material_basis"],
+        fill.get("material_suggestions"),
+    )
 
 
 def _mismatch(found: Recognised, code: str, unit_text: str) -> Recognised:
