@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -86,7 +87,7 @@ class Prepared:
     something asks for ``rows``: they are then made once, and the columns let go, so that
     there is one copy of the values to change."""
 
-    __slots__ = ("_rows", "columns", "keys", "row_numbers", "sheet", "update")
+    __slots__ = ("_per_park", "_rows", "columns", "keys", "row_numbers", "sheet", "update")
 
     def __init__(
         self,
@@ -103,6 +104,7 @@ class Prepared:
         self.row_numbers = row_numbers
         self.columns = columns
         self._rows = rows
+        self._per_park: Counter[str] | None = None
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -113,6 +115,12 @@ class Prepared:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def rows_per_park(self) -> Counter[str]:
+        """How many rows each park has (counted once)."""
+        if self._per_park is None:
+            self._per_park = Counter(map(itemgetter(0), self.keys))
+        return self._per_park
 
 
 class Checker:

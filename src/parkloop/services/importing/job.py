@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +294,7 @@ def _count(
             else:
                 for row, ref in zip(prep.rows, refs, strict=True):
                     row["import_ref"] = ref
-        parks_of = set(map(itemgetter(0), prep.keys))
+        parks_of = set(prep.rows_per_park())
         columns = sorted(c for c in prep.update if c in writes.TABLES[table].c)
         stored = writes.stored_rows(conn, table, parks_of, columns)
         if not stored:  # nothing of these parks stored yet: every row is new
@@ -385,13 +384,13 @@ def _write(
     by_sheet = {p.sheet: p for p in prepared}
     parks_in_file: set[str] = set()
     for prep in prepared:
-        parks_in_file.update(map(itemgetter(0), prep.keys))
+        parks_in_file.update(prep.rows_per_park())
         if prep.sheet == "exchanges":
             for row in prep.rows:
                 parks_in_file.update((row["_supplier"][0], row["_receiver"][0]))
     per_park: dict[str, Counter[str]] = {}
     for prep in prepared:
-        for park, n in Counter(map(itemgetter(0), prep.keys)).items():
+        for park, n in prep.rows_per_park().items():
             per_park.setdefault(park, Counter())[prep.sheet] += n
     if "parks" in by_sheet:
         _upsert(conn, by_sheet["parks"], progress)
