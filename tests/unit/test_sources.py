@@ -11,6 +11,7 @@ import pytest
 from parkloop.services.sources import (
     _FORMULA_MARKERS,
     MAX_ZIP_RATIO,
+    PROGRESS_EVERY,
     UnreadableFile,
     _has_formula,
     read_source,
@@ -213,6 +214,32 @@ def test_a_second_header_row_in_the_other_language_is_skipped(tmp_path: Path) ->
     (tmp_path / "enterprises.csv").write_text(text + "kcn,a,Công ty A\n", encoding="utf-8")
     sheet = read_source(tmp_path / "enterprises.csv").sheets[0]
     assert sheet.row_numbers == [3] and sheet.columns["code"] == ["a"]
+
+
+def test_rows_are_read_alike_across_blocks(tmp_path: Path) -> None:
+    # Blank rows, short rows and a second header row where blocks of rows begin and end.
+    lines = ["Mã khu,Mã doanh nghiệp,Tên tiếng Việt", "Park code,Enterprise code,Name (Vietnamese)"]
+    expected: list[tuple[int, str]] = []
+    blank = {PROGRESS_EVERY - 2, PROGRESS_EVERY - 1, PROGRESS_EVERY, 2 * PROGRESS_EVERY + 5}
+    for n in range(3, 2 * PROGRESS_EVERY + 40):
+        if n in blank:
+            lines.append(" , ," if n % 2 else "")
+        elif n % 7 == 0:
+            lines.append(f"kcn,a{n}")  # no name: a short row
+            expected.append((n, f"a{n}"))
+        else:
+            lines.append(f"kcn,a{n},Công ty {n}")
+            expected.append((n, f"a{n}"))
+    (tmp_path / "enterprises.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    told: list[tuple[int, int]] = []
+    sheet = read_source(
+        tmp_path / "enterprises.csv", progress=lambda _, done, total: told.append((done, total))
+    ).sheets[0]
+    assert list(zip(sheet.row_numbers, sheet.columns["code"], strict=True)) == expected
+    assert sheet.columns["name_vi"][:2] == ["Công ty 3", "Công ty 4"]
+    assert sheet.columns["name_vi"][expected.index((7, "a7"))] is None
+    done = [n for n, _ in told]
+    assert done == sorted(done) and told[-1] == (len(expected), len(expected))
 
 
 @pytest.mark.parametrize(
