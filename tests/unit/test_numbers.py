@@ -15,6 +15,7 @@ from parkloop.services.importing.columns import (
     _PRICE_PER_UNIT,
     _QUANTITY_WITH_UNIT,
     ColumnReader,
+    _beyond_numbers,
     _plain_numbers,
     bounds,
 )
@@ -196,6 +197,16 @@ def test_a_number_read_in_one_pass_is_the_full_reading(cell: object, mark: str) 
         full = _full_reading(cell, mark)
         assert not isinstance(full, CellError)
         assert found[cell] == full and type(found[cell]) is float
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.floats(), st.text(alphabet="0123456789., \u00a0\ttđ-", max_size=6))
+    )
+)
+def test_a_column_is_beyond_numbers_when_one_of_its_texts_is(cells: list[object]) -> None:
+    one_by_one = any(isinstance(c, str) and c.strip(_DIGITS_AND_MARKS) for c in cells)
+    assert _beyond_numbers(cells) == one_by_one
 
 
 @given(st.text(alphabet="0123456789.,+- \u00a0\t/tấnkgđm3", max_size=14))
