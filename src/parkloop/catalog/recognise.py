@@ -271,6 +271,8 @@ class MaterialRecogniser:
         self._terms: dict[_Text, list[tuple[int, int, str, str]]] = {}
         self._apart: dict[_Text, Reading | None] = {}
         self._near: dict[tuple[tuple[str, ...], tuple[str, ...]], _Near] = {}
+        self._bare: dict[_Text, list[tuple[tuple[str, ...], int]]] = {}
+        self._longest_first = sorted(self.context, key=len, reverse=True)
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
@@ -799,12 +801,8 @@ class MaterialRecogniser:
     ) -> Reading | None:
         if first_term == 0:
             return None
-        for word in sorted(self.context, key=len, reverse=True):
-            if (
-                find(t.words.folded, word) == 0
-                and len(word) <= first_term
-                and self._agrees(t.words, 0, word)
-            ):
+        for word, at in self._bare_words(t):
+            if at == 0 and len(word) <= first_term:
                 picked = self._by_context(word, direction, division)
                 if picked is not None:
                     others = tuple(c for c in self._context_candidates(word) if c != picked[0])
@@ -906,14 +904,9 @@ class MaterialRecogniser:
         """A bare word inside other words ('tạp chất nhựa'): the same reading, less sure. The
         longest such word leads, and of two as long the first written, the head noun
         ('Nước rửa nhựa' is water)."""
-        w = t.words
-        placed = ((word, find(w.folded, word)) for word in self.context)
-        for word, at in sorted(placed, key=lambda p: (-len(p[0]), p[1] < 0, p[1])):
-            if (
-                at >= 0
-                and self._agrees(w, at, word)
-                and not _spans_items(t, at, at + len(word))
-                and not set(range(at, at + len(word))) <= t.qualified  # 'dầu' of 'dính dầu'
+        for word, at in self._bare_words(t):
+            if not _spans_items(t, at, at + len(word)) and not (
+                set(range(at, at + len(word))) <= t.qualified  # 'dầu' of 'dính dầu'
             ):
                 picked = self._by_context(word, direction, division)
                 if picked is None:
@@ -923,6 +916,21 @@ class MaterialRecogniser:
                 others = tuple(c for c in self._context_candidates(word) if c != picked[0])
                 return picked[0], round(picked[1] - INSIDE, 3), "context", " ".join(word), others
         return None
+
+    def _bare_words(self, t: _Text) -> list[tuple[tuple[str, ...], int]]:
+        """The bare words read by context that the text holds as they are written, each
+        where it first is: the longest first, and of two as long the first written (worked
+        out once per text)."""
+        found = self._bare.get(t)
+        if found is None:
+            w = t.words
+            placed = ((word, find(w.folded, word)) for word in self._longest_first)
+            found = self._bare[t] = [
+                (word, at)
+                for word, at in sorted(placed, key=lambda p: (-len(p[0]), p[1] < 0, p[1]))
+                if at >= 0 and self._agrees(w, at, word)
+            ]
+        return found
 
     # -- fuzzy ----------------------------------------------------------------------------
     def _fuzzy(self, core: Words, w: Words, direction: str | None, division: str | None) -> Reading:
