@@ -27,7 +27,13 @@ __all__ = [
 def load_catalog(data_dir: Path | None = None) -> Catalog:
     """Load and validate a catalog; raises :class:`CatalogError` listing every finding."""
     cat = Catalog(data_dir or default_data_dir())
-    findings = run_checks(cat)
+    if data_dir is None:
+        # The shipped data is checked once per state of the package, not in every process.
+        from parkloop.kept import kept
+
+        findings = kept("catalog-findings", lambda: run_checks(cat))
+    else:
+        findings = run_checks(cat)
     if findings:
         raise CatalogError(findings)
     return cat

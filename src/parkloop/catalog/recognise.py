@@ -45,10 +45,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from parkloop.catalog.loader import Catalog, fold
+from parkloop.catalog.loader import Catalog, default_data_dir, fold
 from parkloop.catalog.recognised import METHODS as METHODS
 from parkloop.catalog.recognised import UNCLASSIFIED as UNCLASSIFIED
 from parkloop.catalog.recognised import Recognised as Recognised
@@ -273,6 +274,19 @@ class MaterialRecogniser:
         self._near: dict[tuple[tuple[str, ...], tuple[str, ...]], _Near] = {}
         self._bare: dict[_Text, list[tuple[tuple[str, ...], int]]] = {}
         self._longest_first = sorted(self.context, key=len, reverse=True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Kept without the catalog's materials (see parkloop.kept): those of the catalog
+        # loaded in the reading process are attached again.
+        state = dict(self.__dict__)
+        del state["materials"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from parkloop.catalog import catalog
+
+        self.__dict__.update(state)
+        self.materials = catalog().materials
 
     # -- preparing a text ---------------------------------------------------------------
     def _prepare(self, w: Words, text: str = "") -> _Text:
@@ -1055,9 +1069,16 @@ def _most_specific(codes: set[str], parents: dict[str, str]) -> str | None:
 @cache
 def material_recogniser() -> MaterialRecogniser:
     from parkloop.catalog import catalog
+    from parkloop.kept import kept
 
     cat = catalog()
-    return MaterialRecogniser(cat, cat.parameter("material_confidence_threshold"))
+
+    def build() -> MaterialRecogniser:
+        return MaterialRecogniser(cat, cat.parameter("material_confidence_threshold"))
+
+    if str(cat.data_dir) != str(default_data_dir()):
+        return build()
+    return kept("material-recogniser", build)
 
 
 def recognise_material(

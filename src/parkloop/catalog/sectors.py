@@ -149,6 +149,12 @@ def _score(query: str, choice: str, **_: object) -> float:
 
 @cache
 def _tables() -> _Tables:
+    from parkloop.kept import kept
+
+    return kept("sector-tables", _build_tables)
+
+
+def _build_tables() -> _Tables:
     names = {c: (e.name_vi, e.name_en) for c, e in catalog().vsic.items() if e.level == 2}
     names.update({r["code"]: (r["name_vi"], r["name_en"]) for r in _rows("vsic2018_classes.csv")})
     terms: dict[tuple[str, ...], tuple[str, str]] = {}

@@ -23,6 +23,7 @@ from babel.support import NullTranslations, Translations
 
 from parkloop import formats
 from parkloop.errors import Message, UserError, as_message, from_json
+from parkloop.kept import kept
 from parkloop.services.problems import Problem, said_row
 
 LANGS = ("vi", "en")
@@ -47,10 +48,14 @@ def translations(lang: str) -> NullTranslations:
 def _read(lang: str) -> NullTranslations:
     if lang != "vi":
         return NullTranslations()
+    return Translations(fp=io.BytesIO(kept(f"messages-{lang}", lambda: _compiled(lang))))
+
+
+def _compiled(lang: str) -> bytes:
+    """The catalogs of ``lang`` compiled as one message file."""
     compiled = io.BytesIO()
     write_mo(compiled, catalog(lang))
-    compiled.seek(0)
-    return Translations(fp=compiled)
+    return compiled.getvalue()
 
 
 def catalog(lang: str) -> Catalog:
