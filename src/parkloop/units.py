@@ -150,12 +150,51 @@ def _unknown_message(text: str) -> Message:
 
 
 @cache
+def _spelled() -> dict[str, tuple[str | None, float | None, float | None]]:
+    """What each shipped spelling (folded) is, as :func:`parse_unit` reads it with pint: its
+    canonical unit and factor, or (a time) its length in days. Worked out with pint once per
+    state of the package (see parkloop.kept), so that a process reading the usual units
+    ('tấn/tháng', 'm3/ngày', 'khối') does not build the pint registry."""
+    from parkloop.kept import kept
+
+    return kept("unit-spellings", _spell_out)
+
+
+def _spell_out() -> dict[str, tuple[str | None, float | None, float | None]]:
+    ureg = registry()
+    table: dict[str, tuple[str | None, float | None, float | None]] = {}
+    for spelling in spellings():
+        try:
+            quantity = _to_pint(spelling)
+        except UnitError:
+            continue
+        canonical = _canonical_by_dimension().get(quantity.dimensionality)
+        factor = None if canonical is None else float(quantity.to(_PINT_NAME[canonical]).magnitude)
+        days = (
+            float(quantity.to(ureg.day).magnitude)
+            if quantity.dimensionality == ureg.day.dimensionality
+            else None
+        )
+        table[spelling] = (canonical, factor, days)
+    return table
+
+
+@cache
 def parse_unit(text: str) -> ParsedUnit:
     """Resolve a unit as typed ("tấn", "m3/ngày đêm", "MWh") to its canonical unit."""
     if text is None or not str(text).strip():
         raise UnitError(msg("no unit given; type one such as 't', 'm3', 'MWh', 'tấn' or 'khối'"))
     raw = str(text)
     numerator, _, denominator = raw.partition("/")
+    spelled = _spelled()
+    amount = spelled.get(_fold(numerator))
+    if amount is not None and amount[0] is not None and amount[1] is not None:
+        # Shipped spellings on both sides: read as pint reads them, without pint.
+        if not denominator.strip():
+            return ParsedUnit(text=raw, canonical=amount[0], factor=amount[1])
+        time = spelled.get(_fold(denominator))
+        if time is not None and time[2] is not None:
+            return ParsedUnit(text=raw, canonical=amount[0], factor=amount[1], per_days=time[2])
     ureg = registry()
     quantity = _to_pint(numerator)
     per_days = None

@@ -149,3 +149,29 @@ def test_hides_counted_by_the_square_foot_are_an_area() -> None:
     assert parsed.canonical == "m2" and parsed.per_days == 365.0
     assert parsed.factor == pytest.approx(0.09290304)
     assert parse_unit("ft2").factor == parse_unit("sq ft").factor == parsed.factor
+
+
+def test_shipped_spellings_read_without_pint_as_pint_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The usual units are read from a table worked out with pint once; every shipped
+    spelling, alone and over every other one, reads the same through pint itself."""
+    import parkloop.units as units
+
+    texts = [
+        a if not b else f"{a}/{b}"
+        for a in units.spellings()
+        for b in ("", *units.spellings())
+        if b == "" or units._spelled()[b][2] is not None or hash(b) % 7 == 0
+    ]
+
+    def read(text: str) -> object:
+        try:
+            return units.parse_unit.__wrapped__(text)
+        except units.UnitError as exc:
+            return str(exc)
+
+    fast = [read(t) for t in texts]
+    monkeypatch.setattr(units, "_spelled", lambda: {})
+    assert [read(t) for t in texts] == fast
+    assert len(texts) > 1000
