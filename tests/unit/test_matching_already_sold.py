@@ -291,3 +291,21 @@ def test_every_reason_of_an_already_sold_match_reads_in_both_languages() -> None
     assert "8.500.000 VND/t" in sold[0]["text_vi"]
     assert "ước tính" in sold[0]["text_vi"]
     assert sold[0]["text"].startswith("already sold: a neighbour instead of the market")
+
+
+def test_a_dilute_residue_measured_by_volume_is_a_liquid_fit_for_a_digester_not_feed() -> None:
+    from parkloop.catalog.knowledge import check_quality, parse_quality_limits
+    from parkloop.store.matching import LIQUID, _liquid_quality
+
+    assert "organic-waste" in matching.dilute()
+    assert "spent-yeast" not in matching.dilute()  # a slurry fed as it comes (1.05 t/m³)
+    quality = np.array(["", "", "pH 5", "dry_matter=20%"], dtype=object)
+    material = np.array(["organic-waste"] * 4, dtype=object)
+    units = np.array(["m3/ngày", "tấn/tháng", "lít/ngày", "m3/ngày"], dtype=object)
+    got = _liquid_quality(quality, material, units, matching.dilute())
+    # Vinasse in m³/day is a liquid; in tonnes it says nothing; a stated dry matter stands.
+    assert list(got) == [LIQUID, "", f"pH 5; {LIQUID}", "dry_matter=20%"]
+    feed = parse_quality_limits("dry_matter>=15%")
+    digester = parse_quality_limits("dry_matter<15%")
+    assert check_quality(feed, LIQUID)[0] is False
+    assert check_quality(digester, LIQUID)[0] is True

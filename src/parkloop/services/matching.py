@@ -116,6 +116,26 @@ def residues() -> frozenset[str]:
     )
 
 
+# An organic material the catalog weighs at no more than this is as dilute as water (t/m³).
+DILUTE_DENSITY = 1.03
+
+
+@cache
+def dilute() -> frozenset[str]:
+    """Materials weighed by mass that the catalog weighs at about the density of water when
+    typed by volume: measured so, they are liquids (vinasse, stickwater, press liquor, whey),
+    not a wet cake (spent yeast slurry at 1.05 t/m³ is fed as it comes)."""
+    cat = catalog()
+    return frozenset(
+        code
+        for code, density in cat.densities.items()
+        if 1.0 <= density <= DILUTE_DENSITY
+        and code in cat.materials
+        and cat.materials[code].canonical_unit == "t"
+        and cat.materials[code].material_class.value == "organic"
+    )
+
+
 @cache
 def utilities() -> frozenset[str]:
     """Materials a park utility makes and sells by pipe (steam), with the cost of raising
@@ -378,6 +398,7 @@ def _prepare(
             viewer=viewer,
             residues=residues(),
             year_window=int(cat.parameter("year_window")),
+            dilute=dilute(),
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
 from parkloop.store.sql import bulk_write, copy_insert, fetch_tuples, reserve_ids
 from parkloop.store.writes import bulk_cache
+from parkloop.units import parse_unit
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
 EPOCH = date(1970, 1, 1)
@@ -78,6 +80,7 @@ def load_sides(
     viewer: Viewer | None = None,
     residues: frozenset[str] = frozenset(),
     year_window: int = 0,
+    dilute: frozenset[str] = frozenset(),
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added). Each
@@ -93,7 +96,10 @@ def load_sides(
     open, going to disposal at ``disposal_fee`` (used to check the matcher rediscovers
     known exchanges). Demands are inputs, less what running exchanges already deliver, and
     open wants. With ``viewer``, only records the viewer may see enter (the rest do not
-    exist for that computation).
+    exist for that computation). A flow of a ``dilute`` material (one the catalog weighs at
+    about the density of water) that its staff measured by volume is a liquid, so its
+    quality says so: below 15 % dry matter (vinasse, stickwater, press liquor reach a
+    digester, not a feed mill).
     """
     disposal_fee = disposal_fee or {}
     reference_price = reference_price or {}
@@ -130,6 +136,7 @@ def load_sides(
             func.coalesce(flows.c.price_status, "").label("price_status"),
             flows.c.material_basis,
             flows.c.material_suggestions,
+            func.coalesce(flows.c.entered_unit, "").label("entered_unit"),
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -149,6 +156,7 @@ def load_sides(
         disposal_fee,
         reference_price,
         residues,
+        dilute,
     )
     listing_query = (
         select(
@@ -212,6 +220,7 @@ def _flow_sides(
     disposal_fee: Mapping[str, float],
     reference_price: Mapping[str, float],
     residues: frozenset[str] = frozenset(),
+    dilute: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grouped flow rows to supply and demand columns, whole columns at a time."""
     if not rows:
@@ -236,7 +245,9 @@ def _flow_sides(
         price_status,
         _basis,
         _suggested,
+        entered_unit,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
+    quality = _liquid_quality(quality, material, entered_unit, dilute)
     qty = qty.astype(float)
     months = months.astype(float)
     price = np.array([np.nan if p is None else float(p) for p in price])
@@ -375,6 +386,33 @@ def _flow_sides(
     demand_cols["already_sold"] = no[demand]
     demand_cols["price_status"] = price_status[demand]
     return supply_cols, demand_cols
+
+
+LIQUID = "dry_matter<15%"  # what a dilute residue measured by volume says of itself
+
+
+def _liquid_quality(
+    quality: np.ndarray, material: np.ndarray, entered_unit: np.ndarray, dilute: frozenset[str]
+) -> np.ndarray:
+    """Qualities, with :data:`LIQUID` added to those of ``dilute`` materials measured by
+    volume (m³, litres) that do not state their dry matter: a residue its staff measure as
+    a liquid and the catalog weighs as water is a liquid (vinasse, stickwater, press liquor
+    hold 2-10 % solids)."""
+    if not dilute:
+        return quality
+    out = quality.copy()
+    for i, (m, unit, q) in enumerate(zip(material, entered_unit, quality, strict=True)):
+        if m in dilute and unit and _by_volume(str(unit)) and "dry_matter" not in (q or ""):
+            out[i] = f"{q}; {LIQUID}" if q else LIQUID
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _by_volume(unit: str) -> bool:
+    try:
+        return parse_unit(unit).canonical == "m3"
+    except ValueError:
+        return False
 
 
 def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[Any]:
