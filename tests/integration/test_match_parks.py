@@ -415,7 +415,7 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_thuy_van": (68 / 76, 59 / 59, set()),  # 41/76, 38/44 and 1 forbidden blind: above
     "park_que_vo": (55 / 61, 53 / 59, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (47 / 59, 48 / 55, set()),  # 23/59 and 25/31 blind: see above
-    "park_nghi_son": (71 / 81, 63 / 69, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
+    "park_nghi_son": (74 / 81, 63 / 69, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
 }
 
 
@@ -546,9 +546,11 @@ def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
             )
         notes = list(m.fit.get("notes") or [])  # type: ignore[call-overload]
         confirm = bool({"confirm-receiver", "confirm-supplier"} & set(notes))
-        # Pairs that fit first; open wastes before outputs already sold; then net × fit.
+        # Pairs that fit first; open wastes before outputs already sold; then net × fit;
+        # pairs that run today by the row's own destination after every new proposal.
         sold = matching.ALREADY_SOLD in notes
-        key = (confirm, sold, -float(m.fit["fit"]) * m.net_benefit_vnd_per_year)  # type: ignore[arg-type]
+        runs = matching.RUNNING in notes
+        key = (runs, confirm, sold, -float(m.fit["fit"]) * m.net_benefit_vnd_per_year)  # type: ignore[arg-type]
         by_supply[(firm_of_org[m.supplier_id], m.material_code)].append(
             (key, firm_of_org[m.receiver_id], flow_stt[m.supply_id], notes)
         )
@@ -565,6 +567,10 @@ def measure(engine: sa.Engine, name: str, tmp_path: Path) -> Measured:
     first: dict[int, int] = {}
     warned: dict[int, list[str]] = {}
     for items in by_supply.values():
+        # A pair that runs today is shown, not proposed: top-1 precision judges proposals.
+        items = [x for x in items if not x[0][0]]
+        if not items:
+            continue
         best = min(items, key=lambda x: x[0])
         stt = best[2]
         first[stt] = best[1]

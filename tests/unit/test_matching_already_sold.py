@@ -309,3 +309,60 @@ def test_a_dilute_residue_measured_by_volume_is_a_liquid_fit_for_a_digester_not_
     digester = parse_quality_limits("dry_matter<15%")
     assert check_quality(feed, LIQUID)[0] is False
     assert check_quality(digester, LIQUID)[0] is True
+
+
+def test_a_row_sent_to_the_shared_wastewater_plant_runs_today_the_firms_own_plant_not() -> None:
+    from parkloop.store.matching import to_shared_plant
+
+    assert to_shared_plant("Đấu nối về trạm XLNT tập trung")
+    assert to_shared_plant("Về trạm XLNT KCN")
+    assert to_shared_plant("Xả vào HTXLNT")
+    assert not to_shared_plant("Xả vào HTXLNT cục bộ")
+    assert not to_shared_plant("XLNT yếm khí nội bộ")
+    assert not to_shared_plant("Bán cho đơn vị thu mua")
+    assert not to_shared_plant("")
+
+
+def test_a_pair_that_runs_today_is_the_same_material_to_the_shared_plant_only() -> None:
+    from parkloop.matching.engine import runs_today
+
+    water = catalog_index("industrial-wastewater")
+    sludge = catalog_index("industrial-sludge")
+    supplies = Side.from_columns(
+        {
+            "ids": [1, 2, 3],
+            "kinds": [FLOW] * 3,
+            "org": [10, 10, 11],
+            "park": [1] * 3,
+            "material": [water, sludge, water],
+            "qty": [100.0] * 3,
+            "price": [np.nan] * 3,
+            "fee": [False] * 3,
+            "sold": [False] * 3,
+            "lat": [0.0] * 3,
+            "lon": [0.0] * 3,
+            "year": [2024] * 3,
+            "start_day": [0] * 3,
+            "end_day": [1] * 3,
+            "max_km": [np.inf] * 3,
+            "private": [False] * 3,
+            "waste_code": [""] * 3,
+            "quality": [""] * 3,
+            "text": [""] * 3,
+            "to_plant": [True, True, False],
+        }
+    )
+    demands = Side.from_columns(
+        {**{k: v[:1] for k, v in supplies.__dict__.items()}, "org": [20], "ids": [9]}
+    )
+    parties = Parties.build([10, 11, 20], ["", "", "3700"], [" ", " ", " xlnt "], {20: ("10",)})
+    s = np.array([0, 1, 2], dtype=np.int64)
+    d = np.zeros(3, dtype=np.int64)
+    # The wastewater piped there runs; the sludge (not what the plant takes in) and the
+    # wastewater of a row that names no plant do not.
+    assert runs_today(supplies, demands, parties, s, d).tolist() == [True, False, False]
+    assert not runs_today(supplies, demands, Parties.empty(), s, d).any()
+
+
+def catalog_index(code: str) -> int:
+    return build_book(catalog(), 2024).index[code]

@@ -137,6 +137,7 @@ def load_sides(
             flows.c.material_basis,
             flows.c.material_suggestions,
             func.coalesce(flows.c.entered_unit, "").label("entered_unit"),
+            flows.c.destination_text,
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -246,6 +247,7 @@ def _flow_sides(
         _basis,
         _suggested,
         entered_unit,
+        destination_text,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     quality = _liquid_quality(quality, material, entered_unit, dilute)
     qty = qty.astype(float)
@@ -287,6 +289,7 @@ def _flow_sides(
             c[keep]
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
+        destination_text = destination_text[keep]
         staff_words = staff_words[keep]
         # A group's price is the staff's when any of its flows gives one.
         reported = np.bincount(
@@ -383,9 +386,26 @@ def _flow_sides(
     demand_cols["words"] = words[demand]
     supply_cols["already_sold"] = already_sold[supply]
     supply_cols["price_status"] = price_status[supply]
+    supply_cols["to_plant"] = np.array(
+        [to_shared_plant(t) for t in destination_text[supply]], dtype=bool
+    )
     demand_cols["already_sold"] = no[demand]
     demand_cols["price_status"] = price_status[demand]
     return supply_cols, demand_cols
+
+
+# Words of a destination that name a wastewater plant, and words that make it the firm's own.
+_PLANT_WORDS = (" xlnt ", " htxlnt ", " xu ly nuoc thai ")
+_OWN_PLANT_WORDS = (" noi bo ", " cuc bo ", " rieng ", " tu xu ly ")
+
+
+@lru_cache(maxsize=4096)
+def to_shared_plant(destination_text: str | None) -> bool:
+    """Whether a row's destination sends it to the park's shared wastewater plant ("Đấu nối
+    về trạm XLNT tập trung", "Về trạm XLNT KCN"), not to the firm's own ("HTXLNT cục bộ",
+    "XLNT yếm khí nội bộ")."""
+    said = words_of(destination_text or "")
+    return any(w in said for w in _PLANT_WORDS) and not any(w in said for w in _OWN_PLANT_WORDS)
 
 
 LIQUID = "dry_matter<15%"  # what a dilute residue measured by volume says of itself
