@@ -404,18 +404,18 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_phuoc_tan": (29 / 29, 33 / 33, set()),
     "park_an_lap": (28 / 28, 35 / 37, set()),
     "park_thanh_duc": (22 / 22, 25 / 26, set()),
-    "park_dinh_vu": (37 / 45, 46 / 50, set()),  # 12/45 and 17/20 blind: see above
+    "park_dinh_vu": (37 / 45, 47 / 51, set()),  # 12/45 and 17/20 blind: see above
     "park_tra_noc": (43 / 47, 49 / 49, set()),  # 19/47 and 24/25 blind: see above
     "park_pho_hoa": (44 / 44, 42 / 43, set()),  # 24/44, 25/32 and 4 forbidden blind: see above
-    "park_long_giang": (37 / 38, 49 / 51, set()),  # 24/38, 32/37 and 3 forbidden blind: above
-    "park_van_lam_bac": (49 / 49, 51 / 51, set()),  # 32/49 and 35/36 blind: see above
+    "park_long_giang": (37 / 38, 50 / 52, set()),  # 24/38, 32/37 and 3 forbidden blind: above
+    "park_van_lam_bac": (49 / 49, 53 / 53, set()),  # 32/49 and 35/36 blind: see above
     "park_my_thuan": (43 / 43, 33 / 33, set()),  # a development park: 31/43 and 26/28 before
-    "park_phuoc_hai": (36 / 36, 29 / 31, set()),  # 25/36, 23/26 before its mends: docstring
-    "park_hoa_cam": (64 / 66, 58 / 60, set()),  # 46/66 and 43/45 blind: see above
-    "park_thuy_van": (68 / 76, 59 / 59, set()),  # 41/76, 38/44 and 1 forbidden blind: above
-    "park_que_vo": (55 / 61, 53 / 59, set()),  # 43/61, 38/52 and 1 forbidden blind: above
+    "park_phuoc_hai": (36 / 36, 29 / 30, set()),  # 25/36, 23/26 before its mends: docstring
+    "park_hoa_cam": (64 / 66, 59 / 61, set()),  # 46/66 and 43/45 blind: see above
+    "park_thuy_van": (68 / 76, 60 / 60, set()),  # 41/76, 38/44 and 1 forbidden blind: above
+    "park_que_vo": (56 / 61, 54 / 60, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (47 / 59, 48 / 55, set()),  # 23/59 and 25/31 blind: see above
-    "park_nghi_son": (74 / 81, 63 / 69, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
+    "park_nghi_son": (75 / 81, 64 / 70, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
 }
 
 
