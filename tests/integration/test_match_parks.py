@@ -415,7 +415,7 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_thuy_van": (68 / 76, 60 / 60, set()),  # 41/76, 38/44 and 1 forbidden blind: above
     "park_que_vo": (56 / 61, 54 / 60, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (47 / 59, 48 / 55, set()),  # 23/59 and 25/31 blind: see above
-    "park_nghi_son": (75 / 81, 64 / 70, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
+    "park_nghi_son": (76 / 81, 65 / 71, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
 }
 
 

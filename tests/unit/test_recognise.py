@@ -334,3 +334,9 @@ def test_empty_cement_sacks_are_sacks_not_cement(text: str) -> None:
 def test_cement_bagged_is_still_cement() -> None:
     assert recognise_material("Xi măng PCB40", "in").code == "cement"
     assert recognise_material("Xi măng bao", "in").code == "cement"
+
+
+def test_ferro_alloys_are_read_and_their_slag_stays_slag() -> None:
+    assert recognise_material("Fero silic hạt mịn, dưới cỡ (0-10mm)", "out").code == "ferro-alloys"
+    assert recognise_material("Ferro mangan, ferro silic", "in").code == "ferro-alloys"
+    assert recognise_material("Xi fero mangan", "out").code == "steel-slag"
