@@ -411,11 +411,11 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_van_lam_bac": (49 / 49, 53 / 53, set()),  # 32/49 and 35/36 blind: see above
     "park_my_thuan": (43 / 43, 33 / 33, set()),  # a development park: 31/43 and 26/28 before
     "park_phuoc_hai": (36 / 36, 29 / 30, set()),  # 25/36, 23/26 before its mends: docstring
-    "park_hoa_cam": (64 / 66, 59 / 61, set()),  # 46/66 and 43/45 blind: see above
-    "park_thuy_van": (68 / 76, 60 / 60, set()),  # 41/76, 38/44 and 1 forbidden blind: above
+    "park_hoa_cam": (65 / 66, 60 / 62, set()),  # 46/66 and 43/45 blind: see above
+    "park_thuy_van": (70 / 76, 62 / 62, set()),  # 41/76, 38/44 and 1 forbidden blind: above
     "park_que_vo": (56 / 61, 54 / 60, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (47 / 59, 48 / 55, set()),  # 23/59 and 25/31 blind: see above
-    "park_nghi_son": (76 / 81, 65 / 71, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
+    "park_nghi_son": (77 / 81, 66 / 72, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
 }
 
 

@@ -366,3 +366,47 @@ def test_a_pair_that_runs_today_is_the_same_material_to_the_shared_plant_only() 
 
 def catalog_index(code: str) -> int:
     return build_book(catalog(), 2024).index[code]
+
+
+def test_a_mixed_scrap_yard_wants_the_classes_it_did_not_list_a_metal_dealer_does_not() -> None:
+    from parkloop.store.matching import SCRAP_TRADE_BASIS, _scrap_trade_too
+
+    index = {
+        c: i
+        for i, c in enumerate(
+            [
+                "steel-scrap",
+                "paper-scrap",
+                "glass-cullet",
+                "non-ferrous-scrap",
+                "metal-scrap",
+                "plastic-scrap",
+            ]
+        )
+    }
+
+    def flow(fid: int, org: int, material: str, qty: float) -> tuple[object, ...]:
+        row: list[object] = [None] * 21
+        row[0], row[1], row[3], row[4], row[6] = fid, org, material, "in", qty
+        row[16], row[17], row[18] = "", "", None
+        return tuple(row)
+
+    rows = [
+        flow(1, 7, "steel-scrap", 100.0),  # a yard of metal and paper
+        flow(2, 7, "paper-scrap", 40.0),
+        flow(3, 8, "steel-scrap", 100.0),  # a metal dealer
+        flow(4, 8, "non-ferrous-scrap", 10.0),
+    ]
+    out = _scrap_trade_too(rows, index, {7, 8})
+    added = {(r[1], r[3]): r for r in out[len(rows) :]}
+    assert set(added) == {
+        (7, "glass-cullet"),
+        (7, "non-ferrous-scrap"),
+        (7, "metal-scrap"),
+        (7, "plastic-scrap"),
+    }
+    glass = added[(7, "glass-cullet")]
+    assert glass[0] == 1 and glass[6] == 40.0 and glass[8] is None
+    assert glass[17] == SCRAP_TRADE_BASIS
+    # Not a scrap trade by its sector: nothing added.
+    assert _scrap_trade_too(rows, index, set()) == rows

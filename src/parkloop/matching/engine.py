@@ -484,7 +484,8 @@ def _factors(
                 unclear[m] = np.isin(s[m], seen)
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
     outside |= fitting.sideways(ctx.parties, ctx.s_pos[s], ctx.d_pos[d])
-    confirm_r = receiver == fitting.CONFIRM
+    # A demand its firm did not list (a scrap yard's other classes) needs confirming.
+    confirm_r = (receiver == fitting.CONFIRM) | ctx.demands.unlisted[d]
     confirm_s = supplier == fitting.CONFIRM
     exp_s = ctx.supplies.expected[s]
     exp_d = ctx.demands.expected[d]

@@ -57,6 +57,9 @@ class Side:
     # Supplies whose row sends them today to the park's shared wastewater plant ("Đấu nối
     # về trạm XLNT tập trung"): that pair runs today, shown as such below new ones.
     to_plant: NDArray[np.bool_]
+    # Demands their firm did not list but its trade takes (a scrap yard's other classes of
+    # scrap): every pair to one needs the receiver's confirmation.
+    unlisted: NDArray[np.bool_]
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -106,6 +109,7 @@ class Side:
             "price_status": np.object_,
             "expected": np.bool_,
             "to_plant": np.bool_,
+            "unlisted": np.bool_,
         }
         given: dict[str, Any] = dict(columns)
         texts = list(given["text"])
@@ -119,8 +123,9 @@ class Side:
             given["price_status"] = np.full(len(texts), "", dtype=object)
         if "expected" not in given or len(given["expected"]) != len(texts):
             given["expected"] = np.zeros(len(texts), dtype=bool)
-        if "to_plant" not in given or len(given["to_plant"]) != len(texts):
-            given["to_plant"] = np.zeros(len(texts), dtype=bool)
+        for flag in ("to_plant", "unlisted"):
+            if flag not in given or len(given[flag]) != len(texts):
+                given[flag] = np.zeros(len(texts), dtype=bool)
         if "level" not in given:
             # Records without a level given are private or shared with the park.
             given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)

@@ -74,6 +74,16 @@ EXPECTED_NOTES = frozenset({EXPECTED_SUPPLY, EXPECTED_DEMAND})
 # The fit note of a pair that runs today by its supply's own destination (wastewater piped
 # to the park's shared plant): part of the network, shown after every new proposal.
 RUNNING = "runs"
+# The fit note of a pair to a class of scrap a mixed scrap yard takes but did not list.
+UNLISTED = "unl"  # short: every note together fits fit_note (64 characters)
+UNLISTED_EN = (
+    "the receiver is a scrap yard buying several classes of scrap; it did not list this "
+    "one: confirm that it takes it"
+)
+UNLISTED_VI = (
+    "bên nhận là cơ sở thu mua nhiều loại phế liệu nhưng không kê loại này: cần xác nhận "
+    "cơ sở có nhận"
+)
 RUNNING_EN = (
     "runs today: the supplier's row sends it to the park's shared wastewater plant; shown as "
     "part of the network, not as a new exchange"
@@ -910,6 +920,7 @@ def _proposals(
             found,
             supplies.already_sold[s],
             runs_today(supplies, demands, parties, s, d) if parties is not None else None,
+            demands.unlisted[d],
         ),
         "fingerprint": np.full(len(s), "", dtype=object),
         "status": np.full(len(s), "proposed", dtype=object),
@@ -924,7 +935,10 @@ def _proposals(
 
 
 def _fit_columns(
-    found: Candidates, already_sold: np.ndarray, running: np.ndarray | None = None
+    found: Candidates,
+    already_sold: np.ndarray,
+    running: np.ndarray | None = None,
+    unlisted: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """How well each proposal fits, its factors, what needs confirming or testing, whether
     its supply is of the kind "already sold" (a neighbour instead of the market) and whether
@@ -932,6 +946,7 @@ def _fit_columns(
     f = found.factors
     note = np.full(len(found), "", dtype=object)
     runs = np.zeros(len(found), dtype=bool) if running is None else running
+    not_listed = np.zeros(len(found), dtype=bool) if unlisted is None else unlisted
     for flag, label in (
         (f.confirm_receiver, "confirm-receiver"),
         (f.confirm_supplier, "confirm-supplier"),
@@ -939,6 +954,7 @@ def _fit_columns(
         (f.warned, "warn"),
         (np.asarray(already_sold, dtype=bool), ALREADY_SOLD),
         (np.asarray(runs, dtype=bool), RUNNING),
+        (np.asarray(not_listed, dtype=bool), UNLISTED),
         (f.expected_supply, EXPECTED_SUPPLY),
         (f.expected_demand, EXPECTED_DEMAND),
         (f.two_way_pair, TWO_WAY),
@@ -1095,6 +1111,8 @@ def fit_reasons(m: Match) -> list[dict[str, Any]]:
         out.append(_already_sold_reason(m))
     if RUNNING in notes:
         out.append({"kind": "running"})
+    if UNLISTED in notes:
+        out.append({"kind": "unlisted"})
     screened = "basis" in fit
     if screened:
         out.extend(_screening_reasons(m, notes))
@@ -1372,6 +1390,8 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
         return _already_sold_text(reason, m, lang)
     if kind == "running":
         return RUNNING_VI if lang == "vi" else RUNNING_EN
+    if kind == "unlisted":
+        return UNLISTED_VI if lang == "vi" else UNLISTED_EN
     if kind in ("sector", "warning", "fit"):
         return _fit_text(reason, m, d_name, lang)
     if kind in ("expected", "codes", "two_way"):

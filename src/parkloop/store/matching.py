@@ -146,6 +146,7 @@ def load_sides(
         .order_by(flows.c.id)
     )
     rows = _listed_too(fetch_tuples(conn, query), material_index)
+    rows = _scrap_trade_too(rows, material_index, _scrap_traders(conn, park_ids))
     received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
     supply_cols, demand_cols = _flow_sides(
         rows,
@@ -250,6 +251,7 @@ def _flow_sides(
         destination_text,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     quality = _liquid_quality(quality, material, entered_unit, dilute)
+    unlisted = np.array([b == SCRAP_TRADE_BASIS for b in _basis], dtype=bool)
     qty = qty.astype(float)
     months = months.astype(float)
     price = np.array([np.nan if p is None else float(p) for p in price])
@@ -290,6 +292,7 @@ def _flow_sides(
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
         destination_text = destination_text[keep]
+        unlisted = unlisted[keep]
         staff_words = staff_words[keep]
         # A group's price is the staff's when any of its flows gives one.
         reported = np.bincount(
@@ -391,6 +394,7 @@ def _flow_sides(
     )
     demand_cols["already_sold"] = no[demand]
     demand_cols["price_status"] = price_status[demand]
+    demand_cols["unlisted"] = unlisted[demand]
     return supply_cols, demand_cols
 
 
@@ -458,6 +462,72 @@ def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[
                 None,
                 "",
                 "",
+                None,
+            )
+            out.append(tuple(extra))
+    return out
+
+
+# The common classes of scrap a mixed scrap yard sorts and sells on, by family (metal,
+# paper, plastic, glass). Textile scrap is not among them: fabric mixed with PU or
+# leatherette is no yard's stock unless the yard says it takes fabric.
+SCRAP_CLASSES = {
+    "steel-scrap": "metal",
+    "metal-scrap": "metal",
+    "non-ferrous-scrap": "metal",
+    "paper-scrap": "paper",
+    "plastic-scrap": "plastic",
+    "glass-cullet": "glass",
+}
+SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
+SCRAP_TRADE_BASIS = "scrap-trade"  # how such a wanted class is recorded
+
+
+def _scrap_traders(conn: Connection, park_ids: Sequence[int]) -> set[int]:
+    """Organisations recorded as scrap dealers or materials-recovery plants."""
+    query = select(organisations.c.id, organisations.c.vsic).where(
+        organisations.c.park_id.in_(list(park_ids))
+    )
+    return {
+        int(oid)
+        for oid, vsic in conn.execute(query)
+        if vsic and str(vsic).startswith(SCRAP_TRADE_SECTORS)
+    }
+
+
+def _scrap_trade_too(
+    rows: list[Any], material_index: Mapping[str, int], traders: set[int]
+) -> list[Any]:
+    """Flow rows with a row more for each common class of scrap (:data:`SCRAP_CLASSES`)
+    that a scrap dealer or mixed recycler (:data:`SCRAP_TRADE_SECTORS`) buying scrap of two
+    families or more (metal and paper, say) does not list: such a yard takes the common
+    scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
+    plastic). A yard of one family (a metal dealer, a PET recycler) is left as it is. Each
+    class is wanted up to the smallest quantity the yard lists, at its catalog price, on the
+    row of its first scrap input (a pair is proposed once per demand flow), marked as not
+    listed: every pair to it needs the yard's confirmation."""
+    if not traders:
+        return rows
+    listed: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        if row[1] in traders and row[_DIRECTION] == "in" and row[_MATERIAL] in SCRAP_CLASSES:
+            listed[row[1]].append(row)
+    out = list(rows)
+    for org_rows in listed.values():
+        have = {r[_MATERIAL] for r in org_rows}
+        if len({SCRAP_CLASSES[c] for c in have}) < 2:
+            continue  # one family (metals, PET bottles) is a trade of that family
+        first = org_rows[0]
+        quantity = min(float(r[_QUANTITY]) for r in org_rows)
+        for code in SCRAP_CLASSES:
+            if code in have or code not in material_index:
+                continue
+            extra = list(first)
+            extra[_MATERIAL], extra[_QUANTITY] = code, quantity
+            extra[_PRICE], extra[_PRICE_STATUS], extra[_BASIS], extra[_SUGGESTED] = (
+                None,
+                "",
+                SCRAP_TRADE_BASIS,
                 None,
             )
             out.append(tuple(extra))
