@@ -291,3 +291,122 @@ def test_every_reason_of_an_already_sold_match_reads_in_both_languages() -> None
     assert "8.500.000 VND/t" in sold[0]["text_vi"]
     assert "ước tính" in sold[0]["text_vi"]
     assert sold[0]["text"].startswith("already sold: a neighbour instead of the market")
+
+
+def test_a_dilute_residue_measured_by_volume_is_a_liquid_fit_for_a_digester_not_feed() -> None:
+    from parkloop.catalog.knowledge import check_quality, parse_quality_limits
+    from parkloop.store.matching import LIQUID, _liquid_quality
+
+    assert "organic-waste" in matching.dilute()
+    assert "spent-yeast" not in matching.dilute()  # a slurry fed as it comes (1.05 t/m³)
+    quality = np.array(["", "", "pH 5", "dry_matter=20%"], dtype=object)
+    material = np.array(["organic-waste"] * 4, dtype=object)
+    units = np.array(["m3/ngày", "tấn/tháng", "lít/ngày", "m3/ngày"], dtype=object)
+    got = _liquid_quality(quality, material, units, matching.dilute())
+    # Vinasse in m³/day is a liquid; in tonnes it says nothing; a stated dry matter stands.
+    assert list(got) == [LIQUID, "", f"pH 5; {LIQUID}", "dry_matter=20%"]
+    feed = parse_quality_limits("dry_matter>=15%")
+    digester = parse_quality_limits("dry_matter<15%")
+    assert check_quality(feed, LIQUID)[0] is False
+    assert check_quality(digester, LIQUID)[0] is True
+
+
+def test_a_row_sent_to_the_shared_wastewater_plant_runs_today_the_firms_own_plant_not() -> None:
+    from parkloop.store.matching import to_shared_plant
+
+    assert to_shared_plant("Đấu nối về trạm XLNT tập trung")
+    assert to_shared_plant("Về trạm XLNT KCN")
+    assert to_shared_plant("Xả vào HTXLNT")
+    assert not to_shared_plant("Xả vào HTXLNT cục bộ")
+    assert not to_shared_plant("XLNT yếm khí nội bộ")
+    assert not to_shared_plant("Bán cho đơn vị thu mua")
+    assert not to_shared_plant("")
+
+
+def test_a_pair_that_runs_today_is_the_same_material_to_the_shared_plant_only() -> None:
+    from parkloop.matching.engine import runs_today
+
+    water = catalog_index("industrial-wastewater")
+    sludge = catalog_index("industrial-sludge")
+    supplies = Side.from_columns(
+        {
+            "ids": [1, 2, 3],
+            "kinds": [FLOW] * 3,
+            "org": [10, 10, 11],
+            "park": [1] * 3,
+            "material": [water, sludge, water],
+            "qty": [100.0] * 3,
+            "price": [np.nan] * 3,
+            "fee": [False] * 3,
+            "sold": [False] * 3,
+            "lat": [0.0] * 3,
+            "lon": [0.0] * 3,
+            "year": [2024] * 3,
+            "start_day": [0] * 3,
+            "end_day": [1] * 3,
+            "max_km": [np.inf] * 3,
+            "private": [False] * 3,
+            "waste_code": [""] * 3,
+            "quality": [""] * 3,
+            "text": [""] * 3,
+            "to_plant": [True, True, False],
+        }
+    )
+    demands = Side.from_columns(
+        {**{k: v[:1] for k, v in supplies.__dict__.items()}, "org": [20], "ids": [9]}
+    )
+    parties = Parties.build([10, 11, 20], ["", "", "3700"], [" ", " ", " xlnt "], {20: ("10",)})
+    s = np.array([0, 1, 2], dtype=np.int64)
+    d = np.zeros(3, dtype=np.int64)
+    # The wastewater piped there runs; the sludge (not what the plant takes in) and the
+    # wastewater of a row that names no plant do not.
+    assert runs_today(supplies, demands, parties, s, d).tolist() == [True, False, False]
+    assert not runs_today(supplies, demands, Parties.empty(), s, d).any()
+
+
+def catalog_index(code: str) -> int:
+    return build_book(catalog(), 2024).index[code]
+
+
+def test_a_mixed_scrap_yard_wants_the_classes_it_did_not_list_a_metal_dealer_does_not() -> None:
+    from parkloop.store.matching import SCRAP_TRADE_BASIS, _scrap_trade_too
+
+    index = {
+        c: i
+        for i, c in enumerate(
+            [
+                "steel-scrap",
+                "paper-scrap",
+                "glass-cullet",
+                "non-ferrous-scrap",
+                "metal-scrap",
+                "plastic-scrap",
+            ]
+        )
+    }
+
+    def flow(fid: int, org: int, material: str, qty: float) -> tuple[object, ...]:
+        row: list[object] = [None] * 21
+        row[0], row[1], row[3], row[4], row[6] = fid, org, material, "in", qty
+        row[16], row[17], row[18] = "", "", None
+        return tuple(row)
+
+    rows = [
+        flow(1, 7, "steel-scrap", 100.0),  # a yard of metal and paper
+        flow(2, 7, "paper-scrap", 40.0),
+        flow(3, 8, "steel-scrap", 100.0),  # a metal dealer
+        flow(4, 8, "non-ferrous-scrap", 10.0),
+    ]
+    out = _scrap_trade_too(rows, index, {7, 8})
+    added = {(r[1], r[3]): r for r in out[len(rows) :]}
+    assert set(added) == {
+        (7, "glass-cullet"),
+        (7, "non-ferrous-scrap"),
+        (7, "metal-scrap"),
+        (7, "plastic-scrap"),
+    }
+    glass = added[(7, "glass-cullet")]
+    assert glass[0] == 1 and glass[6] == 40.0 and glass[8] is None
+    assert glass[17] == SCRAP_TRADE_BASIS
+    # Not a scrap trade by its sector: nothing added.
+    assert _scrap_trade_too(rows, index, set()) == rows

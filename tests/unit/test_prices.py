@@ -57,3 +57,17 @@ def test_nothing_is_filled_where_nothing_is_paid_or_known() -> None:
     assert fill_price(catalog(), "unclassified", "in") is None
     # A licensed treater takes hazardous waste as a service, for the full fee.
     assert fill_price(catalog(), "hazardous-waste", "in") is None
+
+
+def test_an_organic_residue_sold_without_a_market_price_is_a_nil_sale_said_so() -> None:
+    # Distillers' grains or bran dust "bán cho hộ chăn nuôi": no market price in the
+    # catalog, yet sold; the revenue is counted as nil (an estimate that says so), so that
+    # matching still offers the residue to a feed mill, farm, digester or composter.
+    filled = fill_price(catalog(), "organic-waste", "out", "sold")
+    assert filled is not None and filled.value == 0.0 and filled.status == "estimate"
+    assert "without a market price" in filled.rule and "disposal" not in filled.rule
+    assert "0 ×" in filled.source
+    # Not a product, not a residue with a market price, not hazardous waste.
+    assert fill_price(catalog(), "steel-scrap", "out", "sold").value > 0  # type: ignore[union-attr]
+    assert fill_price(catalog(), "hazardous-waste", "out", "sold") is None
+    assert fill_price(catalog(), "organic-waste", "out", "exchanged") is None

@@ -315,3 +315,28 @@ def test_a_bare_word_keeps_its_tone_and_the_first_written_leads() -> None:
     assert recognise_material("Máu", "out", "10").code == "slaughter-residues"
     assert recognise_material("Nước rửa nhựa", "in").code == "fresh-water"
     assert recognise_material("Gas LPG (lò nướng)", "in").code == "lpg"  # not diesel
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vỏ bao xi măng rách (bao KPK)",
+        "Vỏ bao xi măng",
+        "Bao xi măng rách",
+        "Bao xi măng (giấy kraft)",
+        "Vo bao xi mang rach, bao loi",
+    ],
+)
+def test_empty_cement_sacks_are_sacks_not_cement(text: str) -> None:
+    assert recognise_material(text, "out").code == "cement-sacks"
+
+
+def test_cement_bagged_is_still_cement() -> None:
+    assert recognise_material("Xi măng PCB40", "in").code == "cement"
+    assert recognise_material("Xi măng bao", "in").code == "cement"
+
+
+def test_ferro_alloys_are_read_and_their_slag_stays_slag() -> None:
+    assert recognise_material("Fero silic hạt mịn, dưới cỡ (0-10mm)", "out").code == "ferro-alloys"
+    assert recognise_material("Ferro mangan, ferro silic", "in").code == "ferro-alloys"
+    assert recognise_material("Xi fero mangan", "out").code == "steel-slag"

@@ -7,6 +7,11 @@ it came from, so every figure can say which values were the staff's and which we
 - an output sold: the material's market price (its reference price when it has no
   separate market price);
 - an output sold at a low price: ``sold_low_price_share`` of that;
+- an organic residue sold without a market price in the catalog (distillers' grains, bran
+  dust, fruit peel "bán cho hộ chăn nuôi"): nothing, the revenue counted as nil against the
+  disposal fee it would otherwise cost — an estimate the offer says, so that the residue is
+  still offered to a feed mill, farm, digester or composter and valued by what that
+  receiver saves;
 - an output sent to landfill, incineration, a licensed collector or treatment: the
   disposal fee of the material;
 - an input: the price of buying the material; for a waste with no price but a disposal
@@ -34,6 +39,7 @@ FILLED_RULES = (
     "disposal fee",
     "purchase price",
     "gate fee paid to the receiver",
+    "nil sale of an organic residue without a market price",
 )
 
 
@@ -82,6 +88,19 @@ def reference_price(material: str, year: int | None = None) -> float | None:
     return None if factor is None else factor.value
 
 
+def _nil_sale(cat: Catalog, material: str, year: int | None) -> FilledPrice | None:
+    """An organic residue (a waste code, a disposal fee) sold without a market price in the
+    catalog: given to farms or sold for little, its revenue counted as nil (an estimate,
+    citing the disposal fee it is set against)."""
+    m = cat.materials[material]
+    if m.material_class.value != "organic" or m.is_hazardous or not (m.vn_waste_code or m.ewc_code):
+        return None
+    fee = _first(cat, material, ("disposal_fee_vnd_per_unit",), year)
+    if fee is None:
+        return None
+    return FilledPrice(0.0, FILLED_RULES[5], fee, 0.0)
+
+
 @lru_cache(maxsize=65536)
 def fill_price(
     cat: Catalog,
@@ -99,6 +118,8 @@ def fill_price(
     if direction == "out":
         if destination in ("sold", "exchanged"):
             factor = _first(cat, material, sale, year)
+            if factor is None and destination == "sold":
+                return _nil_sale(cat, material, year)
             return None if factor is None else FilledPrice(factor.value, "market price", factor)
         if destination == "sold_low":
             factor = _first(cat, material, sale, year)

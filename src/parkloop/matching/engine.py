@@ -484,7 +484,8 @@ def _factors(
                 unclear[m] = np.isin(s[m], seen)
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
     outside |= fitting.sideways(ctx.parties, ctx.s_pos[s], ctx.d_pos[d])
-    confirm_r = receiver == fitting.CONFIRM
+    # A demand its firm did not list (a scrap yard's other classes) needs confirming.
+    confirm_r = (receiver == fitting.CONFIRM) | ctx.demands.unlisted[d]
     confirm_s = supplier == fitting.CONFIRM
     exp_s = ctx.supplies.expected[s]
     exp_d = ctx.demands.expected[d]
@@ -621,7 +622,28 @@ def evaluate(ctx: _Context, s: I64, d: I64, r: I64, similarity: F64) -> Evaluate
         ctx.book, _pair_inputs(ctx, s, d, r, km, q, ratio), params.attribution, params.deadweight
     )
     ev = Evaluated(s, d, r, similarity, km, q, ratio, score, net, factors)
-    return ev.take(np.flatnonzero(net > 0))
+    # A pair that runs today by the supply's own destination (wastewater piped to the park's
+    # shared plant) is kept whatever it is worth: part of the network, shown as running.
+    return ev.take(
+        np.flatnonzero((net > 0) | runs_today(ctx.supplies, ctx.demands, ctx.parties, s, d))
+    )
+
+
+def runs_today(
+    supplies: Side, demands: Side, parties: Parties, s: I64, d: I64
+) -> NDArray[np.bool_]:
+    """Pairs whose supply row sends its material today to the receiver: to the park's shared
+    wastewater plant (one the parties know as such), which takes that very material."""
+    if not len(s) or not parties.served:
+        return np.zeros(len(s), dtype=bool)
+    plants = np.fromiter(parties.served, dtype=np.int64)
+    return np.asarray(
+        supplies.to_plant[s]
+        & (supplies.material[s] == demands.material[d])
+        & np.isin(demands.org[d], plants)
+        & (supplies.org[s] != demands.org[d]),
+        dtype=bool,
+    )
 
 
 def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:

@@ -54,6 +54,12 @@ class Side:
     already_sold: NDArray[np.bool_]
     price_status: NDArray[np.object_]  # "reported", "estimate" (filled at import) or ""
     expected: NDArray[np.bool_]  # expected from the sector's profile, not declared
+    # Supplies whose row sends them today to the park's shared wastewater plant ("Đấu nối
+    # về trạm XLNT tập trung"): that pair runs today, shown as such below new ones.
+    to_plant: NDArray[np.bool_]
+    # Demands their firm did not list but its trade takes (a scrap yard's other classes of
+    # scrap): every pair to one needs the receiver's confirmation.
+    unlisted: NDArray[np.bool_]
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -102,6 +108,8 @@ class Side:
             "already_sold": np.bool_,
             "price_status": np.object_,
             "expected": np.bool_,
+            "to_plant": np.bool_,
+            "unlisted": np.bool_,
         }
         given: dict[str, Any] = dict(columns)
         texts = list(given["text"])
@@ -115,6 +123,9 @@ class Side:
             given["price_status"] = np.full(len(texts), "", dtype=object)
         if "expected" not in given or len(given["expected"]) != len(texts):
             given["expected"] = np.zeros(len(texts), dtype=bool)
+        for flag in ("to_plant", "unlisted"):
+            if flag not in given or len(given[flag]) != len(texts):
+                given[flag] = np.zeros(len(texts), dtype=bool)
         if "level" not in given:
             # Records without a level given are private or shared with the park.
             given["level"] = np.where(np.asarray(given["private"], dtype=bool), 2, 1)

@@ -49,6 +49,7 @@ from parkloop.matching.engine import (
     find_matches,
     link_keys,
     pair_verdicts,
+    runs_today,
 )
 from parkloop.matching.fit import Parties
 from parkloop.matching.rules import Rule, build_rules
@@ -70,6 +71,27 @@ ALREADY_SOLD = "sold"  # short: every note together fits fit_note (64 characters
 # declared), a pair whose firms could each supply the other, codes sharing digits.
 EXPECTED_SUPPLY, EXPECTED_DEMAND, TWO_WAY = "expected-supply", "expected-demand", "two-way"
 EXPECTED_NOTES = frozenset({EXPECTED_SUPPLY, EXPECTED_DEMAND})
+# The fit note of a pair that runs today by its supply's own destination (wastewater piped
+# to the park's shared plant): part of the network, shown after every new proposal.
+RUNNING = "runs"
+# The fit note of a pair to a class of scrap a mixed scrap yard takes but did not list.
+UNLISTED = "unl"  # short: every note together fits fit_note (64 characters)
+UNLISTED_EN = (
+    "the receiver is a scrap yard buying several classes of scrap; it did not list this "
+    "one: confirm that it takes it"
+)
+UNLISTED_VI = (
+    "bên nhận là cơ sở thu mua nhiều loại phế liệu nhưng không kê loại này: cần xác nhận "
+    "cơ sở có nhận"
+)
+RUNNING_EN = (
+    "runs today: the supplier's row sends it to the park's shared wastewater plant; shown as "
+    "part of the network, not as a new exchange"
+)
+RUNNING_VI = (
+    "đang vận hành: dòng này đã đấu nối về trạm XLNT tập trung của KCN; thể hiện như một "
+    "phần của mạng lưới, không phải trao đổi mới"
+)
 _DIGITS = re.compile(r"\d+")
 _WWTP = tuple(fitting.phrase(w) for w in fitting.WWTP_WORDS)
 SELF_SUPPLY = "self_supply_price_vnd_per_unit"
@@ -113,6 +135,26 @@ def residues() -> frozenset[str]:
         code
         for code, m in cat.materials.items()
         if m.vn_waste_code or m.ewc_code or code in secondary or code in utilities()
+    )
+
+
+# An organic material the catalog weighs at no more than this is as dilute as water (t/m³).
+DILUTE_DENSITY = 1.03
+
+
+@cache
+def dilute() -> frozenset[str]:
+    """Materials weighed by mass that the catalog weighs at about the density of water when
+    typed by volume: measured so, they are liquids (vinasse, stickwater, press liquor, whey),
+    not a wet cake (spent yeast slurry at 1.05 t/m³ is fed as it comes)."""
+    cat = catalog()
+    return frozenset(
+        code
+        for code, density in cat.densities.items()
+        if 1.0 <= density <= DILUTE_DENSITY
+        and code in cat.materials
+        and cat.materials[code].canonical_unit == "t"
+        and cat.materials[code].material_class.value == "organic"
     )
 
 
@@ -199,6 +241,8 @@ class MatchRun:
             )
         )
         order = open_before_sold((-net).tolist(), sold, groups)
+        runs = [RUNNING in str(n).split(";") for n in notes]
+        order = [k for k in order if not runs[k]] + [k for k in order if runs[k]]
         return [self._match(int(i)) for i in order[:count]]
 
     @property
@@ -378,6 +422,7 @@ def _prepare(
             viewer=viewer,
             residues=residues(),
             year_window=int(cat.parameter("year_window")),
+            dilute=dilute(),
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))
@@ -559,7 +604,7 @@ def run_matching(
     )
     timings["match"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    proposals = _proposals(found, supplies, demands, rule_list, book)
+    proposals = _proposals(found, supplies, demands, rule_list, book, prep.parties)
     saving = None
     if save:
         # On PostgreSQL the proposals are saved beside the rest of the run (names,
@@ -832,7 +877,12 @@ def _still_excluded(conn: Connection, decided: list[dict[str, Any]]) -> np.ndarr
 
 
 def _proposals(
-    found: Candidates, supplies: Side, demands: Side, rule_list: Sequence[Rule], book: FactorBook
+    found: Candidates,
+    supplies: Side,
+    demands: Side,
+    rule_list: Sequence[Rule],
+    book: FactorBook,
+    parties: Parties | None = None,
 ) -> dict[str, Any]:
     """The proposals as columns of the match table, with the privacy of their records."""
     acc = found.accounts
@@ -866,7 +916,12 @@ def _proposals(
         "attribution": np.full(len(s), acc.attribution),
         "deadweight": np.full(len(s), acc.deadweight),
         **{name: np.round(getattr(acc, name), 3) for name in ACCOUNT_COLUMNS},
-        **_fit_columns(found, supplies.already_sold[s]),
+        **_fit_columns(
+            found,
+            supplies.already_sold[s],
+            runs_today(supplies, demands, parties, s, d) if parties is not None else None,
+            demands.unlisted[d],
+        ),
         "fingerprint": np.full(len(s), "", dtype=object),
         "status": np.full(len(s), "proposed", dtype=object),
         "supply_private": supplies.private[s],
@@ -879,17 +934,27 @@ def _proposals(
     return columns
 
 
-def _fit_columns(found: Candidates, already_sold: np.ndarray) -> dict[str, Any]:
-    """How well each proposal fits, its factors, what needs confirming or testing, and
-    whether its supply is of the kind "already sold" (a neighbour instead of the market)."""
+def _fit_columns(
+    found: Candidates,
+    already_sold: np.ndarray,
+    running: np.ndarray | None = None,
+    unlisted: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """How well each proposal fits, its factors, what needs confirming or testing, whether
+    its supply is of the kind "already sold" (a neighbour instead of the market) and whether
+    the pair runs today by the supply's own destination."""
     f = found.factors
     note = np.full(len(found), "", dtype=object)
+    runs = np.zeros(len(found), dtype=bool) if running is None else running
+    not_listed = np.zeros(len(found), dtype=bool) if unlisted is None else unlisted
     for flag, label in (
         (f.confirm_receiver, "confirm-receiver"),
         (f.confirm_supplier, "confirm-supplier"),
         (f.unclear, "quality-unclear"),
         (f.warned, "warn"),
         (np.asarray(already_sold, dtype=bool), ALREADY_SOLD),
+        (np.asarray(runs, dtype=bool), RUNNING),
+        (np.asarray(not_listed, dtype=bool), UNLISTED),
         (f.expected_supply, EXPECTED_SUPPLY),
         (f.expected_demand, EXPECTED_DEMAND),
         (f.two_way_pair, TWO_WAY),
@@ -1044,6 +1109,10 @@ def fit_reasons(m: Match) -> list[dict[str, Any]]:
         out.append({"kind": "sector", "side": "receiver", "how": "declared"})
     if ALREADY_SOLD in notes:
         out.append(_already_sold_reason(m))
+    if RUNNING in notes:
+        out.append({"kind": "running"})
+    if UNLISTED in notes:
+        out.append({"kind": "unlisted"})
     screened = "basis" in fit
     if screened:
         out.extend(_screening_reasons(m, notes))
@@ -1319,6 +1388,10 @@ def reason_text(reason: dict[str, Any], m: Match, lang: str = "en") -> str:
     kind = reason["kind"]
     if kind == "already_sold":
         return _already_sold_text(reason, m, lang)
+    if kind == "running":
+        return RUNNING_VI if lang == "vi" else RUNNING_EN
+    if kind == "unlisted":
+        return UNLISTED_VI if lang == "vi" else UNLISTED_EN
     if kind in ("sector", "warning", "fit"):
         return _fit_text(reason, m, d_name, lang)
     if kind in ("expected", "codes", "two_way"):
@@ -1611,6 +1684,7 @@ class _Index:
     receiver_ids: list[int]
     net_benefit: list[Any]
     sold: list[bool]  # the fit note says the supply is sold today
+    runs: list[bool]  # the fit note says the pair runs today (shown after the new ones)
     groups: list[tuple[int, str]]  # (receiver, material), for open_before_sold
     supplier: NDArray[np.int64]
     receiver: NDArray[np.int64]
@@ -1631,6 +1705,7 @@ class _Index:
             receiver_ids=[int(i) for i in index["receiver_id"]],
             net_benefit=list(index["net_benefit_vnd_per_year"]),
             sold=[ALREADY_SOLD in str(note or "").split(";") for note in index["fit_note"]],
+            runs=[RUNNING in str(note or "").split(";") for note in index["fit_note"]],
             groups=[
                 (int(r), str(m))
                 for r, m in zip(index["receiver_id"], index["material_code"], strict=True)
@@ -1727,10 +1802,12 @@ def _listed(index: _Index, whole: NDArray[np.bool_], redacted: NDArray[np.bool_]
     rank: dict[tuple[Any, Any], int] = defaultdict(int)
     out = []
     sold: list[bool] = []
+    runs: list[bool] = []
     groups: list[tuple[int, str]] = []
     # The rows come ordered by supply and rank: a rank counts the shown ones before it.
     for i in np.flatnonzero(whole | redacted).tolist():
         sold.append(index.sold[i])
+        runs.append(index.runs[i])
         groups.append(index.groups[i])
         supply = index.supply[i]
         rank[supply] += 1
@@ -1746,6 +1823,7 @@ def _listed(index: _Index, whole: NDArray[np.bool_], redacted: NDArray[np.bool_]
             )
         )
     order = open_before_sold([-(x.net_benefit_vnd_per_year or 0.0) for x in out], sold, groups)
+    order = [k for k in order if not runs[k]] + [k for k in order if runs[k]]
     return [out[k] for k in order]
 
 

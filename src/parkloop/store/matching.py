@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
 from parkloop.store.sql import bulk_write, copy_insert, fetch_tuples, reserve_ids
 from parkloop.store.writes import bulk_cache
+from parkloop.units import parse_unit
 
 I32_MIN, I32_MAX = np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max - 1
 EPOCH = date(1970, 1, 1)
@@ -78,6 +80,7 @@ def load_sides(
     viewer: Viewer | None = None,
     residues: frozenset[str] = frozenset(),
     year_window: int = 0,
+    dilute: frozenset[str] = frozenset(),
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added). Each
@@ -93,7 +96,10 @@ def load_sides(
     open, going to disposal at ``disposal_fee`` (used to check the matcher rediscovers
     known exchanges). Demands are inputs, less what running exchanges already deliver, and
     open wants. With ``viewer``, only records the viewer may see enter (the rest do not
-    exist for that computation).
+    exist for that computation). A flow of a ``dilute`` material (one the catalog weighs at
+    about the density of water) that its staff measured by volume is a liquid, so its
+    quality says so: below 15 % dry matter (vinasse, stickwater, press liquor reach a
+    digester, not a feed mill).
     """
     disposal_fee = disposal_fee or {}
     reference_price = reference_price or {}
@@ -130,6 +136,8 @@ def load_sides(
             func.coalesce(flows.c.price_status, "").label("price_status"),
             flows.c.material_basis,
             flows.c.material_suggestions,
+            func.coalesce(flows.c.entered_unit, "").label("entered_unit"),
+            flows.c.destination_text,
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
@@ -138,6 +146,7 @@ def load_sides(
         .order_by(flows.c.id)
     )
     rows = _listed_too(fetch_tuples(conn, query), material_index)
+    rows = _scrap_trade_too(rows, material_index, _scrap_traders(conn, park_ids))
     received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
     supply_cols, demand_cols = _flow_sides(
         rows,
@@ -149,6 +158,7 @@ def load_sides(
         disposal_fee,
         reference_price,
         residues,
+        dilute,
     )
     listing_query = (
         select(
@@ -212,6 +222,7 @@ def _flow_sides(
     disposal_fee: Mapping[str, float],
     reference_price: Mapping[str, float],
     residues: frozenset[str] = frozenset(),
+    dilute: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grouped flow rows to supply and demand columns, whole columns at a time."""
     if not rows:
@@ -236,7 +247,11 @@ def _flow_sides(
         price_status,
         _basis,
         _suggested,
+        entered_unit,
+        destination_text,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
+    quality = _liquid_quality(quality, material, entered_unit, dilute)
+    unlisted = np.array([b == SCRAP_TRADE_BASIS for b in _basis], dtype=bool)
     qty = qty.astype(float)
     months = months.astype(float)
     price = np.array([np.nan if p is None else float(p) for p in price])
@@ -276,6 +291,8 @@ def _flow_sides(
             c[keep]
             for c in (ids, org, park, material, direction, dest, quality, text, waste, lat, lon)
         )
+        destination_text = destination_text[keep]
+        unlisted = unlisted[keep]
         staff_words = staff_words[keep]
         # A group's price is the staff's when any of its flows gives one.
         reported = np.bincount(
@@ -372,9 +389,54 @@ def _flow_sides(
     demand_cols["words"] = words[demand]
     supply_cols["already_sold"] = already_sold[supply]
     supply_cols["price_status"] = price_status[supply]
+    supply_cols["to_plant"] = np.array(
+        [to_shared_plant(t) for t in destination_text[supply]], dtype=bool
+    )
     demand_cols["already_sold"] = no[demand]
     demand_cols["price_status"] = price_status[demand]
+    demand_cols["unlisted"] = unlisted[demand]
     return supply_cols, demand_cols
+
+
+# Words of a destination that name a wastewater plant, and words that make it the firm's own.
+_PLANT_WORDS = (" xlnt ", " htxlnt ", " xu ly nuoc thai ")
+_OWN_PLANT_WORDS = (" noi bo ", " cuc bo ", " rieng ", " tu xu ly ")
+
+
+@lru_cache(maxsize=4096)
+def to_shared_plant(destination_text: str | None) -> bool:
+    """Whether a row's destination sends it to the park's shared wastewater plant ("Đấu nối
+    về trạm XLNT tập trung", "Về trạm XLNT KCN"), not to the firm's own ("HTXLNT cục bộ",
+    "XLNT yếm khí nội bộ")."""
+    said = words_of(destination_text or "")
+    return any(w in said for w in _PLANT_WORDS) and not any(w in said for w in _OWN_PLANT_WORDS)
+
+
+LIQUID = "dry_matter<15%"  # what a dilute residue measured by volume says of itself
+
+
+def _liquid_quality(
+    quality: np.ndarray, material: np.ndarray, entered_unit: np.ndarray, dilute: frozenset[str]
+) -> np.ndarray:
+    """Qualities, with :data:`LIQUID` added to those of ``dilute`` materials measured by
+    volume (m³, litres) that do not state their dry matter: a residue its staff measure as
+    a liquid and the catalog weighs as water is a liquid (vinasse, stickwater, press liquor
+    hold 2-10 % solids)."""
+    if not dilute:
+        return quality
+    out = quality.copy()
+    for i, (m, unit, q) in enumerate(zip(material, entered_unit, quality, strict=True)):
+        if m in dilute and unit and _by_volume(str(unit)) and "dry_matter" not in (q or ""):
+            out[i] = f"{q}; {LIQUID}" if q else LIQUID
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _by_volume(unit: str) -> bool:
+    try:
+        return parse_unit(unit).canonical == "m3"
+    except ValueError:
+        return False
 
 
 def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[Any]:
@@ -400,6 +462,72 @@ def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[
                 None,
                 "",
                 "",
+                None,
+            )
+            out.append(tuple(extra))
+    return out
+
+
+# The common classes of scrap a mixed scrap yard sorts and sells on, by family (metal,
+# paper, plastic, glass). Textile scrap is not among them: fabric mixed with PU or
+# leatherette is no yard's stock unless the yard says it takes fabric.
+SCRAP_CLASSES = {
+    "steel-scrap": "metal",
+    "metal-scrap": "metal",
+    "non-ferrous-scrap": "metal",
+    "paper-scrap": "paper",
+    "plastic-scrap": "plastic",
+    "glass-cullet": "glass",
+}
+SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
+SCRAP_TRADE_BASIS = "scrap-trade"  # how such a wanted class is recorded
+
+
+def _scrap_traders(conn: Connection, park_ids: Sequence[int]) -> set[int]:
+    """Organisations recorded as scrap dealers or materials-recovery plants."""
+    query = select(organisations.c.id, organisations.c.vsic).where(
+        organisations.c.park_id.in_(list(park_ids))
+    )
+    return {
+        int(oid)
+        for oid, vsic in conn.execute(query)
+        if vsic and str(vsic).startswith(SCRAP_TRADE_SECTORS)
+    }
+
+
+def _scrap_trade_too(
+    rows: list[Any], material_index: Mapping[str, int], traders: set[int]
+) -> list[Any]:
+    """Flow rows with a row more for each common class of scrap (:data:`SCRAP_CLASSES`)
+    that a scrap dealer or mixed recycler (:data:`SCRAP_TRADE_SECTORS`) buying scrap of two
+    families or more (metal and paper, say) does not list: such a yard takes the common
+    scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
+    plastic). A yard of one family (a metal dealer, a PET recycler) is left as it is. Each
+    class is wanted up to the smallest quantity the yard lists, at its catalog price, on the
+    row of its first scrap input (a pair is proposed once per demand flow), marked as not
+    listed: every pair to it needs the yard's confirmation."""
+    if not traders:
+        return rows
+    listed: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        if row[1] in traders and row[_DIRECTION] == "in" and row[_MATERIAL] in SCRAP_CLASSES:
+            listed[row[1]].append(row)
+    out = list(rows)
+    for org_rows in listed.values():
+        have = {r[_MATERIAL] for r in org_rows}
+        if len({SCRAP_CLASSES[c] for c in have}) < 2:
+            continue  # one family (metals, PET bottles) is a trade of that family
+        first = org_rows[0]
+        quantity = min(float(r[_QUANTITY]) for r in org_rows)
+        for code in SCRAP_CLASSES:
+            if code in have or code not in material_index:
+                continue
+            extra = list(first)
+            extra[_MATERIAL], extra[_QUANTITY] = code, quantity
+            extra[_PRICE], extra[_PRICE_STATUS], extra[_BASIS], extra[_SUGGESTED] = (
+                None,
+                "",
+                SCRAP_TRADE_BASIS,
                 None,
             )
             out.append(tuple(extra))
