@@ -412,6 +412,33 @@ the cement it replaces; textile scrap to a yard that does not list it (Thụy V�
 Hòa Cầm refuses it); pipeline oxygen, pulper rejects as kiln fuel, clean PP to a bag maker,
 recycled kraft and recovered copper sulphate sold; coconut husk and bark ranked below the
 boilers that burn them, where the practitioner prefers the composter.
+
+``park_hoa_phu`` (KCN Hòa Phú, Buôn Ma Thuột, Đắk Lắk: wet and dry coffee, instant coffee,
+rubber latex, cassava starch and ethanol, sugar, cashew and its shell oil, pepper and
+macadamia, a sawmill and pellets, a dairy farm and a milk plant, feed, a slaughterhouse,
+compost and NPK, a biomass CHP plant selling steam, bricks, concrete, plastics and a
+recycler, cartons, tyre retreading, a hazardous-waste treater, a scrap dealer, the central
+WWTP and the water works; 26 firms, 198 rows, 111 planted, 44 forbidden pairs) was written
+blind by a practitioner who read only one park's format and the loader, while the round
+above was being made, and measured once after it was merged. The importer first refused 39
+rows naming five firms by their trade and place ("NM chế biến mủ Ea Hồ" for "Công ty TNHH
+MTV Cao su Ea Hồ", whose sector is "Chế biến mủ cao su"; "TACN Hòa Thuận", "Lò mổ Tân
+Lập", "Viên nén Krông Pắc", "Trạm XLNT tập trung"); once a firm typed by words of its trade
+and of its own name is found where only one fits, the blind figure is **37.8 % recall@5
+(42/111), 70.0 % top-1 precision (35/50) and three forbidden pairs proposed**: mouldy bran
+and maize ("bị mốc") to the dairy farm as feed; washed post-consumer PET flakes to the
+preform maker, which lists PET scrap among its inputs; cashew shell cake to the feed mill
+(as fuel for its boiler, but the practitioner forbids the pair). The first mend: wastewater
+"xả về HTXL tập trung" (a treatment system said to be shared, also after the firm's own
+pre-treatment) runs today to the park's plant, as "đấu nối về trạm XLNT tập trung" did:
+47.7 % (53/111). Left, by count: the scrap dealer's input "Phế liệu các loại thu mua trong
+KCN (giấy, nhựa, sắt)" is not read (scrap, drums, wire, sacks, tyre carcasses reach no
+one); biomass sold (husk, bagasse, offcuts, pellet rejects) ranks the CHP plant below other
+boilers; ash to the brick kiln, the block plant and the composter; small amounts of waste
+oil to the licensed treater (1,2 t a year saves nothing; "Dầu thải máy cán" read through the
+pattern of "cặn dầu", its tone ignored); the three forbidden pairs, tolerated below only so
+that the park guards against falling further: a mouldy-feed and a recycled-flake rule are
+not written yet.
 """
 
 from __future__ import annotations
@@ -448,6 +475,8 @@ PARKS: dict[str, tuple[float, float, set[tuple[int, int]]]] = {
     "park_que_vo": (56 / 61, 54 / 60, set()),  # 43/61, 38/52 and 1 forbidden blind: above
     "park_an_nghiep": (47 / 59, 48 / 55, set()),  # 23/59 and 25/31 blind: see above
     "park_nghi_son": (77 / 81, 66 / 72, set()),  # 47/81, 47/53 and 1 forbidden blind: see above
+    # 42/111, 35/50 and 3 forbidden blind (see above); the three not mended yet are tolerated
+    "park_hoa_phu": (53 / 111, 35 / 50, {(56, 13), (110, 11), (163, 19)}),
 }
 
 

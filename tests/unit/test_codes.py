@@ -111,3 +111,29 @@ def test_a_firm_typed_with_the_initials_of_its_own_words_is_found_when_only_one_
     assert firms.find("NL Nghi Sơn", prefix=False) is None  # two firms fit
     assert firms.find("NLSH", prefix=False) is None  # initials alone name no firm
     assert firms.find("NLSH Nghi Sơn", prefix=False) is None  # the words must be its own
+
+
+def test_a_firm_typed_by_its_trade_and_its_own_name_words_is_found_when_only_one_fits() -> None:
+    firms = Lookup.of(
+        [
+            Named("cao-su-ea-ho", ("Công ty TNHH MTV Cao su Ea Hồ",), "Chế biến mủ cao su SVR"),
+            Named("ca-phe-ea-tu", ("Công ty TNHH Cà phê Ea Tu",), "Sơ chế, chế biến cà phê"),
+            Named("thuc-pham-tan-lap", ("Công ty TNHH Thực phẩm Tân Lập",), "Giết mổ gia súc"),
+            Named(
+                "dinh-duong-hoa-thuan",
+                ("Công ty CP Dinh dưỡng chăn nuôi Hòa Thuận",),
+                "SX thức ăn chăn nuôi",
+            ),
+            Named("xlnt-hoa-phu", ("Nhà máy XLNT tập trung KCN Hòa Phú",), "XLNT tập trung"),
+            Named("nuoc-hoa-phu", ("Công ty CP Cấp nước Hòa Phú",), "Cung cấp nước sạch"),
+        ],
+        {"tacn": "thuc an chan nuoi"},
+    )
+    assert firms.find("NM chế biến mủ Ea Hồ", prefix=False) == "cao-su-ea-ho"
+    assert firms.find("Lò mổ Tân Lập", prefix=False) == "thuc-pham-tan-lap"
+    assert firms.find("TACN Hòa Thuận", prefix=False) == "dinh-duong-hoa-thuan"
+    assert firms.find("Trạm XLNT tập trung", prefix=False) == "xlnt-hoa-phu"
+    # The trade alone, or the name words of one firm with the trade of another, name none.
+    assert firms.find("Chế biến mủ", prefix=False) is None
+    assert firms.find("Chế biến cà phê Ea Hồ", prefix=False) is None
+    assert firms.find("Giết mổ Hòa Phú", prefix=False) is None

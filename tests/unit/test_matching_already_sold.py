@@ -321,6 +321,11 @@ def test_a_row_sent_to_the_shared_wastewater_plant_runs_today_the_firms_own_plan
     assert not to_shared_plant("XLNT yếm khí nội bộ")
     assert not to_shared_plant("Bán cho đơn vị thu mua")
     assert not to_shared_plant("")
+    # A treatment system said to be shared, also after the firm's own pre-treatment.
+    assert to_shared_plant("Hồ lắng, xả về HTXL tập trung")
+    assert to_shared_plant("XL nội bộ, xả về HTXL tập trung")
+    assert not to_shared_plant("HTXL nội bộ rồi xả ra sông")
+    assert not to_shared_plant("Xả ra suối")
 
 
 def test_a_pair_that_runs_today_is_the_same_material_to_the_shared_plant_only() -> None:

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from parkloop.catalog import catalog, fold  # fold: the same folding as parkloop.catalog.loader
 from parkloop.catalog.loader import default_data_dir
 
-__all__ = ["SectorMatch", "normalise", "recognise_sector", "vsic_name"]
+__all__ = ["SectorMatch", "normalise", "recognise_sector", "trade_of", "vsic_name"]
 
 # Words that name the firm or the act of producing, not the sector; dropped unless nothing is left.
 NOISE = frozenset(
@@ -174,6 +174,17 @@ def _build_tables() -> _Tables:
         choice_keys=tuple(choices),
         longest=max(len(k) for k in terms),
     )
+
+
+def trade_of(code: str | None) -> str:
+    """The Vietnamese title of a VSIC class or of its division ('' if none is known): what
+    a firm of that code does, in words."""
+    names = _tables().names
+    code = (code or "").strip()
+    for known in (code, code[:4], code[:2]) if code else ():
+        if known in names:
+            return names[known][0]
+    return ""
 
 
 def vsic_name(code: str, lang: str) -> str:

@@ -88,12 +88,20 @@ def _fits(
     )
 
 
+# Words for a plant, station or workshop ('nhà máy', 'NM', 'trạm', 'xưởng', 'cơ sở', 'lò',
+# 'xí nghiệp'): staff put them before a firm's name or trade, which the name may not hold.
+FACILITY = frozenset({"nha", "may", "nm", "tram", "xuong", "co", "so", "lo", "xi", "nghiep", "xn"})
+
+
 @dataclass(frozen=True, slots=True)
 class Named:
     """A known code with the names it may be called by."""
 
     code: str
     names: tuple[str, ...] = ()
+    # What the organisation does, in words ('Chế biến mủ cao su'): a firm may be typed by
+    # its trade and its own name words ('NM chế biến mủ Ea Hồ').
+    trade: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +153,9 @@ class Lookup:
         found = self._by_initials(text)
         if found is not None:
             return found
+        found = self._by_trade(text)
+        if found is not None:
+            return found
         outside = _BRACKETS.sub(" ", text)
         if outside.strip() and outside != text:
             # 'Hạ tầng KCN X (trạm XLNT TT)': the name outside the brackets, or inside them.
@@ -153,6 +164,8 @@ class Lookup:
                 if found is not None:
                     return found
         named = set(short_name(text).split())
+        if len(named - FACILITY) >= 2:
+            named -= FACILITY  # 'Trạm XLNT tập trung' for 'Nhà máy XLNT tập trung KCN X'
         if len(named) >= 2:
             hits = {
                 e.code
@@ -197,6 +210,32 @@ class Lookup:
             if _shortens(tuple(typed), tuple(short_name(name).split()))
         }
         return next(iter(hits)) if len(hits) == 1 else None
+
+    def _by_trade(self, text: str) -> str | None:
+        """The one firm typed by what it does and words of its own name ('NM chế biến mủ
+        Ea Hồ' for 'Công ty TNHH MTV Cao su Ea Hồ', whose trade is 'Chế biến mủ cao su';
+        'TACN Hòa Thuận' for 'Dinh dưỡng chăn nuôi Hòa Thuận', a feed maker): every typed
+        word, words for a plant or workshop aside, is a word of its name or of its trade,
+        and at least one is a word of its name that its trade does not hold."""
+        typed = [w for w in self._words(text) if w not in FACILITY]
+        if len(typed) < 2:
+            return None
+        hits = set()
+        for entry in self.entries:
+            if not entry.trade:
+                continue
+            trade = set(self._words(entry.trade))
+            for name in entry.names:
+                own = set(short_name(name).split())
+                if all(w in own or w in trade for w in typed) and any(
+                    w in own and w not in trade for w in typed
+                ):
+                    hits.add(entry.code)
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def _words(self, text: str) -> list[str]:
+        """The words of ``text`` folded, legal form left out, abbreviations written out."""
+        return short_name(self._written_out(text) or text).split()
 
     def _closest(self, text: str) -> str | None:
         """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang

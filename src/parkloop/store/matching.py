@@ -401,15 +401,25 @@ def _flow_sides(
 # Words of a destination that name a wastewater plant, and words that make it the firm's own.
 _PLANT_WORDS = (" xlnt ", " htxlnt ", " xu ly nuoc thai ")
 _OWN_PLANT_WORDS = (" noi bo ", " cuc bo ", " rieng ", " tu xu ly ")
+# A treatment system named without saying what it treats ('HTXL', 'trạm xử lý') is the
+# park's wastewater plant when the words say it is shared ('tập trung', 'KCN').
+_TREATMENT_WORDS = (" htxl ", " he thong xu ly ", " tram xu ly ", " tram xl ")
+_SHARED_WORDS = (" tap trung ", " kcn ", " khu cong nghiep ")
 
 
 @lru_cache(maxsize=4096)
 def to_shared_plant(destination_text: str | None) -> bool:
     """Whether a row's destination sends it to the park's shared wastewater plant ("Đấu nối
-    về trạm XLNT tập trung", "Về trạm XLNT KCN"), not to the firm's own ("HTXLNT cục bộ",
-    "XLNT yếm khí nội bộ")."""
+    về trạm XLNT tập trung", "Về trạm XLNT KCN", "Xả về HTXL tập trung", also after the
+    firm's own treatment), not only to the firm's own ("HTXLNT cục bộ", "XLNT yếm khí nội
+    bộ")."""
     said = words_of(destination_text or "")
-    return any(w in said for w in _PLANT_WORDS) and not any(w in said for w in _OWN_PLANT_WORDS)
+    shared = any(w in said for w in _SHARED_WORDS)
+    plant = any(w in said for w in _PLANT_WORDS) or (
+        shared and any(w in said for w in _TREATMENT_WORDS)
+    )
+    # 'XL nội bộ, xả về HTXL tập trung': treated in the firm first, then sent to the park's.
+    return plant and (shared or not any(w in said for w in _OWN_PLANT_WORDS))
 
 
 LIQUID = "dry_matter<15%"  # what a dilute residue measured by volume says of itself

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from parkloop.catalog.recognise import Recognised
+from parkloop.catalog.sectors import trade_of
 from parkloop.catalog.sheets import ColumnSpec
 from parkloop.catalog.words import abbreviations
 from parkloop.domain.codes import Lookup, Named, fold, normalise_code
@@ -177,7 +178,7 @@ class Checker:
             self.known_orgs[(park, code)] = kind
             if vsic:
                 self.divisions[(park, code)] = vsic[:2]
-            entries[park].append(Named(code, (vi, en)))
+            entries[park].append(Named(code, (vi, en), trade=trade_of(vsic)))
         for park, named in entries.items():
             self.orgs[park] = Lookup.of(named, _firm_abbreviations())
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from parkloop.catalog import catalog
 from parkloop.catalog.recognise import Recognised
-from parkloop.catalog.sectors import recognise_sector
+from parkloop.catalog.sectors import recognise_sector, trade_of
 from parkloop.domain.codes import Named, code_from_name, normalise_code
 from parkloop.domain.enums import OrgKind
 from parkloop.errors import msg
@@ -63,7 +63,8 @@ def register(checker: Checker, conv: Converted) -> tuple[list[str | None], list[
                 for t in (v["name_vi"][i], v.get("name_en", [None] * len(parks))[i], v["code"][i])
                 if t
             )
-            named[park].append(Named(code, names))
+            typed_sector = (v.get("vsic") or [None] * len(parks))[i]
+            named[park].append(Named(code, names, trade=_trade(typed_sector)))
             kind_of[park][code] = kinds[i] or "other"
             sector = _division(v.get("vsic"), i)
             if sector:
@@ -71,6 +72,15 @@ def register(checker: Checker, conv: Converted) -> tuple[list[str | None], list[
     for park in named:
         checker.add_organisations(park, named[park], kind_of[park])
     return parks, org_codes
+
+
+def _trade(typed: str | None) -> str:
+    """What a firm does in words: its sector as typed, with the title of the VSIC class it
+    reads as ('Giết mổ gia súc' and 'Chế biến và bảo quản thịt')."""
+    if not typed:
+        return ""
+    found = recognise_sector(typed)
+    return f"{typed} {trade_of(found.code)}" if found is not None else typed
 
 
 def _division(column: list[str | None] | None, i: int) -> str | None:
