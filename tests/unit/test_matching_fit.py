@@ -344,3 +344,17 @@ def test_a_catalog_price_is_no_more_than_what_the_receiver_reports_paying() -> N
     }
     typed = side([scrap | {"price": 8_500_000, "price_status": "reported"}])
     assert pairs(match(typed, demands, parties), typed, demands) == {}
+
+
+def test_a_spoiled_residue_never_reaches_the_food_chain() -> None:
+    parties = who({1: "1080", 2: "0141", 3: "2012", 4: ""}, {4: "trang trai chan nuoi bo"})
+    words = np.array(
+        [words_of("Cám, bắp bị mốc, ẩm"), words_of("Cám, bắp"), words_of("Mùn cưa xưởng mộc")] * 4,
+        dtype=object,
+    )
+    receivers = np.repeat(np.arange(4), 3)
+    found = fit.spoiled_to_food_chain(parties, words, parties.index(receivers + 1))
+    # Mouldy feed: never to the feed mill or the herd; a composter takes it, and so does a
+    # firm of no recorded sector whose sector no reading puts in the food chain; what is
+    # not spoiled (nor 'mộc', joinery) goes anywhere.
+    assert found.tolist() == [True, False, False] * 2 + [False] * 6

@@ -340,3 +340,10 @@ def test_ferro_alloys_are_read_and_their_slag_stays_slag() -> None:
     assert recognise_material("Fero silic hạt mịn, dưới cỡ (0-10mm)", "out").code == "ferro-alloys"
     assert recognise_material("Ferro mangan, ferro silic", "in").code == "ferro-alloys"
     assert recognise_material("Xi fero mangan", "out").code == "steel-slag"
+
+
+def test_a_head_phrase_starting_the_text_beats_a_term_found_apart() -> None:
+    # 'chai nhựa PET' is found apart in it, but pellets bought for bottles are pellets.
+    assert recognise_material("Hạt nhựa PET (chai nước)", "in").code == "virgin-plastic-resin"
+    # A term found apart that is a kind of the head stays the finer reading.
+    assert recognise_material("Bùn lắng nhà máy nước", "out").code == "industrial-sludge"

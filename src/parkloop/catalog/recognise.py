@@ -731,7 +731,18 @@ class MaterialRecogniser:
                 # lắng nhà máy nước' is sludge, not water).
                 words = set(scattered[3].split())
                 first = min(i for i, w in enumerate(t.words.folded) if w in words)
-                return self._leading_context(t, first, direction, division) or scattered
+                lead = self._leading_context(t, first, direction, division)
+                if lead is None:
+                    # A head phrase of two words or more that starts the text is the head
+                    # even when the words found apart share one of its words ('Hạt nhựa
+                    # PET (chai nước)' bought: pellets, not PET bottles), unless the term
+                    # found apart is a kind of what the head names.
+                    lead = self._leading_context(t, len(t.words), direction, division, least=2)
+                    if lead is not None and (
+                        lead[0] == scattered[0] or lead[0] in _ancestors(scattered[0], self.parents)
+                    ):
+                        lead = None
+                return lead or scattered
             return scattered
         start: dict[str, int] = {}
         span: dict[str, int] = defaultdict(int)
@@ -811,12 +822,17 @@ class MaterialRecogniser:
         return common[0]
 
     def _leading_context(
-        self, t: _Text, first_term: int, direction: str | None, division: str | None
+        self,
+        t: _Text,
+        first_term: int,
+        direction: str | None,
+        division: str | None,
+        least: int = 1,
     ) -> Reading | None:
         if first_term == 0:
             return None
         for word, at in self._bare_words(t):
-            if at == 0 and len(word) <= first_term:
+            if at == 0 and least <= len(word) <= first_term:
                 picked = self._by_context(word, direction, division)
                 if picked is not None:
                     others = tuple(c for c in self._context_candidates(word) if c != picked[0])

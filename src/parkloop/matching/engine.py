@@ -484,6 +484,7 @@ def _factors(
                 unclear[m] = np.isin(s[m], seen)
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
     outside |= fitting.sideways(ctx.parties, ctx.s_pos[s], ctx.d_pos[d])
+    outside |= fitting.spoiled_to_food_chain(ctx.parties, ctx.supplies.words[s], ctx.d_pos[d])
     # A demand its firm did not list (a scrap yard's other classes) needs confirming.
     confirm_r = (receiver == fitting.CONFIRM) | ctx.demands.unlisted[d]
     confirm_s = supplier == fitting.CONFIRM

@@ -279,6 +279,25 @@ def side_fit(
     return fit
 
 
+# Who eats, drinks or heals with what it takes in: crops and livestock (VSIC 01),
+# aquaculture (03), food, drink and tobacco (10-12, feed mills among them), medicine (21).
+FOOD_CHAIN = ("01", "03", "10", "11", "12", "21")
+# Words by which staff say a residue has spoiled: mould ("bị mốc", "nấm mốc"), aflatoxin,
+# rancid ("ôi thiu"). "Mốc" alone is left out: without its accents it is "mộc" (joinery).
+SPOILED_WORDS = tuple(
+    phrase(w) for w in ("bị mốc", "nấm mốc", "mốc meo", "aflatoxin", "ôi thiu", "mouldy", "moldy")
+)
+
+
+def spoiled_to_food_chain(parties: Parties, supply_words: NDArray[np.object_], d_pos: I64) -> B:
+    """Pairs whose supply its staff call spoiled and whose receiver may be in the food chain:
+    never proposed, whatever the rule (mouldy bran is no feed for a dairy herd)."""
+    spoiled = _row_words(supply_words, SPOILED_WORDS)
+    if not spoiled.any():
+        return spoiled
+    return spoiled & parties.may_be_in(d_pos, FOOD_CHAIN)
+
+
 def sideways(parties: Parties, s_pos: I64, d_pos: I64) -> B:
     """Whether each pair goes from the scrap trade back to a dealer (see SCRAP_DEALERS)."""
     return parties.sector_in(s_pos, SCRAP_TRADE) & parties.sector_in(d_pos, SCRAP_DEALERS)
