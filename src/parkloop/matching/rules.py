@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from parkloop.catalog import Catalog
 from parkloop.catalog.recognise import GRADED_CLASSES
-from parkloop.matching.fit import ANY, Sides
+from parkloop.matching.fit import ANY, FOOD_CHAIN, Sides
 
 UNSETTLED = "unclassified"
 CHANNEL_SCORE = {
@@ -76,7 +76,9 @@ def build_rules(cat: Catalog) -> list[Rule]:
         never_of[r.supply_material] = never_of.get(r.supply_material, never) & never
 
     def guarded(code: str) -> Sides | None:
-        never = sorted(never_of.get(code, ()))
+        # Only the food chain: a firm that buys the very material is otherwise its receiver
+        # (a biomass power plant buying husk, though husk to a coal boiler skips power plants).
+        never = sorted(c for c in never_of.get(code, ()) if c.startswith(FOOD_CHAIN))
         return Sides.of(receivers=(ANY,), never=never) if never else None
 
     rules: list[Rule] = []

@@ -84,8 +84,9 @@ def load_sides(
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added). Each
-    organisation enters with its latest inventory up to ``year``, at most ``year_window``
-    years older: a park whose firms report 2024 and one firm 2025 is matched whole.
+    flow (organisation, direction, material) enters with its latest year up to ``year``, at
+    most ``year_window`` years older: a park whose firms report 2024 and one firm 2025 is
+    matched whole, and a firm that updates one output for 2025 keeps its 2024 inputs.
 
     Supplies are outputs going to disposal, sold below the low-value price of their
     material (``low_value``, VND per unit), or of unknown destination, and open offers;
@@ -106,13 +107,18 @@ def load_sides(
     loc_lat = func.coalesce(organisations.c.lat, parks.c.lat)
     loc_lon = func.coalesce(organisations.c.lon, parks.c.lon)
     latest = (
-        select(flows.c.org_id, func.max(flows.c.year).label("year"))
+        select(
+            flows.c.org_id,
+            flows.c.direction,
+            flows.c.material_code,
+            func.max(flows.c.year).label("year"),
+        )
         .where(
             flows.c.park_id.in_(list(park_ids)),
             flows.c.year <= year,
             flows.c.year >= year - year_window,
         )
-        .group_by(flows.c.org_id)
+        .group_by(flows.c.org_id, flows.c.direction, flows.c.material_code)
         .subquery()
     )
     query = (
@@ -141,7 +147,15 @@ def load_sides(
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
-        .join(latest, and_(latest.c.org_id == flows.c.org_id, latest.c.year == flows.c.year))
+        .join(
+            latest,
+            and_(
+                latest.c.org_id == flows.c.org_id,
+                latest.c.direction == flows.c.direction,
+                latest.c.material_code == flows.c.material_code,
+                latest.c.year == flows.c.year,
+            ),
+        )
         .where(flows.c.park_id.in_(list(park_ids)))
         .order_by(flows.c.id)
     )
