@@ -444,12 +444,14 @@ included, where each flow (firm, direction, material) now enters with its latest
 a firm that buys the very material a neighbour offers was refused it where every rule of
 the material skips its sector (a biomass power plant buying husk, since husk for a coal
 boiler skips power plants), where only the food chain is now kept out of the identity
-rules: 61.3 % (68/111), 74.1 % (43/58), the same pair tolerated. Left, by count: the scrap dealer's input "Phế liệu các loại thu mua trong
-KCN (giấy, nhựa, sắt)" is not read (scrap, drums, wire, sacks, tyre carcasses reach no
-one); biomass sold (husk, bagasse, offcuts, pellet rejects) ranks the CHP plant below other
-boilers; ash to the brick kiln, the block plant and the composter; small amounts of waste
-oil to the licensed treater (1,2 t a year saves nothing; "Dầu thải máy cán" read through the
-pattern of "cặn dầu", its tone ignored).
+rules: 61.3 % (68/111), 74.1 % (43/58), the same pair tolerated. Left, by count: the
+scrap dealer's input "Phế liệu các loại thu mua trong KCN (giấy, nhựa, sắt)" is not read
+(scrap, drums, wire, sacks, tyre carcasses reach no one); biomass sold (husk, bagasse,
+offcuts, pellet rejects) ranks the power plant below boilers that burn coal today; ash to
+the brick kiln, the block plant and the composter; small amounts of waste oil to the
+licensed treater (1,2 t a year saves nothing; "Dầu thải máy cán" read through the pattern
+of "cặn dầu", its tone ignored); treated effluent and condensate offered first to the
+rubber plant, which the practitioner does not accept.
 """
 
 from __future__ import annotations
