@@ -347,3 +347,15 @@ def test_a_head_phrase_starting_the_text_beats_a_term_found_apart() -> None:
     assert recognise_material("Hạt nhựa PET (chai nước)", "in").code == "virgin-plastic-resin"
     # A term found apart that is a kind of the head stays the finer reading.
     assert recognise_material("Bùn lắng nhà máy nước", "out").code == "industrial-sludge"
+
+
+def test_scrap_whose_kinds_are_listed_in_brackets_is_read_as_that_list() -> None:
+    found = recognise_material("Phế liệu các loại thu mua trong KCN (giấy, nhựa, sắt)", "in")
+    assert (found.code, set(found.suggestions)) == (
+        "paper-scrap",
+        {"plastic-scrap", "steel-scrap"},
+    )
+    # A text read without its brackets keeps that reading: mixed metal scrap stays mixed.
+    assert recognise_material("Phế liệu kim loại các loại (sắt, nhôm, đồng)", "in").code == (
+        "metal-scrap"
+    )

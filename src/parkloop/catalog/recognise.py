@@ -366,6 +366,26 @@ class MaterialRecogniser:
             division = None
         if raw.lower() in self.materials and raw.lower() != UNCLASSIFIED:
             return Recognised(text, raw.lower(), EXACT, "code", raw.lower())
+        read = self._recognise_text(text, raw, direction, division, profiled, marked)
+        if read.code == UNCLASSIFIED or read.confidence < self.threshold:
+            listed = self._kinds_in_brackets(raw)
+            if listed is not None:
+                # 'Phế liệu các loại thu mua trong KCN (giấy, nhựa, sắt)', not read: the kinds
+                # are the list in brackets under the head word ('Phế liệu giấy, nhựa, sắt').
+                found = self.recognise(listed, direction, profiled, marked)
+                if found.code != UNCLASSIFIED and found.confidence >= self.threshold:
+                    return replace(found, text=text)
+        return read
+
+    def _recognise_text(
+        self,
+        text: str,
+        raw: str,
+        direction: str | None,
+        division: str | None,
+        profiled: str | None,
+        marked: str,
+    ) -> Recognised:
         whole = self._whole(raw)
         found = self._read(whole, direction, division)
         first = None
@@ -455,6 +475,21 @@ class MaterialRecogniser:
                 quals,
             )
         return result
+
+    def _kinds_in_brackets(self, raw: str) -> str | None:
+        """'Phế liệu … (a, b, c)' written as 'Phế liệu a, b, c', or None: a text that opens
+        with a word for scrap and lists its kinds in brackets (the words between say which
+        kinds or where they come from). Only scrap: 'Chất thải nguy hại (dầu, giẻ lau)' would
+        lose its hazard."""
+        inside = [m.group(0)[1:-1] for m in _BRACKETS.finditer(raw)]
+        if len(inside) != 1 or "," not in inside[0]:
+            return None
+        words = split(_BRACKETS.sub(" ", raw))
+        for phrase, kind in self.qualifiers_by_first.get(words.folded[0], ()) if words else ():
+            n = len(phrase)
+            if kind == "scrap" and words.folded[:n] == phrase.folded:
+                return f"{' '.join(words.accented[:n])} {inside[0]}"
+        return None
 
     def _mix(
         self, raw: str, direction: str | None, division: str | None, profiled: str | None
