@@ -447,9 +447,9 @@ boiler skips power plants), where only the food chain is now kept out of the ide
 rules: 61.3 % (68/111), 74.1 % (43/58), the same pair tolerated. Then scrap whose kinds
 are listed in brackets, not read otherwise ("Phế liệu các loại thu mua trong KCN (giấy,
 nhựa, sắt)", the dealer's input), is read as that list: 64.0 % (71/111), 77.0 % (47/61).
-Left, by count: scrap, drums, wire and tyre carcasses still miss the dealer; biomass sold
-(husk, bagasse, offcuts, pellet rejects) ranks the power plant below boilers that burn coal
-today; ash to
+Left, by count: textile scrap, baling wire ("Dây thép buộc kiện OCC", read as cartons),
+tyre carcasses counted in pieces and rubber scrap still miss the dealer; husk and sawdust
+sold rank the fertiliser maker sixth, below boilers that burn coal today; ash to
 the brick kiln, the block plant and the composter; small amounts of waste oil to the
 licensed treater (1,2 t a year saves nothing; "Dầu thải máy cán" read through the pattern
 of "cặn dầu", its tone ignored); treated effluent and condensate offered first to the
