@@ -447,7 +447,7 @@ boiler skips power plants), where only the food chain is now kept out of the ide
 rules: 61.3 % (68/111), 74.1 % (43/58), the same pair tolerated. Then scrap whose kinds
 are listed in brackets, not read otherwise ("Phế liệu các loại thu mua trong KCN (giấy,
 nhựa, sắt)", the dealer's input), is read as that list: 64.0 % (71/111), 77.0 % (47/61).
-Left, by count: textile scrap, baling wire ("Dây thép buộc kiện OCC", read as cartons),
+Left, by count: textile scrap, baling wire ("Dây thép buộc kiện OCC", not read),
 tyre carcasses counted in pieces and rubber scrap still miss the dealer; husk and sawdust
 sold rank the fertiliser maker sixth, below boilers that burn coal today; ash to
 the brick kiln, the block plant and the composter; small amounts of waste oil to the
