@@ -389,6 +389,7 @@ def test_a_run_saved_a_part_at_a_time_stores_what_one_save_stores(
     monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
     if engine.dialect.name == "sqlite":
         monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(matching, "_cores", lambda: 2)
         assert matching._can_fork(engine)
     assert len(matching._supply_parts(whole.supplies)) > 3
     parted = matching.run_matching(engine, all_parks=True)
@@ -417,6 +418,7 @@ def test_a_run_failing_between_parts_leaves_the_table_as_it_was(
     monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
     if engine.dialect.name == "sqlite":
         monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(matching, "_cores", lambda: 2)
     made = matching._proposals
     calls = []
 

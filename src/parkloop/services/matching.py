@@ -567,7 +567,7 @@ def run_matching(
     timings: dict[str, float] = {}
     # SQLite: a process of its own saves (forked now, while this one is small), the rows
     # of each part of the proposals as they are found.
-    saving = _Saving(engine) if save else None
+    saving = _Saving(engine, fork=all_parks) if save else None
     with saving or nullcontext():
         if progress:
             progress("loading supplies and demands", 0, 1)
@@ -725,9 +725,10 @@ class _Saving:
     and Python's interpreter lock: a thread would wait for this one), the parts sent to it
     through a pipe. Otherwise the proposals are saved whole once found: on PostgreSQL
     beside the rest of the block, on SQLite after it (a database in memory, a process
-    with other threads, which a fork would not take along safely)."""
+    with other threads, which a fork would not take along safely). ``fork``: whether the
+    run is over every park, the only save a process of its own may take."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, fork: bool) -> None:
         self.engine = engine
         self.announce: Callable[[], None] | None = None
         self.park_ids: list[int] | None = None
@@ -736,8 +737,6 @@ class _Saving:
         self.parts: list[dict[str, Any]] = []
         self.ids: np.ndarray = np.empty(0, dtype=np.int64)
         self.seconds = 0.0
-        self.cpu = 0.0  # CPU time of the saving process (SQLite), beside this one's
-        self.peak_mib = 0.0  # and its peak memory
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._go = threading.Event()
         self._commit = False
@@ -746,7 +745,7 @@ class _Saving:
         self._child: tuple[int, Any] | None = None
         self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._sender: threading.Thread | None = None
-        if _can_fork(engine):
+        if fork and _can_fork(engine):
             self._child = _fork_saver(engine)
             # Sends from a thread of its own: the pipe holds little, and this process
             # should not wait while the saving one writes the part before.
@@ -881,9 +880,7 @@ class _Saving:
             self._error = RuntimeError(f"the process saving proposals ended: {error}")
         finally:
             pipe.close()
-            _, _, usage = os.wait4(pid, 0)
-            self.cpu = usage.ru_utime + usage.ru_stime
-            self.peak_mib = usage.ru_maxrss / 1024
+            os.waitpid(pid, 0)
 
 
 def _save_parts(
@@ -910,17 +907,15 @@ def _save_parts(
         if len(every) == 1
         else {c: np.concatenate([p[c] for p in every]) for c in every[0]}
         if every
-        else {c: np.empty(0) for c in PAIR_COLUMNS}
+        else {c: np.empty(0) for c in store.PAIR_KEYS}
     )
     return store.save_proposals(conn, park_ids, proposals)
 
 
-PAIR_COLUMNS = ("supply_kind", "supply_id", "demand_kind", "demand_id")
-
-
 def _can_fork(engine: Engine) -> bool:
-    """Whether a process of its own may save: SQLite in a file, a system that forks, and
-    no other thread in this process (a forked child has only the thread that forked)."""
+    """Whether a process of its own may save: SQLite in a file, a system that forks, no
+    other thread in this process (a forked child has only the thread that forked), and a
+    second core for it."""
     return (
         engine.dialect.name == "sqlite"
         and bool(engine.url.database)
@@ -928,7 +923,15 @@ def _can_fork(engine: Engine) -> bool:
         and not str(engine.url.database).startswith("file::memory:")
         and hasattr(os, "fork")
         and threading.active_count() == 1
+        and _cores() > 1  # on one core the two processes would only take turns
     )
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _fork_saver(engine: Engine) -> tuple[int, Any]:
