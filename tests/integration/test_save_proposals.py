@@ -360,3 +360,78 @@ def test_a_run_that_fails_after_matching_saves_nothing(
         matching.run_matching(engine, all_parks=True)
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(matches)) == 0
+
+
+def _stored(engine: sa.Engine) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Every stored match by pair: its id counted from the first, then every other value
+    but the time it was written."""
+    keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
+    others = [c for c in matches.c if c.name not in ("id", "created_at", *keys)]
+    with engine.connect() as conn:
+        first = conn.scalar(sa.select(sa.func.min(matches.c.id))) or 0
+        result = conn.execute(sa.select(*[matches.c[k] for k in keys], matches.c.id, *others))
+        return {tuple(r[:4]): (r[4] - first, *r[5:]) for r in result}
+
+
+def test_a_run_saved_a_part_at_a_time_stores_what_one_save_stores(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Supplies are matched a part at a time and each part saved as it is found (SQLite:
+    by a process of its own; PostgreSQL: into one COPY left open): the proposals and the
+    rows stored, ids in the same order, are those of one run saved whole; saved again
+    over themselves, nothing changes."""
+    load_example(engine, "nam-cau-kien")
+    whole = matching.run_matching(engine, all_parks=True)
+    assert len(matching._supply_parts(whole.supplies)) == 1
+    stored = _stored(engine)
+    with engine.begin() as conn:
+        conn.execute(matches.delete())
+    monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
+    if engine.dialect.name == "sqlite":
+        monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(matching, "_cores", lambda: 2)
+        assert matching._can_fork(engine)
+    assert len(matching._supply_parts(whole.supplies)) > 3
+    parted = matching.run_matching(engine, all_parks=True)
+    assert _stored(engine) == stored
+    for name, column in whole.proposals.items():
+        got = np.asarray(parted.proposals[name])
+        if name == "id":
+            got, column = got - got.min(), np.asarray(column) - np.min(column)
+        assert got.tolist() == np.asarray(column).tolist(), name
+    assert parted.seconds["save"] > 0
+    matching.run_matching(engine, all_parks=True)
+    assert _stored(engine) == stored
+
+
+def test_a_run_failing_between_parts_leaves_the_table_as_it_was(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts handed to the save already, a run that fails keeps none of them: the matches
+    saved before stay as they were."""
+    load_example(engine, "nam-cau-kien")
+    matching.run_matching(engine, all_parks=True)
+    with engine.begin() as conn:
+        conn.execute(matches.delete().where(matches.c.id % 2 == 0))
+        conn.execute(matches.update().values(score=-1.0))
+    before = _stored(engine)
+    monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
+    if engine.dialect.name == "sqlite":
+        monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(matching, "_cores", lambda: 2)
+    made = matching._proposals
+    calls = []
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the third part failed")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "_proposals", fails)
+    with pytest.raises(RuntimeError, match="third part"):
+        matching.run_matching(engine, all_parks=True)
+    assert _stored(engine) == before
+    with engine.connect() as conn:
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("matches")}
+    assert "ix_matches_park_status" in indexes

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+import queue
 import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -561,78 +565,108 @@ def run_matching(
     sector's profile (:func:`screen_proposals`): those proposals are kept apart, marked
     expected, ranked below the declared ones and never saved."""
     timings: dict[str, float] = {}
-    if progress:
-        progress("loading supplies and demands", 0, 1)
-    prep = _prepare(
-        engine,
-        park,
-        region,
-        all_parks,
-        radius_km,
-        top,
-        year,
-        hide_exchanges,
-        attribution,
-        deadweight,
-        viewer=viewer,
-    )
-    if save and not all(sees_everything_of(viewer, p) for p in prep.scope_ids):
-        raise NotAllowed(
-            msg(
-                "{who} may not save proposals for this scope (only its park operator "
-                "may); run with --no-save to see your own matches",
-                who=viewer.name if viewer else msg("this user"),
-            )
-        )
-    scope_ids, year, book, supplies, demands, params = (
-        prep.scope_ids,
-        prep.year,
-        prep.book,
-        prep.supplies,
-        prep.demands,
-        prep.params,
-    )
-    same_park = params.same_park
-    attribution, deadweight = params.attribution, params.deadweight
-    timings["load"] = prep.seconds
-    if progress:
-        progress("matching", 0, 1)
-    t1 = time.perf_counter()
-    rule_list = rules()
-    found = find_matches(
-        supplies, demands, rule_list, book, params, check=_quality_check, parties=prep.parties
-    )
-    timings["match"] = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    proposals = _proposals(found, supplies, demands, rule_list, book, prep.parties)
-    saving = None
-    if save:
-        # On PostgreSQL the proposals are saved beside the rest of the run (names,
-        # inventory, screening), committed only once the rest has succeeded.
-        saving = _Saving(
-            engine,
-            (lambda: progress("saving proposals", 0, 1)) if progress else None,
-            None if all_parks else list(scope_ids),
-            proposals,
-            object_key=f"{len(found)} proposals",
-            park_code=park or region or "*",
-            detail={"year": year, "radius_km": radius_km, "top": top},
-            who=actor_of(viewer),
-        )
+    # SQLite: a process of its own saves (forked now, while this one is small), the rows
+    # of each part of the proposals as they are found.
+    saving = _Saving(engine, fork=all_parks) if save else None
     with saving or nullcontext():
+        if progress:
+            progress("loading supplies and demands", 0, 1)
+        prep = _prepare(
+            engine,
+            park,
+            region,
+            all_parks,
+            radius_km,
+            top,
+            year,
+            hide_exchanges,
+            attribution,
+            deadweight,
+            viewer=viewer,
+        )
+        if save and not all(sees_everything_of(viewer, p) for p in prep.scope_ids):
+            raise NotAllowed(
+                msg(
+                    "{who} may not save proposals for this scope (only its park operator "
+                    "may); run with --no-save to see your own matches",
+                    who=viewer.name if viewer else msg("this user"),
+                )
+            )
+        scope_ids, year, book, supplies, demands, params = (
+            prep.scope_ids,
+            prep.year,
+            prep.book,
+            prep.supplies,
+            prep.demands,
+            prep.params,
+        )
+        same_park = params.same_park
+        attribution, deadweight = params.attribution, params.deadweight
+        timings["load"] = prep.seconds
+        if saving:
+            saving.start(
+                (lambda: progress("saving proposals", 0, 1)) if progress else None,
+                None if all_parks else list(scope_ids),
+                stream=store.pairs_pack(
+                    [KINDS[k] for k in np.union1d(supplies.kinds, demands.kinds).tolist()],
+                    supplies.ids,
+                    demands.ids,
+                ),
+            )
+        if progress:
+            progress("matching", 0, 1)
+        rule_list = rules()
+        found_s: list[NDArray[np.int64]] = []
+        found_d: list[NDArray[np.int64]] = []
+        proposal_parts: list[dict[str, Any]] = []
+        timings["match"] = timings["explain"] = 0.0
+        for first, end in _supply_parts(len(supplies)):
+            t1 = time.perf_counter()
+            part = (
+                supplies if end - first == len(supplies) else supplies.take(np.arange(first, end))
+            )
+            found = find_matches(
+                part, demands, rule_list, book, params, check=_quality_check, parties=prep.parties
+            )
+            found.s = found.s + first
+            t2 = time.perf_counter()
+            timings["match"] += t2 - t1
+            proposal_parts.append(
+                _proposals(found, supplies, demands, rule_list, book, prep.parties)
+            )
+            found_s.append(found.s)
+            found_d.append(found.d)
+            del found
+            if saving:
+                saving.add(dict(proposal_parts[-1]))  # its own dict: the columns are popped below
+            timings["explain"] += time.perf_counter() - t2
+        t2 = time.perf_counter()
+        s_found, d_found = np.concatenate(found_s), np.concatenate(found_d)
+        # One column at a time, each part's freed once joined.
+        proposals = {
+            c: np.concatenate([p.pop(c) for p in proposal_parts]) for c in list(proposal_parts[0])
+        }
+        del proposal_parts, found_s, found_d
+        if saving:
+            saving.found(
+                object_key=f"{len(s_found)} proposals",
+                park_code=park or region or "*",
+                detail={"year": year, "radius_km": radius_km, "top": top},
+                who=actor_of(viewer),
+            )
         with engine.connect() as conn:
             names = store.org_names(
                 conn, np.union1d(proposals["supplier_id"], proposals["receiver_id"]).tolist()
             )
             inventory = edits.inventory_quality(conn, list(scope_ids), year, viewer)
-        timings["explain"] = time.perf_counter() - t2
+        timings["explain"] += time.perf_counter() - t2
         screened: dict[str, Any] = {}
         summary: dict[str, Any] = {}
         if screen_firms:
             if progress:
                 progress("screening firms by sector", 0, 1)
             t4 = time.perf_counter()
-            screened, summary = screen_proposals(engine, prep, found, viewer)
+            screened, summary = screen_proposals(engine, prep, s_found, d_found, viewer)
             if len(screened.get("supplier_id", [])):
                 with engine.connect() as conn:
                     more = np.union1d(screened["supplier_id"], screened["receiver_id"]).tolist()
@@ -665,46 +699,109 @@ def run_matching(
     )
 
 
-class _Saving:
-    """Proposals saved while the block runs, on PostgreSQL: in a thread of their own, on a
-    connection of their own, the server writing while this process goes on; on leaving
-    the block the save is awaited and committed, or rolled back when the block or the
-    save failed (the save's error is raised). SQLite writes in this process, under the
-    same interpreter lock as the block: there the save runs after the block."""
+KINDS = ("flow", "listing", "profile")  # the kinds of records (matching.tables), by code
+# Supplies are matched a part at a time, about this many each: a supply's proposals
+# depend on it alone, so the parts' proposals together are those of one run over all;
+# each part is handed to the save as it is found.
+PART_SUPPLIES = 64_000
 
-    def __init__(
-        self,
-        engine: Engine,
-        announce: Callable[[], None] | None,
-        park_ids: list[int] | None,
-        proposals: dict[str, Any],
-        **change: Any,
-    ) -> None:
-        self.engine, self.announce, self.park_ids = engine, announce, park_ids
-        self.proposals, self.change = proposals, change
+
+def _supply_parts(n: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``n`` supplies, about :data:`PART_SUPPLIES` each."""
+    count = max(1, round(n / PART_SUPPLIES))
+    bounds = np.linspace(0, n, count + 1).astype(int).tolist()
+    return list(pairwise(bounds))
+
+
+class _Saving:
+    """Proposals saved while the block runs, a part at a time as :meth:`add` hands them
+    over, in one transaction committed on leaving the block, or rolled back when the
+    block or the save failed (the save's error is raised).
+
+    Over every park (``stream``: pairs that pack, see :class:`store.ProposalWriter`) each
+    part is written as it comes: on PostgreSQL by a thread on a connection of its own,
+    into one binary COPY the server stores while this process finds the next part; on
+    SQLite by a process of its own, forked when the run begins (both halves want a core
+    and Python's interpreter lock: a thread would wait for this one), the parts sent to it
+    through a pipe. Otherwise the proposals are saved whole once found: on PostgreSQL
+    beside the rest of the block, on SQLite after it (a database in memory, a process
+    with other threads, which a fork would not take along safely). ``fork``: whether the
+    run is over every park, the only save a process of its own may take."""
+
+    def __init__(self, engine: Engine, *, fork: bool) -> None:
+        self.engine = engine
+        self.announce: Callable[[], None] | None = None
+        self.park_ids: list[int] | None = None
+        self.stream = False
+        self.change: dict[str, Any] = {}
+        self.parts: list[dict[str, Any]] = []
         self.ids: np.ndarray = np.empty(0, dtype=np.int64)
         self.seconds = 0.0
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._go = threading.Event()
         self._commit = False
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._child: tuple[int, Any] | None = None
+        self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
+        if fork and _can_fork(engine):
+            self._child = _fork_saver(engine)
+            # Sends from a thread of its own: the pipe holds little, and this process
+            # should not wait while the saving one writes the part before.
+            self._sender = threading.Thread(target=self._sending, name="send-proposals")
+            self._sender.start()
 
-    def __enter__(self) -> _Saving:
-        if self.engine.dialect.name == "postgresql":
-            if self.announce:
-                self.announce()
+    def start(
+        self, announce: Callable[[], None] | None, park_ids: list[int] | None, *, stream: bool
+    ) -> None:
+        """The scope known: the save begins."""
+        self.announce, self.park_ids = announce, park_ids
+        self.stream = stream and park_ids is None
+        if self._child is not None and not self.stream:
+            self._stop_child()
+        if self._child is not None:
+            if announce:
+                announce()
+            self._send(("start",))
+        elif self.engine.dialect.name == "postgresql":
+            if announce:
+                announce()
             self._thread = threading.Thread(target=self._run, name="save-proposals")
             self._thread.start()
+
+    def add(self, proposals: dict[str, Any]) -> None:
+        """Proposals of the next supplies (in the order of the table's unique key)."""
+        if self._child is not None:
+            self._send(("part", store.match_columns(proposals)))
+        elif self._thread is not None and self.stream:
+            self._queue.put(proposals)
+        else:
+            self.parts.append(proposals)
+
+    def found(self, **change: Any) -> None:
+        """Every part handed over; ``change``: how the change log records the save."""
+        self.change = change
+        if self._child is not None:
+            self._send(("end", change))
+        elif self._thread is not None:
+            self._queue.put(None)
+
+    def __enter__(self) -> _Saving:
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         self._commit = error is None
-        self._go.set()
-        if self._thread is not None:
+        if self._child is not None:
+            self._finish_child()
+        elif self._thread is not None:
+            self._queue.put(None)  # in case the block failed before handing all over
+            self._go.set()
             self._thread.join()
-        elif error is None:
+        elif error is None and self.change:
             if self.announce:
                 self.announce()
+            self._go.set()
             self._run()
         if self._error and error is None:
             raise self._error
@@ -713,14 +810,204 @@ class _Saving:
         start = time.perf_counter()
         try:
             with self.engine.connect() as conn, conn.begin() as trans:
-                self.ids = store.save_proposals(conn, self.park_ids, self.proposals)
-                changes.record(conn, "match", "matches", **self.change)
-                self.seconds = time.perf_counter() - start
-                self._go.wait()
+                self.ids = _save_parts(conn, self.park_ids, self.stream, self._parts())
+                self._go.wait()  # the change log's entry is known once the block ends
                 if not self._commit:
                     trans.rollback()
+                    return
+                changes.record(conn, "match", "matches", **self.change)
+                self.seconds = time.perf_counter() - start
         except BaseException as error:  # raised in the thread that awaits the save
             self._error = error
+
+    def _parts(self) -> Iterator[dict[str, Any]]:
+        if self._thread is None:
+            yield from self.parts
+            return
+        if self.stream:
+            while (part := self._queue.get()) is not None:
+                yield part
+            return
+        while self._queue.get() is not None:
+            pass
+        yield from self.parts
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        self._outbox.put(message)
+
+    def _sending(self) -> None:
+        """Messages to the saving process, in order; should it have ended, its error is
+        read when the block ends."""
+        assert self._child is not None
+        pipe = self._child[1]
+        while (message := self._outbox.get()) is not None:
+            with suppress(OSError):
+                pipe.send(message)
+
+    def _sent(self) -> None:
+        """Every message sent."""
+        if self._sender is not None:
+            self._outbox.put(None)
+            self._sender.join()
+            self._sender = None
+
+    def _stop_child(self) -> None:
+        assert self._child is not None
+        self._send(("abort",))
+        self._sent()
+        pid, pipe = self._child
+        self._child = None
+        pipe.close()
+        os.waitpid(pid, 0)
+
+    def _finish_child(self) -> None:
+        assert self._child is not None
+        pid, pipe = self._child
+        try:
+            if not self._commit:
+                self._send(("abort",))
+                self._sent()
+            else:
+                self._sent()
+                reply = pipe.recv()
+                if reply[0] == "saved":
+                    self.ids, self.seconds = reply[1], reply[2]
+                    pipe.send(("commit",))
+                    reply = pipe.recv()
+                if reply[0] == "error":
+                    self._error = reply[1]
+        except (EOFError, OSError) as error:
+            self._error = RuntimeError(f"the process saving proposals ended: {error}")
+        finally:
+            pipe.close()
+            os.waitpid(pid, 0)
+
+
+def _save_parts(
+    conn: Connection, park_ids: list[int] | None, stream: bool, parts: Iterable[dict[str, Any]]
+) -> np.ndarray:
+    """Save proposals handed over a part at a time: each written as it comes when
+    ``stream`` (a run over every park whose pairs pack), else all once they are in."""
+    if stream:
+        try:
+            writer = store.ProposalWriter(conn)
+        except store.Unpacked:
+            pass
+        else:
+            try:
+                for part in parts:
+                    writer.add(part)
+                return writer.finish()
+            except BaseException:
+                writer.abort()
+                raise
+    every = list(parts)
+    proposals = (
+        every[0]
+        if len(every) == 1
+        else {c: np.concatenate([p[c] for p in every]) for c in every[0]}
+        if every
+        else {c: np.empty(0) for c in store.PAIR_KEYS}
+    )
+    return store.save_proposals(conn, park_ids, proposals)
+
+
+def _can_fork(engine: Engine) -> bool:
+    """Whether a process of its own may save: SQLite in a file, a system that forks, no
+    other thread in this process (a forked child has only the thread that forked), and a
+    second core for it."""
+    return (
+        engine.dialect.name == "sqlite"
+        and bool(engine.url.database)
+        and engine.url.database != ":memory:"
+        and not str(engine.url.database).startswith("file::memory:")
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and _cores() > 1  # on one core the two processes would only take turns
+    )
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _fork_saver(engine: Engine) -> tuple[int, Any]:
+    """A forked process that saves proposals sent to it through a pipe (the messages of
+    :class:`_Saving`): ("start",), then ("part", columns) for each part and ("end",
+    change), answered by ("saved", ids, seconds) or ("error", error); then ("commit",),
+    answered once committed; ("abort",) or the pipe closed at any time rolls back."""
+    ours, theirs = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid:
+        theirs.close()
+        return pid, ours
+    code = 0
+    try:  # pragma: no cover - runs in the forked process
+        ours.close()
+        _saver_process(engine, theirs)
+    except BaseException:  # pragma: no cover
+        code = 1
+    finally:  # pragma: no cover
+        os._exit(code)
+
+
+def _saver_process(engine: Engine, pipe: Any) -> None:  # pragma: no cover - forked
+    engine.dispose(close=False)  # the parent's connections stay the parent's
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def receive() -> None:
+        # Reads on while the parts before are written, so the parent never waits on the pipe.
+        try:
+            while True:
+                message = pipe.recv()
+                inbox.put(message)
+                if message[0] in ("end", "abort"):
+                    return
+        except (EOFError, OSError):
+            inbox.put(("abort",))
+
+    if pipe.recv()[0] != "start":
+        return
+    threading.Thread(target=receive, daemon=True).start()
+    start = time.perf_counter()
+    change: dict[str, Any] = {}
+
+    def parts() -> Iterator[dict[str, Any]]:
+        while True:
+            message = inbox.get()
+            if message[0] == "part":
+                yield message[1]
+            elif message[0] == "end":
+                change.update(message[1])
+                return
+            else:
+                raise _Abandoned
+
+    try:
+        with engine.connect() as conn, conn.begin() as trans:
+            ids = _save_parts(conn, None, True, parts())
+            changes.record(conn, "match", "matches", **change)
+            pipe.send(("saved", ids, time.perf_counter() - start))
+            if pipe.recv()[0] != "commit":
+                trans.rollback()
+                return
+        pipe.send(("done",))
+    except _Abandoned:
+        return
+    except (EOFError, OSError):
+        return
+    except Exception as error:
+        try:
+            pipe.send(("error", error))
+        except Exception:
+            pipe.send(("error", RuntimeError(repr(error))))
+
+
+class _Abandoned(Exception):
+    """The run that handed the parts over failed: nothing is saved."""
 
 
 @cache
@@ -747,7 +1034,11 @@ def _typical_employees(vsic: str) -> int:
 
 
 def screen_proposals(
-    engine: Engine, prep: _Prepared, found: Candidates, viewer: Viewer | None = None
+    engine: Engine,
+    prep: _Prepared,
+    found_s: NDArray[np.int64],
+    found_d: NDArray[np.int64],
+    viewer: Viewer | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Proposals for firms that declare no inputs or no outputs, from their sector's
     profile × their employees (docs/methods/matching-screening.md), and a summary of what
@@ -801,7 +1092,7 @@ def screen_proposals(
     params = replace(
         prep.params,
         screening=True,
-        proposed_pairs=screen.org_pair_keys(prep.supplies.org[found.s], prep.demands.org[found.d]),
+        proposed_pairs=screen.org_pair_keys(prep.supplies.org[found_s], prep.demands.org[found_d]),
         code_levels=_code_levels(book.year),
     )
     got = find_matches(
@@ -809,7 +1100,7 @@ def screen_proposals(
     )
     columns = _proposals(got, supplies, demands, rules(), book)
     # Each declared supply's screened proposals come after its declared ones.
-    declared_per_supply = np.bincount(found.s, minlength=len(supplies))
+    declared_per_supply = np.bincount(found_s, minlength=len(supplies))
     columns["rank"] = got.rank + declared_per_supply[got.s]
     f = got.factors
     columns["fit_basis"] = np.round(f.basis, 4)
@@ -889,7 +1180,7 @@ def _proposals(
     codes = np.asarray(book.codes, dtype=object)
     units_of = np.asarray([catalog().materials[c].canonical_unit for c in book.codes], dtype=object)
     rule_ids = np.asarray([r.id for r in rule_list] + ["name", "waste_code"], dtype=object)
-    kinds = np.asarray(["flow", "listing", "profile"], dtype=object)
+    kinds = np.asarray(KINDS, dtype=object)
     s, d = found.s, found.d
     columns: dict[str, Any] = {
         "park_id": supplies.park[s],

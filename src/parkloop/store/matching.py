@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     update,
 )
 
@@ -38,7 +39,17 @@ from parkloop.domain.permissions import LEVELS, Viewer, visible_rows
 from parkloop.matching.fit import words_of
 from parkloop.matching.tables import FLOW, LISTING, Side
 from parkloop.store.schema import exchanges, flows, listings, matches, organisations, parks
-from parkloop.store.sql import bulk_write, copy_insert, fetch_tuples, reserve_ids
+from parkloop.store.sql import (
+    PG_COPY_HEAD,
+    PG_COPY_TAIL,
+    _text_tails,
+    _typed_columns,
+    _typed_rows,
+    bulk_write,
+    copy_insert,
+    fetch_tuples,
+    reserve_ids,
+)
 from parkloop.store.writes import bulk_cache
 from parkloop.units import parse_unit
 
@@ -717,10 +728,20 @@ def save_proposals(
     Columns with one value on every row are written once as constants; the others a
     chunk of rows at a time, in the order of the table's unique key, by the database's
     bulk path (:func:`bulk_write`). Returns the ids in row order."""
-    keys = ("supply_kind", "supply_id", "demand_kind", "demand_id")
+    if (
+        park_ids is None
+        and _packed_pairs(*(np.asarray(proposals[k]) for k in PAIR_KEYS)) is not None
+    ):
+        try:
+            writer = ProposalWriter(conn, chunk)
+        except Unpacked:  # a stored pair that does not pack: read pair by pair below
+            pass
+        else:
+            writer.add(proposals)
+            return writer.finish()
+    keys = PAIR_KEYS
     n = len(proposals["supply_id"])
-    skip = {"id", "created_at", "decided_at", "decided_by", "exchange_id", "saved_hash"}
-    arrays = {c: np.asarray(v) for c, v in proposals.items() if c in set(matches.c.keys()) - skip}
+    arrays = match_columns(proposals)
     constants = {"decision_reason": ""}
     for c, a in arrays.items():
         if len(a) and (a == a[0]).all():
@@ -772,6 +793,190 @@ def save_proposals(
                 values = [arrays[c][part] for c in columns]
                 bulk_write(conn, matches, columns, values, keys, constants, insert_only=plain)
     return ids
+
+
+PAIR_KEYS = ("supply_kind", "supply_id", "demand_kind", "demand_id")
+_NOT_SAVED = {"id", "created_at", "decided_at", "decided_by", "exchange_id", "saved_hash"}
+
+
+def match_columns(proposals: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The columns of ``proposals`` a save writes, as numpy arrays."""
+    saved = set(matches.c.keys()) - _NOT_SAVED
+    return {c: np.asarray(v) for c, v in proposals.items() if c in saved}
+
+
+def pairs_pack(kinds: Sequence[str], *ids: np.ndarray) -> bool:
+    """Whether pairs of records of these kinds and ids pack into one integer each, as a
+    :class:`ProposalWriter` needs."""
+    return all(k in _KINDS for k in kinds) and all(
+        not len(i) or (int(i.min()) >= 0 and int(i.max()) < 1 << _ID_BITS) for i in ids
+    )
+
+
+class Unpacked(Exception):
+    """A stored pair or a proposed one does not pack into one integer."""
+
+
+class ProposalWriter:
+    """The proposals of a run over every park saved a part at a time, as they are found:
+    what :func:`save_proposals` does for ``park_ids=None``, spread over calls of
+    :meth:`add`, each with the proposals of some supplies; :meth:`finish` ends the save
+    and returns the ids in the order the rows came. The parts come in the order of the
+    table's unique key (supplies by kind and id): the ids given to new pairs are then
+    those one save of all of them gives. Rows new to the table are written as each part
+    comes, on PostgreSQL into one binary COPY left open from part to part (the server
+    stores a part while the next is found); stored pairs whose values changed are
+    updated, and stored proposals not proposed again deleted, at the end. All in the
+    caller's transaction."""
+
+    def __init__(self, conn: Connection, chunk: int = 100_000) -> None:
+        self.conn, self.chunk = conn, chunk
+        self.postgres = conn.dialect.name == "postgresql"
+        found = _stored_pairs(conn, None)
+        if found is None:
+            raise Unpacked
+        stored = found[np.argsort(found[:, 0], kind="stable")]
+        self.codes, self.stored_ids, self.states = stored.T
+        self.again = np.zeros(len(self.codes), dtype=bool)
+        self.first = reserve_ids(conn, matches, 0)
+        self.next = self.first
+        self.last_pair = -1
+        self.ids: list[np.ndarray] = []
+        self.later: list[dict[str, np.ndarray]] = []
+        self.columns: list[str] | None = None
+        self.copy: Any = None
+        self._stack = ExitStack()
+        self._copy_stack: ExitStack | None = None
+        # Into an empty table, the index by park and status is built once after the rows
+        # (SQLite; its rows are written in another order than the index's).
+        self._stack.enter_context(bulk_cache(conn, MATCH_CACHE_KIB))
+        self._stack.enter_context(_index_built_after(conn, PARK_STATUS, not len(self.codes)))
+
+    def add(self, proposals: Mapping[str, Any]) -> None:
+        arrays = match_columns(proposals)
+        n = len(arrays["supply_id"])
+        if not n:
+            return
+        constants: dict[str, Any] = {"decision_reason": ""}
+        for c, a in arrays.items():
+            if (a == a[0]).all():
+                constants[c] = a[0].item() if isinstance(a[0], np.generic) else a[0]
+        hashes = _row_hashes(arrays, n, set(constants))
+        packed = _packed_pairs(*(arrays[k] for k in PAIR_KEYS))
+        if packed is None:
+            raise Unpacked
+        codes, stored_ids, states = self.codes, self.stored_ids, self.states
+        if len(codes):
+            at = np.minimum(np.searchsorted(codes, packed), len(codes) - 1)
+            hit = codes[at] == packed
+            ids = np.where(hit, stored_ids[at], 0).astype(np.int64)
+            same = hit & (states[at] == hashes)
+            self.again[at[hit]] = True
+        else:
+            ids, same = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        order = np.argsort(packed, kind="stable")
+        fresh = ids == 0
+        new = order[fresh[order]]
+        ids[new] = self.next + np.arange(len(new))
+        self.next += len(new)
+        self.ids.append(ids)
+        self.last_pair = max(self.last_pair, int(packed.max()))
+        if self.columns is None:
+            self.columns = ["id", "saved_hash", *arrays]
+        arrays.update(id=ids, saved_hash=hashes)
+        changed = order[~same[order]]
+        # Every pair not stored yet is new to the whole table: inserted as it is.
+        plain, stored_changed = changed[fresh[changed]], changed[~fresh[changed]]
+        if len(stored_changed):
+            self.later.append({c: arrays[c][stored_changed] for c in self.columns})
+        if not len(plain):
+            return
+        if self.postgres and self._copied(arrays, plain):
+            return
+        self._close_copy()
+        columns = [c for c in self.columns if c not in constants]
+        for start in range(0, len(plain), self.chunk):
+            part = plain[start : start + self.chunk]
+            values = [arrays[c][part] for c in columns]
+            bulk_write(self.conn, matches, columns, values, PAIR_KEYS, constants, insert_only=True)
+
+    def _copied(self, arrays: Mapping[str, np.ndarray], rows: np.ndarray) -> bool:
+        """Rows written into the binary COPY left open (opened by the first part)."""
+        assert self.columns is not None
+        every = [*self.columns, "decision_reason"]
+        values = [arrays[c][rows] for c in self.columns]
+        values.append(np.full(len(rows), "", dtype=object))
+        typed = _typed_columns(matches, every, values)
+        if typed is None:
+            return False
+        numbers, texts = typed
+        tails = _text_tails(texts, len(rows))
+        if tails is None:
+            return False
+        order = [name for name, _, _ in numbers] + [name for name, _ in texts]
+        if self.copy is not None and self.copy[0] != order:
+            self._close_copy()
+        if self.copy is None:
+            from psycopg.copy import QueuedLibpqWriter
+
+            stack = ExitStack()
+            raw = self.conn.connection.driver_connection
+            cur = stack.enter_context(raw.cursor())  # type: ignore[union-attr]
+            statement = f"COPY matches ({', '.join(order)}) FROM STDIN (FORMAT binary)"
+            copy = stack.enter_context(cur.copy(statement, writer=QueuedLibpqWriter(cur)))
+            copy.write(PG_COPY_HEAD)
+            self.copy, self._copy_stack = (order, copy), stack
+        copy = self.copy[1]
+        picked = np.arange(len(rows))
+        for start in range(0, len(rows), COPY_PART):
+            block = _typed_rows(numbers, tails, len(texts), picked[start : start + COPY_PART])
+            copy.write(block.data)
+        return True
+
+    def _close_copy(self) -> None:
+        if self.copy is None:
+            return
+        self.copy[1].write(PG_COPY_TAIL)
+        self.copy = None
+        stack, self._copy_stack = self._copy_stack, None
+        assert stack is not None
+        stack.close()
+
+    def finish(self) -> np.ndarray:
+        """End the save: the COPY closed, changed stored pairs updated, stored proposals
+        not proposed again deleted; the ids of every row added, in order."""
+        self._close_copy()
+        if self.postgres and self.next > self.first:
+            sequence = "pg_get_serial_sequence('matches', 'id')"
+            self.conn.execute(text(f"SELECT setval({sequence}, :last)"), {"last": self.next - 1})
+        stale = np.sort(self.stored_ids[(self.states != 0) & ~self.again]).tolist()
+        for start in range(0, len(stale), CHUNK):
+            self.conn.execute(
+                matches.delete().where(matches.c.id.in_(stale[start : start + CHUNK]))
+            )
+        if self.later:
+            assert self.columns is not None
+            rows = {c: np.concatenate([p[c] for p in self.later]) for c in self.columns}
+            n = len(rows["id"])
+            for start in range(0, n, self.chunk):
+                values = [rows[c][start : start + self.chunk] for c in self.columns]
+                bulk_write(
+                    self.conn, matches, self.columns, values, PAIR_KEYS, {"decision_reason": ""}
+                )
+        self._stack.close()
+        return np.concatenate(self.ids) if self.ids else np.empty(0, dtype=np.int64)
+
+    def abort(self) -> None:
+        """Leave the save unfinished (the caller rolls its transaction back)."""
+        stack, self._copy_stack, self.copy = self._copy_stack, None, None
+        error = RuntimeError("save of proposals abandoned")
+        if stack is not None:
+            stack.__exit__(RuntimeError, error, None)
+        self._stack.__exit__(RuntimeError, error, None)
+
+
+# Rows of binary COPY built at a time while the rows before are sent.
+COPY_PART = 50_000
 
 
 @contextmanager
