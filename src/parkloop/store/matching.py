@@ -117,20 +117,10 @@ def load_sides(
     reference_price = reference_price or {}
     loc_lat = func.coalesce(organisations.c.lat, parks.c.lat)
     loc_lon = func.coalesce(organisations.c.lon, parks.c.lon)
-    latest = (
-        select(
-            flows.c.org_id,
-            flows.c.direction,
-            flows.c.material_code,
-            func.max(flows.c.year).label("year"),
-        )
-        .where(
-            flows.c.park_id.in_(list(park_ids)),
-            flows.c.year <= year,
-            flows.c.year >= year - year_window,
-        )
-        .group_by(flows.c.org_id, flows.c.direction, flows.c.material_code)
-        .subquery()
+    in_reach = and_(
+        flows.c.park_id.in_(list(park_ids)),
+        flows.c.year <= year,
+        flows.c.year >= year - year_window,
     )
     query = (
         select(
@@ -158,19 +148,18 @@ def load_sides(
         )
         .join(organisations, organisations.c.id == flows.c.org_id)
         .join(parks, parks.c.id == flows.c.park_id)
-        .join(
-            latest,
-            and_(
-                latest.c.org_id == flows.c.org_id,
-                latest.c.direction == flows.c.direction,
-                latest.c.material_code == flows.c.material_code,
-                latest.c.year == flows.c.year,
-            ),
-        )
-        .where(flows.c.park_id.in_(list(park_ids)))
+        .where(in_reach)
         .order_by(flows.c.id)
     )
-    rows = _listed_too(fetch_tuples(conn, query), material_index)
+    first, last = conn.execute(
+        select(func.min(flows.c.year), func.max(flows.c.year)).where(in_reach)
+    ).one()
+    if first != last:
+        query = query.add_columns(flows.c.year)
+    found = fetch_tuples(conn, query)
+    if first != last:
+        found = _latest_of_each_flow(found)
+    rows = _listed_too(found, material_index)
     rows = _scrap_trade_too(rows, material_index, _scrap_traders(conn, park_ids))
     received = _received_by_running_exchanges(conn, park_ids) if not hide_exchanges else {}
     supply_cols, demand_cols = _flow_sides(
@@ -421,6 +410,18 @@ def _flow_sides(
     demand_cols["price_status"] = price_status[demand]
     demand_cols["unlisted"] = unlisted[demand]
     return supply_cols, demand_cols
+
+
+def _latest_of_each_flow(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Of rows ending with their year, those of each flow's (organisation, material,
+    direction) latest year, without the year: a firm that reports one output again for a
+    later year keeps the rest of its inventory."""
+    latest: dict[tuple[Any, Any, Any], int] = {}
+    for row in rows:
+        key = (row[1], row[3], row[4])
+        if row[-1] > latest.get(key, row[-1] - 1):
+            latest[key] = row[-1]
+    return [row[:-1] for row in rows if row[-1] == latest[(row[1], row[3], row[4])]]
 
 
 # Words of a destination that name a wastewater plant, and words that make it the firm's own.
