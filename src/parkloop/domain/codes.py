@@ -104,6 +104,19 @@ class Named:
     trade: str = ""
 
 
+def _written_out(text: str, spelled: Mapping[str, str]) -> str | None:
+    """``text`` with its abbreviations written out, or None if it has none."""
+    words = _NOT_CODE.sub(" ", fold(text)).split()
+    if not any(w in spelled for w in words):
+        return None
+    return " ".join(spelled.get(w, w) for w in words)
+
+
+def _words(text: str, spelled: Mapping[str, str]) -> list[str]:
+    """The words of ``text`` folded, legal form left out, abbreviations written out."""
+    return short_name(_written_out(text, spelled) or text).split()
+
+
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """Finds a known code from what someone typed: the code in any case or spelling, a
@@ -114,6 +127,9 @@ class Lookup:
     # Folded abbreviation -> its folded words ('vlxd' -> 'vat lieu xay dung'): a name typed
     # with the abbreviations of firm names ('VLXD Hòa Cầm') is also tried written out.
     spelled: Mapping[str, str] = field(default_factory=dict)
+    # Of each entry that says its trade: (code, words of its trade, words of each name),
+    # worked out once for :meth:`_by_trade`.
+    trades: tuple[tuple[str, frozenset[str], tuple[frozenset[str], ...]], ...] = ()
 
     @classmethod
     def of(cls, entries: Iterable[Named], spelled: Mapping[str, str] | None = None) -> Lookup:
@@ -134,7 +150,17 @@ class Lookup:
         for form in ambiguous:
             if not any(form in {e.code, normalise_code(e.code)} for e in listed):
                 by_form.pop(form, None)
-        return cls(by_form, listed, spelled or {})
+        spelled = spelled or {}
+        trades = tuple(
+            (
+                e.code,
+                frozenset(_words(e.trade, spelled)),
+                tuple(frozenset(short_name(n).split()) for n in e.names),
+            )
+            for e in listed
+            if e.trade
+        )
+        return cls(by_form, listed, spelled, trades)
 
     def find(self, text: str, prefix: bool = True) -> str | None:
         """The code ``text`` stands for, or None if it names none (or several).
@@ -190,10 +216,7 @@ class Lookup:
 
     def _written_out(self, text: str) -> str | None:
         """``text`` with its abbreviations written out, or None if it has none."""
-        words = _NOT_CODE.sub(" ", fold(text)).split()
-        if not any(w in self.spelled for w in words):
-            return None
-        return " ".join(self.spelled.get(w, w) for w in words)
+        return _written_out(text, self.spelled)
 
     def _by_initials(self, text: str) -> str | None:
         """The one firm whose name ``text`` shortens with initials of its own words
@@ -217,25 +240,17 @@ class Lookup:
         'TACN Hòa Thuận' for 'Dinh dưỡng chăn nuôi Hòa Thuận', a feed maker): every typed
         word, words for a plant or workshop aside, is a word of its name or of its trade,
         and at least one is a word of its name that its trade does not hold."""
-        typed = [w for w in self._words(text) if w not in FACILITY]
+        typed = [w for w in _words(text, self.spelled) if w not in FACILITY]
         if len(typed) < 2:
             return None
-        hits = set()
-        for entry in self.entries:
-            if not entry.trade:
-                continue
-            trade = set(self._words(entry.trade))
-            for name in entry.names:
-                own = set(short_name(name).split())
-                if all(w in own or w in trade for w in typed) and any(
-                    w in own and w not in trade for w in typed
-                ):
-                    hits.add(entry.code)
+        hits = {
+            code
+            for code, trade, names in self.trades
+            for own in names
+            if all(w in own or w in trade for w in typed)
+            and any(w in own and w not in trade for w in typed)
+        }
         return next(iter(hits)) if len(hits) == 1 else None
-
-    def _words(self, text: str) -> list[str]:
-        """The words of ``text`` folded, legal form left out, abbreviations written out."""
-        return short_name(self._written_out(text) or text).split()
 
     def _closest(self, text: str) -> str | None:
         """A name written a little differently ('Giày da Quang Vinh' for 'Giày Quang
