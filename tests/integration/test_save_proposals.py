@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from parkloop.examples import load_example
-from parkloop.services import matching
+from parkloop.services import matching, saving
 from parkloop.store import matching as store
 from parkloop.store import sql
 from parkloop.store.schema import matches
@@ -388,9 +388,9 @@ def test_a_run_saved_a_part_at_a_time_stores_what_one_save_stores(
         conn.execute(matches.delete())
     monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
     if engine.dialect.name == "sqlite":
-        monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
-        monkeypatch.setattr(matching, "_cores", lambda: 2)
-        assert matching._can_fork(engine)
+        monkeypatch.setattr(saving.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(saving, "_cores", lambda: 2)
+        assert saving.can_fork(engine)
     assert len(matching._supply_parts(whole.supplies)) > 3
     parted = matching.run_matching(engine, all_parks=True)
     assert _stored(engine) == stored
@@ -417,8 +417,8 @@ def test_a_run_failing_between_parts_leaves_the_table_as_it_was(
     before = _stored(engine)
     monkeypatch.setattr(matching, "PART_SUPPLIES", 10)
     if engine.dialect.name == "sqlite":
-        monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
-        monkeypatch.setattr(matching, "_cores", lambda: 2)
+        monkeypatch.setattr(saving.threading, "active_count", lambda: 1)
+        monkeypatch.setattr(saving, "_cores", lambda: 2)
     made = matching._proposals
     calls = []
 
