@@ -104,6 +104,7 @@ _MAKE_UP = "make-up"
 HAZARDOUS_WASTE = "hazardous-waste"
 # Water bought (and its kinds), and the kind of it that make-up water is.
 BOUGHT_WATER, MAKE_UP_WATER = "fresh-water", "process-water"
+COOLING_WATER = "cooling-water"  # warm water let out: as an input, the water drawn to cool
 MARKED_HAZARDOUS = 0.8  # the staff's own mark, when nothing else in the text is read
 _WASTE_KINDS = frozenset({"waste", "scrap", "used", "recovered", "surplus"})
 # (code, confidence, method, words, suggestions)
@@ -415,13 +416,16 @@ class MaterialRecogniser:
                 result = Recognised(text, found[0], max(found[1], mix[1]), *mix[2:], quals)
             elif mix is not None:
                 result = Recognised(text, *mix, qualifiers=quals)
+        drawn = direction == "in" and result.code == COOLING_WATER
         if (
-            _MAKE_UP in whole.kinds
+            (_MAKE_UP in whole.kinds or drawn)
             and direction != "out"
             and result.code in self.spent_waters
             and MAKE_UP_WATER in self.materials
         ):
-            marker = next(phrase for phrase, kind in whole.said if kind == _MAKE_UP)
+            # Cooling water a firm takes in is the water it draws to cool ('Nước làm mát
+            # (nước thô)' of a power plant), never the warm water it lets out.
+            marker = next((phrase for phrase, kind in whole.said if kind == _MAKE_UP), result.words)
             return Recognised(
                 text,
                 MAKE_UP_WATER,
@@ -610,13 +614,13 @@ class MaterialRecogniser:
             else:
                 whole = self._whole(raw)
                 w, core = whole.words, whole.core
+                exact = self._exact(w) or (self._exact(core) if core else None)
                 found = (
                     bool(w)
                     and w.folded not in self.context
                     and _MAKE_UP not in whole.kinds
-                    and (
-                        self._exact(w) is not None or (bool(core) and self._exact(core) is not None)
-                    )
+                    and exact is not None
+                    and exact != COOLING_WATER  # an input's is the water drawn
                 )
             self._alone[text] = found
         return found
