@@ -167,6 +167,26 @@ def test_make_up_water_is_water_bought_not_a_waste() -> None:
     assert recognise_material("Nước làm mát ấm", "out").code == "cooling-water"
 
 
+def test_cooling_water_a_firm_takes_in_is_the_water_it_draws() -> None:
+    # A power plant's 'Nước làm mát (nước thô)' is raw water drawn to cool, which treated
+    # effluent may replace; the warm water it lets out stays cooling water.
+    for text in ("Nước làm mát (nước thô)", "Nước làm mát"):
+        taken = recognise_material(text, "in")
+        assert (taken.code, taken.method) == ("process-water", "make-up"), taken
+        assert "cooling-water" in taken.suggestions
+        assert recognise_material(text, "out").code == "cooling-water"
+    assert recognise_material("Nước làm mát", None).code == "cooling-water"
+
+
+def test_a_waste_said_not_hazardous_is_not_hazardous_waste() -> None:
+    # 'không nguy hại' negates 'nguy hại': the sludge is read by what it is.
+    for text in ("Bùn thải không nguy hại", "Bùn thải (không phải CTNH)"):
+        found = recognise_material(text, "out", "37")
+        assert found.code == "sewage-sludge", found
+    assert recognise_material("Bùn thải nguy hại", "out", "37").code == "hazardous-waste"
+    assert hazard_mark("Thuê đơn vị xử lý chất thải không nguy hại") == ""
+
+
 def test_a_text_marked_hazardous_and_otherwise_unread_is_hazardous_waste() -> None:
     found = recognise_material("Que hàn hỏng (CTNH)", "out")
     assert (found.code, found.method) == ("hazardous-waste", "hazard")
@@ -265,6 +285,7 @@ def test_bare_words_read_by_context_and_make_up_water_do_not_read_alone() -> Non
     assert not reads_alone("bùn thải")  # a dye house's sludge, a brewery's
     assert not reads_alone("xỉ")
     assert not reads_alone("Nước làm mát bổ sung")  # make-up water only for an input
+    assert not reads_alone("Nước làm mát")  # an input's is the water drawn
     assert not reads_alone("")
     assert reads_alone("steel-slag") and reads_alone("Tro bay từ lò hơi")
 
