@@ -178,6 +178,12 @@ def test_cooling_water_a_firm_takes_in_is_the_water_it_draws() -> None:
     assert recognise_material("Nước làm mát", None).code == "cooling-water"
 
 
+def test_giay_loai_is_waste_paper_not_a_grade_of_paper() -> None:
+    assert recognise_material("Giấy loại", "out", "26").code == "paper-scrap"
+    assert recognise_material("Giấy loại", "in", "17").code == "paper-scrap"  # a paper mill
+    assert recognise_material("Giấy loại 1", "in", "18").code == "paper-products"  # a printer
+
+
 def test_a_waste_said_not_hazardous_is_not_hazardous_waste() -> None:
     # 'không nguy hại' negates 'nguy hại': the sludge is read by what it is.
     for text in ("Bùn thải không nguy hại", "Bùn thải (không phải CTNH)"):
