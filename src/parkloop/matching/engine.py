@@ -663,13 +663,13 @@ def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:
     if not len(ev):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     d_uid = demands.uid[ev.d]
-    key = ev.key
+    value = ev.key
     first_keys = ev.s * 2 + ev.factors.confirm  # by supply, then those that fit first
-    order = np.lexsort((-key, first_keys))
-    k, f = key[order], first_keys[order]
-    tied = (f[1:] == f[:-1]) & ((k[1:] == k[:-1]) | (np.isnan(k[1:]) & np.isnan(k[:-1])))
+    order = np.lexsort((-value, first_keys))
+    v, f = value[order], first_keys[order]
+    tied = (f[1:] == f[:-1]) & ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1])))
     if tied.any():  # the other keys break ties (most runs have none: one sort is enough)
-        order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.net, -key, first_keys))
+        order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.net, -value, first_keys))
     # A pair found through two rules keeps its first (best) place only.
     key = (ev.s[order].astype(np.int64) << 32) | d_uid[order]
     _, first = np.unique(key, return_index=True)
