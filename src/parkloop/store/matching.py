@@ -515,6 +515,12 @@ SCRAP_CLASSES = {
     "plastic-scrap": "plastic",
     "glass-cullet": "glass",
 }
+# Classes a yard takes too where the park's own sellers say they sell them as scrap ("Bán
+# ve chai", "Bán phế liệu", "Bán cho cơ sở thu mua"): worn jute and cotton sacks, tyres and
+# rubber crumb go to the scrap trade that buys them, not to a yard that says nothing of them.
+SOLD_AS_SCRAP_CLASSES = {"textile-scrap": "textile", "rubber-scrap": "rubber"}
+# Destination words of a row sold to the scrap trade (folded).
+SOLD_AS_SCRAP_WORDS = ("ve chai", "phe lieu", "co so thu mua", "dong nat", "thu mua phe")
 SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
 SCRAP_TRADE_BASIS = "scrap-trade"  # how such a wanted class is recorded
 
@@ -538,7 +544,9 @@ def _scrap_trade_too(
     that a scrap dealer or mixed recycler (:data:`SCRAP_TRADE_SECTORS`) buying scrap of two
     families or more (metal and paper, say) does not list: such a yard takes the common
     scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
-    plastic). A yard of one family (a metal dealer, a PET recycler) is left as it is. Each
+    plastic), and the textile or rubber scrap the park's own sellers say they sell as scrap
+    (:data:`SOLD_AS_SCRAP_CLASSES`). A yard of one family (a metal dealer, a PET recycler) is
+    left as it is. Each
     class is wanted up to the smallest quantity the yard lists, at its catalog price, on the
     row of its first scrap input (a pair is proposed once per demand flow), marked as not
     listed: every pair to it needs the yard's confirmation."""
@@ -549,13 +557,21 @@ def _scrap_trade_too(
         if row[1] in traders and row[_DIRECTION] == "in" and row[_MATERIAL] in SCRAP_CLASSES:
             listed[row[1]].append(row)
     out = list(rows)
+    sold_as_scrap: dict[Any, set[str]] = defaultdict(set)  # park -> classes sold as scrap
+    for row in rows:
+        if (
+            row[_DIRECTION] == "out"
+            and row[_MATERIAL] in SOLD_AS_SCRAP_CLASSES
+            and _sold_as_scrap(row[_DESTINATION_TEXT])
+        ):
+            sold_as_scrap[row[2]].add(row[_MATERIAL])
     for org_rows in listed.values():
         have = {r[_MATERIAL] for r in org_rows}
         if len({SCRAP_CLASSES[c] for c in have}) < 2:
             continue  # one family (metals, PET bottles) is a trade of that family
         first = org_rows[0]
         quantity = min(float(r[_QUANTITY]) for r in org_rows)
-        for code in SCRAP_CLASSES:
+        for code in [*SCRAP_CLASSES, *sorted(sold_as_scrap[first[2]])]:
             if code in have or code not in material_index:
                 continue
             extra = list(first)
@@ -570,9 +586,17 @@ def _scrap_trade_too(
     return out
 
 
+def _sold_as_scrap(destination: Any) -> bool:
+    """Whether a row's destination says it is sold to the scrap trade
+    (:data:`SOLD_AS_SCRAP_WORDS`)."""
+    said = " " + " ".join(fold(str(destination or "")).split()) + " "
+    return any(f" {w} " in said for w in SOLD_AS_SCRAP_WORDS)
+
+
 MIX_BASIS = "mix:"  # how the reading of a list of distinct materials is recorded
 # Positions in the rows of load_sides' query.
 _MATERIAL, _DIRECTION, _QUANTITY, _PRICE, _PRICE_STATUS, _BASIS, _SUGGESTED = 3, 4, 6, 8, 16, 17, 18
+_DESTINATION_TEXT = 20
 
 
 def _row_words(descriptions: np.ndarray, staff_texts: np.ndarray) -> np.ndarray:
