@@ -546,10 +546,9 @@ def _scrap_trade_too(
     scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
     plastic), and the textile or rubber scrap the park's own sellers say they sell as scrap
     (:data:`SOLD_AS_SCRAP_CLASSES`). A yard of one family (a metal dealer, a PET recycler) is
-    left as it is. Each
-    class is wanted up to the smallest quantity the yard lists, at its catalog price, on the
-    row of its first scrap input (a pair is proposed once per demand flow), marked as not
-    listed: every pair to it needs the yard's confirmation."""
+    left as it is. Each class is wanted up to the smallest quantity the yard lists, at its
+    catalog price, on the row of its first scrap input (a pair is proposed once per demand
+    flow), marked as not listed: every pair to it needs the yard's confirmation."""
     if not traders:
         return rows
     listed: dict[int, list[Any]] = defaultdict(list)
