@@ -101,6 +101,10 @@ _ITEMS = re.compile(rf"[,;/+]|\s{_AND}\s", re.IGNORECASE)
 _HAZARD = "hazard"
 _ORIGIN_KIND = "origin"
 _MAKE_UP = "make-up"
+# Feed or food its staff call spoiled ('Cám, bắp bị mốc') is organic waste: compost or a
+# digester, never a feed mill or a farm.
+_SPOILED = "spoiled"
+SPOILED_AS, FEED = "organic-waste", "animal-feed"
 HAZARDOUS_WASTE = "hazardous-waste"
 # Water bought (and its kinds), and the kind of it that make-up water is.
 BOUGHT_WATER, MAKE_UP_WATER = "fresh-water", "process-water"
@@ -428,6 +432,22 @@ class MaterialRecogniser:
                 min(result.confidence, 0.9),
                 "make-up",
                 f"{marker} ({result.code})",
+                (result.code, *result.suggestions),
+                quals,
+            )
+        if (
+            _SPOILED in whole.kinds
+            and direction != "in"
+            and FEED in {result.code} | _ancestors(result.code, self.parents)
+            and SPOILED_AS in self.materials
+        ):
+            marker = next(phrase for phrase, kind in whole.said if kind == _SPOILED)
+            result = Recognised(
+                text,
+                SPOILED_AS,
+                result.confidence,
+                result.method,
+                f"{result.words} + {marker}",
                 (result.code, *result.suggestions),
                 quals,
             )
