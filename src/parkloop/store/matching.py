@@ -92,6 +92,7 @@ def load_sides(
     residues: frozenset[str] = frozenset(),
     year_window: int = 0,
     dilute: frozenset[str] = frozenset(),
+    wet_fuels: frozenset[str] = frozenset(),
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added). Each
@@ -111,7 +112,8 @@ def load_sides(
     exist for that computation). A flow of a ``dilute`` material (one the catalog weighs at
     about the density of water) that its staff measured by volume is a liquid, so its
     quality says so: below 15 % dry matter (vinasse, stickwater, press liquor reach a
-    digester, not a feed mill).
+    digester, not a feed mill). A solid fuel of ``wet_fuels`` its staff call fresh or wet
+    ("mùn cưa tươi") says so too (:data:`WET`).
     """
     disposal_fee = disposal_fee or {}
     reference_price = reference_price or {}
@@ -173,6 +175,7 @@ def load_sides(
         reference_price,
         residues,
         dilute,
+        wet_fuels,
     )
     listing_query = (
         select(
@@ -237,6 +240,7 @@ def _flow_sides(
     reference_price: Mapping[str, float],
     residues: frozenset[str] = frozenset(),
     dilute: frozenset[str] = frozenset(),
+    wet_fuels: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grouped flow rows to supply and demand columns, whole columns at a time."""
     if not rows:
@@ -265,6 +269,7 @@ def _flow_sides(
         destination_text,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     quality = _liquid_quality(quality, material, entered_unit, dilute)
+    quality = _wet_quality(quality, material, _row_words(text, staff_words), wet_fuels)
     unlisted = np.array([b == SCRAP_TRADE_BASIS for b in _basis], dtype=bool)
     qty = qty.astype(float)
     months = months.astype(float)
@@ -464,6 +469,33 @@ def _liquid_quality(
     for i, (m, unit, q) in enumerate(zip(material, entered_unit, quality, strict=True)):
         if m in dilute and unit and _by_volume(str(unit)) and "dry_matter" not in (q or ""):
             out[i] = f"{q}; {LIQUID}" if q else LIQUID
+    return out
+
+
+# What a solid fuel its staff call fresh or wet says of itself: sawdust of green wood, fresh
+# husk or chips hold 40-60 % water, above what a boiler's fuel limit admits until dried.
+WET = "moisture>=40%"
+_WET_WORDS = frozenset({"tuoi", "uot", "fresh", "wet", "green"})
+
+
+def _wet_quality(
+    quality: np.ndarray, material: np.ndarray, text: np.ndarray, wet_fuels: frozenset[str]
+) -> np.ndarray:
+    """Qualities, with :data:`WET` added to those of ``wet_fuels`` (solid fuels and wood)
+    whose description calls them fresh or wet ("Mùn cưa tươi", "dăm gỗ ướt") and whose
+    quality does not state their moisture."""
+    if not wet_fuels:
+        return quality
+    out = quality
+    for i, (m, said, q) in enumerate(zip(material, text, quality, strict=True)):
+        if (
+            m in wet_fuels
+            and "moisture" not in (q or "")
+            and _WET_WORDS & set(str(said or "").split())
+        ):
+            if out is quality:
+                out = quality.copy()
+            out[i] = f"{q}; {WET}" if q else WET
     return out
 
 
