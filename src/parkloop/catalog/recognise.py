@@ -104,6 +104,7 @@ _MAKE_UP = "make-up"
 # Feed or food its staff call spoiled ('Cám, bắp bị mốc') is organic waste: compost or a
 # digester, never a feed mill or a farm.
 _SPOILED = "spoiled"
+_OIL = "dau"  # oil, folded: a hazard mark of oil on a wastewater
 SPOILED_AS, FEED = "organic-waste", "animal-feed"
 HAZARDOUS_WASTE = "hazardous-waste"
 # Water bought (and its kinds), and the kind of it that make-up water is.
@@ -452,6 +453,17 @@ class MaterialRecogniser:
                 quals,
             )
         written = next((phrase for phrase, kind in whole.said if kind == _HAZARD), "")
+        if (
+            written
+            and not marked
+            and result.code in self.spent_waters
+            and _OIL in written.split()
+            and result.confidence >= self.threshold
+        ):
+            # Oily wastewater ('Nước thải ... dính dầu') is wastewater: an oil trap is its
+            # pre-treatment before the sewer, as the staff send it; handed to a licensed
+            # treater as CTNH it is liquid hazardous waste.
+            written = ""
         hazard = written or marked
         if hazard and (result.code == UNCLASSIFIED or result.confidence < self.threshold):
             # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)'), or
