@@ -592,6 +592,16 @@ class MaterialRecogniser:
         amounts = [self.amounts.get((profiled or "", "out", c), 0.0) for c in listed]
         weighed = direction == "out" and (all(amounts) or (not amounts[0] and any(amounts)))
         best = listed[amounts.index(max(amounts))] if weighed else listed[0]
+        hazardous = [c for c in listed if c in self.hazardous]
+        if (
+            direction == "out"
+            and hazardous
+            and not (weighed and not amounts[listed.index(hazardous[0])])
+        ):
+            # Given out as one ('Bụi chà nhám, bụi sơn' from one bag filter), a mix holding
+            # a hazardous waste is hazardous waste as a whole, whatever its bulk (unless the
+            # sector's profile never gives it out: a seafood plant's 'Dau' is heads, no oil).
+            best = hazardous[0]
         others = tuple(c for c in listed if c != best)
         return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
 
