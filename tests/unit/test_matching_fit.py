@@ -353,7 +353,8 @@ def test_a_spoiled_residue_never_reaches_the_food_chain() -> None:
         dtype=object,
     )
     receivers = np.repeat(np.arange(4), 3)
-    found = fit.spoiled_to_food_chain(parties, words, parties.index(receivers + 1))
+    spoiled = fit.RowWords(words).say(np.arange(len(words)), fit.SPOILED_WORDS)
+    found = fit.spoiled_to_food_chain(parties, spoiled, parties.index(receivers + 1))
     # Mouldy feed: never to the feed mill or the herd; a composter takes it, and so does a
     # firm of no recorded sector whose sector no reading puts in the food chain; what is
     # not spoiled (nor 'mộc', joinery) goes anywhere.

@@ -137,6 +137,10 @@ def test_goods_counted_measured_in_metres_or_square_metres_are_kept() -> None:
     assert parse_unit("đôi").canonical == "piece"
     assert parse_unit("km").canonical == "m" and parse_unit("km").factor == 1000
     assert parse_unit("m2/năm").canonical == "m2"
+    # Pallets, crates, cylinders and bales are counted as staff count them.
+    for spelling in ("pallet/tháng", "Pallet/tháng", "két/ngày", "bình/tháng", "bành/năm"):
+        assert parse_unit(spelling).canonical == "piece", spelling
+    assert parse_unit("pallet/tháng").per_days == pytest.approx(365 / 12)
 
 
 def test_units_joined_by_a_dot_or_hyphen_read_as_words() -> None:

@@ -374,6 +374,8 @@ class _Context:
     parties: Parties
     s_pos: I64  # each supply's organisation in ``parties``
     d_pos: I64
+    s_words: fitting.RowWords  # which supply rows' own words say a rule's words
+    d_words: fitting.RowWords
     # Supplies whose stated quality does not show they meet a rule's limits, by rule.
     unclear: dict[int, I64] = field(default_factory=dict)
     # What each demand's steam costs and emits raised in its own boiler, by the fuel its row
@@ -405,6 +407,8 @@ class _Context:
             parties=parties,
             s_pos=parties.index(supplies.org),
             d_pos=parties.index(demands.org),
+            s_words=fitting.RowWords(supplies.words),
+            d_words=fitting.RowWords(demands.words),
             d_own_price=own_price,
             d_own_ef=own_ef,
         )
@@ -463,7 +467,9 @@ def _factors(
             receiver[m] = fitting.side_fit(
                 ctx.parties,
                 d_pos,
-                ctx.demands.words[d[m]] if ctx.rules[int(r_idx)].reads_input else None,
+                ctx.d_words.say(d[m], sides.receiver_words)
+                if ctx.rules[int(r_idx)].reads_input
+                else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
@@ -474,7 +480,7 @@ def _factors(
                 supplier[m] = fitting.side_fit(
                     ctx.parties,
                     s_pos,
-                    ctx.supplies.words[s[m]],
+                    ctx.s_words.say(s[m], sides.supplier_words),
                     sides.suppliers,
                     sides.supplier_words,
                 )
@@ -484,7 +490,9 @@ def _factors(
                 unclear[m] = np.isin(s[m], seen)
     outside = (receiver == fitting.OUTSIDE) | (supplier == fitting.OUTSIDE)
     outside |= fitting.sideways(ctx.parties, ctx.s_pos[s], ctx.d_pos[d])
-    outside |= fitting.spoiled_to_food_chain(ctx.parties, ctx.supplies.words[s], ctx.d_pos[d])
+    outside |= fitting.spoiled_to_food_chain(
+        ctx.parties, ctx.s_words.say(s, fitting.SPOILED_WORDS), ctx.d_pos[d]
+    )
     # A demand its firm did not list (a scrap yard's other classes) needs confirming.
     confirm_r = (receiver == fitting.CONFIRM) | ctx.demands.unlisted[d]
     confirm_s = supplier == fitting.CONFIRM
@@ -655,7 +663,13 @@ def _ranked(ev: Evaluated, demands: Side) -> tuple[I64, I64]:
     if not len(ev):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     d_uid = demands.uid[ev.d]
-    order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.net, -ev.key, ev.factors.confirm, ev.s))
+    value = ev.key
+    first_keys = ev.s * 2 + ev.factors.confirm  # by supply, then those that fit first
+    order = np.lexsort((-value, first_keys))
+    v, f = value[order], first_keys[order]
+    tied = (f[1:] == f[:-1]) & ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1])))
+    if tied.any():  # the other keys break ties (most runs have none: one sort is enough)
+        order = np.lexsort((ev.rule, d_uid, ev.distance_km, -ev.net, -value, first_keys))
     # A pair found through two rules keeps its first (best) place only.
     key = (ev.s[order].astype(np.int64) << 32) | d_uid[order]
     _, first = np.unique(key, return_index=True)
@@ -760,7 +774,7 @@ def _rule_sets(
                 fit = fitting.side_fit(
                     ctx.parties,
                     ctx.s_pos[S],
-                    supplies.words[S],
+                    ctx.s_words.say(S, sides.supplier_words),
                     sides.suppliers,
                     sides.supplier_words,
                 )
@@ -768,7 +782,7 @@ def _rule_sets(
             fit = fitting.side_fit(
                 ctx.parties,
                 ctx.d_pos[D],
-                demands.words[D] if rule.reads_input else None,
+                ctx.d_words.say(D, sides.receiver_words) if rule.reads_input else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,
@@ -1179,7 +1193,7 @@ def _why(
             and fitting.side_fit(
                 ctx.parties,
                 ctx.d_pos[d],
-                ctx.demands.words[d] if rule.reads_input else None,
+                ctx.d_words.say(d, sides.receiver_words) if rule.reads_input else None,
                 sides.receivers,
                 sides.receiver_words,
                 sides.never,

@@ -237,17 +237,29 @@ class Parties:
         return np.where(pos >= 0, self.sector[np.maximum(pos, 0)].astype(str) != "", False)
 
 
-def _row_words(texts: NDArray[np.object_], words: tuple[str, ...]) -> B:
-    if not words or not len(texts):
-        return np.zeros(len(texts), dtype=bool)
-    uniq, inverse = np.unique(texts.astype(str), return_inverse=True)
-    return np.array([bool(has_words(u, words)) for u in uniq], dtype=bool)[inverse]
+class RowWords:
+    """Which rows of one side say some words: each distinct text of the side read once per
+    set of words, and only when a row of it is asked about, for a whole matching run."""
+
+    def __init__(self, texts: NDArray[np.object_]) -> None:
+        self._texts, self._inverse = np.unique(texts.astype(str), return_inverse=True)
+        self._said: dict[tuple[str, ...], NDArray[np.int8]] = {}
+
+    def say(self, rows: I64, words: tuple[str, ...]) -> B:
+        if not words or not len(rows):
+            return np.zeros(len(rows), dtype=bool)
+        said = self._said.setdefault(words, np.full(len(self._texts), -1, dtype=np.int8))
+        codes = self._inverse[rows]
+        for i in np.unique(codes[said[codes] < 0]).tolist():
+            said[i] = bool(has_words(self._texts[i], words))
+        out: B = said[codes] == 1
+        return out
 
 
 def side_fit(
     parties: Parties,
     pos: I64,
-    row_words: NDArray[np.object_] | None,
+    said: B | None,
     codes: tuple[str, ...],
     words: tuple[str, ...],
     never: tuple[str, ...] = (),
@@ -255,8 +267,8 @@ def side_fit(
     row_confirms: bool = False,
 ) -> NDArray[np.int8]:
     """FITS, CONFIRM or OUTSIDE for each party (``pos`` in ``parties``) against a rule's
-    sector ``codes`` and process ``words`` (``row_words``: the words of each row's own
-    flow, where they may count; with ``row_confirms`` a party they alone name needs
+    sector ``codes`` and process ``words`` (``said``: whether each row's own flow says
+    them, where that may count; with ``row_confirms`` a party they alone name needs
     confirming). ``never`` sectors are OUTSIDE whatever their words; parties saying
     ``never_words`` are OUTSIDE unless they also say ``words``."""
     n = len(pos)
@@ -265,8 +277,8 @@ def side_fit(
     else:
         hit = parties.sector_in(pos, codes) | parties.words_in(pos, words)
         by_row = np.zeros(n, dtype=bool)
-        if row_words is not None:
-            by_row = _row_words(row_words, words) & ~hit
+        if said is not None:
+            by_row = said & ~hit
             if not row_confirms:
                 hit |= by_row
         # A sector recorded only as a division that holds one of the rule's classes may fit.
@@ -289,10 +301,10 @@ SPOILED_WORDS = tuple(
 )
 
 
-def spoiled_to_food_chain(parties: Parties, supply_words: NDArray[np.object_], d_pos: I64) -> B:
-    """Pairs whose supply its staff call spoiled and whose receiver may be in the food chain:
-    never proposed, whatever the rule (mouldy bran is no feed for a dairy herd)."""
-    spoiled = _row_words(supply_words, SPOILED_WORDS)
+def spoiled_to_food_chain(parties: Parties, spoiled: B, d_pos: I64) -> B:
+    """Pairs whose supply its staff call spoiled (``spoiled``: its words say SPOILED_WORDS)
+    and whose receiver may be in the food chain: never proposed, whatever the rule (mouldy
+    bran is no feed for a dairy herd)."""
     if not spoiled.any():
         return spoiled
     return spoiled & parties.may_be_in(d_pos, FOOD_CHAIN)
@@ -333,6 +345,7 @@ __all__ = [
     "QUALITY_WARNING",
     "WWTP_WORDS",
     "Parties",
+    "RowWords",
     "Sides",
     "distance_factor",
     "has_words",
