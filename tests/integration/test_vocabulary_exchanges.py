@@ -31,7 +31,8 @@ rejects were read as steel pipe, reused effluent "nước thải tái sử dụn
 pond ash had no rule to fill, foundry sand none to a kiln's raw mix, steel-slag fines none
 to a block maker's stone dust, and a fertiliser maker declaring "nguyên liệu hữu cơ" was not
 offered sludge as composters are; foam scrap "xốp phế liệu" and cable sheath "vỏ cáp" were
-not read. After: 73.2 % (161/220).
+not read; an abbreviation in a text typed without accents ("Nguyen lieu TACN") made the
+other words disagree with its accented expansion. After: 73.6 % (162/220).
 
 Left, and why: crushed stone and returned concrete typed in m³ stay unread (aggregate has no
 bulk density; given one, Phước Hải's returned concrete goes first to its road builder, which
@@ -56,7 +57,7 @@ from typed_parks import DATA, workbook
 from parkloop.services import matching
 from parkloop.services.importing import import_path
 
-FOUND = 161 / 220
+FOUND = 162 / 220
 
 UNREAD = "unclassified"
 

@@ -178,6 +178,12 @@ def test_cooling_water_a_firm_takes_in_is_the_water_it_draws() -> None:
     assert recognise_material("Nước làm mát", None).code == "cooling-water"
 
 
+def test_an_abbreviation_in_a_text_typed_without_accents_is_read_without_them() -> None:
+    # 'TACN' expands to 'thức ăn chăn nuôi'; the rest typed without accents still agrees.
+    for text in ("Nguyen lieu TACN", "Nguyên liệu TACN"):
+        assert recognise_material(text, "in", "10").code == "animal-feed", text
+
+
 def test_giay_loai_is_waste_paper_not_a_grade_of_paper() -> None:
     assert recognise_material("Giấy loại", "out", "26").code == "paper-scrap"
     assert recognise_material("Giấy loại", "in", "17").code == "paper-scrap"  # a paper mill

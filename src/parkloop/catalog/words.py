@@ -94,18 +94,26 @@ def split(text: str) -> Words:
     toned = tone_words()
     folded: list[str] = []
     accented: list[str] = []
+    typed_with_accents = False
+    expanded: list[int] = []
     for raw in _SPLIT.split(_lower(_STANDARD.sub(" ", text))):
         if not raw or _NUMBER.match(raw):
             continue
         f = fold(raw)
-        f = toned.get(raw, f)  # 'dứa' (pineapple) folds apart from 'dừa' (coconut)
         expansion = spelled.get(f)
         if expansion is None:
-            folded.append(f)
+            typed_with_accents = typed_with_accents or f != raw
+            folded.append(toned.get(raw, f))  # 'dứa' (pineapple) is no 'dừa' (coconut)
             accented.append(raw)
         else:
+            expanded.extend(range(len(folded), len(folded) + len(expansion)))
             folded.extend(fold(w) for w in expansion)
             accented.extend(expansion)
+    if expanded and not typed_with_accents:
+        # An abbreviation in a text typed without accents ('Nguyen lieu TACN') is read
+        # without them too: its expansion must not make the other words disagree.
+        for i in expanded:
+            accented[i] = folded[i]
     return of(tuple(folded), tuple(accented))
 
 
