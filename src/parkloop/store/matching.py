@@ -505,8 +505,9 @@ def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[
 
 
 # The common classes of scrap a mixed scrap yard sorts and sells on, by family (metal,
-# paper, plastic, glass). Textile scrap is not among them: fabric mixed with PU or
-# leatherette is no yard's stock unless the yard says it takes fabric.
+# paper, plastic, glass, fabric). Fabric offcuts of dyers and garment makers are sold on for
+# wipers and shoddy; fabric its staff say is mixed with PU or leatherette is no yard's stock
+# unless the yard says it takes it (the matcher keeps such pairs out).
 SCRAP_CLASSES = {
     "steel-scrap": "metal",
     "metal-scrap": "metal",
@@ -514,6 +515,7 @@ SCRAP_CLASSES = {
     "paper-scrap": "paper",
     "plastic-scrap": "plastic",
     "glass-cullet": "glass",
+    "textile-scrap": "textile",
 }
 SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
 SCRAP_TRADE_BASIS = "scrap-trade"  # how such a wanted class is recorded
