@@ -383,3 +383,12 @@ def test_defects_chromium_and_drummed_chemicals_are_read() -> None:
     )
     assert recognise_material("Biên carton, giấy vụn xén", "out").code == "paper-scrap"
     assert recognise_material("Mỡ váng thu từ bể tách mỡ", "out").code == "organic-waste"
+
+
+def test_solvent_bought_and_recovered_solvent_sold_are_not_spent_solvent() -> None:
+    assert recognise_material("Dung môi xylen, toluen, thinner", "in").code == "solvent"
+    found = recognise_material("Dung môi tái chế (thinner thu hồi từ chưng cất)", "out")
+    assert found.code == "recovered-solvent"
+    # Spent, dirty or used solvent stays hazardous waste.
+    for text in ("Dung môi thải", "Thinner thải", "dung môi pha sơn đã qua sử dụng"):
+        assert recognise_material(text, "out").code == "hazardous-waste", text
