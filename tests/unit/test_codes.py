@@ -126,9 +126,13 @@ def test_a_firm_typed_by_its_trade_and_its_own_name_words_is_found_when_only_one
             ),
             Named("xlnt-hoa-phu", ("Nhà máy XLNT tập trung KCN Hòa Phú",), "XLNT tập trung"),
             Named("nuoc-hoa-phu", ("Công ty CP Cấp nước Hòa Phú",), "Cung cấp nước sạch"),
+            Named("chan-nuoi-yen-dung", ("Công ty CP Chăn nuôi Yên Dũng",), "Chăn nuôi lợn thịt"),
+            Named("bia-yen-phong", ("Công ty TNHH Bia và Nước giải khát Yên Phong",), "SX bia"),
         ],
         {"tacn": "thuc an chan nuoi"},
     )
+    assert firms.find("Trại lợn Yên Dũng", prefix=False) == "chan-nuoi-yen-dung"
+    assert firms.find("Bia & NGK Yên Phong", prefix=False) == "bia-yen-phong"
     assert firms.find("NM chế biến mủ Ea Hồ", prefix=False) == "cao-su-ea-ho"
     assert firms.find("Lò mổ Tân Lập", prefix=False) == "thuc-pham-tan-lap"
     assert firms.find("TACN Hòa Thuận", prefix=False) == "dinh-duong-hoa-thuan"

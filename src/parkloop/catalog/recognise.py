@@ -101,6 +101,11 @@ _ITEMS = re.compile(rf"[,;/+]|\s{_AND}\s", re.IGNORECASE)
 _HAZARD = "hazard"
 _ORIGIN_KIND = "origin"
 _MAKE_UP = "make-up"
+# Feed or food its staff call spoiled ('Cám, bắp bị mốc') is organic waste: compost or a
+# digester, never a feed mill or a farm.
+_SPOILED = "spoiled"
+_OIL = "dau"  # oil, folded: a hazard mark of oil on a wastewater
+SPOILED_AS, FEED = "organic-waste", "animal-feed"
 HAZARDOUS_WASTE = "hazardous-waste"
 # Water bought (and its kinds), and the kind of it that make-up water is.
 BOUGHT_WATER, MAKE_UP_WATER = "fresh-water", "process-water"
@@ -431,7 +436,34 @@ class MaterialRecogniser:
                 (result.code, *result.suggestions),
                 quals,
             )
+        if (
+            _SPOILED in whole.kinds
+            and direction != "in"
+            and FEED in {result.code} | _ancestors(result.code, self.parents)
+            and SPOILED_AS in self.materials
+        ):
+            marker = next(phrase for phrase, kind in whole.said if kind == _SPOILED)
+            result = Recognised(
+                text,
+                SPOILED_AS,
+                result.confidence,
+                result.method,
+                f"{result.words} + {marker}",
+                (result.code, *result.suggestions),
+                quals,
+            )
         written = next((phrase for phrase, kind in whole.said if kind == _HAZARD), "")
+        if (
+            written
+            and not marked
+            and result.code in self.spent_waters
+            and _OIL in written.split()
+            and result.confidence >= self.threshold
+        ):
+            # Oily wastewater ('Nước thải ... dính dầu') is wastewater: an oil trap is its
+            # pre-treatment before the sewer, as the staff send it; handed to a licensed
+            # treater as CTNH it is liquid hazardous waste.
+            written = ""
         hazard = written or marked
         if hazard and (result.code == UNCLASSIFIED or result.confidence < self.threshold):
             # Nothing else is read, but the staff mark it hazardous ('Thuốc hỏng (CTNH)'), or
@@ -560,6 +592,16 @@ class MaterialRecogniser:
         amounts = [self.amounts.get((profiled or "", "out", c), 0.0) for c in listed]
         weighed = direction == "out" and (all(amounts) or (not amounts[0] and any(amounts)))
         best = listed[amounts.index(max(amounts))] if weighed else listed[0]
+        hazardous = [c for c in listed if c in self.hazardous]
+        if (
+            direction == "out"
+            and hazardous
+            and not (weighed and not amounts[listed.index(hazardous[0])])
+        ):
+            # Given out as one ('Bụi chà nhám, bụi sơn' from one bag filter), a mix holding
+            # a hazardous waste is hazardous waste as a whole, whatever its bulk (unless the
+            # sector's profile never gives it out: a seafood plant's 'Dau' is heads, no oil).
+            best = hazardous[0]
         others = tuple(c for c in listed if c != best)
         return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
 

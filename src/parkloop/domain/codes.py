@@ -59,8 +59,9 @@ def code_from_name(name: str) -> str:
 
 
 def short_name(name: str) -> str:
-    """A name folded and without its legal form, to compare names typed differently."""
-    folded = _NOT_CODE.sub(" ", fold(name))
+    """A name folded and without its legal form, to compare names typed differently ('&'
+    is 'và': 'Bia & NGK Yên Phong' shortens 'Bia và Nước giải khát Yên Phong')."""
+    folded = _NOT_CODE.sub(" ", fold(name.replace("&", " và ")))
     short = " ".join(_LEGAL.sub(" ", folded).split())
     return short or " ".join(folded.split())
 
@@ -88,9 +89,12 @@ def _fits(
     )
 
 
-# Words for a plant, station or workshop ('nhà máy', 'NM', 'trạm', 'xưởng', 'cơ sở', 'lò',
-# 'xí nghiệp'): staff put them before a firm's name or trade, which the name may not hold.
-FACILITY = frozenset({"nha", "may", "nm", "tram", "xuong", "co", "so", "lo", "xi", "nghiep", "xn"})
+# Words for a plant, station, workshop or farm ('nhà máy', 'NM', 'trạm', 'xưởng', 'cơ sở',
+# 'lò', 'xí nghiệp', 'trại'): staff put them before a firm's name or trade, which the name
+# may not hold.
+FACILITY = frozenset(
+    {"nha", "may", "nm", "tram", "xuong", "co", "so", "lo", "xi", "nghiep", "xn", "trai"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,18 @@ def dilute() -> frozenset[str]:
 
 
 @cache
+def wet_fuels() -> frozenset[str]:
+    """Solid fuels and wood (husk, sawdust, chips, offcuts) whose moisture their staff's
+    words may tell ('tươi', 'ướt')."""
+    cat = catalog()
+    return frozenset(
+        code
+        for code, m in cat.materials.items()
+        if m.material_class.value in ("fuel", "wood") and m.canonical_unit == "t"
+    )
+
+
+@cache
 def utilities() -> frozenset[str]:
     """Materials a park utility makes and sells by pipe (steam), with the cost of raising
     them in a firm's own small plant."""
@@ -424,6 +436,7 @@ def _prepare(
             residues=residues(),
             year_window=int(cat.parameter("year_window")),
             dilute=dilute(),
+            wet_fuels=wet_fuels(),
         )
         if park is not None and radius_km is not None:
             supplies = supplies.take(np.flatnonzero(np.isin(supplies.park, list(scope_ids))))

@@ -92,6 +92,7 @@ def load_sides(
     residues: frozenset[str] = frozenset(),
     year_window: int = 0,
     dilute: frozenset[str] = frozenset(),
+    wet_fuels: frozenset[str] = frozenset(),
 ) -> tuple[Side, Side]:
     """Supplies and demands of the parks for ``year`` (flows of a year are combined per
     organisation, material, direction and destination; offers and wants are added). Each
@@ -111,7 +112,8 @@ def load_sides(
     exist for that computation). A flow of a ``dilute`` material (one the catalog weighs at
     about the density of water) that its staff measured by volume is a liquid, so its
     quality says so: below 15 % dry matter (vinasse, stickwater, press liquor reach a
-    digester, not a feed mill).
+    digester, not a feed mill). A solid fuel of ``wet_fuels`` its staff call fresh or wet
+    ("mùn cưa tươi") says so too (:data:`WET`).
     """
     disposal_fee = disposal_fee or {}
     reference_price = reference_price or {}
@@ -173,6 +175,7 @@ def load_sides(
         reference_price,
         residues,
         dilute,
+        wet_fuels,
     )
     listing_query = (
         select(
@@ -237,6 +240,7 @@ def _flow_sides(
     reference_price: Mapping[str, float],
     residues: frozenset[str] = frozenset(),
     dilute: frozenset[str] = frozenset(),
+    wet_fuels: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grouped flow rows to supply and demand columns, whole columns at a time."""
     if not rows:
@@ -265,6 +269,7 @@ def _flow_sides(
         destination_text,
     ) = (np.asarray(c, dtype=object) for c in zip(*rows, strict=True))
     quality = _liquid_quality(quality, material, entered_unit, dilute)
+    quality = _wet_quality(quality, material, _row_words(text, staff_words), wet_fuels)
     unlisted = np.array([b == SCRAP_TRADE_BASIS for b in _basis], dtype=bool)
     qty = qty.astype(float)
     months = months.astype(float)
@@ -467,6 +472,33 @@ def _liquid_quality(
     return out
 
 
+# What a solid fuel its staff call fresh or wet says of itself: sawdust of green wood, fresh
+# husk or chips hold 40-60 % water, above what a boiler's fuel limit admits until dried.
+WET = "moisture>=40%"
+_WET_WORDS = frozenset({"tuoi", "uot", "fresh", "wet", "green"})
+
+
+def _wet_quality(
+    quality: np.ndarray, material: np.ndarray, text: np.ndarray, wet_fuels: frozenset[str]
+) -> np.ndarray:
+    """Qualities, with :data:`WET` added to those of ``wet_fuels`` (solid fuels and wood)
+    whose description calls them fresh or wet ("Mùn cưa tươi", "dăm gỗ ướt") and whose
+    quality does not state their moisture."""
+    if not wet_fuels:
+        return quality
+    out = quality
+    for i, (m, said, q) in enumerate(zip(material, text, quality, strict=True)):
+        if (
+            m in wet_fuels
+            and "moisture" not in (q or "")
+            and _WET_WORDS & set(str(said or "").split())
+        ):
+            if out is quality:
+                out = quality.copy()
+            out[i] = f"{q}; {WET}" if q else WET
+    return out
+
+
 @lru_cache(maxsize=1024)
 def _by_volume(unit: str) -> bool:
     try:
@@ -517,6 +549,12 @@ SCRAP_CLASSES = {
     "glass-cullet": "glass",
     "textile-scrap": "textile",
 }
+# Classes a yard takes too where the park's own sellers say they sell them as scrap ("Bán
+# ve chai", "Bán phế liệu", "Bán cho cơ sở thu mua"): worn jute and cotton sacks, tyres and
+# rubber crumb go to the scrap trade that buys them, not to a yard that says nothing of them.
+SOLD_AS_SCRAP_CLASSES = {"textile-scrap": "textile", "rubber-scrap": "rubber"}
+# Destination words of a row sold to the scrap trade (folded).
+SOLD_AS_SCRAP_WORDS = ("ve chai", "phe lieu", "co so thu mua", "dong nat", "thu mua phe")
 SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
 SCRAP_TRADE_BASIS = "scrap-trade"  # how such a wanted class is recorded
 
@@ -540,10 +578,11 @@ def _scrap_trade_too(
     that a scrap dealer or mixed recycler (:data:`SCRAP_TRADE_SECTORS`) buying scrap of two
     families or more (metal and paper, say) does not list: such a yard takes the common
     scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
-    plastic). A yard of one family (a metal dealer, a PET recycler) is left as it is. Each
-    class is wanted up to the smallest quantity the yard lists, at its catalog price, on the
-    row of its first scrap input (a pair is proposed once per demand flow), marked as not
-    listed: every pair to it needs the yard's confirmation."""
+    plastic), and the textile or rubber scrap the park's own sellers say they sell as scrap
+    (:data:`SOLD_AS_SCRAP_CLASSES`). A yard of one family (a metal dealer, a PET recycler) is
+    left as it is. Each class is wanted up to the smallest quantity the yard lists, at its
+    catalog price, on the row of its first scrap input (a pair is proposed once per demand
+    flow), marked as not listed: every pair to it needs the yard's confirmation."""
     if not traders:
         return rows
     listed: dict[int, list[Any]] = defaultdict(list)
@@ -551,13 +590,21 @@ def _scrap_trade_too(
         if row[1] in traders and row[_DIRECTION] == "in" and row[_MATERIAL] in SCRAP_CLASSES:
             listed[row[1]].append(row)
     out = list(rows)
+    sold_as_scrap: dict[Any, set[str]] = defaultdict(set)  # park -> classes sold as scrap
+    for row in rows:
+        if (
+            row[_DIRECTION] == "out"
+            and row[_MATERIAL] in SOLD_AS_SCRAP_CLASSES
+            and _sold_as_scrap(row[_DESTINATION_TEXT])
+        ):
+            sold_as_scrap[row[2]].add(row[_MATERIAL])
     for org_rows in listed.values():
         have = {r[_MATERIAL] for r in org_rows}
         if len({SCRAP_CLASSES[c] for c in have}) < 2:
             continue  # one family (metals, PET bottles) is a trade of that family
         first = org_rows[0]
         quantity = min(float(r[_QUANTITY]) for r in org_rows)
-        for code in SCRAP_CLASSES:
+        for code in [*SCRAP_CLASSES, *sorted(sold_as_scrap[first[2]])]:
             if code in have or code not in material_index:
                 continue
             extra = list(first)
@@ -572,9 +619,17 @@ def _scrap_trade_too(
     return out
 
 
+def _sold_as_scrap(destination: Any) -> bool:
+    """Whether a row's destination says it is sold to the scrap trade
+    (:data:`SOLD_AS_SCRAP_WORDS`)."""
+    said = " " + " ".join(fold(str(destination or "")).split()) + " "
+    return any(f" {w} " in said for w in SOLD_AS_SCRAP_WORDS)
+
+
 MIX_BASIS = "mix:"  # how the reading of a list of distinct materials is recorded
 # Positions in the rows of load_sides' query.
 _MATERIAL, _DIRECTION, _QUANTITY, _PRICE, _PRICE_STATUS, _BASIS, _SUGGESTED = 3, 4, 6, 8, 16, 17, 18
+_DESTINATION_TEXT = 20
 
 
 def _row_words(descriptions: np.ndarray, staff_texts: np.ndarray) -> np.ndarray:
