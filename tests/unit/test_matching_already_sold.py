@@ -386,6 +386,7 @@ def test_a_mixed_scrap_yard_wants_the_classes_it_did_not_list_a_metal_dealer_doe
                 "non-ferrous-scrap",
                 "metal-scrap",
                 "plastic-scrap",
+                "textile-scrap",
             ]
         )
     }
@@ -409,6 +410,7 @@ def test_a_mixed_scrap_yard_wants_the_classes_it_did_not_list_a_metal_dealer_doe
         (7, "non-ferrous-scrap"),
         (7, "metal-scrap"),
         (7, "plastic-scrap"),
+        (7, "textile-scrap"),  # fabric offcuts, sold on for wipers and shoddy
     }
     glass = added[(7, "glass-cullet")]
     assert glass[0] == 1 and glass[6] == 40.0 and glass[8] is None

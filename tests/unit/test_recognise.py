@@ -392,3 +392,36 @@ def test_scrap_whose_kinds_are_listed_in_brackets_is_read_as_that_list() -> None
     assert recognise_material("Phế liệu kim loại các loại (sắt, nhôm, đồng)", "in").code == (
         "metal-scrap"
     )
+
+
+def test_the_rest_of_an_output_goes_where_its_remainder_is_said_to_go() -> None:
+    # Sold in part, the rest landfilled: what is left to place costs a landfill fee.
+    assert recognise_destination("Bán cho cơ sở làm phân bón 1 phần, còn lại chôn lấp").code == (
+        "landfill"
+    )
+    assert recognise_destination("ban mot phan, con lai thue xu ly").code == "licensed_collector"
+    assert recognise_destination("lưu bãi xỉ, bán một phần").code == "stored"
+
+
+def test_defects_chromium_and_drummed_chemicals_are_read() -> None:
+    # A dented can with a bad seam ('ghép mí', no 'mì' noodles) is a tin can.
+    assert recognise_material("Lon sắt móp, lỗi ghép mí", "out").code == "steel-scrap"
+    # Shavings said to contain chromium are hazardous waste; chrome-tanned trims alone are
+    # leather (a tannery classes them by analysis).
+    assert recognise_material("Bào da, mùn bào da chứa crom", "out").code == "hazardous-waste"
+    assert recognise_material("Da vụn (da thuộc crom)", "out").code == "leather-scrap"
+    # A drum that held a named acid or alkali is hazardous packaging.
+    assert recognise_material("Phuy nhựa HDPE đựng LAS đã qua sử dụng", "out").code == (
+        "hazardous-waste"
+    )
+    assert recognise_material("Biên carton, giấy vụn xén", "out").code == "paper-scrap"
+    assert recognise_material("Mỡ váng thu từ bể tách mỡ", "out").code == "organic-waste"
+
+
+def test_solvent_bought_and_recovered_solvent_sold_are_not_spent_solvent() -> None:
+    assert recognise_material("Dung môi xylen, toluen, thinner", "in").code == "solvent"
+    found = recognise_material("Dung môi tái chế (thinner thu hồi từ chưng cất)", "out")
+    assert found.code == "recovered-solvent"
+    # Spent, dirty or used solvent stays hazardous waste.
+    for text in ("Dung môi thải", "Thinner thải", "dung môi pha sơn đã qua sử dụng"):
+        assert recognise_material(text, "out").code == "hazardous-waste", text

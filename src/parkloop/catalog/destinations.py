@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from parkloop.catalog.recognise import EXACT, Recognised
 from parkloop.catalog.words import Words, accents_agree, rows, split, words
+from parkloop.domain.codes import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,12 @@ class DestinationRecogniser:
             return Recognised(text, value, EXACT, "name", " ".join(tokens))
         written = split(text)
         found = [p for p in self.phrases if _written(written, p)]
+        rest = _remainder_at(written)
+        if rest is not None:
+            # 'Bán cho cơ sở làm phân bón 1 phần, còn lại chôn lấp': what is left to place
+            # goes where the remainder goes.
+            after = [p for p in found if _written(split(" ".join(written.accented[rest:])), p)]
+            found = after or found
         if found:
             found.sort(key=lambda p: (-p.priority, -len(p.tokens)))
             best = found[0]
@@ -75,6 +82,23 @@ class DestinationRecogniser:
                 text, phrase.destination, round(hit[1] / 100 * 0.9, 3), "fuzzy", hit[0]
             )
         return Recognised(text, "unknown", 0.0, "unknown", "")
+
+
+# Words after which staff say where the rest of an output goes ('bán một phần, còn lại chôn
+# lấp', 'đốt lò sấy nội bộ, dư thì thuê xử lý').
+_REMAINDER = (("còn", "lại"), ("dư", "thì"), ("phần", "dư"))
+_REMAINDER_FOLDED = tuple(tuple(fold(w) for w in pair) for pair in _REMAINDER)
+
+
+def _remainder_at(written: Words) -> int | None:
+    """Where the words on the remainder of an output begin (after the last marker), if any."""
+    words_ = written.accented if written.has_accents else written.folded
+    markers = _REMAINDER if written.has_accents else _REMAINDER_FOLDED
+    at = None
+    for i in range(len(words_) - 1):
+        if (words_[i].lower(), words_[i + 1].lower()) in markers:
+            at = i + 2
+    return at if at is not None and at < len(words_) else None
 
 
 def _written(written: Words, phrase: _Phrase) -> bool:

@@ -493,6 +493,12 @@ def _factors(
     outside |= fitting.spoiled_to_food_chain(
         ctx.parties, ctx.s_words.say(s, fitting.SPOILED_WORDS), ctx.d_pos[d]
     )
+    # A yard that did not list fabric takes clean fabric only, not scraps its staff say
+    # hold leatherette or foam.
+    textile = ctx.book.index.get(fitting.COMPOSITE_TEXTILE, -1)
+    unlisted_textile = ctx.demands.unlisted[d] & (ctx.demands.material[d] == textile)
+    if unlisted_textile.any():
+        outside |= unlisted_textile & ctx.s_words.say(s, fitting.COMPOSITE_TEXTILE_WORDS)
     # A demand its firm did not list (a scrap yard's other classes) needs confirming.
     confirm_r = (receiver == fitting.CONFIRM) | ctx.demands.unlisted[d]
     confirm_s = supplier == fitting.CONFIRM

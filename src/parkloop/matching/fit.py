@@ -301,6 +301,14 @@ SPOILED_WORDS = tuple(
 )
 
 
+# Words by which staff say textile scrap is mixed with leatherette or foam (a shoe plant's
+# cutting waste: "Vụn PU, simili, vải vụn"): no scrap yard's stock unless it lists fabric.
+COMPOSITE_TEXTILE_WORDS = tuple(
+    phrase(w) for w in ("simili", "giả da", "da pu", "pu", "xốp", "eva", "leatherette")
+)
+COMPOSITE_TEXTILE = "textile-scrap"  # the class a yard is offered only as clean fabric
+
+
 def spoiled_to_food_chain(parties: Parties, spoiled: B, d_pos: I64) -> B:
     """Pairs whose supply its staff call spoiled (``spoiled``: its words say SPOILED_WORDS)
     and whose receiver may be in the food chain: never proposed, whatever the rule (mouldy

@@ -78,7 +78,10 @@ def build_rules(cat: Catalog) -> list[Rule]:
     def guarded(code: str) -> Sides | None:
         # Only the food chain: a firm that buys the very material is otherwise its receiver
         # (a biomass power plant buying husk, though husk to a coal boiler skips power plants).
-        never = sorted(c for c in never_of.get(code, ()) if c.startswith(FOOD_CHAIN))
+        # A kind with no rule of its own is kept where its material is (PET flakes, a kind
+        # of plastic scrap, never reach a bottler's preforms).
+        own = next((c for c in (code, *_ancestors(code, cat)) if c in never_of), code)
+        never = sorted(c for c in never_of.get(own, ()) if c.startswith(FOOD_CHAIN))
         return Sides.of(receivers=(ANY,), never=never) if never else None
 
     rules: list[Rule] = []

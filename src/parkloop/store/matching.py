@@ -537,8 +537,9 @@ def _listed_too(rows: Sequence[Any], material_index: Mapping[str, int]) -> list[
 
 
 # The common classes of scrap a mixed scrap yard sorts and sells on, by family (metal,
-# paper, plastic, glass). Textile scrap is not among them: fabric mixed with PU or
-# leatherette is no yard's stock unless the yard says it takes fabric.
+# paper, plastic, glass, fabric). Fabric offcuts of dyers and garment makers are sold on for
+# wipers and shoddy; fabric its staff say is mixed with PU or leatherette is no yard's stock
+# unless the yard says it takes it (the matcher keeps such pairs out).
 SCRAP_CLASSES = {
     "steel-scrap": "metal",
     "metal-scrap": "metal",
@@ -546,6 +547,7 @@ SCRAP_CLASSES = {
     "paper-scrap": "paper",
     "plastic-scrap": "plastic",
     "glass-cullet": "glass",
+    "textile-scrap": "textile",
 }
 # Classes a yard takes too where the park's own sellers say they sell them as scrap ("Bán
 # ve chai", "Bán phế liệu", "Bán cho cơ sở thu mua"): worn jute and cotton sacks, tyres and
