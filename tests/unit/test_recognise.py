@@ -414,6 +414,8 @@ def test_defects_chromium_and_drummed_chemicals_are_read() -> None:
     assert recognise_material("Phuy nhựa HDPE đựng LAS đã qua sử dụng", "out").code == (
         "hazardous-waste"
     )
+    # Written after the lye, the bottles are what it washed: no drum that held lye.
+    assert recognise_material("Dung dịch xút rửa chai thải", "out").code != "hazardous-waste"
     assert recognise_material("Biên carton, giấy vụn xén", "out").code == "paper-scrap"
     assert recognise_material("Mỡ váng thu từ bể tách mỡ", "out").code == "organic-waste"
 

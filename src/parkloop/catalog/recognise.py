@@ -725,7 +725,11 @@ class MaterialRecogniser:
             if any(tokens.isdisjoint(first) for first in firsts):
                 continue
             hit = [next((a for a in g if self._written(w, a)), None) for g in groups]
-            if all(h is not None for h in hit) and not self._inside_terms(t, hit):
+            if (
+                all(h is not None for h in hit)
+                and self._head_first(t, hit)
+                and not self._inside_terms(t, hit)
+            ):
                 said = " + ".join(" ".join(h.folded) for h in hit if h is not None)
                 return material, 0.9, "pattern", said, ()
         if core and (t.kinds & _WASTE_KINDS or direction == "out"):
@@ -748,6 +752,14 @@ class MaterialRecogniser:
         if inside is not None:
             return inside
         return self._fuzzy(core or w, w, direction, division)
+
+    @staticmethod
+    def _head_first(t: _Text, hit: list[Words | None]) -> bool:
+        """Whether, within one item, the pattern's head (the container, the rag) is written
+        before what it held: 'Thùng đựng xút' is a drum that held lye, but in 'Dung dịch xút
+        rửa chai' the bottles are what the lye washed."""
+        at = [find(t.words.folded, h.folded) for h in hit if h is not None]
+        return all(at[0] < a or _spans_items(t, a, at[0] + 1) for a in at[1:])
 
     def _inside_terms(self, t: _Text, hit: list[Words | None]) -> bool:
         """Whether the pattern's head word (the container, the rag) is part of a longer term
