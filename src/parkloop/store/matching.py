@@ -550,9 +550,9 @@ SCRAP_CLASSES = {
     "textile-scrap": "textile",
 }
 # Classes a yard takes too where the park's own sellers say they sell them as scrap ("Bán
-# ve chai", "Bán phế liệu", "Bán cho cơ sở thu mua"): worn jute and cotton sacks, tyres and
-# rubber crumb go to the scrap trade that buys them, not to a yard that says nothing of them.
-SOLD_AS_SCRAP_CLASSES = {"textile-scrap": "textile", "rubber-scrap": "rubber"}
+# ve chai", "Bán phế liệu", "Bán cho cơ sở thu mua"): tyres and rubber crumb go to the scrap
+# trade that buys them, not to a yard that says nothing of them.
+SOLD_AS_SCRAP_CLASSES = {"rubber-scrap": "rubber"}
 # Destination words of a row sold to the scrap trade (folded).
 SOLD_AS_SCRAP_WORDS = ("ve chai", "phe lieu", "co so thu mua", "dong nat", "thu mua phe")
 SCRAP_TRADE_SECTORS = ("4669", "383")  # wholesale of waste and scrap; materials recovery
@@ -577,8 +577,8 @@ def _scrap_trade_too(
     """Flow rows with a row more for each common class of scrap (:data:`SCRAP_CLASSES`)
     that a scrap dealer or mixed recycler (:data:`SCRAP_TRADE_SECTORS`) buying scrap of two
     families or more (metal and paper, say) does not list: such a yard takes the common
-    scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper and
-    plastic), and the textile or rubber scrap the park's own sellers say they sell as scrap
+    scrap brought to it and sorts it (glass bottles, mixed metal beside its steel, paper,
+    plastic and fabric offcuts), and the rubber scrap the park's own sellers say they sell as scrap
     (:data:`SOLD_AS_SCRAP_CLASSES`). A yard of one family (a metal dealer, a PET recycler) is
     left as it is. Each class is wanted up to the smallest quantity the yard lists, at its
     catalog price, on the row of its first scrap input (a pair is proposed once per demand
@@ -604,7 +604,7 @@ def _scrap_trade_too(
             continue  # one family (metals, PET bottles) is a trade of that family
         first = org_rows[0]
         quantity = min(float(r[_QUANTITY]) for r in org_rows)
-        for code in [*SCRAP_CLASSES, *sorted(sold_as_scrap[first[2]])]:
+        for code in dict.fromkeys([*SCRAP_CLASSES, *sorted(sold_as_scrap[first[2]])]):
             if code in have or code not in material_index:
                 continue
             extra = list(first)
