@@ -90,23 +90,30 @@ def _lower(text: str) -> str:
 @lru_cache(maxsize=65536)
 def split(text: str) -> Words:
     """The words of ``text`` in both forms."""
-    spelled = abbreviations()
-    toned = tone_words()
     folded: list[str] = []
     accented: list[str] = []
     for raw in _SPLIT.split(_lower(_STANDARD.sub(" ", text))):
-        if not raw or _NUMBER.match(raw):
-            continue
-        f = fold(raw)
-        f = toned.get(raw, f)  # 'dứa' (pineapple) folds apart from 'dừa' (coconut)
-        expansion = spelled.get(f)
-        if expansion is None:
-            folded.append(f)
-            accented.append(raw)
-        else:
-            folded.extend(fold(w) for w in expansion)
-            accented.extend(expansion)
+        if raw:
+            f, a = _word(raw)
+            folded += f
+            accented += a
     return of(tuple(folded), tuple(accented))
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One word of a text, lower-cased, as the words it stands for, folded and accented:
+    none for a bare number, the words of an abbreviation spelled out (each word worked out
+    once, however many texts it is in)."""
+    if _NUMBER.match(raw):
+        return (), ()
+    f = tone_words().get(raw)  # 'dứa' (pineapple) folds apart from 'dừa' (coconut)
+    if f is None:
+        f = fold(raw)
+    expansion = abbreviations().get(f)
+    if expansion is None:
+        return (f,), (raw,)
+    return tuple(fold(w) for w in expansion), expansion
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -73,11 +73,14 @@ def owned_columns(
                 if park and name:
                     checker.org_of(conv, i, "enterprise", park, name)  # says why
                 bad[i] = True
-    kept = [
-        i
-        for i, (owner, left_out) in enumerate(zip(owners, bad, strict=True))
-        if owner is not None and not left_out
-    ]
+    if None in owners or any(bad):
+        kept = [
+            i
+            for i, (owner, left_out) in enumerate(zip(owners, bad, strict=True))
+            if owner is not None and not left_out
+        ]
+    else:
+        kept = list(range(len(owners)))  # (every row, the usual case)
     cols = checker.base_columns(conv, kept, skipped)
     cols["_park"] = take(parks, kept)
     cols["_org"] = take(owners, kept)
@@ -330,7 +333,10 @@ class _Reader:
                 filled_prices[want] = fill_price(catalog(), *want)
         # (None is no key of the filled prices: rows without a want get None)
         fills: list[FilledPrice | None] = list(map(filled_prices.get, wanted))
-        self.checker.filled.update(Counter(f.rule for f in fills if f is not None))
+        for want, rows in Counter(wanted).items():
+            filled = filled_prices.get(want)
+            if filled is not None:
+                self.checker.filled[filled.rule] += rows
         cols["price_vnd_per_unit"] = [
             price if filled is None else filled.value
             for price, filled in zip(prices, fills, strict=True)
