@@ -333,10 +333,7 @@ class _Reader:
                 filled_prices[want] = fill_price(catalog(), *want)
         # (None is no key of the filled prices: rows without a want get None)
         fills: list[FilledPrice | None] = list(map(filled_prices.get, wanted))
-        for want, rows in Counter(wanted).items():
-            filled = filled_prices.get(want)
-            if filled is not None:
-                self.checker.filled[filled.rule] += rows
+        self.checker.filled.update(Counter(f.rule for f in fills if f is not None))
         cols["price_vnd_per_unit"] = [
             price if filled is None else filled.value
             for price, filled in zip(prices, fills, strict=True)
