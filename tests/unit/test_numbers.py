@@ -26,6 +26,8 @@ from parkloop.services.numbers import (
     MarkDecision,
     _as,
     body,
+    column_readings,
+    decide,
     decide_mark,
     read_number,
     readings,
@@ -133,6 +135,21 @@ def test_a_column_mixing_marks_still_reads_each_unambiguous_value() -> None:
     )
     mixed = decide_mark([(0, "8.5"), (1, "36,5"), (2, "12.500")], "vi", None)
     assert isinstance(mixed, MarkDecision) and mixed.mark == COMMA
+
+
+@given(
+    st.lists(st.text(alphabet="0123456789.,+- đ", max_size=10), max_size=12),
+    st.sampled_from(["vi", "en", None]),
+    st.sampled_from([None, DOT, COMMA]),
+)
+def test_a_column_read_in_one_pass_is_decided_as_value_by_value(
+    texts: list[str], language: str | None, flag: str | None
+) -> None:
+    distinct = list(dict.fromkeys(texts))
+    known, tally = column_readings(distinct)
+    every = [t for t in distinct if t.strip()]
+    assert known == {t: readings(t) for t in every}
+    assert decide(tally, language, flag) == decide_mark(enumerate(every), language, flag)
 
 
 def vi_style(value: float, decimals: int) -> str:

@@ -90,31 +90,41 @@ def _lower(text: str) -> str:
 @lru_cache(maxsize=65536)
 def split(text: str) -> Words:
     """The words of ``text`` in both forms."""
-    spelled = abbreviations()
-    toned = tone_words()
     folded: list[str] = []
     accented: list[str] = []
     typed_with_accents = False
     expanded: list[int] = []
     for raw in _SPLIT.split(_lower(_STANDARD.sub(" ", text))):
-        if not raw or _NUMBER.match(raw):
+        if not raw:
             continue
-        f = fold(raw)
-        expansion = spelled.get(f)
-        if expansion is None:
-            typed_with_accents = typed_with_accents or f != raw
-            folded.append(toned.get(raw, f))  # 'dứa' (pineapple) is no 'dừa' (coconut)
-            accented.append(raw)
-        else:
-            expanded.extend(range(len(folded), len(folded) + len(expansion)))
-            folded.extend(fold(w) for w in expansion)
-            accented.extend(expansion)
+        f, a, spelled_out = _word(raw)
+        if spelled_out:
+            expanded.extend(range(len(folded), len(folded) + len(f)))
+        elif f:
+            typed_with_accents = typed_with_accents or a[0] != fold(raw)
+        folded += f
+        accented += a
     if expanded and not typed_with_accents:
         # An abbreviation in a text typed without accents ('Nguyen lieu TACN') is read
         # without them too: its expansion must not make the other words disagree.
         for i in expanded:
             accented[i] = folded[i]
     return of(tuple(folded), tuple(accented))
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """One word of a text, lower-cased, as the words it stands for, folded and accented,
+    and whether it is an abbreviation spelled out: none for a bare number (each word worked
+    out once, however many texts it is in)."""
+    if _NUMBER.match(raw):
+        return (), (), False
+    f = fold(raw)
+    expansion = abbreviations().get(f)
+    if expansion is None:
+        # 'dứa' (pineapple) folds apart from 'dừa' (coconut)
+        return (tone_words().get(raw, f),), (raw,), False
+    return tuple(fold(w) for w in expansion), tuple(expansion), True
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -67,6 +67,28 @@ def readings(text: str) -> Readings:
     return _as(sign, digits, DOT), _as(sign, digits, COMMA)
 
 
+def column_readings(texts: Iterable[str]) -> tuple[dict[str, Readings], Tally]:
+    """The :func:`readings` of each distinct text of a column that is not blank, in the
+    order given, with the :class:`Tally` of them (each text indexed by its place among
+    them): one pass over a column's texts gives all that its decimal mark is decided by
+    and its numbers are read with."""
+    known: dict[str, Readings] = {}
+    tally = Tally()
+    add, shape_of = tally.add, _SHAPES.fullmatch
+    for text in texts:
+        shape = shape_of(text)
+        if shape is not None:
+            both = _shaped(text, shape.lastgroup)
+        elif text.strip():
+            sign, digits = body(text)
+            both = _as(sign, digits, DOT), _as(sign, digits, COMMA)
+        else:
+            continue
+        add(len(known), text, both)
+        known[text] = both
+    return known, tally
+
+
 # The shapes most numbers are typed in (ASCII digits and marks only, no sign, space or
 # currency), each read straight from its shape: the same readings as :func:`_as` gives
 # them, found with one pattern instead of four.
@@ -134,6 +156,28 @@ class MarkDecision:
 
 
 @dataclass(slots=True)
+class Tally:
+    """What the texts of one column say of its decimal mark, as ``(index, text)``: the
+    first text that reads only with a decimal point, the first that reads only with a
+    decimal comma, and every text that reads two ways with two values."""
+
+    dot_only: tuple[int, str] | None = None
+    comma_only: tuple[int, str] | None = None
+    differ: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, i: int, text: str, both: Readings) -> None:
+        as_dot, as_comma = both
+        if as_comma is None:
+            if as_dot is not None and self.dot_only is None:
+                self.dot_only = (i, text)
+        elif as_dot is None:
+            if self.comma_only is None:
+                self.comma_only = (i, text)
+        elif as_dot != as_comma:
+            self.differ.append((i, text))
+
+
+@dataclass(slots=True)
 class MarkConflict:
     """A column that cannot be read one way: its message and the fix."""
 
@@ -155,12 +199,10 @@ def decide_mark(
     ``language`` is the workbook's ('vi', 'en' or None); ``flag`` a mark the user chose
     (``--decimal``), which settles everything. ``row_label`` gives the row number the
     user sees of an index, for messages (default: the index). ``read`` gives the
-    :func:`readings` of a text, where they are known already.
+    :func:`readings` of a text, where they are known already. Readings outside
+    ``bounds`` do not count.
     """
-    label = row_label or _itself
-    dot_only: list[tuple[int, str]] = []
-    comma_only: list[tuple[int, str]] = []
-    differ: list[tuple[int, str]] = []
+    tally = Tally()
     low, high = bounds
     bounded = low is not None or high is not None
     for i, text in texts:
@@ -170,29 +212,35 @@ def decide_mark(
                 as_dot = None
             if as_comma is not None and not _within(as_comma, low, high):
                 as_comma = None
-        if as_dot is None and as_comma is None:
-            continue
-        if as_comma is None:
-            dot_only.append((i, text))
-        elif as_dot is None:
-            comma_only.append((i, text))
-        elif as_dot != as_comma:
-            differ.append((i, text))
+        tally.add(i, text, (as_dot, as_comma))
+    return decide(tally, language, flag, row_label, read)
+
+
+def decide(
+    tally: Tally,
+    language: str | None,
+    flag: str | None,
+    row_label: Callable[[int], int] | None = None,
+    read: Callable[[str], Readings] = readings,
+) -> MarkDecision | MarkConflict:
+    """The decimal mark a column's :class:`Tally` settles (see :func:`decide_mark`)."""
+    label = row_label or _itself
+    dot_only, comma_only, differ = tally.dot_only, tally.comma_only, tally.differ
     decided = [i for i, _ in differ]
     example = differ[0][1] if differ else ""
     if flag in (DOT, COMMA):
         return MarkDecision(flag, f"--decimal {flag}", decided, example)
-    if dot_only and not comma_only:
-        i, text = dot_only[0]
+    if dot_only is not None and comma_only is None:
+        i, text = dot_only
         return MarkDecision(DOT, f"'{text}' (row {label(i)}) has a decimal point", decided, example)
-    if comma_only and not dot_only:
-        i, text = comma_only[0]
+    if comma_only is not None and dot_only is None:
+        i, text = comma_only
         return MarkDecision(
             COMMA, f"'{text}' (row {label(i)}) has a decimal comma", decided, example
         )
     if not differ:
         return MarkDecision(DOT, "", [], "")
-    mixed = " (the column mixes decimal points and commas)" if dot_only else ""
+    mixed = " (the column mixes decimal points and commas)" if dot_only is not None else ""
     if language == "vi":
         return MarkDecision(
             COMMA, "Vietnamese workbook: '.' groups thousands" + mixed, decided, example

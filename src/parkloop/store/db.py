@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from parkloop.settings import seconds
 
 DEFAULT_URL = "sqlite:///parkloop.db"
+PAGE_BYTES = 16384  # the page size of a SQLite database parkloop makes
 VERSION_TABLE = "alembic_version"
 
 
@@ -59,6 +60,10 @@ def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
     # First, so that switching to WAL below also waits for a writer instead of failing.
     cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A database made now has pages of 16 KiB: a bulk write (an import) writes and
+    # checkpoints a quarter as many of them. (It takes effect only in a database without
+    # tables yet, before WAL; one made earlier keeps its pages.)
+    cursor.execute(f"PRAGMA page_size={PAGE_BYTES}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

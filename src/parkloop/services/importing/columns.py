@@ -47,11 +47,13 @@ from parkloop.services.numbers import (
     DOT,
     MarkConflict,
     Readings,
+    Tally,
+    column_readings,
+    decide,
     decide_mark,
     read_as,
     read_number,
     reading_with,
-    readings,
 )
 from parkloop.services.problems import Problem
 from parkloop.services.quantities import parse_entered_unit
@@ -233,8 +235,8 @@ class ColumnReader:
         if numeric:
             # Decided over the distinct texts, each read both ways once.
             counts = _counted(cells)
-            known = {t: readings(t) for t in counts if isinstance(t, str) and t.strip()}
-            mark = self._mark(raw, col, cells, counts, known, bad)
+            known, tally = column_readings(t for t in counts if isinstance(t, str))
+            mark = self._mark(raw, col, cells, counts, known, tally, bad)
         if mark is None:
             # The column's texts read two ways (reported once for the column); its numeric
             # cells are still read, so that every other problem of the rows is found.
@@ -334,11 +336,13 @@ class ColumnReader:
         cells: list[Any],
         counts: Counter[Any],
         known: dict[str, Readings],
+        tally: Tally,
         bad: list[bool],
     ) -> str | None:
         """The decimal mark of a number column, decided over its distinct texts (``known``,
-        in the order first met, with their readings; ``counts``: the rows of each value),
-        each named by its first row; None, with the problem, if the column reads two ways."""
+        in the order first met, with their readings and ``tally``; ``counts``: the rows of
+        each value), each named by its first row; None, with the problem, if the column
+        reads two ways."""
         if not known:
             return DOT
         texts = list(known)
@@ -347,9 +351,7 @@ class ColumnReader:
         def first_row(n: int) -> int:
             return numbers[cells.index(texts[n])]
 
-        decision = decide_mark(
-            enumerate(texts), self.language, self.decimal, first_row, read=known.__getitem__
-        )
+        decision = decide(tally, self.language, self.decimal, first_row, read=known.__getitem__)
         if isinstance(decision, MarkConflict):
             # Its message lists rows, not texts: decided again over every row (which read
             # two ways as their texts do).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from parkloop.catalog.recognise import recognise_destination
@@ -20,9 +21,13 @@ def build(checker: Checker, conv: Converted) -> Prepared:
 
     directions = v["direction"]
     # A sheet has a few distinct periods, each one object shared by its rows.
-    shared = {id(period): period for period in periods if period is not None}
+    refs = list(map(id, periods))
+    shared = dict(zip(refs, periods, strict=True))
+    shared.pop(id(None), None)
     labels = {ref: period.label for ref, period in shared.items()}
     days = {ref: period.days for ref, period in shared.items()}
+    # (a row without a period is left out, with its problem, before its days count)
+    row_days = list(map(days.get, refs, repeat(0.0)))
 
     def base_keys(cols: dict[str, list[Any]], kept: list[int], at: list[int]) -> list[str]:
         # 'organisation:period:direction:words', the four parts mapped a column at a time.
@@ -43,7 +48,7 @@ def build(checker: Checker, conv: Converted) -> Prepared:
     cols, kept = owned_columns(
         checker,
         conv,
-        lambda i: days[id(periods[i])],
+        row_days.__getitem__,
         base_keys,
         directions.__getitem__,
         ("period",),
@@ -73,10 +78,10 @@ def build(checker: Checker, conv: Converted) -> Prepared:
         cols, kept = select(cols, at), list(map(kept.__getitem__, at))
     typed = v.get("destination_text") if "destination" in v else None
     cols["destination_text"] = take(typed, kept) if typed is not None else [""] * len(kept)
-    of_rows = [periods[i] for i in kept]
-    cols["year"] = [period.year for period in of_rows]
-    cols["period_months"] = [period.months for period in of_rows]
-    cols["first_month"] = [period.first_month for period in of_rows]
+    of_rows = take(periods, kept)
+    cols["year"] = list(map(attrgetter("year"), of_rows))
+    cols["period_months"] = list(map(attrgetter("months"), of_rows))
+    cols["first_month"] = list(map(attrgetter("first_month"), of_rows))
     numbers = cols.pop("_row")
     keys = list(zip(cols["_park"], cols["key"], strict=True))
     return Prepared("flows", None, keys, checker.update_columns(conv), numbers, cols)

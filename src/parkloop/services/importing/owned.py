@@ -73,11 +73,14 @@ def owned_columns(
                 if park and name:
                     checker.org_of(conv, i, "enterprise", park, name)  # says why
                 bad[i] = True
-    kept = [
-        i
-        for i, (owner, left_out) in enumerate(zip(owners, bad, strict=True))
-        if owner is not None and not left_out
-    ]
+    if None in owners or any(bad):
+        kept = [
+            i
+            for i, (owner, left_out) in enumerate(zip(owners, bad, strict=True))
+            if owner is not None and not left_out
+        ]
+    else:
+        kept = list(range(len(owners)))  # (every row, the usual case)
     cols = checker.base_columns(conv, kept, skipped)
     cols["_park"] = take(parks, kept)
     cols["_org"] = take(owners, kept)
