@@ -302,14 +302,6 @@ def test_bare_words_read_by_context_and_make_up_water_do_not_read_alone() -> Non
     assert reads_alone("steel-slag") and reads_alone("Tro bay từ lò hơi")
 
 
-def test_a_kilns_alternative_fuel_is_the_coal_it_replaces() -> None:
-    # What a cement or brick kiln takes in as 'nhiên liệu thay thế' (waste-derived fuel it
-    # co-processes) is fuel burnt in place of its coal; given out, the words say nothing.
-    for text in ("Nhiên liệu thay thế (RDF)", "Nhien lieu thay the", "RDF"):
-        assert recognise_material(text, "in", "23").code == "coal", text
-    assert recognise_material("Nhiên liệu thay thế", "out", "38").code == UNCLASSIFIED
-
-
 def test_a_list_of_distinct_materials_is_a_mix_read_as_its_likely_bulk() -> None:
     # A rice mill yields more husk than bran: its 'Cám, trấu' is read as husk, bran beside.
     mill = recognise_material("Cám, trấu", "out", "10")

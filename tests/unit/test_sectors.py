@@ -128,14 +128,6 @@ def test_staff_sectors_are_recognised() -> None:
     assert accuracy >= 0.9, wrong
 
 
-def test_the_words_before_a_bracket_name_the_trade() -> None:
-    # The bracket qualifies: a cement plant that co-processes waste is no waste treater,
-    # though 'xử lý chất thải' is the longer term; a lone word before it does not decide.
-    assert recognise_sector("Sản xuất xi măng (đồng xử lý chất thải)").code == "2394"  # type: ignore[union-attr]
-    assert recognise_sector("Chế biến (thủy sản)").code == "1020"  # type: ignore[union-attr]
-    assert recognise_sector("Công ty ABC (dệt nhuộm)").code == "1313"  # type: ignore[union-attr]
-
-
 def test_a_match_names_its_code_and_its_evidence() -> None:
     match = recognise_sector("Công ty TNHH Dệt nhuộm ABC")
     assert isinstance(match, SectorMatch)

@@ -19,7 +19,6 @@ from rapidfuzz import fuzz, process
 
 from parkloop.catalog import catalog, fold  # fold: the same folding as parkloop.catalog.loader
 from parkloop.catalog.loader import default_data_dir
-from parkloop.catalog.words import BRACKETS
 
 __all__ = ["SectorMatch", "normalise", "recognise_sector", "trade_of", "vsic_name"]
 
@@ -321,15 +320,6 @@ def recognise_sector(text: str) -> SectorMatch | None:
         if words in index:
             code, term = index[words]
             return _match(code, EXACT, f"{label} '{term}'", typed, [])
-    # The words before a bracket name the trade; the bracket qualifies it: 'Sản xuất xi
-    # măng (đồng xử lý chất thải)' is a cement plant that co-processes waste, no waste
-    # treater, though 'xử lý chất thải' is the longer term. A term of two words or more
-    # outside the brackets decides; a lone word there ('Chế biến (thủy sản)') does not.
-    outside = normalise(BRACKETS.sub(" ", text)) if BRACKETS.search(text) else words
-    if outside and outside != words:
-        head = _by_containment(outside, typed, CONTAINED)
-        if head is not None and head[0] >= 2:
-            return head[1]
     hit = _by_containment(words, typed, CONTAINED)
     for fixed in _corrections(words):  # a misspelt word may hide a longer term
         repaired = _by_containment(fixed, typed, CORRECTED)
