@@ -427,31 +427,3 @@ def test_solvent_bought_and_recovered_solvent_sold_are_not_spent_solvent() -> No
     # Spent, dirty or used solvent stays hazardous waste.
     for text in ("Dung môi thải", "Thinner thải", "dung môi pha sơn đã qua sử dụng"):
         assert recognise_material(text, "out").code == "hazardous-waste", text
-
-
-def test_practitioners_words_of_heavy_and_mixed_parks_are_read() -> None:
-    out = {
-        "Xỉ chì, cặn chì, bụi chì từ lọc túi": "hazardous-waste",
-        "Bùn thải trạm XLNT nội bộ (chứa chì)": "hazardous-waste",
-        "Gạch chịu lửa manhê - crôm thải từ lò quay": "hazardous-waste",
-        "Gỗ vụn đã tẩm thuốc bảo quản, chống mối": "hazardous-waste",
-        "Vỏ chai lọ thuốc thú y, kim tiêm": "hazardous-waste",
-        "Sứ vệ sinh lỗi, vỡ sau nung (phế phẩm sứ)": "fired-ceramic-rejects",
-        "Vỏ, hạt vải và nhãn thải": "organic-waste",
-        "Phân, chất chứa dạ dày ruột": "animal-manure",
-        "Cao su lưu hóa vụn, ba via cao su": "rubber-scrap",
-        "Vụn bản mạch PCB, linh kiện lỗi": "e-waste",
-        "Sản phẩm nhựa lỗi": "plastic-scrap",
-        "Nước xả đáy tháp giải nhiệt": "industrial-wastewater",
-        "Ngô, khô đậu mốc hỏng (nhiễm aflatoxin)": "organic-waste",
-    }
-    for text, code in out.items():
-        assert recognise_material(text, "out").code == code, text
-    assert recognise_material("Phụ gia sắt (quặng sắt, xỉ pirit)", "in").code == "iron-ore"
-
-
-def test_organic_residues_skimmed_with_a_sludge_are_sludge() -> None:
-    # A flotation tank's float: sludge as a whole, kept from feed like any sludge.
-    assert recognise_material("Váng mỡ, bùn bể tuyển nổi", "out").code == "industrial-sludge"
-    # Returned concrete with truck washout stays the aggregate it mostly is.
-    assert recognise_material("Bê tông thừa, bùn cặn rửa xe bồn", "out").code == "aggregate"

@@ -249,16 +249,3 @@ def test_a_term_inside_a_longer_one_and_words_after_a_negation_are_no_rivals() -
     assert dealer is not None and (dealer.code, dealer.confidence) == ("4669", 0.9)
     blocks = recognise_sector("SX gạch không nung, bê tông thương phẩm")
     assert blocks is not None and blocks.code == "2395"  # a negation inside a term
-
-
-def test_a_vsic_code_written_after_the_words_decides_and_cho_names_the_customers() -> None:
-    # The staff's own code, written after the words, outranks a term the words hold.
-    mill = recognise_sector("SX giấy lớp sóng, giấy mặt từ giấy phế liệu (VSIC 1701)")
-    assert mill is not None and (mill.code, mill.confidence) == ("1701", 1.0)
-    moulder = recognise_sector("Ép phun linh kiện nhựa PP, ABS, PC cho điện tử (VSIC 2220)")
-    assert moulder is not None and moulder.code == "2220"
-    # What follows 'cho' (for) names whom the goods are for, not the trade.
-    glass = recognise_sector("SX chai lọ thủy tinh cho bia, nước giải khát, dược phẩm")
-    assert glass is not None and glass.code == "2310"
-    feed = recognise_sector("SX thức ăn hỗn hợp cho lợn, gia cầm")
-    assert feed is not None and feed.code == "1080"

@@ -79,7 +79,6 @@ LOT = 0.9  # a list of grades bought together, read as the material they are kin
 # Classes traded grade by grade, each at its own price: a list of grades on an input is a
 # lot of the material they are kinds of (and matching values each kind at its own price).
 GRADED_CLASSES = frozenset({"metal"})
-_SLUDGES = ("industrial-sludge", "sewage-sludge")  # read before any other in a mix
 MIX = 0.85  # a mix read as one of its materials: sure enough to be proposed, not certain
 # Readings too loose to tell an item of a list apart: a waste name's bare core ('máu' is
 # read as the 'màu' of 'kim loại màu', tone marks aside) and fuzzy likeness.
@@ -607,18 +606,6 @@ class MaterialRecogniser:
             # a hazardous waste is hazardous waste as a whole, whatever its bulk (unless the
             # sector's profile never gives it out: a seafood plant's 'Dau' is heads, no oil).
             best = hazardous[0]
-        sludges = [c for c in listed if c in _SLUDGES]
-        if (
-            direction == "out"
-            and not hazardous
-            and sludges
-            and any(self.materials[c].material_class.value == "organic" for c in listed)
-            and not (weighed and not amounts[listed.index(sludges[0])])
-        ):
-            # Given out as one ('Váng mỡ, bùn bể tuyển nổi' skimmed from one flotation
-            # tank), organic residues mixed with a sludge are sludge as a whole: the
-            # stricter reading, kept from feed and the food chain like any sludge.
-            best = sludges[0]
         others = tuple(c for c in listed if c != best)
         return best, min(MIX, sure_of[best]), "mix", " + ".join(read.values()), others
 

@@ -49,7 +49,6 @@ _NOISE_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _noise in _NOISE_WORDS:
     _NOISE_BY_FIRST.setdefault(_noise[0], []).append(_noise)
 _CODE = re.compile(r"\d[\d. ]*")
-_NAMED_CODE = re.compile(r"\b(?:vsic|ma nganh)\W*(\d{4,5})\b")
 _LEADING_CODE = re.compile(r"(?:ma nganh|ma|nganh|vsic)?\W*(\d{4,5})(?:\W+[a-z]|\W*$)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NEGATION = re.compile(r"(?<!\w)(?:không|chưa)(?!\w)", re.IGNORECASE)  # not, not yet
@@ -223,18 +222,8 @@ def _negations(text: str) -> tuple[int, ...]:
     return tuple(len(normalise(text[: m.start()])) for m in pattern.finditer(text))
 
 
-def _purposes(text: str) -> tuple[int, ...]:
-    """Where 'cho' (for: whom the goods are made for) is written in ``text``, as positions
-    among :func:`normalise`'s words; as written where the text has accents ('chợ' is no
-    'cho')."""
-    plain = fold(text) == text.lower()
-    pattern = re.compile(r"\bcho\b", re.IGNORECASE)
-    source = fold(text) if plain else text
-    return tuple(len(normalise(source[: m.start()])) for m in pattern.finditer(source))
-
-
 def _contained(
-    words: tuple[str, ...], negations: tuple[int, ...] = (), purposes: tuple[int, ...] = ()
+    words: tuple[str, ...], negations: tuple[int, ...] = ()
 ) -> list[tuple[int, int, str, str]]:
     """Lexicon terms found as whole words: (-length, position, code, term), best first.
     A term inside a longer term found is part of it ('bìa' of 'giấy bìa' is no 'bia',
@@ -250,12 +239,6 @@ def _contained(
     # A negation not itself part of a term ('gạch không nung' is unfired brick).
     inside = {i for size, start, _, _ in found for i in range(start, start - size)}
     end = next((i for i in negations if 0 < i < len(words) and i not in inside), len(words))
-    # What follows 'cho' (for) names whom the firm makes its goods for, not its trade ('SX
-    # chai lọ thủy tinh cho bia, nước giải khát' makes glass bottles), once a term precedes.
-    for i in purposes:
-        if 0 < i < end and i not in inside and any(f[1] < i for f in found):
-            end = i
-            break
     return sorted(
         f
         for f in found
@@ -268,7 +251,7 @@ def _by_containment(
     words: tuple[str, ...], typed: str, confidence: float
 ) -> tuple[int, SectorMatch] | None:
     """The best contained term's length in words, and the match it gives."""
-    found = _contained(words, _negations(typed), _purposes(typed))
+    found = _contained(words, _negations(typed))
     if not found:
         return None
     size, _, code, term = found[0]
@@ -309,10 +292,6 @@ def recognise_sector(text: str) -> SectorMatch | None:
     code = _typed_code(text)
     if code is not None:
         return _match(code, 1.0, "VSIC code typed", typed, []) if code[:2] in tables.names else None
-    named = _NAMED_CODE.search(fold(text))
-    if named and named.group(1)[:2] in tables.names:
-        # 'SX giấy lớp sóng từ giấy phế liệu (VSIC 1701)': the code the staff wrote decides.
-        return _match(named.group(1), 1.0, "VSIC code typed", typed, [])
     words = normalise(text)
     if not words:
         return None
