@@ -1859,7 +1859,10 @@ LABELS = [
     ("spent-catalyst", "spent DeNOx catalyst (typo sữ for sử)"),  # 53
     ("used-oil", "spent transformer and lube oil"),  # 54
     ("chemicals", "titanium dioxide pigment"),  # 55
-    ("chemicals", "aromatic solvents"),  # 56
+    # Labels 56 and 65 name materials the catalog gained after this park was written
+    # (organic solvents, natural rubber, 2026-12-02); they were "chemicals" and
+    # "unclassified", the nearest the catalog then had.
+    ("solvent", "aromatic solvents"),  # 56
     ("hazardous-waste", "paint residue and spent solvent"),  # 57
     ("hazardous-waste", "steel drums that held hazardous chemicals"),  # 58
     ("finished-goods", "the firm's paint product"),  # 59
@@ -1868,7 +1871,7 @@ LABELS = [
     ("hazardous-waste", "expired and spoiled medicines are hazardous waste"),  # 62
     ("organic-waste", "spent herbal material after extraction"),  # 63
     ("paper-scrap", "waste cartons"),  # 64
-    ("unclassified", "virgin natural rubber: a clear raw input with no code"),  # 65
+    ("natural-rubber", "virgin natural rubber"),  # 65
     ("steam-mp", "12 bar steam is medium pressure"),  # 66
     ("rubber-scrap", "rubber flash and rejected tubes/tyres"),  # 67
     ("unclassified", "too vague to assign a material"),  # 68
